@@ -1,0 +1,83 @@
+"""Step 3, link: turn validated documents into a Catalog.
+
+Statements are taken from the slides and attached to the entities that cite them; each relation,
+written once on its source page, gets its inverse here and only here; entities are ordered by
+where the brief first speaks of them, so every list follows the brief's argument.
+"""
+
+from __future__ import annotations
+
+from .kinds import KINDS, RELATION_BY_NAME, RELATION_TYPES
+from .load import Document
+from .model import Catalog, Entity, Link, Ref, Statement
+
+_RELATION_ORDER = {r.name: i for i, r in enumerate(RELATION_TYPES)}
+
+
+def link(documents: list[Document], lang: str = "it") -> Catalog:
+    """Build the catalog; `documents` must have passed validation without errors."""
+    entities = {
+        Ref(d.kind, d.stem): Entity(d.kind, d.stem, d.file, d.data or {}) for d in documents if d.data is not None
+    }
+
+    statements: dict[str, Statement] = {}
+    for entity in entities.values():
+        if entity.kind != "slide":
+            continue
+        number = entity.data["number"]
+        for i, st in enumerate(entity.data["statements"], start=1):  # type: ignore[arg-type]
+            statement = Statement(
+                slide=entity.id, id=st["id"], number=f"{number}.{i}", text=st["text"],
+                label=st.get("label"), corrections=list(st.get("corrections") or []),
+            )
+            statements[statement.ref] = statement
+            entity.statements.append(statement)
+        entity.position = (int(number), 0, 0)  # type: ignore[call-overload]
+
+    for entity in entities.values():
+        if entity.kind == "slide":
+            continue
+        for source in entity.data.get("sources") or []:  # type: ignore[union-attr]
+            statement = statements[source]
+            entity.statements.append(statement)
+            statement.represented_by.append(entity)
+        if entity.statements:
+            entity.position = _position(entity)
+
+    for entity in entities.values():
+        for rtype, targets in (entity.data.get("relations") or {}).items():  # type: ignore[union-attr]
+            rel = RELATION_BY_NAME[rtype]
+            for text in targets:
+                target = entities[Ref.parse(text)]  # type: ignore[index]
+                entity.links.append(Link(rtype, rel.forward[lang], target, inverse=False))
+                target.links.append(Link(rtype, rel.inverse[lang], entity, inverse=True))
+
+    for entity in entities.values():
+        entity.links.sort(key=lambda ln: (ln.inverse, _RELATION_ORDER[ln.type], _order_key(ln.target)))
+    for statement in statements.values():
+        statement.represented_by.sort(key=_order_key)
+
+    by_kind = {k.name: sorted((e for e in entities.values() if e.kind == k.name), key=_order_key) for k in KINDS}
+    return Catalog(entities=entities, by_kind=by_kind, statements=statements)
+
+
+def _position(entity: Entity) -> tuple[int, int, int]:
+    """(slide, statement, offset) where the brief first names the entity, else its first source.
+
+    Entities citing the same statement ("Milano, Torino, Verona, …") thus keep the brief's order.
+    """
+    name = str(entity.data.get("named_as") or entity.title).casefold()
+    spots = []
+    for statement in entity.statements:
+        slide, index = (int(n) for n in statement.number.split("."))
+        offset = statement.text.casefold().find(name)
+        spots.append((offset < 0, slide, index, offset if offset >= 0 else 0))
+    found_first = min(spots)
+    return found_first[1:]
+
+
+def _order_key(entity: Entity) -> tuple[tuple[int, ...], int, str]:
+    return (entity.position, _KIND_ORDER[entity.kind], entity.id)
+
+
+_KIND_ORDER = {k.name: i for i, k in enumerate(KINDS)}

@@ -1,0 +1,87 @@
+"""Step 1, load: find every data file under data/ and read it, recording positions.
+
+A file the loader would otherwise skip (another extension, a hidden file, a file directly in
+data/, an unknown folder) is reported, never ignored in silence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path as FsPath
+
+from . import yamlsource
+from .kinds import KIND_BY_FOLDER
+from .messages import suggest
+from .model import Finding
+from .yamlsource import Positions
+
+SCHEMA_FOLDER = "schema"
+
+
+@dataclass
+class Document:
+    kind: str
+    stem: str  # the file name without .yaml: the entity's id
+    file: str  # as shown in messages, relative to the project root
+    data: dict[str, object] | None  # None when the file could not be read
+    positions: Positions
+
+    @property
+    def subject(self) -> str:
+        return f"{self.kind}:{self.stem}"
+
+
+def load(data_dir: FsPath, shown_root: FsPath | None = None) -> tuple[list[Document], list[Finding]]:
+    """Every `data/<folder>/<id>.yaml`, sorted by path so that runs are reproducible."""
+    shown_root = shown_root or data_dir.parent
+
+    def shown(p: FsPath) -> str:
+        try:
+            return p.relative_to(shown_root).as_posix()
+        except ValueError:
+            return p.as_posix()
+
+    documents: list[Document] = []
+    findings: list[Finding] = []
+    if not data_dir.is_dir():
+        findings.append(Finding("error", shown(data_dir), 1, 1, "(data)", "(folder)", "expected a data folder, found nothing"))
+        return documents, findings
+
+    for path in sorted(data_dir.rglob("*")):
+        rel = path.relative_to(data_dir)
+        if path.is_dir() or rel.parts[0] == SCHEMA_FOLDER:
+            continue
+        where = shown(path)
+        subject = f"(file {rel.name})"
+        if len(rel.parts) == 1:
+            findings.append(Finding("error", where, 1, 1, subject, "(file)",
+                                    f"expected data files inside a kind folder ({_folders()}), found a file directly in data/"))
+            continue
+        folder = rel.parts[0]
+        kind = KIND_BY_FOLDER.get(folder)
+        if kind is None:
+            findings.append(Finding("error", where, 1, 1, subject, "(folder)",
+                                    f"expected a kind folder ({_folders()}), found '{folder}'{suggest(folder, KIND_BY_FOLDER)}"))
+            continue
+        if len(rel.parts) > 2:
+            findings.append(Finding("error", where, 1, 1, subject, "(file)",
+                                    f"expected data/{folder}/<id>.yaml, found a file in a sub-folder"))
+            continue
+        if path.name.startswith("."):
+            findings.append(Finding("error", where, 1, 1, subject, "(file)",
+                                    "expected <id>.yaml, found a hidden file (name starting with '.')"))
+            continue
+        if path.suffix != ".yaml":
+            hint = " (rename it to .yaml)" if path.suffix.lower() in (".yml", ".yaml") else ""
+            findings.append(Finding("error", where, 1, 1, subject, "(file)",
+                                    f"expected a file name ending in .yaml, found '{path.name}'{hint}"))
+            continue
+        stem = path.stem
+        data, positions, problems = yamlsource.read(path.read_bytes(), where, f"{kind.name}:{stem}")
+        findings.extend(problems)
+        documents.append(Document(kind.name, stem, where, data, positions))
+    return documents, findings
+
+
+def _folders() -> str:
+    return ", ".join(KIND_BY_FOLDER)

@@ -1,0 +1,111 @@
+"""Plain data passed between the steps: findings, references, entities, statements, the catalog.
+
+load -> validate -> link -> render: each step takes and returns these, nothing else.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Union
+
+Path = tuple[Union[str, int], ...]
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+REF = re.compile(r"^(?P<kind>[a-z]+):(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*)$")
+STATEMENT_REF = re.compile(r"^(?P<slide>[a-z0-9]+(?:-[a-z0-9]+)*)#(?P<statement>[a-z0-9]+(?:-[a-z0-9]+)*)$")
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One problem found in the data: where, about what, and what was expected vs found."""
+
+    level: str  # "error" | "warning"
+    file: str  # path relative to the project, e.g. data/cities/milano.yaml
+    line: int
+    col: int
+    subject: str  # "city:milano"
+    field: str  # "relations.parte_di[0]", or "(file)"
+    message: str  # "expected …, found …"
+
+    def __str__(self) -> str:
+        level = "" if self.level == "error" else f"{self.level}: "
+        return f"{self.file}:{self.line}:{self.col}: {level}{self.subject}: {self.field}: {self.message}"
+
+
+@dataclass(frozen=True, order=True)
+class Ref:
+    """A typed reference `kind:id`, parsed and printed here only."""
+
+    kind: str
+    id: str
+
+    @classmethod
+    def parse(cls, text: str) -> Ref | None:
+        m = REF.match(text) if isinstance(text, str) else None
+        return cls(m["kind"], m["id"]) if m else None
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.id}"
+
+
+@dataclass
+class Statement:
+    """One cleaned statement of a slide; `anchor` is its stable id on the slide page."""
+
+    slide: str
+    id: str
+    number: str  # "3.2": slide number and position, for display only
+    text: str
+    label: str | None = None
+    corrections: list[dict[str, str]] = field(default_factory=list)
+    represented_by: list[Entity] = field(default_factory=list)
+
+    @property
+    def ref(self) -> str:
+        return f"{self.slide}#{self.id}"
+
+
+@dataclass
+class Link:
+    """A relation as seen from one page: its heading and the entity at the other end."""
+
+    type: str
+    label: str
+    target: Entity
+    inverse: bool
+
+
+@dataclass
+class Entity:
+    kind: str
+    id: str
+    file: str
+    data: dict[str, object]  # the validated YAML mapping
+    statements: list[Statement] = field(default_factory=list)  # resolved `sources`
+    links: list[Link] = field(default_factory=list)  # out and in, filled by catalog.link
+    position: tuple[int, ...] = (99, 99, 0)  # where the brief first speaks of it: (slide, statement, offset)
+
+    @property
+    def ref(self) -> Ref:
+        return Ref(self.kind, self.id)
+
+    @property
+    def title(self) -> str:
+        return str(self.data["title"])
+
+    @property
+    def summary(self) -> str:
+        return str(self.data["summary"])
+
+
+@dataclass
+class Catalog:
+    """Every entity, by kind in brief order, with statements resolved and relations linked."""
+
+    entities: dict[Ref, Entity]
+    by_kind: dict[str, list[Entity]]
+    statements: dict[str, Statement]  # by "slide-3#concetto"
+
+    def get(self, ref: Ref) -> Entity | None:
+        return self.entities.get(ref)

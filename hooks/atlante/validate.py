@@ -1,0 +1,271 @@
+"""Step 2, validate: each document against its kind's JSON Schema, then the checks across files.
+
+Findings are data, collected for the whole run; nothing here raises on bad input. Schema errors
+come from the jsonschema library (`iter_errors`) and are rephrased as "expected …, found …" at the
+line of the offending value, with the nearest known name where there is one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from functools import cache
+from pathlib import Path as FsPath
+
+import jsonschema
+from referencing import Registry, Resource
+
+from .kinds import KIND_BY_NAME, KINDS, RELATION_BY_NAME
+from .load import Document
+from .messages import describe, dotted, suggest
+from .model import SLUG, STATEMENT_REF, Finding, Ref
+
+# ---------------------------------------------------------------------------------------------
+# Entry point
+# ---------------------------------------------------------------------------------------------
+
+
+def validate(documents: list[Document], schema_dir: FsPath) -> list[Finding]:
+    """All findings for these documents; a document that failed to load is skipped."""
+    validators = _validators(str(schema_dir))
+    readable = [d for d in documents if d.data is not None]
+    findings: list[Finding] = []
+    for doc in readable:
+        findings.extend(_schema_findings(doc, validators[doc.kind]))
+    findings.extend(_cross_findings(readable))
+    return findings
+
+
+# ---------------------------------------------------------------------------------------------
+# Schema validation, one document at a time
+# ---------------------------------------------------------------------------------------------
+
+
+@cache
+def _validators(schema_dir: str) -> dict[str, jsonschema.Draft202012Validator]:
+    schemas = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in FsPath(schema_dir).glob("*.schema.json")}
+    registry: Registry = Registry().with_resources(
+        (name, Resource.from_contents(s)) for name, s in schemas.items()
+    )
+    return {
+        kind.name: jsonschema.Draft202012Validator(schemas[f"{kind.name}.schema.json"], registry=registry)
+        for kind in KINDS
+    }
+
+
+def _schema_findings(doc: Document, validator: jsonschema.Draft202012Validator) -> Iterator[Finding]:
+    for error in sorted(validator.iter_errors(doc.data), key=lambda e: (list(map(str, e.absolute_path)), e.validator)):
+        yield from _rephrase(doc, error)
+
+
+def _rephrase(doc: Document, error: jsonschema.ValidationError) -> Iterator[Finding]:
+    path = tuple(error.absolute_path)
+    value, kind, expect = error.instance, error.validator, error.validator_value
+    schema = error.schema if isinstance(error.schema, dict) else {}
+
+    def at(p: tuple, message: str, key: bool = False) -> Finding:
+        line, col = doc.positions.of_key(p) if key else doc.positions.of(p)
+        return Finding("error", doc.file, line, col, doc.subject, dotted(p) or "(file)", message)
+
+    if kind == "required":
+        present = set(value) if isinstance(value, dict) else set()
+        for name in [n for n in expect if n not in present]:
+            yield at(path, f"expected the field '{name}', found it missing")
+        return
+    if kind == "additionalProperties":
+        allowed = schema.get("properties", {})
+        for name in [k for k in value if k not in allowed]:
+            yield at((*path, name), f"expected one of the fields {_names(allowed)}, found '{name}'{suggest(name, allowed)}", key=True)
+        return
+    if kind == "type":
+        wanted = expect if isinstance(expect, list) else [expect]
+        yield at(path, f"expected {' or '.join(_TYPE_NAMES.get(t, t) for t in wanted)}, found {describe(value)}")
+        return
+    if kind == "enum":
+        yield at(path, f"expected one of {_names(expect)}, found {describe(value)}{suggest(value, map(str, expect))}")
+        return
+    if kind == "pattern":
+        yield at(path, f"expected {_pattern_name(expect)}, found {describe(value)}")
+        return
+    if kind in ("minLength", "maxLength"):
+        if kind == "minLength" and expect == 1:
+            yield at(path, "expected some text, found an empty text")
+        else:
+            bound = "at least" if kind == "minLength" else "at most"
+            yield at(path, f"expected {bound} {expect} characters, found {len(value)}")
+        return
+    if kind in ("minItems", "maxItems"):
+        bound = "at least" if kind == "minItems" else "at most"
+        yield at(path, f"expected {bound} {expect} item{'s' if expect != 1 else ''}, found {len(value)}")
+        return
+    if kind in ("minimum", "maximum"):
+        sign = "≥" if kind == "minimum" else "≤"
+        yield at(path, f"expected a number {sign} {expect}, found {describe(value)}")
+        return
+    if kind == "uniqueItems":
+        seen: dict[str, int] = {}
+        for i, item in enumerate(value):
+            key = json.dumps(item, sort_keys=True, default=str)
+            if key in seen:
+                yield at((*path, i), f"expected each item once, found {describe(item)} again (first at item {seen[key]})")
+            else:
+                seen[key] = i
+        return
+    yield at(path, f"expected a value valid for '{kind}', found {describe(value)}")
+
+
+_TYPE_NAMES = {
+    "string": "a text", "integer": "a whole number", "number": "a number", "array": "a list",
+    "object": "a mapping of fields", "boolean": "true or false", "null": "nothing (null)",
+}
+
+_PATTERN_NAMES = {
+    SLUG.pattern: "lowercase letters, digits and single hyphens (like 'made-in-italy')",
+    "^[a-z0-9]+(-[a-z0-9]+)*$": "lowercase letters, digits and single hyphens (like 'made-in-italy')",
+    "^[a-z]+:[a-z0-9]+(-[a-z0-9]+)*$": "a reference '<kind>:<id>' (like 'city:milano')",
+    "^[a-z0-9]+(-[a-z0-9]+)*#[a-z0-9]+(-[a-z0-9]+)*$": "a statement '<slide>#<statement>' (like 'slide-3#concetto')",
+}
+
+
+def _pattern_name(pattern: str) -> str:
+    if pattern.startswith("^https://"):
+        return "an address starting with https://"
+    return _PATTERN_NAMES.get(pattern, f"text matching {pattern}")
+
+
+def _names(names: Iterable[object]) -> str:
+    return ", ".join(f"'{n}'" for n in names)
+
+
+# ---------------------------------------------------------------------------------------------
+# Checks across files: ids and file names, duplicates, references, sources, additions, orphans
+# ---------------------------------------------------------------------------------------------
+
+
+def _cross_findings(docs: list[Document]) -> Iterator[Finding]:
+    ids: dict[str, set[str]] = {k.name: set() for k in KINDS}
+    for doc in docs:
+        ids[doc.kind].add(doc.stem)
+    statements = _statement_index(docs)
+    linked: set[str] = set()
+
+    for doc in docs:
+        data = doc.data or {}
+
+        def at(path: tuple, message: str, level: str = "error", doc: Document = doc) -> Finding:
+            line, col = doc.positions.of(path)
+            return Finding(level, doc.file, line, col, doc.subject, dotted(path) or "(file)", message)
+
+        if not SLUG.match(doc.stem):
+            yield at((), f"expected a file name of lowercase letters, digits and single hyphens, found '{doc.stem}.yaml'")
+        if isinstance(data.get("id"), str) and data["id"] != doc.stem:
+            yield at(("id",), f"expected '{doc.stem}' (the file name), found '{data['id']}'")
+
+        relations = data.get("relations")
+        if isinstance(relations, dict):
+            for rtype, targets in relations.items():
+                rel = RELATION_BY_NAME.get(rtype)
+                if rel is None or not isinstance(targets, list):
+                    continue  # reported by the schema
+                for i, text in enumerate(targets):
+                    ref = Ref.parse(text) if isinstance(text, str) else None
+                    if ref is None:
+                        continue  # reported by the schema
+                    path = ("relations", rtype, i)
+                    if ref.kind not in KIND_BY_NAME:
+                        yield at(path, f"expected a reference to a {_or(rel.targets)}, found the unknown kind '{ref.kind}'{suggest(ref.kind, KIND_BY_NAME)}")
+                        continue
+                    if ref.kind not in rel.targets:
+                        yield at(path, f"expected a reference to a {_or(rel.targets)}, found '{ref}' (a {ref.kind})")
+                        continue
+                    if ref.id not in ids[ref.kind]:
+                        elsewhere = [k for k, known in ids.items() if ref.id in known and k in rel.targets]
+                        hint = f" (did you mean '{elsewhere[0]}:{ref.id}'?)" if elsewhere else suggest(ref.id, ids[ref.kind])
+                        yield at(path, f"expected a known {ref.kind} (a file data/{KIND_BY_NAME[ref.kind].folder}/{ref.id}.yaml), found '{ref}', which does not exist{hint}")
+                        continue
+                    if ref == Ref(doc.kind, doc.stem):
+                        yield at(path, f"expected a reference to another entity, found '{ref}', this entity itself")
+                        continue
+                    linked.add(str(ref))
+                    linked.add(doc.subject)
+
+        sources = data.get("sources")
+        if isinstance(sources, list):
+            for i, text in enumerate(sources):
+                m = STATEMENT_REF.match(text) if isinstance(text, str) else None
+                if not m:
+                    continue
+                slide_id, statement_id = m["slide"], m["statement"]
+                if slide_id not in statements:
+                    yield at(("sources", i), f"expected a slide of data/slides/ ({_names(sorted(statements))}), found '{slide_id}'{suggest(slide_id, statements)}")
+                elif statement_id not in statements[slide_id]:
+                    yield at(("sources", i), f"expected a statement of {slide_id} ({_names(statements[slide_id])}), found '{statement_id}'{suggest(statement_id, statements[slide_id])}")
+
+        named_as = data.get("named_as")
+        if isinstance(named_as, str) and isinstance(sources, list):
+            texts = [_statement_text(statements, s) for s in sources if isinstance(s, str)]
+            if texts and all(t for t in texts) and not any(named_as.casefold() in t.casefold() for t in texts):
+                yield at(("named_as",), f"expected words that appear in one of this entity's sources, found {describe(named_as)}")
+
+        added = data.get("added")
+        if isinstance(added, list):
+            present = [k for k in data if k not in ("id", "added")]
+            for i, item in enumerate(added):
+                if not isinstance(item, dict) or not isinstance(item.get("fields"), list):
+                    continue
+                for j, name in enumerate(item["fields"]):
+                    if isinstance(name, str) and name not in present:
+                        yield at(("added", i, "fields", j), f"expected a field written in this file ({_names(present)}), found '{name}'{suggest(name, present)}")
+        if doc.kind == "city":
+            marked = {n for item in (added if isinstance(added, list) else []) if isinstance(item, dict)
+                      for n in (item.get("fields") or []) if isinstance(n, str)}
+            for name in ("region", "coordinates"):
+                if name in data and name not in marked:
+                    yield at((name,), f"expected '{name}' to be listed under 'added' with its source (the brief does not give it), found it unmarked")
+
+        if doc.kind == "slide" and isinstance(data.get("statements"), list):
+            first: dict[str, int] = {}
+            for i, st in enumerate(data["statements"]):
+                sid = st.get("id") if isinstance(st, dict) else None
+                if not isinstance(sid, str):
+                    continue
+                if sid in first:
+                    yield at(("statements", i, "id"), f"expected each statement id once in the slide, found '{sid}' again (first at statements[{first[sid]}])")
+                else:
+                    first[sid] = i
+
+    used = {text for d in docs for text in (d.data or {}).get("sources") or [] if isinstance(text, str)}
+    for doc in docs:
+        if doc.kind == "slide":
+            for i, st in enumerate((doc.data or {}).get("statements") or []):
+                if isinstance(st, dict) and isinstance(st.get("id"), str) and f"{doc.stem}#{st['id']}" not in used:
+                    line, col = doc.positions.of(("statements", i))
+                    yield Finding("warning", doc.file, line, col, doc.subject, f"statements[{i}]",
+                                  f"expected an entity that represents statement '{st['id']}' (in its sources), found none")
+        elif doc.subject not in linked:
+            line, col = doc.positions.of(("relations",))
+            yield Finding("warning", doc.file, line, col, doc.subject, "relations",
+                          "expected a relation to or from another entity, found none: nothing links to this page")
+
+
+def _statement_index(docs: list[Document]) -> dict[str, dict[str, str]]:
+    """slide id -> {statement id: text}, from whatever of the slides could be read."""
+    index: dict[str, dict[str, str]] = {}
+    for doc in docs:
+        if doc.kind == "slide":
+            sts = (doc.data or {}).get("statements")
+            index[doc.stem] = {
+                s["id"]: str(s.get("text", "")) for s in (sts if isinstance(sts, list) else [])
+                if isinstance(s, dict) and isinstance(s.get("id"), str)
+            }
+    return index
+
+
+def _statement_text(index: dict[str, dict[str, str]], ref: str) -> str:
+    m = STATEMENT_REF.match(ref)
+    return index.get(m["slide"], {}).get(m["statement"], "") if m else ""
+
+
+def _or(kinds: Iterable[str]) -> str:
+    return " or ".join(kinds)
+

@@ -1,0 +1,144 @@
+"""Read one YAML data file into plain Python data plus the line and column of every value.
+
+PyYAML composes the node tree (which carries marks); we build the Python values ourselves so that
+each value's position is recorded under its field path, duplicate keys are refused naming both
+lines, and the features editors never need and attackers like (anchors and aliases, custom tags,
+several documents, deep nesting) are refused instead of expanded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import yaml
+
+from .messages import describe, dotted
+from .model import Finding, Path
+
+MAX_BYTES = 1_000_000  # a data file is a page of text; 1 MB is far beyond any real one
+MAX_DEPTH = 32
+
+
+@dataclass
+class Positions:
+    """1-based (line, column) of values and of mapping keys, by field path."""
+
+    values: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
+
+    def of(self, path: Path) -> tuple[int, int]:
+        """Where `path` is written; for a missing field, where its nearest parent is."""
+        path = tuple(path)
+        while path:
+            if path in self.values:
+                return self.values[path]
+            path = path[:-1]
+        return self.values.get((), (1, 1))
+
+    def of_key(self, path: Path) -> tuple[int, int]:
+        return self.keys.get(tuple(path)) or self.of(path)
+
+
+class _Refused(Exception):
+    def __init__(self, line: int, col: int, field: str, message: str) -> None:
+        super().__init__(message)
+        self.line, self.col, self.field, self.message = line, col, field, message
+
+
+def read(text_bytes: bytes, file: str, subject: str) -> tuple[object, Positions, list[Finding]]:
+    """Parse `text_bytes`; on failure return (None, positions, findings) and never raise."""
+    positions = Positions()
+
+    def refuse(line: int, col: int, field_: str, message: str) -> tuple[None, Positions, list[Finding]]:
+        return None, positions, [Finding("error", file, line, col, subject, field_, message)]
+
+    if len(text_bytes) > MAX_BYTES:
+        return refuse(1, 1, "(file)", f"expected a data file under {MAX_BYTES:,} bytes, found {len(text_bytes):,} bytes")
+    try:
+        text = text_bytes.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = text_bytes[: exc.start].count(b"\n") + 1
+        col = exc.start - (text_bytes.rfind(b"\n", 0, exc.start) + 1) + 1
+        return refuse(line, col, "(file)", f"expected UTF-8 text, found the byte 0x{text_bytes[exc.start]:02x}")
+    text = text.removeprefix("\ufeff")
+    if not text.strip() or all(
+        not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
+    ):
+        return refuse(1, 1, "(file)", "expected a mapping of fields (id, title, …), found an empty file")
+
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return refuse(1, 1, "(file)", "expected a mapping of fields, found an empty document")
+        value = _build(loader, node, (), positions, set(), 0)
+    except _Refused as exc:
+        return refuse(exc.line, exc.col, exc.field, exc.message)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = " ".join(str(exc.problem or exc.context or "unreadable text").split())
+        if "expected a single document" in str(exc.context or ""):
+            problem = "a second document (a line '---' starts another)"
+            return refuse(line, col, "(file)", f"expected one YAML document, found {problem}")
+        return refuse(line, col, "(file)", f"expected valid YAML, found {problem}")
+    except yaml.YAMLError as exc:
+        return refuse(1, 1, "(file)", f"expected valid YAML, found {' '.join(str(exc).split())}")
+    finally:
+        loader.dispose()
+    if not isinstance(value, dict):
+        line, col = positions.of(())
+        return refuse(line, col, "(file)", f"expected a mapping of fields (id, title, …), found {describe(value)}")
+    return value, positions, []
+
+
+def _build(loader: yaml.SafeLoader, node: yaml.Node, path: Path, pos: Positions, seen: set[int], depth: int) -> object:
+    line, col = node.start_mark.line + 1, node.start_mark.column + 1
+    where = dotted(path) or "(file)"
+    if id(node) in seen:
+        raise _Refused(line, col, where, "expected plain values, found an alias (anchors and aliases '&'/'*' are not allowed)")
+    seen.add(id(node))
+    if depth > MAX_DEPTH:
+        raise _Refused(line, col, where, f"expected at most {MAX_DEPTH} levels of nesting, found more")
+    if node.tag.startswith("!") and not node.tag.startswith("tag:yaml.org,2002:"):
+        raise _Refused(line, col, where, f"expected a plain value, found the tag {node.tag}")
+    if node.tag in ("tag:yaml.org,2002:merge",):
+        raise _Refused(line, col, where, "expected plain keys, found a merge key '<<'")
+    pos.values[path] = (line, col)
+    if isinstance(node, yaml.MappingNode):
+        result: dict[str, object] = {}
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                kl, kc = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+                raise _Refused(kl, kc, where, "expected a field name, found a complex key")
+            key = _scalar(loader, key_node, path)
+            kl, kc = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+            if key_node.tag == "tag:yaml.org,2002:merge" or key == "<<" and key_node.style is None:
+                raise _Refused(kl, kc, where, "expected plain keys, found a merge key '<<'")
+            key = str(key)
+            if key in result:
+                raise _Refused(
+                    kl, kc, dotted((*path, key)),
+                    f"expected each field once, found '{key}' twice (lines {first_line[key]} and {kl})",
+                )
+            first_line[key] = kl
+            pos.keys[(*path, key)] = (kl, kc)
+            result[key] = _build(loader, value_node, (*path, key), pos, seen, depth + 1)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [
+            _build(loader, item, (*path, i), pos, seen, depth + 1) for i, item in enumerate(node.value)
+        ]
+    return _scalar(loader, node, path)
+
+
+def _scalar(loader: yaml.SafeLoader, node: yaml.Node, path: Path) -> object:
+    try:
+        return loader.construct_object(node, deep=True)
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark or node.start_mark
+        raise _Refused(
+            mark.line + 1, mark.column + 1, dotted(path) or "(file)",
+            f"expected a plain value, found {' '.join(str(exc.problem).split())}",
+        ) from None

@@ -1,0 +1,88 @@
+"""MkDocs adapter for the atlante core: it only sequences events.
+
+on_config   runs the core (load, validate, link, render) on data/, reports every finding at once
+            and stops the build before anything is written if there is an error; sets the nav.
+on_files    adds each rendered page in memory (File.generated); a hand-written page at the same
+            address is an error, never silently replaced.
+on_page_content  sanitises the HTML of generated pages (Markdown fields may carry HTML).
+
+The module is loaded once per process and stays loaded under `mkdocs serve`, so all state is
+rebuilt in on_config on every build.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from atlante import pipeline
+from atlante.render import REQUIRED_EXTENSIONS, navigation
+from atlante.sanitize import clean_html
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
+
+log = logging.getLogger("mkdocs.plugins.atlante")
+
+_result: pipeline.Result | None = None
+
+# ---------------------------------------------------------------------------------------------
+# Events
+# ---------------------------------------------------------------------------------------------
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    global _result
+    _result = None
+    missing = [ext for ext in REQUIRED_EXTENSIONS if ext not in config.markdown_extensions]
+    if missing:
+        raise PluginError(f"mkdocs.yml: markdown_extensions: expected {', '.join(missing)}, found them missing")
+    project = Path(config.config_file_path).parent
+    result = pipeline.run(project)
+    for warning in result.warnings:
+        log.warning(str(warning))
+    if result.errors:
+        raise PluginError(_summary(result))
+    assert result.catalog is not None
+    config.nav = navigation(result.catalog, extra=config.nav or [])
+    _result = result
+    return config
+
+
+def on_files(files: Files, *, config: MkDocsConfig) -> Files:
+    assert _result is not None
+    collisions = []
+    for page in _result.pages:
+        existing = files.get_file_from_path(page.src_uri)
+        if existing is not None:
+            if existing.generated_by is None:
+                collisions.append(f"docs/{page.src_uri}: expected no hand-written page at /{page.src_uri.removesuffix('index.md').removesuffix('.md')}/, found one: it would hide the page generated from data")
+                continue
+            files.remove(existing)
+        files.append(File.generated(config, page.src_uri, content=page.markdown))
+    if collisions:
+        raise PluginError("\n".join(collisions))
+    return files
+
+
+def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+    if page.file.generated_by is None:
+        return None  # hand-written pages are trusted like code
+    return clean_html(html)
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------------------------
+
+
+def _summary(result: pipeline.Result) -> str:
+    errors = result.errors
+    lines = [str(f) for f in errors]
+    lines.append(f"{len(errors)} error{'s' if len(errors) != 1 else ''} in data/: nothing was built.")
+    return "\n".join(lines)

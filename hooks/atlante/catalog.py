@@ -32,7 +32,7 @@ def link(documents: list[Document], lang: str = "it") -> Catalog:
             )
             statements[statement.ref] = statement
             entity.statements.append(statement)
-        entity.position = (int(number), 0, 0)  # type: ignore[call-overload]
+        entity.position = (int(number), 0, 0, 0)  # type: ignore[call-overload]
 
     for entity in entities.values():
         if entity.kind == "slide":
@@ -58,11 +58,12 @@ def link(documents: list[Document], lang: str = "it") -> Catalog:
         statement.represented_by.sort(key=_order_key)
 
     by_kind = {k.name: sorted((e for e in entities.values() if e.kind == k.name), key=_order_key) for k in KINDS}
+    by_kind["concept"].sort(key=lambda e: (e.title.casefold(), e.id))  # a glossary is alphabetical
     return Catalog(entities=entities, by_kind=by_kind, statements=statements)
 
 
-def _position(entity: Entity) -> tuple[int, int, int]:
-    """(slide, statement, offset) where the brief first names the entity, else its first source.
+def _position(entity: Entity) -> tuple[int, int, int, int]:
+    """(slide, statement, not named, offset): where the brief first names the entity, else its first source.
 
     Entities citing the same statement ("Milano, Torino, Verona, …") thus keep the brief's order.
     """
@@ -72,8 +73,8 @@ def _position(entity: Entity) -> tuple[int, int, int]:
         slide, index = (int(n) for n in statement.number.split("."))
         offset = statement.text.casefold().find(name)
         spots.append((offset < 0, slide, index, offset if offset >= 0 else 0))
-    found_first = min(spots)
-    return found_first[1:]
+    missing, slide, index, offset = min(spots)  # a statement that names it wins over an earlier one
+    return slide, index, int(missing), offset
 
 
 def _order_key(entity: Entity) -> tuple[tuple[int, ...], int, str]:

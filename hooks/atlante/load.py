@@ -59,6 +59,7 @@ def load(data_dir: FsPath, shown_root: FsPath | None = None) -> tuple[list[Docum
             continue
         folder = rel.parts[0]
         kind = KIND_BY_FOLDER.get(folder)
+        subject = f"{kind.name}:{path.name.lstrip('.').split('.')[0]}" if kind else subject
         if kind is None:
             findings.append(Finding("error", where, 1, 1, subject, "(folder)",
                                     f"expected a kind folder ({_folders()}), found '{folder}'{suggest(folder, KIND_BY_FOLDER)}"))

@@ -49,7 +49,7 @@ class Ref:
         return f"{self.kind}:{self.id}"
 
 
-@dataclass
+@dataclass(eq=False)
 class Statement:
     """One cleaned statement of a slide; `anchor` is its stable id on the slide page."""
 
@@ -65,8 +65,11 @@ class Statement:
     def ref(self) -> str:
         return f"{self.slide}#{self.id}"
 
+    def __repr__(self) -> str:  # statements and entities point at each other: keep repr flat
+        return f"Statement({self.ref!r})"
 
-@dataclass
+
+@dataclass(repr=False)
 class Link:
     """A relation as seen from one page: its heading and the entity at the other end."""
 
@@ -76,7 +79,7 @@ class Link:
     inverse: bool
 
 
-@dataclass
+@dataclass(eq=False)
 class Entity:
     kind: str
     id: str
@@ -84,7 +87,7 @@ class Entity:
     data: dict[str, object]  # the validated YAML mapping
     statements: list[Statement] = field(default_factory=list)  # resolved `sources`
     links: list[Link] = field(default_factory=list)  # out and in, filled by catalog.link
-    position: tuple[int, ...] = (99, 99, 0)  # where the brief first speaks of it: (slide, statement, offset)
+    position: tuple[int, ...] = (99, 99, 1, 0)  # where the brief first names it, see catalog._position
 
     @property
     def ref(self) -> Ref:
@@ -93,6 +96,9 @@ class Entity:
     @property
     def title(self) -> str:
         return str(self.data["title"])
+
+    def __repr__(self) -> str:
+        return f"Entity({str(self.ref)!r})"
 
     @property
     def summary(self) -> str:

@@ -63,14 +63,15 @@ def _rephrase(doc: Document, error: jsonschema.ValidationError) -> Iterator[Find
     value, kind, expect = error.instance, error.validator, error.validator_value
     schema = error.schema if isinstance(error.schema, dict) else {}
 
-    def at(p: tuple, message: str, key: bool = False) -> Finding:
-        line, col = doc.positions.of_key(p) if key else doc.positions.of(p)
+    def at(p: tuple, message: str, key: bool = False, where: tuple | None = None) -> Finding:
+        spot = where if where is not None else p
+        line, col = doc.positions.of_key(spot) if key else doc.positions.of(spot)
         return Finding("error", doc.file, line, col, doc.subject, dotted(p) or "(file)", message)
 
     if kind == "required":
         present = set(value) if isinstance(value, dict) else set()
         for name in [n for n in expect if n not in present]:
-            yield at(path, f"expected the field '{name}', found it missing")
+            yield at((*path, name), "expected this field, found it missing", where=path)
         return
     if kind == "additionalProperties":
         allowed = schema.get("properties", {})
@@ -179,8 +180,7 @@ def _cross_findings(docs: list[Document]) -> Iterator[Finding]:
                         yield at(path, f"expected a reference to a {_or(rel.targets)}, found '{ref}' (a {ref.kind})")
                         continue
                     if ref.id not in ids[ref.kind]:
-                        elsewhere = [k for k, known in ids.items() if ref.id in known and k in rel.targets]
-                        hint = f" (did you mean '{elsewhere[0]}:{ref.id}'?)" if elsewhere else suggest(ref.id, ids[ref.kind])
+                        hint = suggest(str(ref), [f"{k}:{i}" for k in rel.targets for i in ids[k]])
                         yield at(path, f"expected a known {ref.kind} (a file data/{KIND_BY_NAME[ref.kind].folder}/{ref.id}.yaml), found '{ref}', which does not exist{hint}")
                         continue
                     if ref == Ref(doc.kind, doc.stem):
@@ -254,10 +254,10 @@ def _statement_index(docs: list[Document]) -> dict[str, dict[str, str]]:
     for doc in docs:
         if doc.kind == "slide":
             sts = (doc.data or {}).get("statements")
-            index[doc.stem] = {
-                s["id"]: str(s.get("text", "")) for s in (sts if isinstance(sts, list) else [])
-                if isinstance(s, dict) and isinstance(s.get("id"), str)
-            }
+            texts = index[doc.stem] = {}
+            for st in sts if isinstance(sts, list) else []:
+                if isinstance(st, dict) and isinstance(st.get("id"), str):
+                    texts.setdefault(st["id"], str(st.get("text", "")))  # a duplicate id is reported apart
     return index
 
 

@@ -92,31 +92,36 @@ def read(text_bytes: bytes, file: str, subject: str) -> tuple[object, Positions,
     return value, positions, []
 
 
-def _build(loader: yaml.SafeLoader, node: yaml.Node, path: Path, pos: Positions, seen: set[int], depth: int) -> object:
+_PLAIN_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")}
+
+
+def _build(
+    loader: yaml.SafeLoader, node: yaml.Node, path: Path, pos: Positions, seen: set[int], depth: int,
+    alias_at: tuple[int, int] = (1, 1),
+) -> object:
+    """The Python value of `node`; `alias_at` is where the value is written, should it be an alias."""
     line, col = node.start_mark.line + 1, node.start_mark.column + 1
     where = dotted(path) or "(file)"
     if id(node) in seen:
-        raise _Refused(line, col, where, "expected plain values, found an alias (anchors and aliases '&'/'*' are not allowed)")
+        raise _Refused(*alias_at, where, "expected plain values, found an alias (anchors and aliases '&'/'*' are not allowed)")
     seen.add(id(node))
     if depth > MAX_DEPTH:
         raise _Refused(line, col, where, f"expected at most {MAX_DEPTH} levels of nesting, found more")
-    if node.tag.startswith("!") and not node.tag.startswith("tag:yaml.org,2002:"):
-        raise _Refused(line, col, where, f"expected a plain value, found the tag {node.tag}")
-    if node.tag in ("tag:yaml.org,2002:merge",):
-        raise _Refused(line, col, where, "expected plain keys, found a merge key '<<'")
+    if node.tag not in _PLAIN_TAGS:
+        raise _Refused(line, col, where, f"expected a plain value, found the tag {node.tag.replace('tag:yaml.org,2002:', '!!')}")
     pos.values[path] = (line, col)
     if isinstance(node, yaml.MappingNode):
         result: dict[str, object] = {}
         first_line: dict[str, int] = {}
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                kl, kc = key_node.start_mark.line + 1, key_node.start_mark.column + 1
-                raise _Refused(kl, kc, where, "expected a field name, found a complex key")
-            key = _scalar(loader, key_node, path)
             kl, kc = key_node.start_mark.line + 1, key_node.start_mark.column + 1
-            if key_node.tag == "tag:yaml.org,2002:merge" or key == "<<" and key_node.style is None:
-                raise _Refused(kl, kc, where, "expected plain keys, found a merge key '<<'")
-            key = str(key)
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _Refused(kl, kc, where, "expected a field name, found a complex key")
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise _Refused(kl, kc, where, "expected plain field names, found a merge key '<<'")
+            if key_node.tag not in _PLAIN_TAGS:
+                raise _Refused(kl, kc, where, f"expected a plain field name, found the tag {key_node.tag.replace('tag:yaml.org,2002:', '!!')}")
+            key = str(_scalar(loader, key_node, path))
             if key in result:
                 raise _Refused(
                     kl, kc, dotted((*path, key)),
@@ -124,11 +129,11 @@ def _build(loader: yaml.SafeLoader, node: yaml.Node, path: Path, pos: Positions,
                 )
             first_line[key] = kl
             pos.keys[(*path, key)] = (kl, kc)
-            result[key] = _build(loader, value_node, (*path, key), pos, seen, depth + 1)
+            result[key] = _build(loader, value_node, (*path, key), pos, seen, depth + 1, (kl, kc))
         return result
     if isinstance(node, yaml.SequenceNode):
         return [
-            _build(loader, item, (*path, i), pos, seen, depth + 1) for i, item in enumerate(node.value)
+            _build(loader, item, (*path, i), pos, seen, depth + 1, (line, col)) for i, item in enumerate(node.value)
         ]
     return _scalar(loader, node, path)
 

@@ -1,0 +1,69 @@
+"""Factories shared by the tests: projects in temporary folders, data edits, real builds."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE = ROOT.parent / "shared" / "source" / "piattaforme-circoli-magici.slides.txt"
+BIN = Path(sys.executable).parent
+
+PROJECT_PARTS = ("data", "docs", "overrides", "hooks", "mkdocs.yml")
+
+
+def make_project(tmp: Path, *, data: bool = True) -> Path:
+    """A copy of the real project in `tmp/project`; with data=False, only the schemas of data/."""
+    project = tmp / "project"
+    project.mkdir()
+    for part in PROJECT_PARTS:
+        src = ROOT / part
+        if src.is_dir():
+            shutil.copytree(src, project / part, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(src, project / part)
+    if not data:
+        for child in (project / "data").iterdir():
+            if child.name != "schema":
+                shutil.rmtree(child)
+    return project
+
+
+def write(project: Path, rel: str, text: str) -> Path:
+    path = project / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return path
+
+
+def edit(project: Path, rel: str, old: str, new: str) -> None:
+    """Replace `old` (which must be present exactly once) by `new` in a project file."""
+    path = project / rel
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {rel}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def env() -> dict[str, str]:
+    e = dict(os.environ)
+    e.update(NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1", SOURCE_DATE_EPOCH="1764000000")
+    return e
+
+
+def mkdocs_build(project: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    """`mkdocs build --strict` run as a reader would run it, in the project folder."""
+    return subprocess.run(
+        [str(BIN / "mkdocs"), "build", "--strict", *extra], cwd=project, env=env(),
+        capture_output=True, text=True, timeout=300,
+    )
+
+
+def atlante(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(BIN / "atlante"), *args, "--project", str(project)], cwd=project, env=env(),
+        capture_output=True, text=True, timeout=120,
+    )

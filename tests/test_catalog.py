@@ -1,0 +1,90 @@
+"""Step 3: linking. Inverse relations are derived once; lists follow the brief's order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from atlante import pipeline
+from atlante.model import Catalog, Ref
+
+from helpers import ROOT
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    result = pipeline.run(ROOT)
+    assert result.errors == [] and result.catalog is not None
+    return result.catalog
+
+
+def links(catalog: Catalog, ref: str) -> dict[str, list[str]]:
+    entity = catalog.get(Ref.parse(ref))  # type: ignore[arg-type]
+    assert entity is not None
+    grouped: dict[str, list[str]] = {}
+    for link in entity.links:
+        grouped.setdefault(link.label, []).append(str(link.target.ref))
+    return grouped
+
+
+def test_a_relation_written_once_appears_on_both_pages(catalog: Catalog) -> None:
+    assert links(catalog, "city:milano") == {
+        "Fa parte di": ["circle:circoli-magici-del-made-in-italy"],
+        "Coinvolta in": ["action:piani-strategici-delle-citta-maggiori"],
+    }
+    assert links(catalog, "circle:circoli-magici-del-made-in-italy")["Comprende le città"] == [
+        "city:milano", "city:torino", "city:verona", "city:bologna", "city:firenze", "city:roma",
+    ]
+
+
+def test_inverse_labels_read_in_italian(catalog: Catalog) -> None:
+    assert links(catalog, "challenge:globalizzazione") == {
+        "Ha come tratti": [
+            "challenge:iper-connessione", "challenge:automazione",
+            "challenge:socializzazione-di-rete", "challenge:ri-personalizzazione",
+        ],
+        "Nominata in": ["move:crisi"],
+        "Affrontata da": [
+            "move:varieta-organizzativo-territoriale", "move:transizione",
+            "platform:piattaforme-pubbliche-d-innovazione", "move:centralita-delle-citta",
+        ],
+    }
+
+
+def test_kinds_are_listed_in_the_order_of_the_brief(catalog: Catalog) -> None:
+    assert [e.id for e in catalog.by_kind["move"]] == [
+        "crisi", "varieta-organizzativo-territoriale", "transizione", "centralita-delle-citta",
+    ]
+    assert [e.id for e in catalog.by_kind["theme"] if e.data["category"] == "dominio"] == [
+        "agri-food", "energia", "mobilita", "edilizia-verde", "conservazione",
+    ]
+    assert [e.id for e in catalog.by_kind["action"]] == [
+        "piani-strategici-delle-citta-maggiori", "investimenti-delle-imprese-maggiori",
+        "politiche-per-i-distretti-industriali", "politiche-di-sistema-nazionale", "sfruttamento-di-eventi-globali",
+    ]
+
+
+def test_glossary_is_alphabetical(catalog: Catalog) -> None:
+    titles = [e.title for e in catalog.by_kind["concept"]]
+    assert titles == sorted(titles, key=str.casefold)
+
+
+def test_statements_know_who_represents_them(catalog: Catalog) -> None:
+    statement = catalog.statements["slide-3#intelaiatura"]
+    assert statement.number == "3.7"
+    assert [str(e.ref) for e in statement.represented_by] == [
+        "circle:circoli-magici-del-made-in-italy", "concept:circolo-magico", "platform:piattaforme-naturali",
+    ]
+
+
+def test_every_statement_is_represented(catalog: Catalog) -> None:
+    assert [ref for ref, st in catalog.statements.items() if not st.represented_by] == []
+    assert len(catalog.statements) == 4 + 7 + 7
+
+
+def test_catalog_is_rebuilt_from_scratch_on_every_run(tmp_path: Path) -> None:
+    first = pipeline.run(ROOT).catalog
+    second = pipeline.run(ROOT).catalog
+    assert first is not None and second is not None
+    milano_1, milano_2 = first.get(Ref("city", "milano")), second.get(Ref("city", "milano"))
+    assert milano_1 is not milano_2 and len(milano_1.links) == len(milano_2.links) == 2  # type: ignore[union-attr]

@@ -1,0 +1,206 @@
+"""Step 2: validation. Each kind of problem is asserted with its exact message, file, line, field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from atlante import pipeline
+
+from helpers import edit, make_project, write
+
+MILANO = "data/cities/milano.yaml"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return make_project(tmp_path)
+
+
+def messages(project: Path, level: str = "error") -> list[str]:
+    return [str(f) for f in pipeline.check(project).findings if f.level == level]
+
+
+def test_real_data_is_valid_without_warnings(project: Path) -> None:
+    assert [str(f) for f in pipeline.check(project).findings] == []
+
+
+def test_unknown_field_suggests_the_near_miss_and_missing_field_is_named(project: Path) -> None:
+    edit(project, MILANO, 'title: "Milano"', 'titel: "Milano"')
+    assert messages(project) == [
+        "data/cities/milano.yaml:2:1: city:milano: title: expected this field, found it missing",
+        "data/cities/milano.yaml:3:1: city:milano: titel: expected one of the fields 'id', 'title', 'summary', "
+        "'named_as', 'body', 'tags', 'sources', 'relations', 'added', 'region', 'coordinates', "
+        "found 'titel' (did you mean 'title'?)",
+    ]
+
+
+def test_wrong_type(project: Path) -> None:
+    edit(project, MILANO, "lat: 45.4642", "lat: nord")
+    assert messages(project) == [
+        "data/cities/milano.yaml:9:20: city:milano: coordinates.lat: expected a number, found 'nord'",
+    ]
+
+
+def test_out_of_range_coordinate(project: Path) -> None:
+    edit(project, MILANO, "lon: 9.1900", "lon: 190")
+    assert messages(project) == [
+        "data/cities/milano.yaml:9:34: city:milano: coordinates.lon: expected a number ≤ 180, found the number 190",
+    ]
+
+
+def test_enum_suggests_the_near_miss(project: Path) -> None:
+    edit(project, MILANO, "region: Lombardia", "region: Lombardi")
+    [message] = messages(project)
+    assert message.startswith("data/cities/milano.yaml:8:9: city:milano: region: expected one of 'Abruzzo', ")
+    assert message.endswith(", found 'Lombardi' (did you mean 'Lombardia'?)")
+
+
+def test_pattern_is_explained_in_words(project: Path) -> None:
+    edit(project, MILANO, "tags: [citta, circoli-magici]", "tags: [citta, Circoli Magici]")
+    assert messages(project) == [
+        "data/cities/milano.yaml:10:15: city:milano: tags[1]: expected lowercase letters, digits and single "
+        "hyphens (like 'made-in-italy'), found 'Circoli Magici'",
+    ]
+
+
+def test_id_must_equal_the_file_name(project: Path) -> None:
+    edit(project, MILANO, "id: milano", "id: milan")
+    assert messages(project) == [
+        "data/cities/milano.yaml:2:5: city:milano: id: expected 'milano' (the file name), found 'milan'",
+    ]
+
+
+def test_file_name_must_be_a_slug(project: Path) -> None:
+    (project / MILANO).rename(project / "data/cities/Milano.yaml")
+    edit(project, "data/cities/Milano.yaml", "id: milano", "id: Milano")
+    errors = messages(project)
+    assert "data/cities/Milano.yaml:2:1: city:Milano: (file): expected a file name of lowercase letters, digits and single hyphens, found 'Milano.yaml'" in errors
+
+
+def test_dangling_reference_suggests_the_closest_id(project: Path) -> None:
+    edit(project, MILANO, "- circle:circoli-magici-del-made-in-italy", "- circle:circoli-magici-del-made-in-itali")
+    assert messages(project) == [
+        "data/cities/milano.yaml:16:7: city:milano: relations.parte_di[0]: expected a known circle (a file "
+        "data/circles/circoli-magici-del-made-in-itali.yaml), found 'circle:circoli-magici-del-made-in-itali', "
+        "which does not exist (did you mean 'circle:circoli-magici-del-made-in-italy'?)",
+    ]
+
+
+def test_reference_of_the_wrong_kind(project: Path) -> None:
+    edit(project, MILANO, "- circle:circoli-magici-del-made-in-italy", "- city:roma")
+    assert messages(project) == [
+        "data/cities/milano.yaml:16:7: city:milano: relations.parte_di[0]: expected a reference to a circle, "
+        "found 'city:roma' (a city)",
+    ]
+
+
+def test_reference_to_an_unknown_kind(project: Path) -> None:
+    edit(project, MILANO, "- circle:circoli-magici-del-made-in-italy", "- circl:circoli-magici-del-made-in-italy")
+    assert messages(project) == [
+        "data/cities/milano.yaml:16:7: city:milano: relations.parte_di[0]: expected a reference to a circle, "
+        "found the unknown kind 'circl' (did you mean 'circle'?)",
+    ]
+
+
+def test_unknown_relation_type(project: Path) -> None:
+    edit(project, MILANO, "  parte_di:", "  parte-di:")
+    assert messages(project) == [
+        "data/cities/milano.yaml:15:3: city:milano: relations.parte-di: expected one of the fields 'parte_di', "
+        "'richiama', found 'parte-di' (did you mean 'parte_di'?)",
+    ]
+
+
+def test_self_reference(project: Path) -> None:
+    edit(project, "data/themes/energia.yaml", "- theme:smart-cities-e-patrimonio-culturale", "- theme:energia")
+    errors = messages(project)
+    assert "data/themes/energia.yaml:13:7: theme:energia: relations.dominio_di[0]: expected a reference to another entity, found 'theme:energia', this entity itself" in errors
+
+
+def test_duplicate_relation(project: Path) -> None:
+    edit(project, MILANO, "    - circle:circoli-magici-del-made-in-italy\n",
+         "    - circle:circoli-magici-del-made-in-italy\n    - circle:circoli-magici-del-made-in-italy\n")
+    assert messages(project) == [
+        "data/cities/milano.yaml:17:7: city:milano: relations.parte_di[1]: expected each item once, found "
+        "'circle:circoli-magici-del-made-in-italy' again (first at item 0)",
+    ]
+
+
+def test_unknown_statement_suggests_the_closest(project: Path) -> None:
+    edit(project, MILANO, "- slide-3#citta-sedi", "- slide-3#citta-sede")
+    [message] = messages(project)
+    assert message.startswith("data/cities/milano.yaml:12:5: city:milano: sources[0]: expected a statement of slide-3 ('titolo', ")
+    assert message.endswith("found 'citta-sede' (did you mean 'citta-sedi'?)")
+
+
+def test_unknown_slide(project: Path) -> None:
+    edit(project, MILANO, "- slide-3#citta-sedi", "- slide-5#citta-sedi")
+    assert messages(project) == [
+        "data/cities/milano.yaml:12:5: city:milano: sources[0]: expected a slide of data/slides/ ('slide-2', "
+        "'slide-3', 'slide-4'), found 'slide-5' (did you mean 'slide-4'?)",
+    ]
+
+
+def test_added_must_name_fields_of_the_file(project: Path) -> None:
+    edit(project, MILANO, "fields: [region, coordinates]", "fields: [regione, coordinates]")
+    errors = messages(project)
+    assert errors == [
+        "data/cities/milano.yaml:8:9: city:milano: region: expected 'region' to be listed under 'added' with its "
+        "source (the brief does not give it), found it unmarked",
+        "data/cities/milano.yaml:18:14: city:milano: added[0].fields[0]: expected a field written in this file "
+        "('title', 'summary', 'region', 'coordinates', 'tags', 'sources', 'relations'), found 'regione' "
+        "(did you mean 'region'?)",
+    ]
+
+
+def test_named_as_must_appear_in_a_source(project: Path) -> None:
+    edit(project, "data/concepts/filiera.yaml", 'named_as: "filiere"', 'named_as: "catene del valore"')
+    assert messages(project) == [
+        "data/concepts/filiera.yaml:7:11: concept:filiera: named_as: expected words that appear in one of this "
+        "entity's sources, found 'catene del valore'",
+    ]
+
+
+def test_duplicate_statement_id(project: Path) -> None:
+    edit(project, "data/slides/slide-3.yaml", "  - id: gia-funzionato", "  - id: concetto")
+    assert [m for m in messages(project) if m.startswith("data/slides/")] == [
+        "data/slides/slide-3.yaml:20:9: slide:slide-3: statements[2].id: expected each statement id once in the "
+        "slide, found 'concetto' again (first at statements[1])",
+    ]
+
+
+def test_entity_nothing_links_to_is_a_warning(project: Path) -> None:
+    write(project, "data/concepts/innovazione.yaml", """
+        id: innovazione
+        title: Innovazione
+        summary: Una parola del brief.
+        named_as: innovazione
+        sources: [slide-2#nuove-capacita]
+        """)
+    assert messages(project) == []
+    assert messages(project, "warning") == [
+        "data/concepts/innovazione.yaml:1:1: warning: concept:innovazione: relations: expected a relation to or "
+        "from another entity, found none: nothing links to this page",
+    ]
+
+
+def test_statement_no_entity_represents_is_a_warning(project: Path) -> None:
+    edit(project, "data/slides/slide-4.yaml", "  - id: nuovi-circoli\n", "  - id: domanda\n    text: Una domanda in più?\n  - id: nuovi-circoli\n")
+    assert messages(project, "warning") == [
+        "data/slides/slide-4.yaml:14:5: warning: slide:slide-4: statements[1]: expected an entity that represents "
+        "statement 'domanda' (in its sources), found none",
+    ]
+
+
+def test_every_problem_of_a_run_is_reported(project: Path) -> None:
+    edit(project, MILANO, "region: Lombardia", "region: 12")
+    edit(project, "data/cities/roma.yaml", "id: roma", "id: rome")
+    write(project, "data/themes/rotto.yaml", "id: rotto\ntitle: [\n")
+    edit(project, "data/actions/investimenti-delle-imprese-maggiori.yaml", "- slide-4#la-chiave", "- slide-4#chiave")
+    files = [m.split(":")[0] for m in messages(project)]
+    assert files == [
+        "data/actions/investimenti-delle-imprese-maggiori.yaml",
+        "data/cities/milano.yaml",
+        "data/cities/roma.yaml",
+        "data/themes/rotto.yaml",
+    ]

@@ -32,12 +32,12 @@ def test_duplicate_key_names_both_lines() -> None:
 
 def test_invalid_yaml_is_located() -> None:
     _, _, problems = read('id: x\ntitle: "unclosed\n')
-    assert problems == ["data/cities/x.yaml:3:1: city:x: (file): expected valid YAML, found found unexpected end of stream"]
+    assert problems == ["data/cities/x.yaml:3:1: city:x: (file): expected valid YAML, found a syntax error: found unexpected end of stream"]
 
 
 def test_tab_indentation_is_refused() -> None:
     _, _, problems = read("id: x\nrelations:\n\tparte_di: []\n")
-    assert problems[0].startswith("data/cities/x.yaml:3:1: city:x: (file): expected valid YAML, found found character '\\t'")
+    assert problems[0].startswith("data/cities/x.yaml:3:1: city:x: (file): expected valid YAML, found a syntax error: found character '\\t'")
 
 
 def test_alias_is_refused_not_expanded() -> None:

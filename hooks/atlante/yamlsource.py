@@ -81,7 +81,7 @@ def read(text_bytes: bytes, file: str, subject: str) -> tuple[object, Positions,
         if "expected a single document" in str(exc.context or ""):
             problem = "a second document (a line '---' starts another)"
             return refuse(line, col, "(file)", f"expected one YAML document, found {problem}")
-        return refuse(line, col, "(file)", f"expected valid YAML, found {problem}")
+        return refuse(line, col, "(file)", f"expected valid YAML, found a syntax error: {problem}")
     except yaml.YAMLError as exc:
         return refuse(1, 1, "(file)", f"expected valid YAML, found {' '.join(str(exc).split())}")
     finally:

@@ -1,0 +1,246 @@
+"""End to end: `mkdocs build --strict` in a temporary folder, its HTML parsed as a reader gets it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+
+from helpers import atlante, edit, make_project, mkdocs_build, write
+
+
+def soup(site: Path, url_path: str) -> BeautifulSoup:
+    return BeautifulSoup((site / url_path.strip("/") / "index.html").read_text(encoding="utf-8"), "html.parser")
+
+
+def content(site: Path, url_path: str) -> BeautifulSoup:
+    article = soup(site, url_path).select_one("article.md-content__inner")
+    assert article is not None
+    return article
+
+
+def heading(tag: BeautifulSoup) -> str:
+    """A heading's text without its permalink sign."""
+    return tag.get_text(strip=True).removesuffix("¶")
+
+
+def hrefs(tag: BeautifulSoup) -> list[str]:
+    return [a["href"] for a in tag.find_all("a", href=True)]
+
+
+# ---------------------------------------------------------------------------------------------
+# The real site
+# ---------------------------------------------------------------------------------------------
+
+
+def test_every_entity_has_its_page_at_a_stable_url(built_site: Path) -> None:
+    expected = {
+        "cities": ["milano", "torino", "verona", "bologna", "firenze", "roma"],
+        "moves": ["crisi", "varieta-organizzativo-territoriale", "transizione", "centralita-delle-citta"],
+        "actions": ["piani-strategici-delle-citta-maggiori", "investimenti-delle-imprese-maggiori",
+                    "politiche-per-i-distretti-industriali", "politiche-di-sistema-nazionale",
+                    "sfruttamento-di-eventi-globali"],
+        "themes": ["smart-cities-e-patrimonio-culturale", "agri-food", "energia", "mobilita", "edilizia-verde",
+                   "conservazione", "altre-applicazioni-possibili", "welfare-locale-e-terzo-settore",
+                   "arte-e-scienza", "recupero-di-aree-di-crisi-ambientale", "slow-food", "domotica",
+                   "edilizia-mediterranea", "turismo-sostenibile"],
+        "slides": ["slide-2", "slide-3", "slide-4"],
+    }
+    for folder, ids in expected.items():
+        for id_ in ids:
+            assert (built_site / folder / id_ / "index.html").is_file(), f"/{folder}/{id_}/"
+    pages = [p for p in built_site.rglob("index.html")]
+    assert len(pages) == 1 + 9 + 57 + 2  # home, kind indexes, entities, hand-written pages
+
+
+def test_entity_page_shows_title_summary_statements_relations_and_tags(built_site: Path) -> None:
+    page = content(built_site, "cities/milano")
+    assert heading(page.h1) == "Milano"
+    assert "sedi privilegiate dell'alta tecnologia" in page.select_one(".atlante-summary").get_text()
+    quotes = [q.get_text(" ", strip=True) for q in page.find_all("blockquote")]
+    assert quotes[0].startswith("alcune delle maggiori città italiane (Milano, Torino, Verona, …, Bologna, …, Firenze, Roma)")
+    assert "../../slides/slide-3/#citta-sedi" in hrefs(page)
+    headings = [heading(h) for h in page.find_all(["h2", "h3"])]
+    assert headings == ["Scheda", "Cosa dice il brief", "Aggiunte al brief", "Collegamenti", "Fa parte di", "Coinvolta in"]
+    assert "../../circles/circoli-magici-del-made-in-italy/" in hrefs(page)
+    assert "Lombardia (aggiunto)" in page.get_text(" ", strip=True)
+    assert "https://it.wikipedia.org/wiki/Milano" in hrefs(page)
+    tags = [t.get_text(strip=True) for t in soup(built_site, "cities/milano").select(".md-tag")]
+    assert tags == ["circoli-magici", "citta"]
+
+
+def test_relations_link_both_ways(built_site: Path) -> None:
+    circle = content(built_site, "circles/circoli-magici-del-made-in-italy")
+    assert "../../cities/milano/" in hrefs(circle)
+    assert "Comprende le città" in circle.get_text()
+    theme = content(built_site, "themes/energia")
+    assert "../smart-cities-e-patrimonio-culturale/" in hrefs(theme)
+    assert "../energia/" in hrefs(content(built_site, "themes/smart-cities-e-patrimonio-culturale"))
+
+
+def test_slide_pages_give_every_statement_a_stable_anchor(built_site: Path) -> None:
+    page = content(built_site, "slides/slide-3")
+    anchors = [h["id"] for h in page.find_all("h2")]
+    assert anchors == ["titolo", "concetto", "gia-funzionato", "citta-sedi", "senza-distretti", "catalizzatori", "intelaiatura"]
+    slide4 = content(built_site, "slides/slide-4").get_text(" ", strip=True)
+    assert "Correzione redazionale: «delle città maggiori»; il testo originale ha «della città maggiori»." in slide4
+    assert "Nel documento originale questa slide non è numerata." in slide4
+
+
+def test_home_page_follows_the_argument_of_the_brief(built_site: Path) -> None:
+    page = content(built_site, "")
+    steps = [heading(h) for h in page.find_all("h2")]
+    assert steps == [
+        "1. Le sfide", "2. Le quattro mosse", "3. Le piattaforme", "4. I circoli magici e le loro città",
+        "5. Circoli nuovi e temi applicativi", "6. Le azioni coordinate", "Approfondire",
+    ]
+
+
+def test_interface_is_italian_and_nothing_loads_from_another_host(built_site: Path) -> None:
+    for html_file in built_site.rglob("*.html"):
+        doc = BeautifulSoup(html_file.read_text(encoding="utf-8"), "html.parser")
+        assert doc.html["lang"] == "it"
+        for tag, attr in (("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src"), ("source", "src")):
+            for el in doc.find_all(tag):
+                value = el.get(attr)
+                if value and (tag != "link" or {"stylesheet", "preload", "icon", "preconnect", "modulepreload"} & set(el.get("rel", []))):
+                    assert not urlsplit(value).netloc, f"{html_file}: <{tag} {attr}={value}>"
+    search_config = (built_site / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert '"lang":["it"]' in search_config.replace(" ", "")
+
+
+def test_every_internal_link_resolves(built_site: Path) -> None:
+    for html_file in built_site.rglob("index.html"):
+        page_url = "/" + html_file.parent.relative_to(built_site).as_posix() + "/"
+        for href in hrefs(BeautifulSoup(html_file.read_text(encoding="utf-8"), "html.parser")):
+            parts = urlsplit(urljoin("http://site" + page_url.replace("//", "/"), href))
+            if parts.netloc != "site":
+                continue
+            target = built_site / parts.path.lstrip("/")
+            target = target / "index.html" if parts.path.endswith("/") else target
+            assert target.is_file(), f"{page_url}: {href}"
+            if parts.fragment and target.suffix == ".html":
+                ids = {el["id"] for el in BeautifulSoup(target.read_text(encoding="utf-8"), "html.parser").find_all(id=True)}
+                assert parts.fragment in ids, f"{page_url}: {href}"
+
+
+def test_markup_in_data_is_shown_as_text_never_run(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    edit(project, "data/cities/milano.yaml", 'title: "Milano"', 'title: "Milano </title><script>alert(1)</script>"')
+    edit(project, "data/cities/milano.yaml", "summary: >-\n", 'body: "Testo <img src=x onerror=alert(1)> e [link](javascript:alert(1))\\n\\n![](https://example.org/x.png)\\n\\n<script>alert(2)</script>"\nsummary: >-\n')
+    result = mkdocs_build(project)
+    assert result.returncode == 0, result.stderr
+    html = (project / "site/cities/milano/index.html").read_text(encoding="utf-8")
+    page = BeautifulSoup(html, "html.parser")
+    assert heading(page.select_one("article h1")) == "Milano </title><script>alert(1)</script>"
+    assert page.title.get_text().startswith("Milano </title><script>alert(1)</script> - ")
+    assert len(page.find_all("script", string=re.compile("alert"))) == 0
+    article = page.select_one("article")
+    assert article.find("script") is None
+    assert not [el for el in article.find_all(True) if any(a.startswith("on") for a in el.attrs)]
+    assert not [a for a in hrefs(article) if a.lower().startswith("javascript:")]
+    assert [img["src"] for img in article.find_all("img", src=True) if urlsplit(img["src"]).netloc or ":" in img["src"]] == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Broken data, broken links
+# ---------------------------------------------------------------------------------------------
+
+
+def test_broken_data_aborts_with_located_messages_and_no_site(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    edit(project, "data/cities/milano.yaml", "- circle:circoli-magici-del-made-in-italy", "- circle:circoli-magici")
+    edit(project, "data/themes/energia.yaml", "category: dominio", "category: domini")
+    result = mkdocs_build(project)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr + result.stdout
+    assert "data/cities/milano.yaml:16:7: city:milano: relations.parte_di[0]: expected a known circle" in result.stderr
+    assert "data/themes/energia.yaml:7:11: theme:energia: category: expected one of 'tema', 'dominio', 'gruppo', 'applicazione', found 'domini' (did you mean 'dominio'?)" in result.stderr
+    assert "2 errors in data/: nothing was built." in result.stderr
+    assert not (project / "site").exists()
+
+
+def test_broken_data_leaves_a_previous_site_untouched(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    assert mkdocs_build(project).returncode == 0
+    before = {p: p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()}
+    write(project, "data/cities/napoli.yaml", "id: napoli\n")
+    result = mkdocs_build(project)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert {p: p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()} == before
+
+
+def test_a_hand_written_page_may_not_hide_a_generated_one(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    write(project, "docs/cities/milano.md", "# Milano scritta a mano\n")
+    result = mkdocs_build(project)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "docs/cities/milano.md: expected no hand-written page at /cities/milano/, found one" in result.stderr
+
+
+def test_a_broken_internal_link_fails_the_strict_build(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    edit(project, "docs/informazioni.md", "(per esempio\n`/cities/milano/`)", "(per esempio\n[Milano](cities/milan.md))")
+    result = mkdocs_build(project)
+    assert result.returncode == 1
+    assert "cities/milan.md" in result.stderr
+
+
+def test_an_orphan_entity_fails_the_strict_build_with_a_warning(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    write(project, "data/concepts/innovazione.yaml", """
+        id: innovazione
+        title: Innovazione
+        summary: Una parola del brief.
+        named_as: innovazione
+        sources: [slide-2#nuove-capacita]
+        """)
+    result = mkdocs_build(project)
+    assert result.returncode == 1
+    assert re.search(r"WARNING +- +data/concepts/innovazione.yaml:1:1: warning: concept:innovazione: relations: expected a relation", result.stderr)
+
+
+# ---------------------------------------------------------------------------------------------
+# atlante check
+# ---------------------------------------------------------------------------------------------
+
+
+def test_atlante_check_passes_on_the_real_data(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    result = atlante(project, "check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == ""
+    assert result.stderr == "0 errors, 0 warnings: data/ is valid\n"
+    assert not (project / "site").exists()
+
+
+def test_atlante_check_reports_every_problem_and_exits_1(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    edit(project, "data/cities/roma.yaml", "id: roma", "id: rome")
+    write(project, "data/themes/rotto.yaml", "id: rotto\ntitle: [\n")
+    result = atlante(project, "check")
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "data/cities/roma.yaml:2:5: city:roma: id: expected 'roma' (the file name), found 'rome'",
+        "data/themes/rotto.yaml:3:1: theme:rotto: (file): expected valid YAML, found a syntax error: expected the node content, but found '<stream end>'",
+    ]
+    assert result.stderr == "2 errors, 0 warnings in project/data\n"
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(("strict", "code"), [(False, 0), (True, 1)])
+def test_atlante_check_strict_fails_on_warnings(tmp_path: Path, strict: bool, code: int) -> None:
+    project = make_project(tmp_path)
+    write(project, "data/concepts/innovazione.yaml", """
+        id: innovazione
+        title: Innovazione
+        summary: Una parola del brief.
+        named_as: innovazione
+        sources: [slide-2#nuove-capacita]
+        """)
+    result = atlante(project, "check", *(["--strict"] if strict else []))
+    assert result.returncode == code
+    assert "warning: concept:innovazione" in result.stdout

@@ -20,7 +20,7 @@ from atlante import pipeline
 from atlante.render import REQUIRED_EXTENSIONS, navigation
 from atlante.sanitize import clean_html
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File
+from mkdocs.structure.files import File, InclusionLevel
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -64,7 +64,10 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
                 collisions.append(f"docs/{page.src_uri}: expected no hand-written page at /{page.src_uri.removesuffix('index.md').removesuffix('.md')}/, found one: it would hide the page generated from data")
                 continue
             files.remove(existing)
-        files.append(File.generated(config, page.src_uri, content=page.markdown))
+        file = File.generated(config, page.src_uri, content=page.markdown)
+        if not page.in_nav:
+            file.inclusion = InclusionLevel.NOT_IN_NAV  # reachable from its kind's index page
+        files.append(file)
     if collisions:
         raise PluginError("\n".join(collisions))
     return files

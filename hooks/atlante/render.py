@@ -34,6 +34,7 @@ HOME = "index.md"
 class Page:
     src_uri: str  # "cities/milano.md"
     markdown: str
+    in_nav: bool = True  # False for the entities of a kind too large to list in the navigation
 
 
 def page_uri(entity: Entity) -> str:
@@ -55,9 +56,10 @@ def render(catalog: Catalog, templates: FsPath, *, title: str, lang: str = "it")
         pages.append(Page(index_uri(kind), env.get_template("kind_index.md").render(
             root="../", kind=kind, entities=entities, **common)))
         template = env.get_template("slide.md" if kind.name == "slide" else "entity.md")
+        listed = len(entities) <= NAV_LIMIT
         for entity in entities:
             pages.append(Page(page_uri(entity), template.render(
-                root="../", kind=kind, e=entity, groups=_link_groups(entity), **common)))
+                root="../", kind=kind, e=entity, groups=_link_groups(entity), **common), in_nav=listed))
     return pages
 
 

@@ -1,0 +1,48 @@
+# Two commands for a fresh machine (Python 3.11+; Debian for the browser tests):
+#   make serve   set everything up and serve the site on http://127.0.0.1:8000
+#   make test    set everything up and run the whole test suite
+# Everything is installed into .venv from pyproject.toml; nothing outside the project changes,
+# except Debian's chromium for the browser tests (installed with apt-get when run as root).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: setup serve build check test benchmark browser clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+serve: setup
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+build: setup
+	$(BIN)/mkdocs build --strict
+
+check: setup
+	$(BIN)/atlante check
+
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "The browser tests need Debian's chromium: sudo apt-get install chromium"; exit 1; \
+	  fi; \
+	fi
+
+test: setup browser
+	$(BIN)/python -m pytest
+
+benchmark: setup
+	$(BIN)/python tests/benchmark.py
+
+clean:
+	rm -rf site $(VENV) .pytest_cache

@@ -10,7 +10,10 @@ import textwrap
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCE = ROOT.parent / "shared" / "source" / "piattaforme-circoli-magici.slides.txt"
+# The source brief, as extracted from the PDF; a verbatim copy is kept with the tests so that
+# they run anywhere. SHARED_SOURCE is the team's reference copy, present beside the repository.
+SOURCE = Path(__file__).parent / "fixtures" / "source" / "piattaforme-circoli-magici.slides.txt"
+SHARED_SOURCE = ROOT.parent / "shared" / "source" / SOURCE.name
 BIN = Path(sys.executable).parent
 
 PROJECT_PARTS = ("data", "docs", "overrides", "hooks", "mkdocs.yml")

@@ -11,9 +11,14 @@ from atlante import pipeline
 from atlante.kinds import KINDS, relation_types_for
 from atlante.model import Catalog
 
-from helpers import ROOT, SOURCE
+from helpers import ROOT, SHARED_SOURCE, SOURCE
 
 SCHEMAS = ROOT / "data" / "schema"
+
+
+@pytest.mark.skipif(not SHARED_SOURCE.exists(), reason="no shared/ beside this clone")
+def test_the_tests_copy_of_the_source_is_the_shared_one() -> None:
+    assert SOURCE.read_bytes() == SHARED_SOURCE.read_bytes()
 
 
 def letters(text: str) -> str:

@@ -88,3 +88,16 @@ def test_catalog_is_rebuilt_from_scratch_on_every_run(tmp_path: Path) -> None:
     assert first is not None and second is not None
     milano_1, milano_2 = first.get(Ref("city", "milano")), second.get(Ref("city", "milano"))
     assert milano_1 is not milano_2 and len(milano_1.links) == len(milano_2.links) == 2  # type: ignore[union-attr]
+
+
+def test_the_core_imports_nothing_from_mkdocs() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from atlante import pipeline, cli, sanitize; "
+        "pipeline.run(__import__('pathlib').Path(sys.argv[1])); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('mkdocs', 'material')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(ROOT)], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

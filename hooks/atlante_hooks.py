@@ -6,6 +6,8 @@ on_files    adds each rendered page in memory (File.generated); a hand-written p
             address is an error, never silently replaced.
 on_page_content  sanitises the HTML of generated pages (Markdown fields may carry HTML).
 
+Builds are dated by the last commit (SOURCE_DATE_EPOCH) unless the caller sets a date.
+
 The module is loaded once per process and stays loaded under `mkdocs serve`, so all state is
 rebuilt in on_config on every build.
 """
@@ -13,6 +15,8 @@ rebuilt in on_config on every build.
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,6 +47,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if missing:
         raise PluginError(f"mkdocs.yml: markdown_extensions: expected {', '.join(missing)}, found them missing")
     project = Path(config.config_file_path).parent
+    _pin_build_date(project)
     result = pipeline.run(project)
     for warning in result.warnings:
         log.warning(str(warning))
@@ -82,6 +87,22 @@ def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files
 # ---------------------------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------------------------
+
+
+def _pin_build_date(project: Path) -> None:
+    """Date the build by the last commit, so that two builds of a commit are byte-identical.
+
+    MkDocs dates the sitemap and its gzip header from SOURCE_DATE_EPOCH when it is set; a value
+    given by the caller wins.
+    """
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        return
+    try:
+        out = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=project, capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return
+    if out.returncode == 0 and out.stdout.strip().isdigit():
+        os.environ["SOURCE_DATE_EPOCH"] = out.stdout.strip()
 
 
 def _summary(result: pipeline.Result) -> str:

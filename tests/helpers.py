@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import os
 import shutil
 import subprocess
 import sys
 import textwrap
+import threading
+from collections.abc import Iterator
 from pathlib import Path
+
+from playwright.sync_api import Browser, Page
 
 ROOT = Path(__file__).resolve().parent.parent
 # The source brief, as extracted from the PDF; a verbatim copy is kept with the tests so that
@@ -70,3 +77,43 @@ def atlante(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
         [str(BIN / "atlante"), *args, "--project", str(project)], cwd=project, env=env(),
         capture_output=True, text=True, timeout=120,
     )
+
+
+# Browser: Debian's chromium, driven by Playwright, against a site served on loopback
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).parent / "_artifacts"
+SCREENSHOTS.mkdir(exist_ok=True)
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def serving(site: Path) -> Iterator[str]:
+    """`site` served on a free loopback port for the duration of the block."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def open_page(browser: Browser, url: str, **context: object) -> tuple[Page, list[str]]:
+    """A page at `url`, with the list of every request it makes to a host other than ours."""
+    page = browser.new_context(**context).new_page()  # type: ignore[arg-type]
+    foreign: list[str] = []
+    origin = url.split("/", 3)[:3]
+    page.on("request", lambda r: foreign.append(r.url) if r.url.split("/", 3)[:3] != origin and not r.url.startswith("data:") else None)
+    page.goto(url, wait_until="networkidle")
+    return page, foreign
+
+

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
 
-from helpers import atlante, edit, make_project, mkdocs_build, write
+from helpers import BIN, atlante, edit, env, make_project, mkdocs_build, write
 
 
 def soup(site: Path, url_path: str) -> BeautifulSoup:
@@ -112,25 +113,28 @@ def test_interface_is_italian_and_nothing_loads_from_another_host(built_site: Pa
     assert '"lang":["it"]' in search_config.replace(" ", "")
 
 
-def test_every_internal_link_resolves(built_site: Path) -> None:
+def test_every_internal_link_resolves_and_every_external_one_is_https(built_site: Path) -> None:
+    ids: dict[Path, set[str]] = {}
     for html_file in built_site.rglob("index.html"):
         page_url = "/" + html_file.parent.relative_to(built_site).as_posix() + "/"
         for href in hrefs(BeautifulSoup(html_file.read_text(encoding="utf-8"), "html.parser")):
             parts = urlsplit(urljoin("http://site" + page_url.replace("//", "/"), href))
             if parts.netloc != "site":
+                assert parts.scheme in ("https", "mailto") and (parts.netloc or parts.scheme == "mailto"), f"{page_url}: {href}"
                 continue
             target = built_site / parts.path.lstrip("/")
             target = target / "index.html" if parts.path.endswith("/") else target
             assert target.is_file(), f"{page_url}: {href}"
             if parts.fragment and target.suffix == ".html":
-                ids = {el["id"] for el in BeautifulSoup(target.read_text(encoding="utf-8"), "html.parser").find_all(id=True)}
-                assert parts.fragment in ids, f"{page_url}: {href}"
+                if target not in ids:
+                    ids[target] = {el["id"] for el in BeautifulSoup(target.read_text(encoding="utf-8"), "html.parser").find_all(id=True)}
+                assert parts.fragment in ids[target], f"{page_url}: {href}"
 
 
 def test_markup_in_data_is_shown_as_text_never_run(tmp_path: Path) -> None:
     project = make_project(tmp_path)
     edit(project, "data/cities/milano.yaml", 'title: "Milano"', 'title: "Milano </title><script>alert(1)</script>"')
-    edit(project, "data/cities/milano.yaml", "summary: >-\n", 'body: "Testo <img src=x onerror=alert(1)> e [link](javascript:alert(1))\\n\\n![](https://example.org/x.png)\\n\\n<script>alert(2)</script>"\nsummary: >-\n')
+    edit(project, "data/cities/milano.yaml", "summary: >-\n", 'body: "Testo <img src=x onerror=alert(1)> e <a href=\\"#\\" onclick=\\"alert(3)\\">link</a>\\n\\n![](https://example.org/x.png)\\n\\n<script>alert(2)</script>"\nsummary: >-\n')
     result = mkdocs_build(project)
     assert result.returncode == 0, result.stderr
     html = (project / "site/cities/milano/index.html").read_text(encoding="utf-8")
@@ -178,7 +182,7 @@ def test_a_hand_written_page_may_not_hide_a_generated_one(tmp_path: Path) -> Non
     write(project, "docs/cities/milano.md", "# Milano scritta a mano\n")
     result = mkdocs_build(project)
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert "docs/cities/milano.md: expected no hand-written page at /cities/milano/, found one" in result.stderr
+    assert "data/cities/milano.yaml:2:5: city:milano: id: expected an id whose address /cities/milano/ is free, found the hand-written page docs/cities/milano.md there" in result.stderr
 
 
 def test_a_broken_internal_link_fails_the_strict_build(tmp_path: Path) -> None:
@@ -225,7 +229,8 @@ def test_atlante_check_reports_every_problem_and_exits_1(tmp_path: Path) -> None
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
         "data/cities/roma.yaml:2:5: city:roma: id: expected 'roma' (the file name), found 'rome'",
-        "data/themes/rotto.yaml:3:1: theme:rotto: (file): expected valid YAML, found a syntax error: expected the node content, but found '<stream end>'",
+        "data/themes/rotto.yaml:3:1: theme:rotto: (file): expected valid YAML, found a syntax error: expected the node content, but found '<stream end>' "
+        "(while parsing a flow node that starts at line 3, column 1)",
     ]
     assert result.stderr == "2 errors, 0 warnings in project/data\n"
     assert "Traceback" not in result.stderr
@@ -244,3 +249,31 @@ def test_atlante_check_strict_fails_on_warnings(tmp_path: Path, strict: bool, co
     result = atlante(project, "check", *(["--strict"] if strict else []))
     assert result.returncode == code
     assert "warning: concept:innovazione" in result.stdout
+
+
+# ---------------------------------------------------------------------------------------------
+# Reproducibility
+# ---------------------------------------------------------------------------------------------
+
+
+def test_two_builds_of_the_same_commit_are_byte_identical(tmp_path: Path) -> None:
+    sites = []
+    for name in ("first", "second"):
+        (tmp_path / name).mkdir()
+        project = make_project(tmp_path / name)
+        git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
+        subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+        subprocess.run([*git, "add", "-A"], cwd=project, check=True)
+        commit_env = {**env(), "GIT_COMMITTER_DATE": "2026-01-02T03:04:05Z", "GIT_AUTHOR_DATE": "2026-01-02T03:04:05Z"}
+        subprocess.run([*git, "commit", "-qm", "x"], cwd=project, check=True, env=commit_env)
+        build_env = {k: v for k, v in env().items() if k != "SOURCE_DATE_EPOCH"}  # the hook must date it
+        result = subprocess.run([str(BIN / "mkdocs"), "build", "--strict"], cwd=project, env=build_env,
+                                capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stderr
+        sites.append(project / "site")
+        # dated by the commit, not by the clock: a build tomorrow gives the same bytes
+        assert "<lastmod>2026-01-02</lastmod>" in (project / "site/sitemap.xml").read_text(encoding="utf-8")
+    files = [sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()) for site in sites]
+    assert files[0] == files[1] and len(files[0]) > 100
+    different = [rel for rel in files[0] if (sites[0] / rel).read_bytes() != (sites[1] / rel).read_bytes()]
+    assert different == []

@@ -32,7 +32,7 @@ def test_duplicate_key_names_both_lines() -> None:
 
 def test_invalid_yaml_is_located() -> None:
     _, _, problems = read('id: x\ntitle: "unclosed\n')
-    assert problems == ["data/cities/x.yaml:3:1: city:x: (file): expected valid YAML, found a syntax error: found unexpected end of stream"]
+    assert problems == ["data/cities/x.yaml:2:8: city:x: (file): expected valid YAML, found a syntax error: found unexpected end of stream (while scanning a quoted scalar that starts at line 2, column 8)"]
 
 
 def test_tab_indentation_is_refused() -> None:

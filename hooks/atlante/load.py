@@ -78,6 +78,12 @@ def load(data_dir: FsPath, shown_root: FsPath | None = None) -> tuple[list[Docum
                                     f"expected a file name ending in .yaml, found '{path.name}'{hint}"))
             continue
         stem = path.stem
+        size = path.stat().st_size
+        if size > yamlsource.MAX_BYTES:  # refused before reading, so memory stays bounded
+            findings.append(Finding("error", where, 1, 1, f"{kind.name}:{stem}", "(file)",
+                                    f"expected a data file under {yamlsource.MAX_BYTES:,} bytes, found {size:,} bytes"))
+            documents.append(Document(kind.name, stem, where, None, Positions()))
+            continue
         data, positions, problems = yamlsource.read(path.read_bytes(), where, f"{kind.name}:{stem}")
         findings.extend(problems)
         documents.append(Document(kind.name, stem, where, data, positions))

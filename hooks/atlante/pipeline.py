@@ -50,7 +50,7 @@ def run(project: FsPath, *, title: str = SITE_TITLE, lang: str = "it") -> Result
 def _checked(project: FsPath) -> tuple[list[Document], Result]:
     data_dir = project / "data"
     documents, findings = load(data_dir, shown_root=project)
-    findings += validate(documents, data_dir / "schema")
+    findings += validate(documents, data_dir / "schema", docs_dir=project / "docs")
     return documents, Result(sorted(set(findings), key=_where))
 
 

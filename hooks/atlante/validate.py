@@ -8,6 +8,8 @@ line of the offending value, with the nearest known name where there is one.
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path as FsPath
@@ -25,14 +27,20 @@ from .model import SLUG, STATEMENT_REF, Finding, Ref
 # ---------------------------------------------------------------------------------------------
 
 
-def validate(documents: list[Document], schema_dir: FsPath) -> list[Finding]:
-    """All findings for these documents; a document that failed to load is skipped."""
+def validate(documents: list[Document], schema_dir: FsPath, docs_dir: FsPath | None = None) -> list[Finding]:
+    """All findings for these documents; a document that failed to load is skipped.
+
+    `docs_dir` holds the hand-written pages, which may not take a generated page's address.
+    """
     validators = _validators(str(schema_dir))
     readable = [d for d in documents if d.data is not None]
     findings: list[Finding] = []
     for doc in readable:
         findings.extend(_schema_findings(doc, validators[doc.kind]))
+        findings.extend(_text_findings(doc))
     findings.extend(_cross_findings(readable))
+    if docs_dir is not None:
+        findings.extend(_address_findings(readable, docs_dir))
     return findings
 
 
@@ -80,7 +88,10 @@ def _rephrase(doc: Document, error: jsonschema.ValidationError) -> Iterator[Find
         return
     if kind == "type":
         wanted = expect if isinstance(expect, list) else [expect]
-        yield at(path, f"expected {' or '.join(_TYPE_NAMES.get(t, t) for t in wanted)}, found {describe(value)}")
+        expected = " or ".join(_TYPE_NAMES.get(t, t) for t in wanted)
+        if expect == "object" and schema.get("required"):
+            expected = f"a mapping with the fields {_names(schema['required'])}"
+        yield at(path, f"expected {expected}, found {describe(value)}")
         return
     if kind == "enum":
         yield at(path, f"expected one of {_names(expect)}, found {describe(value)}{suggest(value, map(str, expect))}")
@@ -139,6 +150,76 @@ def _names(names: Iterable[object]) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
+# Text checks: invisible characters anywhere, link addresses in Markdown fields
+# ---------------------------------------------------------------------------------------------
+
+MARKDOWN_FIELDS = ("body",)
+_ALLOWED_CONTROLS = {"\n", "\t"}
+_SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.\-]*)\s*:")
+_LINKS = re.compile(
+    r"\]\(\s*<?(?P<inline>[^)\s>]*)"  # [text](address)
+    r"|^[ ]{0,3}\[[^\]]+\]:[ \t]*<?(?P<reference>[^\s>]+)"  # [label]: address
+    r"|<(?P<auto>[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^<>\s]*)>"  # <scheme:address>
+    r"|\b(?:href|src)\s*=\s*[\"']?(?P<html>[^\"'\s>]+)",  # raw HTML attributes
+    re.MULTILINE | re.IGNORECASE,
+)
+
+
+def _strings(value: object, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, (*path, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _strings(item, (*path, i))
+
+
+def _text_findings(doc: Document) -> Iterator[Finding]:
+    for path, text in _strings(doc.data):
+        hidden = [ch for ch in text if ch not in _ALLOWED_CONTROLS and unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")]
+        if hidden:
+            line, col = doc.positions.of(path)
+            names = ", ".join(dict.fromkeys(f"U+{ord(ch):04X} {unicodedata.name(ch, 'CONTROL')}" for ch in hidden))
+            yield Finding("error", doc.file, line, col, doc.subject, dotted(path),
+                          f"expected visible text, found invisible or direction-changing characters ({names})")
+        if path and path[0] in MARKDOWN_FIELDS and len(path) == 1:
+            for match in _LINKS.finditer(text):
+                address = next(g for g in match.groups() if g is not None)
+                scheme = _SCHEME.match(address)
+                if scheme and scheme[1].lower() not in ("https", "mailto"):
+                    line, col = doc.positions.of_line_in(path, text.count("\n", 0, match.start()))
+                    yield Finding("error", doc.file, line, col, doc.subject, dotted(path),
+                                  f"expected links to https:// or mailto: addresses (or to pages of this site), found '{address}'")
+
+
+# ---------------------------------------------------------------------------------------------
+# Addresses: an entity's URL may not be taken by a hand-written page or a generated index
+# ---------------------------------------------------------------------------------------------
+
+RESERVED_IDS = ("index",)  # /<kind>/index.md is the kind's index page
+
+
+def _address_findings(docs: list[Document], docs_dir: FsPath) -> Iterator[Finding]:
+    for doc in docs:
+        folder = KIND_BY_NAME[doc.kind].folder
+        if doc.stem in RESERVED_IDS:
+            yield Finding("error", doc.file, *doc.positions.of(("id",)), doc.subject, "id",
+                          f"expected an id other than {_names(RESERVED_IDS)} (the address /{folder}/ is the index of the {doc.kind} pages), found '{doc.stem}'")
+            continue
+        for candidate in (f"{folder}/{doc.stem}.md", f"{folder}/{doc.stem}/index.md"):
+            if (docs_dir / candidate).exists():
+                yield Finding("error", doc.file, *doc.positions.of(("id",)), doc.subject, "id",
+                              f"expected an id whose address /{folder}/{doc.stem}/ is free, found the hand-written page docs/{candidate} there")
+    generated = ["index.md", *(f"{k.folder}/index.md" for k in KINDS)]
+    for name in generated:
+        if (docs_dir / name).exists():
+            yield Finding("error", f"docs/{name}", 1, 1, "(docs)", "(file)",
+                          f"expected no hand-written page at /{name.removesuffix('index.md')}, found one: that page is generated from data/")
+
+
+# ---------------------------------------------------------------------------------------------
 # Checks across files: ids and file names, duplicates, references, sources, additions, orphans
 # ---------------------------------------------------------------------------------------------
 
@@ -160,7 +241,7 @@ def _cross_findings(docs: list[Document]) -> Iterator[Finding]:
         if not SLUG.match(doc.stem):
             yield at((), f"expected a file name of lowercase letters, digits and single hyphens, found '{doc.stem}.yaml'")
         if isinstance(data.get("id"), str) and data["id"] != doc.stem:
-            yield at(("id",), f"expected '{doc.stem}' (the file name), found '{data['id']}'")
+            yield at(("id",), f"expected '{doc.stem}' (the file name), found {describe(data['id'])}")
 
         relations = data.get("relations")
         if isinstance(relations, dict):

@@ -25,6 +25,14 @@ class Positions:
 
     values: dict[Path, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    literal: set[Path] = field(default_factory=set)  # block scalars written with '|': lines map 1:1
+
+    def of_line_in(self, path: Path, line_index: int) -> tuple[int, int]:
+        """Where line `line_index` (0-based) of a text value is, as exactly as the YAML style allows."""
+        line, col = self.of(path)
+        if tuple(path) in self.literal:
+            return line + 1 + line_index, 1
+        return line, col
 
     def of(self, path: Path) -> tuple[int, int]:
         """Where `path` is written; for a missing field, where its nearest parent is."""
@@ -68,6 +76,7 @@ def read(text_bytes: bytes, file: str, subject: str) -> tuple[object, Positions,
 
     loader = yaml.SafeLoader(text)
     try:
+        _check_depth(text)
         node = loader.get_single_node()
         if node is None:
             return refuse(1, 1, "(file)", "expected a mapping of fields, found an empty document")
@@ -76,8 +85,13 @@ def read(text_bytes: bytes, file: str, subject: str) -> tuple[object, Positions,
         return refuse(exc.line, exc.col, exc.field, exc.message)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = " ".join(str(exc.problem or exc.context or "unreadable text").split())
+        if exc.context and exc.context_mark and exc.problem_mark:
+            opened = exc.context_mark
+            problem += f" ({exc.context} that starts at line {opened.line + 1}, column {opened.column + 1})"
+            if "end of stream" in problem:  # an unclosed quote or bracket: point where it opens
+                mark = opened
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         if "expected a single document" in str(exc.context or ""):
             problem = "a second document (a line '---' starts another)"
             return refuse(line, col, "(file)", f"expected one YAML document, found {problem}")
@@ -90,6 +104,20 @@ def read(text_bytes: bytes, file: str, subject: str) -> tuple[object, Positions,
         line, col = positions.of(())
         return refuse(line, col, "(file)", f"expected a mapping of fields (id, title, …), found {describe(value)}")
     return value, positions, []
+
+
+def _check_depth(text: str) -> None:
+    """Refuse deep nesting from the event stream, before the (recursive) composer sees it."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                raise _Refused(mark.line + 1, mark.column + 1, "(file)",
+                               f"expected at most {MAX_DEPTH} levels of nesting, found more")
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
 
 
 _PLAIN_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")}
@@ -135,6 +163,8 @@ def _build(
         return [
             _build(loader, item, (*path, i), pos, seen, depth + 1, (line, col)) for i, item in enumerate(node.value)
         ]
+    if node.style == "|":
+        pos.literal.add(path)
     return _scalar(loader, node, path)
 
 
@@ -146,4 +176,10 @@ def _scalar(loader: yaml.SafeLoader, node: yaml.Node, path: Path) -> object:
         raise _Refused(
             mark.line + 1, mark.column + 1, dotted(path) or "(file)",
             f"expected a plain value, found {' '.join(str(exc.problem).split())}",
+        ) from None
+    except (ValueError, OverflowError) as exc:  # e.g. a date that does not exist: 2024-02-30
+        mark = node.start_mark
+        raise _Refused(
+            mark.line + 1, mark.column + 1, dotted(path) or "(file)",
+            f"expected a valid value, found '{node.value}' ({exc})",
         ) from None

@@ -1,0 +1,177 @@
+"""The corpus of hostile data: each case mutates a copy of the real project and says what must happen.
+
+A case is either REJECTED (the exact error lines `atlante check` prints, which the build must print
+too before stopping) or NEUTRALISED (the build succeeds and the listed pages carry no active markup).
+`expected.json` beside this file holds the exact lines; regenerate it after an intended change with
+ATLANTE_UPDATE_HOSTILE=1 and read the diff.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+Mutation = Callable[[Path], None]
+
+MILANO = "data/cities/milano.yaml"
+PROVA = "data/themes/prova.yaml"
+
+# A valid, linked new entity: cases below break one thing in it at a time.
+VALID = """\
+id: prova
+title: Prova
+summary: Un caso di prova.
+category: applicazione
+sources: [slide-4#altre-applicazioni]
+relations:
+  esempio_di: [theme:altre-applicazioni-possibili]
+"""
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    group: str
+    mutate: Mutation
+    neutralised: tuple[str, ...] = ()  # pages to inspect when the content is allowed but made inert
+    marker: str = "pwned"  # what injected script would print or alert
+    notes: str = ""
+
+    @property
+    def rejected(self) -> bool:
+        return not self.neutralised
+
+
+def put(rel: str, content: str | bytes) -> Mutation:
+    def apply(project: Path) -> None:
+        path = project / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return apply
+
+
+def edit(rel: str, old: str, new: str) -> Mutation:
+    def apply(project: Path) -> None:
+        path = project / rel
+        text = path.read_text(encoding="utf-8")
+        assert text.count(old) == 1, f"{old!r} in {rel}"
+        path.write_text(text.replace(old, new), encoding="utf-8")
+    return apply
+
+
+def prova(old: str, new: str) -> Mutation:
+    """The valid new entity with `old` replaced by `new`."""
+    assert VALID.count(old) == 1, old
+    return put(PROVA, VALID.replace(old, new))
+
+
+def body(markdown: str) -> Mutation:
+    """Milano with a Markdown body (written as a literal block)."""
+    indented = "".join(f"  {line}\n" for line in markdown.splitlines())
+    return edit(MILANO, "region: Lombardia\n", f"body: |\n{indented}region: Lombardia\n")
+
+
+def both(*mutations: Mutation) -> Mutation:
+    def apply(project: Path) -> None:
+        for m in mutations:
+            m(project)
+    return apply
+
+
+def _billion_laughs() -> str:
+    lines = ['id: prova', 'a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
+    return "\n".join(lines) + "\n"
+
+
+CASES: list[Case] = [
+    # -- YAML that is not valid ---------------------------------------------------------------
+    Case("unclosed-quote", "yaml", prova("title: Prova", 'title: "Prova')),
+    Case("tab-indentation", "yaml", prova("  esempio_di:", "\tesempio_di:")),
+    Case("bad-indentation", "yaml", prova("  esempio_di:", "   esempio_di: []\n  richiama: []")),
+    Case("duplicate-key", "yaml", prova("category: applicazione", "category: applicazione\ntitle: Doppio")),
+    Case("document-is-a-list", "yaml", put(PROVA, "- id: prova\n- title: Prova\n")),
+    Case("document-is-a-scalar", "yaml", put(PROVA, "prova\n")),
+    Case("empty-file", "yaml", put(PROVA, "")),
+    Case("several-documents", "yaml", put(PROVA, VALID + "---\n" + VALID)),
+    # -- YAML that is dangerous ---------------------------------------------------------------
+    Case("python-object-tag", "dangerous", prova("title: Prova", "title: !!python/object/apply:os.system ['echo pwned']")),
+    Case("python-name-tag-on-key", "dangerous", prova("title: Prova", "? !!python/name:os.system\n: x\ntitle: Prova")),
+    Case("custom-tag", "dangerous", prova("title: Prova", "title: !include /etc/passwd")),
+    Case("billion-laughs", "dangerous", put(PROVA, _billion_laughs())),
+    Case("deep-nesting", "dangerous", prova("title: Prova", "title: " + "[" * 5000 + "]" * 5000)),
+    Case("twenty-megabytes", "dangerous", put(PROVA, VALID + "body: |\n" + ("  " + "x" * 98 + "\n") * 200_000)),
+    Case("merge-key", "dangerous", prova("title: Prova", "<<: {title: Prova}")),
+    # -- Encoding -----------------------------------------------------------------------------
+    Case("invalid-utf8", "encoding", put(PROVA, VALID.replace("Prova", "Prov\xe0").encode("latin-1"))),
+    Case("byte-order-mark", "encoding", put(PROVA, "\ufeff" + VALID), neutralised=("themes/prova",)),
+    Case("zero-width-in-id", "encoding", prova("id: prova", "id: pro\u200bva")),
+    Case("zero-width-in-title", "encoding", prova("title: Prova", "title: Pro\u200bva")),
+    Case("bidi-override-in-title", "encoding", prova("title: Prova", "title: Prova \u202eavorP")),
+    Case("bidi-isolate-in-reference", "encoding", prova("[theme:altre-applicazioni-possibili]", "[\"theme:altre-applicazioni-possibili\u2066\"]")),
+    Case("control-character-in-summary", "encoding", prova("summary: Un caso di prova.", 'summary: "Un caso\\u0007 di prova."')),
+    # -- Schema -------------------------------------------------------------------------------
+    Case("missing-field", "schema", prova("summary: Un caso di prova.\n", "")),
+    Case("unknown-field-near-miss", "schema", prova("title: Prova", "titel: Prova")),
+    Case("wrong-type", "schema", prova("title: Prova", "title: [Prova]")),
+    Case("date-where-text-is-expected", "schema", prova("summary: Un caso di prova.", "summary: 2024-02-30")),
+    Case("coordinates-out-of-range", "schema", edit(MILANO, "lat: 45.4642", "lat: 91")),
+    Case("coordinates-not-numbers", "schema", edit(MILANO, "coordinates: {lat: 45.4642, lon: 9.1900}", "coordinates: 45.4642 N, 9.1900 E")),
+    Case("id-differs-from-file-name", "schema", prova("id: prova", "id: prove")),
+    Case("id-with-path-separator", "schema", prova("id: prova", "id: ../../etc/passwd")),
+    Case("file-name-with-dots", "schema", put("data/themes/pro..va.yaml", VALID.replace("id: prova", "id: pro..va"))),
+    Case("id-index-takes-the-kind-index", "schema", put("data/themes/index.yaml", VALID.replace("id: prova", "id: index"))),
+    Case("id-taken-by-hand-written-page", "schema", put("docs/cities/milano.md", "# Milano\n")),
+    Case("hand-written-home-page", "schema", put("docs/index.md", "# Home\n")),
+    # -- References ---------------------------------------------------------------------------
+    Case("dangling-reference", "references", prova("theme:altre-applicazioni-possibili", "theme:altre-applicazioni")),
+    Case("reference-of-the-wrong-kind", "references", prova("theme:altre-applicazioni-possibili", "city:milano")),
+    Case("reference-to-an-unknown-kind", "references", prova("theme:altre-applicazioni-possibili", "tema:altre-applicazioni-possibili")),
+    Case("self-reference", "references", prova("theme:altre-applicazioni-possibili", "theme:prova")),
+    Case("duplicate-relation", "references", prova("[theme:altre-applicazioni-possibili]", "[theme:altre-applicazioni-possibili, theme:altre-applicazioni-possibili]")),
+    Case("unknown-relation-type", "references", prova("esempio_di:", "esempio-di:")),
+    Case("unknown-statement", "references", prova("slide-4#altre-applicazioni", "slide-4#altre-applicazione")),
+    # -- Files the loader would skip ----------------------------------------------------------
+    Case("yml-extension", "files", put("data/themes/prova.yml", VALID)),
+    Case("upper-case-extension", "files", put("data/themes/prova.YAML", VALID)),
+    Case("file-directly-in-data", "files", put("data/prova.yaml", VALID)),
+    Case("hidden-file", "files", put("data/themes/.prova.yaml", VALID)),
+    Case("unknown-folder", "files", put("data/temi/prova.yaml", VALID)),
+    Case("file-in-a-sub-folder", "files", put("data/themes/bozze/prova.yaml", VALID)),
+    # -- Markup: rejected where a rule forbids it ---------------------------------------------
+    Case("javascript-link-in-body", "markup", body("[clic](javascript:alert('pwned'))")),
+    Case("data-url-link-in-body", "markup", body("[clic](data:text/html;base64,PHNjcmlwdD5hbGVydCgncHduZWQnKTwvc2NyaXB0Pg==)")),
+    Case("vbscript-link-in-body", "markup", body("[clic](vbscript:msgbox(\"pwned\"))")),
+    Case("reference-link-to-javascript", "markup", body("[clic][a]\n\n[a]: javascript:alert('pwned')")),
+    Case("autolink-to-javascript", "markup", body("<javascript:alert('pwned')>")),
+    Case("javascript-in-source-url", "markup", edit(MILANO, "url: https://it.wikipedia.org/wiki/Milano", "url: javascript:alert('pwned')")),
+    Case("markup-in-a-tag", "markup", edit(MILANO, "tags: [citta, circoli-magici]", "tags: [citta, \"<script>alert('pwned')</script>\"]")),
+    Case("http-link-in-body", "markup", body("[fonte](http://example.org/)")),
+    # -- Markup: neutralised where the content is allowed -------------------------------------
+    Case("script-in-title", "markup", edit(MILANO, 'title: "Milano"', "title: \"Milano</title><script>alert('pwned')</script>\""),
+         neutralised=("cities/milano", "circles/circoli-magici-del-made-in-italy", "cities")),
+    Case("markup-in-summary", "markup", edit(MILANO, "summary: >-\n", "summary: >-\n  <img src=x onerror=\"alert('pwned')\"> *[x](javascript:alert('pwned'))*\n"),
+         neutralised=("cities/milano", "circles/circoli-magici-del-made-in-italy")),
+    Case("markup-in-statement", "markup", edit("data/slides/slide-3.yaml", "    text: Già hanno funzionato!", "    text: <script>console.log('pwned')</script> Già hanno funzionato!"),
+         neutralised=("slides/slide-3", "circles/circoli-magici-del-made-in-italy")),
+    Case("markup-in-source-name", "markup", edit(MILANO, 'source: "Wikipedia', 'source: "<svg onload=alert(\'pwned\')>Wikipedia'),
+         neutralised=("cities/milano",)),
+    Case("script-block-in-body", "markup", body("Testo.\n\n<script>alert('pwned')</script>\n\n<style>body{display:none}</style>"),
+         neutralised=("cities/milano",)),
+    Case("event-handlers-in-body", "markup", body("<img src=x onerror=\"alert('pwned')\">\n\n<b onmouseover=\"alert('pwned')\">passa qui</b>"),
+         neutralised=("cities/milano",)),
+    Case("html-block-in-body", "markup", body("<div onclick=\"alert('pwned')\"><iframe src=\"https://example.org/\"></iframe><form action=\"https://example.org/\"><input name=x></form></div>"),
+         neutralised=("cities/milano",)),
+    Case("obfuscated-javascript-href-in-body", "markup", body("<a href=\"java&#115;cript:alert('pwned')\">clic</a> <a href=\" javascript:alert('pwned')\">clic</a>"),
+         neutralised=("cities/milano",)),
+    Case("attribute-list-in-body", "markup", body("Paragrafo.\n{: onclick=\"alert('pwned')\" style=\"position:fixed;inset:0\" }"),
+         neutralised=("cities/milano",)),
+    Case("remote-image-in-body", "markup", body("![traccia](https://example.org/pixel.png)"),
+         neutralised=("cities/milano",)),
+    Case("heading-and-fence-smuggled-in-summary", "markup", prova("summary: Un caso di prova.", 'summary: "Riga\\n# Titolo finto\\n```\\n<script>alert(\'pwned\')</script>"'),
+         neutralised=("themes/prova", "themes/altre-applicazioni-possibili")),
+]

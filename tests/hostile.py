@@ -127,6 +127,8 @@ CASES: list[Case] = [
     Case("id-index-takes-the-kind-index", "schema", put("data/themes/index.yaml", VALID.replace("id: prova", "id: index"))),
     Case("id-taken-by-hand-written-page", "schema", put("docs/cities/milano.md", "# Milano\n")),
     Case("hand-written-home-page", "schema", put("docs/index.md", "# Home\n")),
+    Case("hand-written-page-at-a-kind-address", "schema", put("docs/cities.md", "# Città\n")),
+    Case("hand-written-readme-at-an-entity-address", "schema", put("docs/cities/roma/README.md", "# Roma\n")),
     # -- References ---------------------------------------------------------------------------
     Case("dangling-reference", "references", prova("theme:altre-applicazioni-possibili", "theme:altre-applicazioni")),
     Case("reference-of-the-wrong-kind", "references", prova("theme:altre-applicazioni-possibili", "city:milano")),

@@ -198,25 +198,39 @@ def _text_findings(doc: Document) -> Iterator[Finding]:
 # Addresses: an entity's URL may not be taken by a hand-written page or a generated index
 # ---------------------------------------------------------------------------------------------
 
-RESERVED_IDS = ("index",)  # /<kind>/index.md is the kind's index page
+RESERVED_IDS = ("index", "readme")  # /<kind>/index.md is the kind's index page; README.md maps there too
 
 
 def _address_findings(docs: list[Document], docs_dir: FsPath) -> Iterator[Finding]:
+    """A hand-written page may not take the address of a generated one (home, kind index, entity)."""
+    entity_urls: dict[str, Document] = {}
     for doc in docs:
         folder = KIND_BY_NAME[doc.kind].folder
-        if doc.stem in RESERVED_IDS:
+        if doc.stem.lower() in RESERVED_IDS:
             yield Finding("error", doc.file, *doc.positions.of(("id",)), doc.subject, "id",
                           f"expected an id other than {_names(RESERVED_IDS)} (the address /{folder}/ is the index of the {doc.kind} pages), found '{doc.stem}'")
-            continue
-        for candidate in (f"{folder}/{doc.stem}.md", f"{folder}/{doc.stem}/index.md"):
-            if (docs_dir / candidate).exists():
-                yield Finding("error", doc.file, *doc.positions.of(("id",)), doc.subject, "id",
-                              f"expected an id whose address /{folder}/{doc.stem}/ is free, found the hand-written page docs/{candidate} there")
-    generated = ["index.md", *(f"{k.folder}/index.md" for k in KINDS)]
-    for name in generated:
-        if (docs_dir / name).exists():
-            yield Finding("error", f"docs/{name}", 1, 1, "(docs)", "(file)",
-                          f"expected no hand-written page at /{name.removesuffix('index.md')}, found one: that page is generated from data/")
+        else:
+            entity_urls[f"/{folder}/{doc.stem}/"] = doc
+    index_urls = {"/", *(f"/{k.folder}/" for k in KINDS)}
+    for page in sorted(docs_dir.rglob("*.md")) if docs_dir.is_dir() else []:
+        rel = page.relative_to(docs_dir).as_posix()
+        url = _url_of(rel)
+        if url in entity_urls:
+            doc = entity_urls[url]
+            yield Finding("error", doc.file, *doc.positions.of(("id",)), doc.subject, "id",
+                          f"expected an id whose address {url} is free, found the hand-written page docs/{rel} there")
+        elif url in index_urls:
+            yield Finding("error", f"docs/{rel}", 1, 1, "(docs)", "(file)",
+                          f"expected no hand-written page at {url}, found one: that page is generated from data/")
+
+
+def _url_of(src: str) -> str:
+    """The address MkDocs gives a Markdown file with use_directory_urls (index.md and README.md are the folder)."""
+    stem = src.removesuffix(".md")
+    head, _, name = stem.rpartition("/")
+    if name.lower() in ("index", "readme"):
+        return f"/{head}/" if head else "/"
+    return f"/{stem}/"
 
 
 # ---------------------------------------------------------------------------------------------

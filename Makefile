@@ -1,7 +1,8 @@
 # Two commands for a fresh machine (Python 3.11+; Debian for the browser tests):
 #   make serve   set everything up and serve the site on http://127.0.0.1:8000
 #   make test    set everything up and run the whole test suite
-# Everything is installed into .venv from pyproject.toml; nothing outside the project changes,
+# Everything is installed into .venv (pip, from pyproject.toml with constraints.txt) and
+# node_modules (npm, axe-core for the accessibility tests); nothing outside the project changes,
 # except Debian's chromium for the browser tests (installed with apt-get when run as root).
 
 PYTHON ?= python3
@@ -13,6 +14,11 @@ export NO_MKDOCS_2_WARNING := 1
 .PHONY: setup serve build check test benchmark browser clean
 
 setup: $(STAMP)
+
+# axe-core, for the accessibility tests only
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -38,11 +44,11 @@ browser:
 	  fi; \
 	fi
 
-test: setup browser
+test: setup browser node_modules/.installed
 	$(BIN)/python -m pytest
 
 benchmark: setup
 	$(BIN)/python tests/benchmark.py
 
 clean:
-	rm -rf site $(VENV) .pytest_cache
+	rm -rf site $(VENV) .pytest_cache node_modules

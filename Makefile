@@ -11,7 +11,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup serve build check test benchmark browser clean
+.PHONY: setup serve build check lint test benchmark browser clean
 
 setup: $(STAMP)
 
@@ -34,6 +34,9 @@ build: setup
 
 check: setup
 	$(BIN)/atlante check
+
+lint: setup
+	$(BIN)/ruff check hooks tests
 
 browser:
 	@if [ ! -x /usr/bin/chromium ]; then \

@@ -20,11 +20,12 @@ import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, InclusionLevel
+
 from atlante import pipeline
 from atlante.render import REQUIRED_EXTENSIONS, navigation
 from atlante.sanitize import clean_html
-from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File, InclusionLevel
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig

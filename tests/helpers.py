@@ -23,6 +23,15 @@ SOURCE = Path(__file__).parent / "fixtures" / "source" / "piattaforme-circoli-ma
 SHARED_SOURCE = ROOT.parent / "shared" / "source" / SOURCE.name
 BIN = Path(sys.executable).parent
 
+# A valid concept nothing links to: the data is valid, but it is a warning (and fails --strict).
+ORPHAN_CONCEPT = """
+    id: innovazione
+    title: Innovazione
+    summary: Una parola del brief.
+    named_as: innovazione
+    sources: [slide-2#nuove-capacita]
+    """
+
 PROJECT_PARTS = ("data", "docs", "overrides", "hooks", "mkdocs.yml")
 
 

@@ -9,7 +9,7 @@ ATLANTE_UPDATE_HOSTILE=1 and read the diff.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 Mutation = Callable[[Path], None]

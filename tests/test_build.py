@@ -10,7 +10,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from helpers import BIN, atlante, edit, env, make_project, mkdocs_build, write
+from helpers import BIN, ORPHAN_CONCEPT, atlante, edit, env, make_project, mkdocs_build, write
 
 
 def soup(site: Path, url_path: str) -> BeautifulSoup:
@@ -195,13 +195,7 @@ def test_a_broken_internal_link_fails_the_strict_build(tmp_path: Path) -> None:
 
 def test_an_orphan_entity_fails_the_strict_build_with_a_warning(tmp_path: Path) -> None:
     project = make_project(tmp_path)
-    write(project, "data/concepts/innovazione.yaml", """
-        id: innovazione
-        title: Innovazione
-        summary: Una parola del brief.
-        named_as: innovazione
-        sources: [slide-2#nuove-capacita]
-        """)
+    write(project, "data/concepts/innovazione.yaml", ORPHAN_CONCEPT)
     result = mkdocs_build(project)
     assert result.returncode == 1
     assert re.search(r"WARNING +- +data/concepts/innovazione.yaml:1:1: warning: concept:innovazione: relations: expected a relation", result.stderr)
@@ -239,13 +233,7 @@ def test_atlante_check_reports_every_problem_and_exits_1(tmp_path: Path) -> None
 @pytest.mark.parametrize(("strict", "code"), [(False, 0), (True, 1)])
 def test_atlante_check_strict_fails_on_warnings(tmp_path: Path, strict: bool, code: int) -> None:
     project = make_project(tmp_path)
-    write(project, "data/concepts/innovazione.yaml", """
-        id: innovazione
-        title: Innovazione
-        summary: Una parola del brief.
-        named_as: innovazione
-        sources: [slide-2#nuove-capacita]
-        """)
+    write(project, "data/concepts/innovazione.yaml", ORPHAN_CONCEPT)
     result = atlante(project, "check", *(["--strict"] if strict else []))
     assert result.returncode == code
     assert "warning: concept:innovazione" in result.stdout

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from atlante import pipeline
 from atlante.model import Catalog, Ref
 

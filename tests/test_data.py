@@ -7,6 +7,7 @@ import re
 import unicodedata
 
 import pytest
+
 from atlante import pipeline
 from atlante.kinds import KINDS, relation_types_for
 from atlante.model import Catalog

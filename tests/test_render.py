@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from atlante import pipeline
 from atlante.render import NAV_LIMIT, md_text, navigation
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from atlante import pipeline
 
-from helpers import edit, make_project, write
+from helpers import ORPHAN_CONCEPT, edit, make_project, write
 
 MILANO = "data/cities/milano.yaml"
 
@@ -170,13 +171,7 @@ def test_duplicate_statement_id(project: Path) -> None:
 
 
 def test_entity_nothing_links_to_is_a_warning(project: Path) -> None:
-    write(project, "data/concepts/innovazione.yaml", """
-        id: innovazione
-        title: Innovazione
-        summary: Una parola del brief.
-        named_as: innovazione
-        sources: [slide-2#nuove-capacita]
-        """)
+    write(project, "data/concepts/innovazione.yaml", ORPHAN_CONCEPT)
     assert messages(project) == []
     assert messages(project, "warning") == [
         "data/concepts/innovazione.yaml:1:1: warning: concept:innovazione: relations: expected a relation to or "

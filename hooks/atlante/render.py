@@ -9,9 +9,9 @@ then sanitised by `sanitize.clean_html`. Pages are returned in memory; nothing i
 from __future__ import annotations
 
 import string
-from urllib.parse import quote
 from dataclasses import dataclass
 from pathlib import Path as FsPath
+from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup, escape

@@ -11,7 +11,6 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from functools import cache
 from pathlib import Path as FsPath
 
 import jsonschema
@@ -32,7 +31,7 @@ def validate(documents: list[Document], schema_dir: FsPath, docs_dir: FsPath | N
 
     `docs_dir` holds the hand-written pages, which may not take a generated page's address.
     """
-    validators = _validators(str(schema_dir))
+    validators = _validators(schema_dir)
     readable = [d for d in documents if d.data is not None]
     findings: list[Finding] = []
     for doc in readable:
@@ -49,9 +48,9 @@ def validate(documents: list[Document], schema_dir: FsPath, docs_dir: FsPath | N
 # ---------------------------------------------------------------------------------------------
 
 
-@cache
-def _validators(schema_dir: str) -> dict[str, jsonschema.Draft202012Validator]:
-    schemas = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in FsPath(schema_dir).glob("*.schema.json")}
+def _validators(schema_dir: FsPath) -> dict[str, jsonschema.Draft202012Validator]:
+    """Read afresh on every run, so that `mkdocs serve` picks up an edited schema too."""
+    schemas = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in schema_dir.glob("*.schema.json")}
     registry: Registry = Registry().with_resources(
         (name, Resource.from_contents(s)) for name, s in schemas.items()
     )
@@ -84,7 +83,7 @@ def _rephrase(doc: Document, error: jsonschema.ValidationError) -> Iterator[Find
     if kind == "additionalProperties":
         allowed = schema.get("properties", {})
         for name in [k for k in value if k not in allowed]:
-            yield at((*path, name), f"expected one of the fields {_names(allowed)}, found '{name}'{suggest(name, allowed)}", key=True)
+            yield at((*path, name), f"expected one of the fields {_names(allowed)}, found {describe(name)}{suggest(name, allowed)}", key=True)
         return
     if kind == "type":
         wanted = expect if isinstance(expect, list) else [expect]
@@ -198,7 +197,7 @@ def _text_findings(doc: Document) -> Iterator[Finding]:
 # Addresses: an entity's URL may not be taken by a hand-written page or a generated index
 # ---------------------------------------------------------------------------------------------
 
-RESERVED_IDS = ("index", "readme")  # /<kind>/index.md is the kind's index page; README.md maps there too
+RESERVED_IDS = ("index",)  # /<kind>/index.md is the kind's index page
 
 
 def _address_findings(docs: list[Document], docs_dir: FsPath) -> Iterator[Finding]:
@@ -206,7 +205,7 @@ def _address_findings(docs: list[Document], docs_dir: FsPath) -> Iterator[Findin
     entity_urls: dict[str, Document] = {}
     for doc in docs:
         folder = KIND_BY_NAME[doc.kind].folder
-        if doc.stem.lower() in RESERVED_IDS:
+        if doc.stem in RESERVED_IDS:
             yield Finding("error", doc.file, *doc.positions.of(("id",)), doc.subject, "id",
                           f"expected an id other than {_names(RESERVED_IDS)} (the address /{folder}/ is the index of the {doc.kind} pages), found '{doc.stem}'")
         else:
@@ -228,7 +227,7 @@ def _url_of(src: str) -> str:
     """The address MkDocs gives a Markdown file with use_directory_urls (index.md and README.md are the folder)."""
     stem = src.removesuffix(".md")
     head, _, name = stem.rpartition("/")
-    if name.lower() in ("index", "readme"):
+    if name in ("index", "README"):
         return f"/{head}/" if head else "/"
     return f"/{stem}/"
 

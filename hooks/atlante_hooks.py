@@ -2,8 +2,8 @@
 
 on_config   runs the core (load, validate, link, render) on data/, reports every finding at once
             and stops the build before anything is written if there is an error; sets the nav.
-on_files    adds each rendered page in memory (File.generated); a hand-written page at the same
-            address is an error, never silently replaced.
+on_files    adds each rendered page in memory (File.generated); the core has already refused a
+            hand-written page at a generated address.
 on_page_content  sanitises the HTML of generated pages (Markdown fields may carry HTML).
 
 Builds are dated by the last commit (SOURCE_DATE_EPOCH) unless the caller sets a date.
@@ -49,7 +49,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         raise PluginError(f"mkdocs.yml: markdown_extensions: expected {', '.join(missing)}, found them missing")
     project = Path(config.config_file_path).parent
     _pin_build_date(project)
-    result = pipeline.run(project)
+    result = pipeline.run(project, docs_dir=Path(config.docs_dir))
     for warning in result.warnings:
         log.warning(str(warning))
     if result.errors:
@@ -61,21 +61,13 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
-    assert _result is not None
-    collisions = []
+    assert _result is not None  # on_config stopped the build otherwise
+    # The core has refused any hand-written page at a generated address (validate._address_findings).
     for page in _result.pages:
-        existing = files.get_file_from_path(page.src_uri)
-        if existing is not None:
-            if existing.generated_by is None:
-                collisions.append(f"docs/{page.src_uri}: expected no hand-written page at /{page.src_uri.removesuffix('index.md').removesuffix('.md')}/, found one: it would hide the page generated from data")
-                continue
-            files.remove(existing)
         file = File.generated(config, page.src_uri, content=page.markdown)
         if not page.in_nav:
             file.inclusion = InclusionLevel.NOT_IN_NAV  # reachable from its kind's index page
         files.append(file)
-    if collisions:
-        raise PluginError("\n".join(collisions))
     return files
 
 

@@ -32,14 +32,14 @@ class Result:
         return [f for f in self.findings if f.level == "warning"]
 
 
-def check(project: FsPath) -> Result:
-    """Load and validate `project/data`; no catalog, no pages."""
-    return _checked(project)[1]
+def check(project: FsPath, *, docs_dir: FsPath | None = None) -> Result:
+    """Load and validate `project/data`; no catalog, no pages. Hand-written pages are in `docs_dir`."""
+    return _checked(project, docs_dir or project / "docs")[1]
 
 
-def run(project: FsPath, *, title: str = SITE_TITLE, lang: str = "it") -> Result:
+def run(project: FsPath, *, docs_dir: FsPath | None = None, title: str = SITE_TITLE, lang: str = "it") -> Result:
     """Every finding and, when there is no error, the catalog and the rendered pages."""
-    documents, result = _checked(project)
+    documents, result = _checked(project, docs_dir or project / "docs")
     if result.errors:
         return result
     result.catalog = link(documents, lang=lang)
@@ -47,10 +47,10 @@ def run(project: FsPath, *, title: str = SITE_TITLE, lang: str = "it") -> Result
     return result
 
 
-def _checked(project: FsPath) -> tuple[list[Document], Result]:
+def _checked(project: FsPath, docs_dir: FsPath) -> tuple[list[Document], Result]:
     data_dir = project / "data"
     documents, findings = load(data_dir, shown_root=project)
-    findings += validate(documents, data_dir / "schema", docs_dir=project / "docs")
+    findings += validate(documents, data_dir / "schema", docs_dir=docs_dir)
     return documents, Result(sorted(set(findings), key=_where))
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-from helpers import CHROMIUM, FLAGS, make_project, mkdocs_build
+from helpers import CHROMIUM, FLAGS, make_project, mkdocs_build, serving
 
 
 @pytest.fixture(scope="session")
@@ -25,3 +25,10 @@ def browser() -> Iterator[Browser]:
         b = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
         yield b
         b.close()
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: Path) -> Iterator[str]:
+    """The built site served on loopback, for the browser tests."""
+    with serving(built_site) as url:
+        yield url

@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import Browser
 
-from helpers import ROOT, open_page, serving
+from helpers import ROOT, open_page
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = ["/", "/cities/", "/cities/milano/", "/slides/slide-3/", "/concepts/", "/themes/energia/", "/informazioni/"]
-
-
-@pytest.fixture(scope="module")
-def site_url(built_site: Path) -> Iterator[str]:
-    with serving(built_site) as url:
-        yield url
 
 
 @pytest.mark.parametrize("path", PAGES)

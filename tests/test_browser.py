@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import Browser
 
-from helpers import SCREENSHOTS, open_page, serving
-
-
-@pytest.fixture(scope="module")
-def site_url(built_site: Path) -> Iterator[str]:
-    with serving(built_site) as url:
-        yield url
+from helpers import SCREENSHOTS, open_page
 
 
 @pytest.mark.parametrize("path", ["/", "/cities/milano/", "/slides/slide-3/", "/concepts/", "/tag/"])

@@ -78,10 +78,9 @@ def load(data_dir: FsPath, shown_root: FsPath | None = None) -> tuple[list[Docum
                                     f"expected a file name ending in .yaml, found '{path.name}'{hint}"))
             continue
         stem = path.stem
-        size = path.stat().st_size
-        if size > yamlsource.MAX_BYTES:  # refused before reading, so memory stays bounded
-            findings.append(Finding("error", where, 1, 1, f"{kind.name}:{stem}", "(file)",
-                                    f"expected a data file under {yamlsource.MAX_BYTES:,} bytes, found {size:,} bytes"))
+        too_large = yamlsource.oversize(path.stat().st_size)
+        if too_large is not None:  # refused before reading, so memory stays bounded
+            findings.append(Finding("error", where, 1, 1, f"{kind.name}:{stem}", "(file)", too_large))
             documents.append(Document(kind.name, stem, where, None, Positions()))
             continue
         data, positions, problems = yamlsource.read(path.read_bytes(), where, f"{kind.name}:{stem}")

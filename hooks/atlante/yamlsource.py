@@ -53,6 +53,11 @@ class _Refused(Exception):
         self.line, self.col, self.field, self.message = line, col, field, message
 
 
+def oversize(size: int) -> str | None:
+    """The message for a data file of `size` bytes that is too large to read, else None."""
+    return f"expected a data file under {MAX_BYTES:,} bytes, found {size:,} bytes" if size > MAX_BYTES else None
+
+
 def read(text_bytes: bytes, file: str, subject: str) -> tuple[object, Positions, list[Finding]]:
     """Parse `text_bytes`; on failure return (None, positions, findings) and never raise."""
     positions = Positions()
@@ -60,8 +65,8 @@ def read(text_bytes: bytes, file: str, subject: str) -> tuple[object, Positions,
     def refuse(line: int, col: int, field_: str, message: str) -> tuple[None, Positions, list[Finding]]:
         return None, positions, [Finding("error", file, line, col, subject, field_, message)]
 
-    if len(text_bytes) > MAX_BYTES:
-        return refuse(1, 1, "(file)", f"expected a data file under {MAX_BYTES:,} bytes, found {len(text_bytes):,} bytes")
+    if (too_large := oversize(len(text_bytes))) is not None:
+        return refuse(1, 1, "(file)", too_large)
     try:
         text = text_bytes.decode("utf-8")
     except UnicodeDecodeError as exc:

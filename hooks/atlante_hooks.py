@@ -1,19 +1,27 @@
 """MkDocs adapter for the atlante core: it only sequences events.
 
-on_config   runs the core (load, validate, link, render) on data/, reports every finding at once
-            and stops the build before anything is written if there is an error; sets the nav.
-on_files    adds each rendered page in memory (File.generated); the core has already refused a
-            hand-written page at a generated address.
+One config per language edition: mkdocs.yml builds the Italian (source) edition at the site root,
+mkdocs.<lang>.yml INHERITs it and builds the <lang> edition at /<lang>/. Editions are listed once,
+in mkdocs.yml's `extra.alternate`.
+
+on_config        runs the core (load, validate, link, render) for the config's language, reports
+                 every finding at once and stops the build before anything is written if there is
+                 an error; sets the nav; places a non-source edition under /<lang>/ of site_url.
+on_files         adds each rendered page in memory (File.generated).
 on_page_content  sanitises the HTML of generated pages (Markdown fields may carry HTML).
+on_page_context  gives templates the page's counterparts in every edition (switch, hreflang) and,
+                 in a translated edition, the link to the original.
+on_post_build    the source edition builds every other edition into <site_dir>/<lang>/, so one
+                 `mkdocs build` or `mkdocs serve` gives the whole site; then checks that every page
+                 has its counterpart in every edition.
 
-Builds are dated by the last commit (SOURCE_DATE_EPOCH) unless the caller sets a date.
-
-The module is loaded once per process and stays loaded under `mkdocs serve`, so all state is
-rebuilt in on_config on every build.
+Builds are dated by the last commit (SOURCE_DATE_EPOCH) unless the caller sets a date. The module
+is loaded once per config and stays loaded under `mkdocs serve`: all state is rebuilt in on_config.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import subprocess
@@ -23,7 +31,7 @@ from typing import TYPE_CHECKING
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, InclusionLevel
 
-from atlante import pipeline
+from atlante import editions, pipeline
 from atlante.render import REQUIRED_EXTENSIONS, navigation
 from atlante.sanitize import clean_html
 
@@ -35,6 +43,11 @@ if TYPE_CHECKING:
 log = logging.getLogger("mkdocs.plugins.atlante")
 
 _result: pipeline.Result | None = None
+_edition: editions.Edition | None = None
+_editions: list[editions.Edition] = []
+_root = ""
+_warned = False
+_TEMPLATES = "atlante/"  # overrides/atlante/: the core's templates and translation files
 
 # ---------------------------------------------------------------------------------------------
 # Events
@@ -42,26 +55,41 @@ _result: pipeline.Result | None = None
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    global _result
+    global _result, _edition, _editions, _root, _warned
     _result = None
     missing = [ext for ext in REQUIRED_EXTENSIONS if ext not in config.markdown_extensions]
     if missing:
         raise PluginError(f"mkdocs.yml: markdown_extensions: expected {', '.join(missing)}, found them missing")
+    lang = config.theme["language"]
+    _editions, problems = editions.from_alternate(config.extra.get("alternate"))
+    _edition = next((e for e in _editions if e.lang == lang), None)
+    if _edition is None:
+        problems.append(f"extra.alternate: expected an entry for this edition's language '{lang}' (theme.language), found none")
+    if problems:
+        raise PluginError("\n".join(f"{Path(config.config_file_path).name}: {p}" for p in problems))
+    assert _edition is not None
+    _root = editions.root_url(config.site_url or "", _edition)
+    if config.site_url and not _edition.is_source:
+        config.site_url = _root + _edition.prefix  # one site_url, in mkdocs.yml; editions live below it
+
     project = Path(config.config_file_path).parent
     _pin_build_date(project)
-    result = pipeline.run(project, docs_dir=Path(config.docs_dir))
+    result = pipeline.run(project, docs_dir=project / "docs", lang=lang)
+    _warned = bool(result.warnings)
     for warning in result.warnings:
         log.warning(str(warning))
     if result.errors:
         raise PluginError(_summary(result))
     assert result.catalog is not None
-    config.nav = navigation(result.catalog, extra=config.nav or [])
+    config.nav = navigation(result.catalog, result.translations[lang], extra=config.nav or [])
     _result = result
     return config
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     assert _result is not None  # on_config stopped the build otherwise
+    for file in [f for f in files if f.src_uri.startswith(_TEMPLATES)]:
+        files.remove(file)  # the templates' translation files are in the theme folder, not for the site
     # The core has refused any hand-written page at a generated address (validate._address_findings).
     for page in _result.pages:
         file = File.generated(config, page.src_uri, content=page.markdown)
@@ -77,9 +105,71 @@ def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files
     return clean_html(html)
 
 
+def on_page_context(context: dict, *, page: Page, config: MkDocsConfig, nav: object) -> dict:
+    assert _edition is not None and _result is not None
+    alternates = editions.alternates(page.url, _edition, _editions, _root)
+    words = _result.translations[_edition.lang].words["ui"]
+    original = next(a for a in alternates if a.lang == editions.SOURCE_LANG)
+    context["atlante"] = {
+        "alternates": alternates,
+        "source": original,
+        "notice": None if _edition.is_source else {"text": words["translation_notice"], "link": words["translation_notice_link"]},
+        "switch_label": words["language_switch"],
+    }
+    return context
+
+
+def on_post_build(*, config: MkDocsConfig) -> None:
+    """The source edition builds the others below its own site_dir, then compares their pages."""
+    assert _edition is not None
+    if not _edition.is_source or (config.strict and _warned):
+        return  # a strict build with warnings fails anyway: do not build the rest of the site
+    project = Path(config.config_file_path).parent
+    site = Path(config.site_dir)
+    for edition in _editions:
+        if edition.is_source:
+            continue
+        path = project / f"mkdocs.{edition.lang}.yml"
+        if not path.is_file():
+            raise PluginError(f"{Path(config.config_file_path).name}: extra.alternate lists '{edition.lang}', "
+                              f"expected its config {path.name} beside it, found none")
+        _build_edition(config, path, site / edition.prefix)
+    _compare_editions(site)
+
+
 # ---------------------------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------------------------
+
+
+def _build_edition(config: MkDocsConfig, path: Path, site_dir: Path) -> None:
+    """Build another edition's config with the engine running this one (MkDocs or a fork of it)."""
+    engine = type(config).__module__.split(".")[0]
+    load_config = importlib.import_module(f"{engine}.config").load_config
+    build = importlib.import_module(f"{engine}.commands.build").build
+    other = load_config(config_file=str(path), site_dir=str(site_dir), strict=config.strict)
+    other.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(other)
+    finally:
+        other.plugins.on_shutdown()
+
+
+def _compare_editions(site: Path) -> None:
+    """Every page exists in every edition: a page missing its counterpart is a warning."""
+    others = [e.prefix for e in _editions if not e.is_source]
+
+    def pages(base: Path, skip: list[str]) -> set[str]:
+        found = (p.parent.relative_to(base).as_posix() for p in base.rglob("index.html"))
+        urls = ("" if url == "." else url + "/" for url in found)
+        return {url for url in urls if not url.startswith(tuple(skip))}
+
+    editions_pages = {"": pages(site, others), **{prefix: pages(site / prefix, []) for prefix in others}}
+    every = set().union(*editions_pages.values())
+    for prefix, have in editions_pages.items():
+        for missing in sorted(every - have):
+            log.warning(f"/{prefix}{missing}: expected this page too (its counterpart exists in another edition), "
+                        f"found none: add it to docs/{prefix or '(the source pages)'}")
 
 
 def _pin_build_date(project: Path) -> None:

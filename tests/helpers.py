@@ -30,9 +30,10 @@ ORPHAN_CONCEPT = """
     summary: Una parola del brief.
     named_as: innovazione
     sources: [slide-2#nuove-capacita]
+    en: {title: Innovation, summary: A word of the brief., named_as: innovation}
     """
 
-PROJECT_PARTS = ("data", "docs", "overrides", "hooks", "mkdocs.yml")
+PROJECT_PARTS = ("data", "docs", "overrides", "hooks", "mkdocs.yml", "mkdocs.en.yml", "README.md")
 
 
 def make_project(tmp: Path, *, data: bool = True) -> Path:

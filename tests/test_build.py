@@ -53,14 +53,15 @@ def test_every_entity_has_its_page_at_a_stable_url(built_site: Path) -> None:
     for folder, ids in expected.items():
         for id_ in ids:
             assert (built_site / folder / id_ / "index.html").is_file(), f"/{folder}/{id_}/"
-    pages = [p for p in built_site.rglob("index.html")]
-    assert len(pages) == 1 + 9 + 57 + 2  # home, kind indexes, entities, hand-written pages
+    italian = [p for p in built_site.rglob("index.html") if not p.is_relative_to(built_site / "en")]
+    english = list((built_site / "en").rglob("index.html"))
+    assert len(italian) == len(english) == 1 + 9 + 57 + 2  # home, kind indexes, entities, hand-written pages
 
 
 def test_entity_page_shows_title_summary_statements_relations_and_tags(built_site: Path) -> None:
     page = content(built_site, "cities/milano")
     assert heading(page.h1) == "Milano"
-    assert "sedi privilegiate dell'alta tecnologia" in page.select_one(".atlante-summary").get_text()
+    assert "sede privilegiata dell’alta tecnologia" in page.select_one(".atlante-summary").get_text()
     quotes = [q.get_text(" ", strip=True) for q in page.find_all("blockquote")]
     assert quotes[0].startswith("alcune delle maggiori città italiane (Milano, Torino, Verona, …, Bologna, …, Firenze, Roma)")
     assert "../../slides/slide-3/#citta-sedi" in hrefs(page)
@@ -69,6 +70,7 @@ def test_entity_page_shows_title_summary_statements_relations_and_tags(built_sit
     assert "../../circles/circoli-magici-del-made-in-italy/" in hrefs(page)
     assert "Lombardia (aggiunto)" in page.get_text(" ", strip=True)
     assert "https://it.wikipedia.org/wiki/Milano" in hrefs(page)
+    assert "Lombardia (aggiunto)" in page.get_text(" ", strip=True)
     tags = [t.get_text(strip=True) for t in soup(built_site, "cities/milano").select(".md-tag")]
     assert tags == ["circoli-magici", "citta"]
 
@@ -95,22 +97,29 @@ def test_home_page_follows_the_argument_of_the_brief(built_site: Path) -> None:
     page = content(built_site, "")
     steps = [heading(h) for h in page.find_all("h2")]
     assert steps == [
-        "1. Le sfide", "2. Le quattro mosse", "3. Le piattaforme", "4. I circoli magici e le loro città",
+        "1. Le sfide", "2. La risposta, in blocchi etichettati", "3. Le piattaforme", "4. I circoli magici e le loro città",
         "5. Circoli nuovi e temi applicativi", "6. Le azioni coordinate", "Approfondire",
+    ]
+    english = [heading(h) for h in content(built_site, "en").find_all("h2")]
+    assert english == [
+        "1. The challenges", "2. The response, in labelled blocks", "3. The platforms", "4. The magic circles and their cities",
+        "5. New circles and application themes", "6. The coordinated actions", "Read more",
     ]
 
 
-def test_interface_is_italian_and_nothing_loads_from_another_host(built_site: Path) -> None:
+def test_each_edition_speaks_its_language_and_nothing_loads_from_another_host(built_site: Path) -> None:
     for html_file in built_site.rglob("*.html"):
         doc = BeautifulSoup(html_file.read_text(encoding="utf-8"), "html.parser")
-        assert doc.html["lang"] == "it"
+        assert doc.html["lang"] == ("en" if html_file.is_relative_to(built_site / "en") else "it"), html_file
         for tag, attr in (("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src"), ("source", "src")):
             for el in doc.find_all(tag):
                 value = el.get(attr)
                 if value and (tag != "link" or {"stylesheet", "preload", "icon", "preconnect", "modulepreload"} & set(el.get("rel", []))):
                     assert not urlsplit(value).netloc, f"{html_file}: <{tag} {attr}={value}>"
-    search_config = (built_site / "search" / "search_index.json").read_text(encoding="utf-8")
-    assert '"lang":["it"]' in search_config.replace(" ", "")
+    for edition, lang in (("", "it"), ("en/", "en")):
+        search_config = (built_site / edition / "search" / "search_index.json").read_text(encoding="utf-8").replace(" ", "")
+        assert f'"lang":["{lang}"]' in search_config
+        assert '"pipeline":["stemmer","stopWordFilter","trimmer"]' in search_config
 
 
 def test_every_internal_link_resolves_and_every_external_one_is_https(built_site: Path) -> None:
@@ -134,9 +143,13 @@ def test_every_internal_link_resolves_and_every_external_one_is_https(built_site
 def test_markup_in_data_is_shown_as_text_never_run(tmp_path: Path) -> None:
     project = make_project(tmp_path)
     edit(project, "data/cities/milano.yaml", 'title: "Milano"', 'title: "Milano </title><script>alert(1)</script>"')
-    edit(project, "data/cities/milano.yaml", "summary: >-\n", 'body: "Testo <img src=x onerror=alert(1)> e <a href=\\"#\\" onclick=\\"alert(3)\\">link</a>\\n\\n![](https://example.org/x.png)\\n\\n<script>alert(2)</script>"\nsummary: >-\n')
+    edit(project, "data/cities/milano.yaml", "region: Lombardia\n", 'body: "Testo <img src=x onerror=alert(1)> e <a href=\\"#\\" onclick=\\"alert(3)\\">link</a>\\n\\n![](https://example.org/x.png)\\n\\n<script>alert(2)</script>"\nregion: Lombardia\n')
+    edit(project, "data/cities/milano.yaml", '  title: "Milan"\n', '  title: "Milan"\n  body: "<script>alert(4)</script> <img src=x onerror=alert(5)>"\n')
     result = mkdocs_build(project)
     assert result.returncode == 0, result.stderr
+    english = BeautifulSoup((project / "site/en/cities/milano/index.html").read_text(encoding="utf-8"), "html.parser")
+    assert english.select_one("article").find("script") is None
+    assert not [el for el in english.select_one("article").find_all(True) if any(a.startswith("on") for a in el.attrs)]
     html = (project / "site/cities/milano/index.html").read_text(encoding="utf-8")
     page = BeautifulSoup(html, "html.parser")
     assert heading(page.select_one("article h1")) == "Milano </title><script>alert(1)</script>"
@@ -147,6 +160,96 @@ def test_markup_in_data_is_shown_as_text_never_run(tmp_path: Path) -> None:
     assert not [el for el in article.find_all(True) if any(a.startswith("on") for a in el.attrs)]
     assert not [a for a in hrefs(article) if a.lower().startswith("javascript:")]
     assert [img["src"] for img in article.find_all("img", src=True) if urlsplit(img["src"]).netloc or ":" in img["src"]] == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Two editions: every page in both languages, linked to its counterpart
+# ---------------------------------------------------------------------------------------------
+
+SITE_URL = "https://circoli-magici.example.org/"
+
+
+def edition_pages(site: Path) -> dict[str, set[str]]:
+    """Page addresses of each edition, relative to the edition's root."""
+    def urls(base: Path, skip: Path | None = None) -> set[str]:
+        return {("" if p.parent == base else p.parent.relative_to(base).as_posix() + "/")
+                for p in base.rglob("index.html") if skip is None or not p.is_relative_to(skip)}
+    return {"it": urls(site, site / "en"), "en": urls(site / "en")}
+
+
+def test_every_page_has_its_counterpart_in_the_other_language(built_site: Path) -> None:
+    pages = edition_pages(built_site)
+    assert pages["it"] == pages["en"]
+    assert {"", "cities/milano/", "slides/slide-3/", "informazioni/", "tag/"} <= pages["it"]
+
+
+def test_every_page_links_its_counterparts_with_hreflang_and_the_switch(built_site: Path) -> None:
+    for url in sorted(edition_pages(built_site)["it"]):
+        for prefix, lang in (("", "it"), ("en/", "en")):
+            doc = soup(built_site, prefix + url)
+            assert doc.html["lang"] == lang
+            alternates = {link["hreflang"]: link["href"] for link in doc.select("head link[rel=alternate][hreflang]")}
+            assert alternates == {"it": SITE_URL + url, "en": SITE_URL + "en/" + url, "x-default": SITE_URL + url}, prefix + url
+            switch = {a["hreflang"]: urljoin(f"http://site/{prefix}{url}", a["href"]) for a in doc.select(".md-select__link")}
+            assert switch == {"it": f"http://site/{url}", "en": f"http://site/en/{url}"}, prefix + url
+            canonical = doc.select_one("link[rel=canonical]")
+            assert canonical is not None and canonical["href"] == SITE_URL + prefix + url
+
+
+def test_every_english_page_says_it_is_a_translation_and_links_the_original(built_site: Path) -> None:
+    for url in sorted(edition_pages(built_site)["en"]):
+        notice = soup(built_site, "en/" + url).select_one("article .atlante-translation")
+        assert notice is not None, url
+        assert notice.get_text(" ", strip=True).startswith("This page is an English translation of the Italian original")
+        link = notice.find("a")
+        assert urljoin(f"http://site/en/{url}", link["href"]) == f"http://site/{url}" and link["hreflang"] == "it"
+        assert soup(built_site, url).select_one(".atlante-translation") is None  # the original says nothing
+
+
+def test_an_english_entity_page_quotes_the_brief_in_italian_beside_the_translation(built_site: Path) -> None:
+    page = content(built_site, "en/cities/milano")
+    assert heading(page.h1) == "Milan"
+    assert [heading(h) for h in page.find_all(["h2", "h3"])] == [
+        "Key facts", "What the brief says", "Additions to the brief", "Connections", "Is part of", "Involved in"]
+    assert "Region: Lombardy (added)" in page.get_text(" ", strip=True)
+    quote = page.find("blockquote")
+    translation, original = quote.find_all("p")
+    assert translation.get_text(strip=True).startswith("some of the major Italian cities (Milan")
+    italian = original.find("span", lang="it")
+    assert italian.get_text(strip=True).startswith("«alcune delle maggiori città italiane (Milano, Torino, Verona")
+    assert "../../slides/slide-3/#citta-sedi" in hrefs(page)
+    nav = soup(built_site, "en/cities/milano").select_one("nav.md-nav--primary").get_text(" ", strip=True)
+    assert "Magic-circle cities" in nav and "Città dei circoli magici" not in nav
+
+
+def test_statement_anchors_are_the_same_in_both_languages(built_site: Path) -> None:
+    for slide in ("slide-2", "slide-3", "slide-4"):
+        ids = [[h["id"] for h in content(built_site, prefix + "slides/" + slide).find_all("h2")] for prefix in ("", "en/")]
+        assert ids[0] == ids[1] and ids[0]
+
+
+def test_the_english_interface_is_materials_english(built_site: Path) -> None:
+    doc = soup(built_site, "en/cities/milano")
+    assert doc.select_one("input.md-search__input")["placeholder"] == "Search"
+    assert doc.select_one("label.md-nav__title[for=__toc]").get_text(" ", strip=True) == "Table of contents"
+    assert soup(built_site, "cities/milano").select_one("input.md-search__input")["placeholder"] == "Cerca"
+
+
+def test_a_page_missing_in_one_edition_fails_the_strict_build(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    (project / "docs/en/tag.md").unlink()
+    edit(project, "mkdocs.en.yml", "  - Tags: tag.md\n", "")
+    result = mkdocs_build(project)
+    assert result.returncode == 1
+    assert "/en/tag/: expected this page too (its counterpart exists in another edition), found none" in result.stderr
+
+
+def test_an_untranslated_entity_fails_the_strict_build(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    edit(project, "data/cities/milano.yaml", '  title: "Milan"\n', "")
+    result = mkdocs_build(project)
+    assert result.returncode == 1
+    assert re.search(r"WARNING +- +data/cities/milano.yaml:3:1: warning: city:milano: en.title: expected a translation of title in the 'en' block, found none", result.stderr)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -162,7 +265,7 @@ def test_broken_data_aborts_with_located_messages_and_no_site(tmp_path: Path) ->
     assert result.returncode == 1
     assert "Traceback" not in result.stderr + result.stdout
     assert "data/cities/milano.yaml:16:7: city:milano: relations.parte_di[0]: expected a known circle" in result.stderr
-    assert "data/themes/energia.yaml:7:11: theme:energia: category: expected one of 'tema', 'dominio', 'gruppo', 'applicazione', found 'domini' (did you mean 'dominio'?)" in result.stderr
+    assert "data/themes/energia.yaml:9:11: theme:energia: category: expected one of 'tema', 'dominio', 'gruppo', 'applicazione', found 'domini' (did you mean 'dominio'?)" in result.stderr
     assert "2 errors in data/: nothing was built." in result.stderr
     assert not (project / "site").exists()
 

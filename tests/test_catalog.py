@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from atlante import pipeline
+from atlante import i18n, pipeline
 from atlante.model import Catalog, Ref
 
 from helpers import ROOT
@@ -19,12 +19,14 @@ def catalog() -> Catalog:
     return result.catalog
 
 
-def links(catalog: Catalog, ref: str) -> dict[str, list[str]]:
+def links(catalog: Catalog, ref: str, lang: str = "it") -> dict[str, list[str]]:
+    """The entity's links under their headings in `lang`: the catalog keeps types, the words come at render."""
+    translation = i18n.load(ROOT)[0][lang]
     entity = catalog.get(Ref.parse(ref))  # type: ignore[arg-type]
     assert entity is not None
     grouped: dict[str, list[str]] = {}
     for link in entity.links:
-        grouped.setdefault(link.label, []).append(str(link.target.ref))
+        grouped.setdefault(translation.relation(link.type, link.inverse), []).append(str(link.target.ref))
     return grouped
 
 
@@ -50,6 +52,24 @@ def test_inverse_labels_read_in_italian(catalog: Catalog) -> None:
             "platform:piattaforme-pubbliche-d-innovazione", "move:centralita-delle-citta",
         ],
     }
+
+
+def test_the_catalog_holds_types_and_directions_and_headings_come_in_each_language(catalog: Catalog) -> None:
+    milano = catalog.get(Ref("city", "milano"))
+    assert milano is not None
+    assert [(ln.type, ln.inverse) for ln in milano.links] == [("parte_di", False), ("coinvolge", True)]
+    assert not hasattr(milano.links[0], "label")
+    assert links(catalog, "city:milano", "en") == {
+        "Is part of": ["circle:circoli-magici-del-made-in-italy"],
+        "Involved in": ["action:piani-strategici-delle-citta-maggiori"],
+    }
+
+
+def test_statements_carry_their_translations(catalog: Catalog) -> None:
+    statement = catalog.statements["slide-3#gia-funzionato"]
+    assert statement.text_in("it") == statement.text
+    assert statement.text_in("en").startswith("They have already worked!")
+    assert statement.translated("en")
 
 
 def test_kinds_are_listed_in_the_order_of_the_brief(catalog: Catalog) -> None:

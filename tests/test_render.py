@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from atlante import pipeline
+from atlante import i18n, pipeline
 from atlante.render import NAV_LIMIT, md_text, navigation
 
 from helpers import ROOT, make_project
@@ -21,21 +21,53 @@ FIXTURE = Path(__file__).parent / "fixtures" / "minimal"
 
 
 @pytest.fixture(scope="module")
-def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = make_project(tmp_path_factory.mktemp("render"), data=False)
     for folder in FIXTURE.iterdir():
         shutil.copytree(folder, project / "data" / folder.name)
-    result = pipeline.run(project, title="Prova")
-    assert [str(f) for f in result.findings] == []
+    return project
+
+
+def rendered(project: Path, lang: str) -> dict[str, str]:
+    result = pipeline.run(project, lang=lang)
+    assert result.errors == [], [str(f) for f in result.errors]
     return {page.src_uri: page.markdown for page in result.pages}
+
+
+@pytest.fixture(scope="module")
+def pages(project: Path) -> dict[str, str]:
+    return rendered(project, "it")
+
+
+@pytest.fixture(scope="module")
+def pages_en(project: Path) -> dict[str, str]:
+    return rendered(project, "en")
+
+
+def _golden(name: str, text: str) -> None:
+    golden = GOLDEN / name
+    if os.environ.get("ATLANTE_UPDATE_GOLDEN"):
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("src_uri", ["index.md", "cities/index.md", "cities/beta.md", "circles/circolo.md", "slides/slide-1.md"])
 def test_page_matches_golden_file(pages: dict[str, str], src_uri: str) -> None:
-    golden = GOLDEN / src_uri.replace("/", "__")
-    if os.environ.get("ATLANTE_UPDATE_GOLDEN"):
-        golden.write_text(pages[src_uri], encoding="utf-8")
-    assert pages[src_uri] == golden.read_text(encoding="utf-8")
+    _golden(src_uri.replace("/", "__"), pages[src_uri])
+
+
+@pytest.mark.parametrize("src_uri", ["cities/beta.md", "slides/slide-1.md"])
+def test_english_page_matches_golden_file(pages_en: dict[str, str], src_uri: str) -> None:
+    _golden("en__" + src_uri.replace("/", "__"), pages_en[src_uri])
+
+
+def test_both_editions_have_the_same_pages(pages: dict[str, str], pages_en: dict[str, str]) -> None:
+    assert sorted(pages) == sorted(pages_en)
+
+
+def test_an_untranslated_text_falls_back_to_the_original_in_a_non_strict_run(pages_en: dict[str, str]) -> None:
+    assert "# Il circolo di prova" in pages_en["circles/circolo.md"]  # the fixture's circle has no en block
+    assert "## Connections" in pages_en["circles/circolo.md"]
 
 
 def test_every_entity_and_kind_has_a_page(pages: dict[str, str]) -> None:
@@ -62,7 +94,7 @@ def test_navigation_stays_small_for_large_kinds() -> None:
     catalog = pipeline.run(ROOT).catalog
     assert catalog is not None
     catalog.by_kind["theme"] = catalog.by_kind["theme"] * (NAV_LIMIT // len(catalog.by_kind["theme"]) + 1)
-    nav = navigation(catalog, extra=[{"Informazioni": "informazioni.md"}])
+    nav = navigation(catalog, i18n.load(ROOT)[0]["it"], extra=[{"Informazioni": "informazioni.md"}])
     sections = {title: children for item in nav for title, children in item.items()}
     assert sections["Temi applicativi"] == ["themes/index.md"]
     assert sections["Città dei circoli magici"] == ["cities/index.md"] + [f"cities/{c}.md" for c in ("milano", "torino", "verona", "bologna", "firenze", "roma")]

@@ -32,7 +32,7 @@ def test_unknown_field_suggests_the_near_miss_and_missing_field_is_named(project
         "data/cities/milano.yaml:2:1: city:milano: title: expected this field, found it missing",
         "data/cities/milano.yaml:3:1: city:milano: titel: expected one of the fields 'id', 'title', 'summary', "
         "'named_as', 'body', 'tags', 'sources', 'relations', 'added', 'region', 'coordinates', "
-        "found 'titel' (did you mean 'title'?)",
+        "'en', found 'titel' (did you mean 'title'?)",
     ]
 
 
@@ -115,7 +115,7 @@ def test_unknown_relation_type(project: Path) -> None:
 def test_self_reference(project: Path) -> None:
     edit(project, "data/themes/energia.yaml", "- theme:smart-cities-e-patrimonio-culturale", "- theme:energia")
     errors = messages(project)
-    assert "data/themes/energia.yaml:13:7: theme:energia: relations.dominio_di[0]: expected a reference to another entity, found 'theme:energia', this entity itself" in errors
+    assert "data/themes/energia.yaml:15:7: theme:energia: relations.dominio_di[0]: expected a reference to another entity, found 'theme:energia', this entity itself" in errors
 
 
 def test_duplicate_relation(project: Path) -> None:
@@ -157,7 +157,7 @@ def test_added_must_name_fields_of_the_file(project: Path) -> None:
 def test_named_as_must_appear_in_a_source(project: Path) -> None:
     edit(project, "data/concepts/filiera.yaml", 'named_as: "filiere"', 'named_as: "catene del valore"')
     assert messages(project) == [
-        "data/concepts/filiera.yaml:7:11: concept:filiera: named_as: expected words that appear in one of this "
+        "data/concepts/filiera.yaml:8:11: concept:filiera: named_as: expected words that appear in one of this "
         "entity's sources, found 'catene del valore'",
     ]
 
@@ -165,8 +165,12 @@ def test_named_as_must_appear_in_a_source(project: Path) -> None:
 def test_duplicate_statement_id(project: Path) -> None:
     edit(project, "data/slides/slide-3.yaml", "  - id: gia-funzionato", "  - id: concetto")
     assert [m for m in messages(project) if m.startswith("data/slides/")] == [
-        "data/slides/slide-3.yaml:20:9: slide:slide-3: statements[2].id: expected each statement id once in the "
+        "data/slides/slide-3.yaml:24:9: slide:slide-3: statements[2].id: expected each statement id once in the "
         "slide, found 'concetto' again (first at statements[1])",
+        # the English block still translates the statement under its old id
+        "data/slides/slide-3.yaml:64:5: slide:slide-3: en.statements.gia-funzionato: expected the id of a statement of "
+        "this slide ('titolo', 'concetto', 'citta-sedi', 'senza-distretti', 'catalizzatori', 'intelaiatura'), found "
+        "'gia-funzionato'",
     ]
 
 
@@ -182,8 +186,10 @@ def test_entity_nothing_links_to_is_a_warning(project: Path) -> None:
 def test_statement_no_entity_represents_is_a_warning(project: Path) -> None:
     edit(project, "data/slides/slide-4.yaml", "  - id: nuovi-circoli\n", "  - id: domanda\n    text: Una domanda in più?\n  - id: nuovi-circoli\n")
     assert messages(project, "warning") == [
-        "data/slides/slide-4.yaml:14:5: warning: slide:slide-4: statements[1]: expected an entity that represents "
+        "data/slides/slide-4.yaml:17:5: warning: slide:slide-4: statements[1]: expected an entity that represents "
         "statement 'domanda' (in its sources), found none",
+        "data/slides/slide-4.yaml:18:5: warning: slide:slide-4: en.statements.domanda.text: expected a translation of "
+        "statements[1].text in the 'en' block, found none",
     ]
 
 

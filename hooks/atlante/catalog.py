@@ -7,15 +7,18 @@ where the brief first speaks of them, so every list follows the brief's argument
 
 from __future__ import annotations
 
-from .kinds import KINDS, RELATION_BY_NAME, RELATION_TYPES
+from .kinds import KINDS, RELATION_TYPES
 from .load import Document
-from .model import Catalog, Entity, Link, Ref, Statement
+from .model import SOURCE_LANG, Catalog, Entity, Link, Ref, Statement
 
 _RELATION_ORDER = {r.name: i for i, r in enumerate(RELATION_TYPES)}
 
 
-def link(documents: list[Document], lang: str = "it") -> Catalog:
-    """Build the catalog; `documents` must have passed validation without errors."""
+def link(documents: list[Document], languages: tuple[str, ...] = ()) -> Catalog:
+    """Build the catalog; `documents` must have passed validation without errors.
+
+    `languages` are the editions besides the source one, whose blocks carry statement translations.
+    """
     entities = {
         Ref(d.kind, d.stem): Entity(d.kind, d.stem, d.file, d.data or {}) for d in documents if d.data is not None
     }
@@ -25,10 +28,13 @@ def link(documents: list[Document], lang: str = "it") -> Catalog:
         if entity.kind != "slide":
             continue
         number = entity.data["number"]
+        translations = {lang: (entity.data.get(lang) or {}).get("statements") or {}  # type: ignore[union-attr]
+                        for lang in languages if lang != SOURCE_LANG}
         for i, st in enumerate(entity.data["statements"], start=1):  # type: ignore[arg-type]
             statement = Statement(
                 slide=entity.id, id=st["id"], number=f"{number}.{i}", text=st["text"],
                 label=st.get("label"), corrections=list(st.get("corrections") or []),
+                translations={lang: dict(t[st["id"]]) for lang, t in translations.items() if st["id"] in t},
             )
             statements[statement.ref] = statement
             entity.statements.append(statement)
@@ -46,11 +52,10 @@ def link(documents: list[Document], lang: str = "it") -> Catalog:
 
     for entity in entities.values():
         for rtype, targets in (entity.data.get("relations") or {}).items():  # type: ignore[union-attr]
-            rel = RELATION_BY_NAME[rtype]
             for text in targets:
                 target = entities[Ref.parse(text)]  # type: ignore[index]
-                entity.links.append(Link(rtype, rel.forward[lang], target, inverse=False))
-                target.links.append(Link(rtype, rel.inverse[lang], entity, inverse=True))
+                entity.links.append(Link(rtype, target, inverse=False))
+                target.links.append(Link(rtype, entity, inverse=True))
 
     for entity in entities.values():
         entity.links.sort(key=lambda ln: (ln.inverse, _RELATION_ORDER[ln.type], _order_key(ln.target)))
@@ -58,9 +63,10 @@ def link(documents: list[Document], lang: str = "it") -> Catalog:
         statement.represented_by.sort(key=_order_key)
 
     by_kind = {k.name: sorted((e for e in entities.values() if e.kind == k.name), key=_order_key) for k in KINDS}
-    by_kind["concept"].sort(key=lambda e: (e.title.casefold(), e.id))  # a glossary is alphabetical
+    for kind in KINDS:
+        if kind.display.alphabetical:  # a glossary: in the source language's alphabet
+            by_kind[kind.name].sort(key=lambda e: (e.title.casefold(), e.id))
     return Catalog(entities=entities, by_kind=by_kind, statements=statements)
-
 
 def _position(entity: Entity) -> tuple[int, int, int, int]:
     """(slide, statement, not named, offset): where the brief first names the entity, else its first source.

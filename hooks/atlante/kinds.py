@@ -1,13 +1,37 @@
 """The domain vocabulary: the kinds of entity the brief speaks of and the typed relations between them.
 
-Everything else (loader, validator, renderer, schema files) reads these tables; adding a kind or a
-relation type starts here. Labels are keyed by language so that the English edition only adds
-entries, it does not change the shape.
+Everything else (loader, validator, renderer, schema files, README table) reads these tables; adding
+a kind or a relation type starts here. This module holds structure and meaning only: every word a
+reader sees (kind names, relation headings, category names) is in the translation files
+(overrides/atlante/i18n/<lang>.yaml), looked up by the renderer in the page's language.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+# ---------------------------------------------------------------------------------------------
+# How a kind is shown: which fields form its fact box, how its index lists it, where it stands in
+# the home page's argument. Templates read this; they never test a kind's name.
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Fact:
+    field: str  # the data field
+    format: str = "text"  # "text" (plain text), "value" (an enumerated value, translated), "coordinates"
+
+
+@dataclass(frozen=True)
+class Display:
+    facts: tuple[Fact, ...] = ()  # the fact box ("Scheda"), in order
+    group_by: str | None = None  # the index groups entities by this enumerated field, in brief order
+    columns: tuple[Fact, ...] = ()  # when set, the index is a table with these columns after the title
+    alphabetical: bool = False  # the index (and every list of the kind) is ordered by title, not by the brief
+    home: tuple[tuple[str, str | None, str | None], ...] = ()  # (step, field, value): the home step listing
+    # its entities (those whose `field` has `value`, or all where field is None)
+    home_index: str | None = None  # the home step linking the kind's index page instead
+
 
 # ---------------------------------------------------------------------------------------------
 # Kinds: one folder under data/, one JSON Schema under data/schema/, one URL segment each.
@@ -19,130 +43,52 @@ from dataclasses import dataclass
 class Kind:
     name: str  # singular, used in references: "city:milano"
     folder: str  # plural, the data folder and the URL segment: /cities/milano/
-    label: dict[str, str]  # singular display name per language
-    plural: dict[str, str]  # section title per language
-    intro: dict[str, str]  # one paragraph shown on the kind's index page and the home page
+    display: Display = field(default_factory=Display)
+    texts: tuple[str, ...] = ()  # the kind's own plain-text fields, translated like the envelope's
 
+    @property
+    def translatable(self) -> tuple[str, ...]:
+        """Top-level fields whose text each language edition carries in its own block."""
+        return (*ENVELOPE_TEXTS, *self.texts)
+
+
+ENVELOPE_TEXTS = ("title", "summary", "named_as", "body")
+WORDING = Fact("named_as")  # "Formulazione nel brief": shown when it differs from the title
 
 KINDS: tuple[Kind, ...] = (
-    Kind(
-        "challenge",
-        "challenges",
-        {"it": "Sfida", "en": "Challenge"},
-        {"it": "Sfide e crisi", "en": "Challenges and crises"},
-        {
-            "it": "Il brief parte dalla necessità di affrontare le sfide della fase attuale di "
-            "globalizzazione, la crisi dei capitalismi e la recessione italiana.",
-            "en": "The brief starts from the need to face the challenges of the current phase of "
-            "globalisation, the crisis of capitalisms and the Italian recession.",
-        },
-    ),
-    Kind(
-        "move",
-        "moves",
-        {"it": "Mossa", "en": "Move"},
-        {"it": "Le quattro mosse", "en": "The four moves"},
-        {
-            "it": "La slide 2 scandisce la risposta in quattro passaggi, ciascuno contrassegnato "
-            "da un'etichetta tra parentesi.",
-            "en": "Slide 2 sets out the answer in four steps, each marked by a label in brackets.",
-        },
-    ),
-    Kind(
-        "platform",
-        "platforms",
-        {"it": "Piattaforma", "en": "Platform"},
-        {"it": "Piattaforme territoriali", "en": "Territorial platforms"},
-        {
-            "it": "Il concetto di piattaforma, le sue scale (metropolitana, regionale, nazionale), "
-            "le piattaforme «naturali» dei circoli magici e le piattaforme pubbliche d'innovazione.",
-            "en": "The concept of platform, its scales (metropolitan, regional, national), the "
-            "'natural' platforms of the magic circles and the public innovation platforms.",
-        },
-    ),
-    Kind(
-        "circle",
-        "circles",
-        {"it": "Circolo magico", "en": "Magic circle"},
-        {"it": "Circoli magici", "en": "Magic circles"},
-        {
-            "it": "I «circoli magici» del made in Italy che hanno già funzionato e la domanda se "
-            "se ne possano pensare di nuovi o rinnovati.",
-            "en": "The 'magic circles' of made in Italy that already worked, and whether new or "
-            "renewed ones can be imagined.",
-        },
-    ),
-    Kind(
-        "city",
-        "cities",
-        {"it": "Città", "en": "City"},
-        {"it": "Città dei circoli magici", "en": "Magic-circle cities"},
-        {
-            "it": "Le città che il brief nomina come sedi dei circoli magici. L'elenco della slide 3 "
-            "è aperto («Milano, Torino, Verona, …, Bologna, …, Firenze, Roma»): il sito riporta "
-            "solo le città nominate.",
-            "en": "The cities the brief names as seats of the magic circles. The list on slide 3 is "
-            "open-ended; the site shows only the cities it names.",
-        },
-    ),
-    Kind(
-        "theme",
-        "themes",
-        {"it": "Tema applicativo", "en": "Application theme"},
-        {"it": "Temi applicativi", "en": "Application themes"},
-        {
-            "it": "Gli esempi di idee trasversali che possono fare da leva per piattaforme "
-            "d'innovazione: smart cities e patrimonio culturale, con i suoi domini, e le altre "
-            "applicazioni possibili.",
-            "en": "The examples of cross-cutting ideas that can lever innovation platforms: smart "
-            "cities and cultural heritage, with its domains, and the other possible applications.",
-        },
-    ),
-    Kind(
-        "action",
-        "actions",
-        {"it": "Azione coordinata", "en": "Coordinated action"},
-        {"it": "Azioni coordinate", "en": "Coordinated actions"},
-        {
-            "it": "Le azioni più coordinate da cui dovranno emergere le opportunità: secondo il "
-            "brief, «sono la chiave».",
-            "en": "The more coordinated actions from which the opportunities must emerge: "
-            "according to the brief, they 'are the key'.",
-        },
-    ),
-    Kind(
-        "concept",
-        "concepts",
-        {"it": "Concetto", "en": "Concept"},
-        {"it": "Glossario", "en": "Glossary"},
-        {
-            "it": "I concetti su cui il brief si appoggia. Le definizioni che non vengono dal brief "
-            "sono segnate come aggiunte, con la fonte.",
-            "en": "The concepts the brief relies on. Definitions that do not come from the brief "
-            "are marked as added, with their source.",
-        },
-    ),
-    Kind(
-        "slide",
-        "slides",
-        {"it": "Slide", "en": "Slide"},
-        {"it": "Il testo del brief", "en": "The text of the brief"},
-        {
-            "it": "Il testo delle tre slide, ripulito dai danni dell'estrazione dal PDF, "
-            "affermazione per affermazione: ognuna ha un'ancora stabile da citare.",
-            "en": "The text of the three slides, cleaned of the PDF extraction damage, statement "
-            "by statement: each has a stable anchor to cite.",
-        },
-    ),
+    Kind("challenge", "challenges",
+         Display(facts=(Fact("category", "value"), WORDING), group_by="category", home=(("challenges", None, None),))),
+    Kind("move", "moves",
+         Display(facts=(Fact("label"), WORDING), home=(("moves", None, None),)), texts=("label",)),
+    Kind("platform", "platforms",
+         Display(facts=(Fact("category", "value"), WORDING), group_by="category", home=(("platforms", None, None),))),
+    Kind("circle", "circles",
+         Display(facts=(Fact("period", "value"), WORDING), group_by="period",
+                 home=(("circles", "period", "storico"), ("new", "period", "nuovo")))),
+    Kind("city", "cities",
+         Display(facts=(Fact("region", "value"), Fact("coordinates", "coordinates")),
+                 columns=(Fact("region", "value"), Fact("coordinates", "coordinates")), home=(("circles", None, None),))),
+    Kind("theme", "themes",
+         Display(facts=(Fact("category", "value"), WORDING), group_by="category", home=(("new", None, None),))),
+    Kind("action", "actions", Display(facts=(WORDING,), home=(("actions", None, None),))),
+    Kind("concept", "concepts", Display(facts=(WORDING,), alphabetical=True, home_index="read_more")),
+    Kind("slide", "slides", Display(home_index="read_more"), texts=("heading",)),
 )
 
 KIND_BY_NAME: dict[str, Kind] = {k.name: k for k in KINDS}
 KIND_BY_FOLDER: dict[str, Kind] = {k.folder: k for k in KINDS}
 
+# The steps of the brief's argument on the home page, in order; their titles and introductions are
+# in the translation files under home.<step>. A step lists the entities whose kind names it.
+HOME_STEPS = ("challenges", "moves", "platforms", "circles", "new", "actions", "read_more")
+
+# Fields of a slide's statements that each language edition translates.
+STATEMENT_TEXTS = ("text", "label")
+
 # ---------------------------------------------------------------------------------------------
-# Relation types: written once, in the direction given here, on the page of `source` kinds;
-# the inverse is derived (see catalog.link). Each label is a heading over a list of links, so
-# it reads "Milano — Fa parte di: …" and, on the other page, "Comprende: Milano, …".
+# Relation types: written once, in the direction given here, on the page of `sources` kinds; the
+# inverse is derived (see catalog.link). Headings for both directions are in the translation files
+# under relations.<name>.forward / .inverse; `description` is for editors, in the schemas.
 # ---------------------------------------------------------------------------------------------
 
 
@@ -151,118 +97,25 @@ class RelationType:
     name: str
     sources: tuple[str, ...]  # kinds that may write it
     targets: tuple[str, ...]  # kinds it may point to
-    forward: dict[str, str]
-    inverse: dict[str, str]
     description: str  # for editors, shown by the schema
 
 
 _ANY = tuple(k.name for k in KINDS if k.name not in ("slide", "concept"))
 
 RELATION_TYPES: tuple[RelationType, ...] = (
-    RelationType(
-        "nomina",
-        ("move",),
-        ("challenge",),
-        {"it": "Nomina le sfide", "en": "Names the challenges"},
-        {"it": "Nominata in", "en": "Named in"},
-        "The challenges this move names.",
-    ),
-    RelationType(
-        "tratto_di",
-        ("challenge",),
-        ("challenge",),
-        {"it": "È un tratto di", "en": "Is a trait of"},
-        {"it": "Ha come tratti", "en": "Has as traits"},
-        "The phase or challenge this one is a trait of.",
-    ),
-    RelationType(
-        "risponde_a",
-        ("move", "platform", "action"),
-        ("challenge",),
-        {"it": "Risponde a", "en": "Responds to"},
-        {"it": "Affrontata da", "en": "Addressed by"},
-        "The challenges this entity responds to.",
-    ),
-    RelationType(
-        "promuove",
-        ("move",),
-        ("platform",),
-        {"it": "Promuove", "en": "Promotes"},
-        {"it": "Promossa da", "en": "Promoted by"},
-        "The platforms this move promotes.",
-    ),
-    RelationType(
-        "scala_di",
-        ("platform",),
-        ("platform",),
-        {"it": "È una scala di", "en": "Is a scale of"},
-        {"it": "Si articola nelle scale", "en": "Is articulated in the scales"},
-        "The platform concept this scale belongs to.",
-    ),
-    RelationType(
-        "ha_generato",
-        ("platform",),
-        ("circle",),
-        {"it": "Ha generato", "en": "Generated"},
-        {"it": "Generato da", "en": "Generated by"},
-        "The magic circles this platform generated.",
-    ),
-    RelationType(
-        "parte_di",
-        ("city",),
-        ("circle",),
-        {"it": "Fa parte di", "en": "Is part of"},
-        {"it": "Comprende le città", "en": "Includes the cities"},
-        "The magic circles this city is part of.",
-    ),
-    RelationType(
-        "dominio_di",
-        ("theme",),
-        ("theme",),
-        {"it": "È un dominio di", "en": "Is a domain of"},
-        {"it": "Ha come domini", "en": "Has as domains"},
-        "The theme this one is a domain of.",
-    ),
-    RelationType(
-        "esempio_di",
-        ("theme",),
-        ("theme",),
-        {"it": "È un esempio di", "en": "Is an example of"},
-        {"it": "Ha come esempi", "en": "Has as examples"},
-        "The group of applications this one is an example of.",
-    ),
-    RelationType(
-        "leva_per",
-        ("theme",),
-        ("circle", "platform"),
-        {"it": "È una leva per", "en": "Is a lever for"},
-        {"it": "Ha come leve", "en": "Has as levers"},
-        "The circles or platforms this theme can lever.",
-    ),
-    RelationType(
-        "fa_emergere",
-        ("action",),
-        ("circle", "theme"),
-        {"it": "Fa emergere", "en": "Brings out"},
-        {"it": "Emerge da", "en": "Emerges from"},
-        "The opportunities (circles, themes) this action must bring out.",
-    ),
-    RelationType(
-        "coinvolge",
-        ("action",),
-        ("city",),
-        {"it": "Coinvolge", "en": "Involves"},
-        {"it": "Coinvolta in", "en": "Involved in"},
-        "The cities this action involves.",
-    ),
-    RelationType(
-        "richiama",
-        _ANY,
-        ("concept",),
-        {"it": "Richiama i concetti", "en": "Draws on the concepts"},
-        {"it": "Richiamato da", "en": "Drawn on by"},
-        "The glossary concepts this entity draws on.",
-    ),
+    RelationType("nomina", ("move",), ("challenge",), "The challenges this move names."),
+    RelationType("tratto_di", ("challenge",), ("challenge",), "The phase or challenge this one is a trait of."),
+    RelationType("risponde_a", ("move", "platform", "action"), ("challenge",), "The challenges this entity responds to."),
+    RelationType("promuove", ("move",), ("platform",), "The platforms this move promotes."),
+    RelationType("scala_di", ("platform",), ("platform",), "The platform concept this scale belongs to."),
+    RelationType("ha_generato", ("platform",), ("circle",), "The magic circles this platform generated."),
+    RelationType("parte_di", ("city",), ("circle",), "The magic circles this city is part of."),
+    RelationType("dominio_di", ("theme",), ("theme",), "The theme this one is a domain of."),
+    RelationType("esempio_di", ("theme",), ("theme",), "The group of applications this one is an example of."),
+    RelationType("leva_per", ("theme",), ("circle", "platform"), "The circles or platforms this theme can lever."),
+    RelationType("fa_emergere", ("action",), ("circle", "theme"), "The opportunities (circles, themes) this action must bring out."),
+    RelationType("coinvolge", ("action",), ("city",), "The cities this action involves."),
+    RelationType("richiama", _ANY, ("concept",), "The glossary concepts this entity draws on."),
 )
 
 RELATION_BY_NAME: dict[str, RelationType] = {r.name: r for r in RELATION_TYPES}

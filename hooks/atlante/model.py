@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 Path = tuple[str | int, ...]
 
+SOURCE_LANG = "it"  # the language of the brief: its fields are top-level, other languages are blocks
+
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REF = re.compile(r"^(?P<kind>[a-z]+):(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*)$")
 STATEMENT_REF = re.compile(r"^(?P<slide>[a-z0-9]+(?:-[a-z0-9]+)*)#(?P<statement>[a-z0-9]+(?:-[a-z0-9]+)*)$")
@@ -59,10 +61,25 @@ class Statement:
     label: str | None = None
     corrections: list[dict[str, str]] = field(default_factory=list)
     represented_by: list[Entity] = field(default_factory=list)
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)  # lang -> {text, label}
 
     @property
     def ref(self) -> str:
         return f"{self.slide}#{self.id}"
+
+    def text_in(self, lang: str) -> str:
+        """The statement in `lang`; the original where there is no translation."""
+        if lang == SOURCE_LANG:
+            return self.text
+        return self.translations.get(lang, {}).get("text") or self.text
+
+    def label_in(self, lang: str) -> str | None:
+        if lang == SOURCE_LANG or not self.label:
+            return self.label
+        return self.translations.get(lang, {}).get("label") or self.label
+
+    def translated(self, lang: str) -> bool:
+        return lang == SOURCE_LANG or bool(self.translations.get(lang, {}).get("text"))
 
     def __repr__(self) -> str:  # statements and entities point at each other: keep repr flat
         return f"Statement({self.ref!r})"
@@ -70,10 +87,12 @@ class Statement:
 
 @dataclass(repr=False)
 class Link:
-    """A relation as seen from one page: its heading and the entity at the other end."""
+    """A relation as seen from one page: its type, its direction and the entity at the other end.
+
+    Meaning only: the heading is looked up in the page's language when the page is rendered.
+    """
 
     type: str
-    label: str
     target: Entity
     inverse: bool
 
@@ -102,6 +121,27 @@ class Entity:
     @property
     def summary(self) -> str:
         return str(self.data["summary"])
+
+    def text(self, name: str, lang: str) -> object:
+        """Field `name` in `lang`: the language's block where it has the field, else the original."""
+        if lang != SOURCE_LANG:
+            block = self.data.get(lang)
+            if isinstance(block, dict) and block.get(name) not in (None, ""):
+                return block[name]
+        return self.data.get(name)
+
+    def is_translated(self, name: str, lang: str) -> bool:
+        block = self.data.get(lang)
+        return lang == SOURCE_LANG or (isinstance(block, dict) and block.get(name) not in (None, ""))
+
+    def added_source(self, index: int, lang: str) -> str:
+        """The source of addition `index`, in `lang` where the language's block gives it."""
+        item = self.data["added"][index]  # type: ignore[index]
+        block = self.data.get(lang) if lang != SOURCE_LANG else None
+        translated = block.get("added") if isinstance(block, dict) else None
+        if isinstance(translated, list) and index < len(translated) and isinstance(translated[index], dict):
+            return str(translated[index].get("source") or item["source"])
+        return str(item["source"])
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """The core in one call: load -> validate -> link -> render, with no MkDocs in sight.
 
-The MkDocs hooks and the `atlante` command both call `run`; tests call it directly.
+The MkDocs hooks and the `atlante` command both call these; tests call them directly. One run
+checks every language (data blocks and translation files) and renders the pages of one edition.
 """
 
 from __future__ import annotations
@@ -8,13 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 
+from . import i18n
 from .catalog import link
 from .load import Document, load
 from .model import Catalog, Finding
 from .render import Page, render
 from .validate import validate
-
-SITE_TITLE = "Piattaforme metropolitane/regionali e nazionali e circoli magici del made in Italy"
 
 
 @dataclass
@@ -22,6 +22,7 @@ class Result:
     findings: list[Finding]
     catalog: Catalog | None = None
     pages: list[Page] = field(default_factory=list)
+    translations: dict[str, i18n.Translation] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Finding]:
@@ -33,25 +34,32 @@ class Result:
 
 
 def check(project: FsPath, *, docs_dir: FsPath | None = None) -> Result:
-    """Load and validate `project/data`; no catalog, no pages. Hand-written pages are in `docs_dir`."""
+    """Load and validate `project/data` and the translation files; no catalog, no pages."""
     return _checked(project, docs_dir or project / "docs")[1]
 
 
-def run(project: FsPath, *, docs_dir: FsPath | None = None, title: str = SITE_TITLE, lang: str = "it") -> Result:
-    """Every finding and, when there is no error, the catalog and the rendered pages."""
+def run(project: FsPath, *, docs_dir: FsPath | None = None, lang: str = "it") -> Result:
+    """Every finding and, when there is no error, the catalog and the pages of edition `lang`."""
     documents, result = _checked(project, docs_dir or project / "docs")
+    if not result.errors and lang not in result.translations:
+        known = ", ".join(f"'{k}'" for k in result.translations)
+        where = "/".join((*i18n.FOLDER, f"{lang}.yaml"))
+        result.findings.append(Finding("error", where, 1, 1, f"(language {lang})", "(file)",
+                                       f"expected a translation file for the edition's language (known: {known}), found none"))
     if result.errors:
         return result
-    result.catalog = link(documents, lang=lang)
-    result.pages = render(result.catalog, project / "overrides" / "atlante", title=title, lang=lang)
+    result.catalog = link(documents, tuple(result.translations))
+    result.pages = render(result.catalog, project / "overrides" / "atlante", result.translations[lang])
     return result
 
 
 def _checked(project: FsPath, docs_dir: FsPath) -> tuple[list[Document], Result]:
     data_dir = project / "data"
-    documents, findings = load(data_dir, shown_root=project)
-    findings += validate(documents, data_dir / "schema", docs_dir=docs_dir)
-    return documents, Result(sorted(set(findings), key=_where))
+    translations, findings = i18n.load(project)
+    documents, loaded = load(data_dir, shown_root=project)
+    findings += loaded
+    findings += validate(documents, data_dir / "schema", docs_dir=docs_dir, languages=tuple(i18n.languages(project)))
+    return documents, Result(sorted(set(findings), key=_where), translations=translations)
 
 
 def _where(f: Finding) -> tuple[str, int, int, str, str]:

@@ -1,9 +1,11 @@
-"""Step 4, render: the catalog as Markdown pages and a navigation, through Jinja templates.
+"""Step 4, render: the catalog as Markdown pages and a navigation, in one language, through Jinja.
 
 Python builds data, the templates under overrides/atlante/ build text. Every value from data goes
 through an escaping filter: `md` for plain text (title, summary, statements: never interpreted as
 Markdown or HTML) and `markdown` for the fields that are Markdown by design (body), whose HTML is
-then sanitised by `sanitize.clean_html`. Pages are returned in memory; nothing is written.
+then sanitised by `sanitize.clean_html`. Words come from the language's translation file; templates
+hold no kind names, and read each kind's display (facts, index grouping, home step) from kinds.py.
+Pages are returned in memory; nothing is written.
 """
 
 from __future__ import annotations
@@ -16,9 +18,9 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup, escape
 
-from .kinds import KIND_BY_NAME, KINDS, Kind
-from .labels import CATEGORY_LABELS, LABELS
-from .model import Catalog, Entity, Statement
+from .i18n import Translation
+from .kinds import HOME_STEPS, KIND_BY_NAME, KINDS, Kind
+from .model import SOURCE_LANG, Catalog, Entity, Statement
 
 # Markdown extensions the templates rely on; the MkDocs adapter checks the config has them.
 REQUIRED_EXTENSIONS = ("attr_list", "pymdownx.escapeall", "admonition", "tables")
@@ -45,34 +47,108 @@ def index_uri(kind: Kind) -> str:
     return f"{kind.folder}/index.md"
 
 
-def render(catalog: Catalog, templates: FsPath, *, title: str, lang: str = "it") -> list[Page]:
-    """Every generated page: home, one index per kind, one page per entity, in a stable order."""
-    env = _environment(templates)
-    common = {"catalog": catalog, "kinds": KINDS, "kind_by_name": KIND_BY_NAME, "t": LABELS[lang],
-              "categories": CATEGORY_LABELS[lang], "lang": lang, "site_title": title}
-    pages = [Page(HOME, env.get_template("home.md").render(root="", home_steps=_home_steps(catalog, lang), **common))]
+def render(catalog: Catalog, templates: FsPath, translation: Translation) -> list[Page]:
+    """Every generated page in the translation's language: home, kind indexes, entities."""
+    lang = translation.lang
+    env = _environment(templates, lang)
+    common = {"catalog": catalog, "kinds": KINDS, "t": translation.words, "tr": translation, "lang": lang,
+              "source_lang": SOURCE_LANG}
+    home = env.get_template("home.md").render(root="", steps=_home_steps(catalog, lang), **common)
+    pages = [Page(HOME, home)]
     for kind in KINDS:
-        entities = catalog.by_kind[kind.name]
+        entities = entities_of(catalog, kind, lang)
         pages.append(Page(index_uri(kind), env.get_template("kind_index.md").render(
-            root="../", kind=kind, entities=entities, **common)))
+            root="../", kind=kind, groups=_index_groups(kind, entities, translation),
+            added_columns=_added_columns(kind, entities), **common)))
         template = env.get_template("slide.md" if kind.name == "slide" else "entity.md")
         listed = len(entities) <= NAV_LIMIT
         for entity in entities:
             pages.append(Page(page_uri(entity), template.render(
-                root="../", kind=kind, e=entity, groups=_link_groups(entity), **common), in_nav=listed))
+                root="../", kind=kind, e=entity, facts=_facts(kind, entity, lang),
+                added_fields=_added_fields(entity), groups=_link_groups(entity, translation), **common),
+                in_nav=listed))
     return pages
 
 
-def navigation(catalog: Catalog, *, lang: str = "it", extra: list | None = None) -> list:
-    """The nav as MkDocs wants it: titles only for sections (from code), pages by path."""
-    nav: list = [{LABELS[lang]["home"]: HOME}]
+def navigation(catalog: Catalog, translation: Translation, *, extra: list | None = None) -> list:
+    """The nav as MkDocs wants it: titles only for sections (from the translation), pages by path."""
+    words = translation.words
+    nav: list = [{words["ui"]["home"]: HOME}]
     for kind in KINDS:
-        entities = catalog.by_kind[kind.name]
+        entities = entities_of(catalog, kind, translation.lang)
         children = [index_uri(kind)]
         if len(entities) <= NAV_LIMIT:
             children += [page_uri(e) for e in entities]
-        nav.append({kind.plural[lang]: children})
+        nav.append({words["kinds"][kind.name]["plural"]: children})
     return nav + list(extra or [])
+
+
+def entities_of(catalog: Catalog, kind: Kind, lang: str) -> list[Entity]:
+    """A kind's entities in brief order, or alphabetical in `lang` where the kind says so."""
+    entities = catalog.by_kind[kind.name]
+    if kind.display.alphabetical:
+        return sorted(entities, key=lambda e: (str(e.text("title", lang)).casefold(), e.id))
+    return entities
+
+
+# ---------------------------------------------------------------------------------------------
+# What the templates receive: data, grouped and ordered; never markup
+# ---------------------------------------------------------------------------------------------
+
+
+def _home_steps(catalog: Catalog, lang: str) -> list[dict[str, object]]:
+    """The brief's argument in order: each step lists the entities its kinds place there."""
+    steps: dict[str, list[object]] = {step: [] for step in HOME_STEPS}
+    for kind in KINDS:
+        for step, field, value in kind.display.home:
+            steps[step] += [e for e in entities_of(catalog, kind, lang) if field is None or e.data.get(field) == value]
+        if kind.display.home_index:
+            steps[kind.display.home_index].append(kind)
+    return [{"id": step, "items": items} for step, items in steps.items() if items]
+
+
+def _index_groups(kind: Kind, entities: list[Entity], translation: Translation) -> list[tuple[str | None, list[Entity]]]:
+    """Consecutive runs of entities sharing the kind's grouping value, with the value's name."""
+    field = kind.display.group_by
+    groups: list[tuple[str | None, list[Entity]]] = []
+    current: object = object()
+    for entity in entities:
+        value = entity.data.get(field) if field else None
+        if not groups or value != current:
+            groups.append((translation.enum(field, value) if field and value else None, []))
+            current = value
+        groups[-1][1].append(entity)
+    return groups
+
+
+def _added_fields(entity: Entity) -> set[str]:
+    return {str(f) for item in entity.data.get("added") or [] for f in item["fields"]}  # type: ignore[union-attr, index]
+
+
+def _added_columns(kind: Kind, entities: list[Entity]) -> set[str]:
+    """Table columns whose values some entity lists as added: the header marks them."""
+    return {c.field for c in kind.display.columns for e in entities if c.field in _added_fields(e)}
+
+
+def _facts(kind: Kind, entity: Entity, lang: str) -> list[dict[str, object]]:
+    """The fact box: each declared field the entity has, except a wording identical to the title."""
+    facts = []
+    for fact in kind.display.facts:
+        value = entity.text(fact.field, lang) if fact.format == "text" else entity.data.get(fact.field)
+        if value in (None, ""):
+            continue
+        if fact.field == "named_as" and str(value).casefold() == str(entity.text("title", lang)).casefold():
+            continue
+        facts.append({"field": fact.field, "format": fact.format, "value": value})
+    return facts
+
+
+def _link_groups(entity: Entity, translation: Translation) -> list[tuple[str, list[Entity]]]:
+    """Links grouped under their heading in the page's language, outgoing first, in table order."""
+    groups: dict[tuple[bool, str], list[Entity]] = {}
+    for link in entity.links:
+        groups.setdefault((link.inverse, link.type), []).append(link.target)
+    return [(translation.relation(rtype, inverse), targets) for (inverse, rtype), targets in groups.items()]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -80,7 +156,7 @@ def navigation(catalog: Catalog, *, lang: str = "it", extra: list | None = None)
 # ---------------------------------------------------------------------------------------------
 
 
-def _environment(templates: FsPath) -> jinja2.Environment:
+def _environment(templates: FsPath, lang: str) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
         autoescape=True,  # every {{ value }} is HTML-escaped unless a filter says otherwise
@@ -96,6 +172,7 @@ def _environment(templates: FsPath) -> jinja2.Environment:
     env.filters["statement_href"] = statement_href
     env.filters["url"] = safe_url
     env.filters["coord"] = lambda v: f"{float(v):.4f}"
+    env.filters["loc"] = lambda entity, name: entity.text(name, lang)
     return env
 
 
@@ -138,25 +215,3 @@ def href(entity: Entity, root: str) -> str:
 
 def statement_href(statement: Statement, root: str) -> str:
     return f"{root}slides/{statement.slide}.md#{statement.id}"
-
-
-def _home_steps(catalog: Catalog, lang: str) -> list[dict[str, object]]:
-    """The brief's argument in order: challenges, moves, platforms, circles, new circles, actions."""
-    t, kinds, by = LABELS[lang], KIND_BY_NAME, catalog.by_kind
-    circles = {period: [c for c in by["circle"] if c.data.get("period") == period] for period in ("storico", "nuovo")}
-    return [
-        {"title": t["step_challenges"], "intro": kinds["challenge"].intro[lang], "entities": by["challenge"]},
-        {"title": t["step_moves"], "intro": kinds["move"].intro[lang], "entities": by["move"]},
-        {"title": t["step_platforms"], "intro": kinds["platform"].intro[lang], "entities": by["platform"]},
-        {"title": t["step_circles"], "intro": t["step_circles_intro"], "entities": circles["storico"] + by["city"]},
-        {"title": t["step_new"], "intro": t["step_new_intro"], "entities": circles["nuovo"] + by["theme"]},
-        {"title": t["step_actions"], "intro": kinds["action"].intro[lang], "entities": by["action"]},
-    ]
-
-
-def _link_groups(entity: Entity) -> list[tuple[str, list[Entity]]]:
-    """Links grouped under their heading, outgoing first, in relation-table order."""
-    groups: dict[tuple[bool, str, str], list[Entity]] = {}
-    for link in entity.links:
-        groups.setdefault((link.inverse, link.type, link.label), []).append(link.target)
-    return [(label, targets) for (_, _, label), targets in groups.items()]

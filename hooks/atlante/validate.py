@@ -16,30 +16,36 @@ from pathlib import Path as FsPath
 import jsonschema
 from referencing import Registry, Resource
 
-from .kinds import KIND_BY_NAME, KINDS, RELATION_BY_NAME
+from .kinds import KIND_BY_NAME, KINDS, RELATION_BY_NAME, STATEMENT_TEXTS
 from .load import Document
 from .messages import describe, dotted, suggest
-from .model import SLUG, STATEMENT_REF, Finding, Ref
+from .model import SLUG, SOURCE_LANG, STATEMENT_REF, Finding, Ref
 
 # ---------------------------------------------------------------------------------------------
 # Entry point
 # ---------------------------------------------------------------------------------------------
 
 
-def validate(documents: list[Document], schema_dir: FsPath, docs_dir: FsPath | None = None) -> list[Finding]:
+def validate(documents: list[Document], schema_dir: FsPath, docs_dir: FsPath | None = None,
+             languages: tuple[str, ...] = (SOURCE_LANG,)) -> list[Finding]:
     """All findings for these documents; a document that failed to load is skipped.
 
-    `docs_dir` holds the hand-written pages, which may not take a generated page's address.
+    `docs_dir` holds the hand-written pages, which may not take a generated page's address;
+    `languages` are the site's editions, the source language first.
     """
     validators = _validators(schema_dir)
     readable = [d for d in documents if d.data is not None]
     findings: list[Finding] = []
     for doc in readable:
-        findings.extend(_schema_findings(doc, validators[doc.kind]))
-        findings.extend(_text_findings(doc))
-    findings.extend(_cross_findings(readable))
+        schema_findings = list(_schema_findings(doc, validators[doc.kind], languages))
+        findings.extend(schema_findings)
+        findings.extend(_text_findings(doc, languages))
+        if not schema_findings:
+            for lang in languages[1:]:
+                findings.extend(_translation_findings(doc, lang))
+    findings.extend(_cross_findings(readable, languages))
     if docs_dir is not None:
-        findings.extend(_address_findings(readable, docs_dir))
+        findings.extend(_address_findings(readable, docs_dir, languages))
     return findings
 
 
@@ -60,12 +66,15 @@ def _validators(schema_dir: FsPath) -> dict[str, jsonschema.Draft202012Validator
     }
 
 
-def _schema_findings(doc: Document, validator: jsonschema.Draft202012Validator) -> Iterator[Finding]:
+def _schema_findings(doc: Document, validator: jsonschema.Draft202012Validator, languages: tuple[str, ...]) -> Iterator[Finding]:
     for error in sorted(validator.iter_errors(doc.data), key=lambda e: (list(map(str, e.absolute_path)), e.validator)):
-        yield from _rephrase(doc, error)
+        yield from _rephrase(doc, error, languages)
 
 
-def _rephrase(doc: Document, error: jsonschema.ValidationError) -> Iterator[Finding]:
+_LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
+
+
+def _rephrase(doc: Document, error: jsonschema.ValidationError, languages: tuple[str, ...] = ()) -> Iterator[Finding]:
     path = tuple(error.absolute_path)
     value, kind, expect = error.instance, error.validator, error.validator_value
     schema = error.schema if isinstance(error.schema, dict) else {}
@@ -83,7 +92,12 @@ def _rephrase(doc: Document, error: jsonschema.ValidationError) -> Iterator[Find
     if kind == "additionalProperties":
         allowed = schema.get("properties", {})
         for name in [k for k in value if k not in allowed]:
-            yield at((*path, name), f"expected one of the fields {_names(allowed)}, found {describe(name)}{suggest(name, allowed)}", key=True)
+            hint = suggest(name, allowed)
+            if not path and not hint and isinstance(name, str) and _LANGUAGE_CODE.match(name):
+                others = [lang for lang in languages if lang != SOURCE_LANG]
+                hint = (f" (a language block? The site's other languages are {_names(others)}; a new language needs "
+                        f"its interface words in overrides/atlante/i18n/{name}.yaml)")
+            yield at((*path, name), f"expected one of the fields {_names(allowed)}, found {describe(name)}{hint}", key=True)
         return
     if kind == "type":
         wanted = expect if isinstance(expect, list) else [expect]
@@ -175,7 +189,13 @@ def _strings(value: object, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
             yield from _strings(item, (*path, i))
 
 
-def _text_findings(doc: Document) -> Iterator[Finding]:
+def _is_markdown(path: tuple, languages: tuple[str, ...]) -> bool:
+    """`body`, or `<lang>.body` in a language block."""
+    return (len(path) == 1 and path[0] in MARKDOWN_FIELDS) or (
+        len(path) == 2 and path[0] in languages[1:] and path[1] in MARKDOWN_FIELDS)
+
+
+def _text_findings(doc: Document, languages: tuple[str, ...] = (SOURCE_LANG,)) -> Iterator[Finding]:
     for path, text in _strings(doc.data):
         hidden = [ch for ch in text if ch not in _ALLOWED_CONTROLS and unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")]
         if hidden:
@@ -183,7 +203,7 @@ def _text_findings(doc: Document) -> Iterator[Finding]:
             names = ", ".join(dict.fromkeys(f"U+{ord(ch):04X} {unicodedata.name(ch, 'CONTROL')}" for ch in hidden))
             yield Finding("error", doc.file, line, col, doc.subject, dotted(path),
                           f"expected visible text, found invisible or direction-changing characters ({names})")
-        if path and path[0] in MARKDOWN_FIELDS and len(path) == 1:
+        if _is_markdown(path, languages):
             for match in _LINKS.finditer(text):
                 address = next(g for g in match.groups() if g is not None)
                 scheme = _SCHEME.match(address)
@@ -194,14 +214,74 @@ def _text_findings(doc: Document) -> Iterator[Finding]:
 
 
 # ---------------------------------------------------------------------------------------------
+# Translations: a language block mirrors the source text it translates, and covers all of it
+# ---------------------------------------------------------------------------------------------
+
+
+def _translation_findings(doc: Document, lang: str) -> Iterator[Finding]:
+    """Errors for a block that translates what is not there; a warning for each text left untranslated.
+
+    Runs on a document that passed its schema, so every value has the type the schema gives it.
+    """
+    data = doc.data or {}
+    block = data.get(lang) or {}
+    kind = KIND_BY_NAME[doc.kind]
+
+    def at(path: tuple, message: str, level: str = "error", where: tuple | None = None, key: bool = False) -> Finding:
+        spot = where if where is not None else path
+        line, col = doc.positions.of_key(spot) if key else doc.positions.of(spot)
+        return Finding(level, doc.file, line, col, doc.subject, dotted(path), message)
+
+    def untranslated(path: tuple, original: tuple) -> Finding:
+        return at(path, f"expected a translation of {dotted(original)} in the '{lang}' block, found none",
+                  level="warning", where=original, key=True)
+
+    for name in kind.translatable:
+        if name in block and name not in data:
+            yield at((lang, name), f"expected only translations of fields this file has, found '{name}', which the file lacks in its source text", key=True)
+        elif name in data and data[name] not in (None, "") and name not in block:
+            yield untranslated((lang, name), (name,))
+
+    added, translated_added = data.get("added") or [], block.get("added")
+    if isinstance(translated_added, list):
+        if len(translated_added) > len(added):
+            yield at((lang, "added", len(added)), f"expected at most {len(added)} item{'s' * (len(added) != 1)} (one per item of 'added'), found {len(translated_added)}")
+    for i, _item in enumerate(added):
+        if not isinstance(translated_added, list) or i >= len(translated_added):
+            yield untranslated((lang, "added", i, "source"), ("added", i, "source"))
+
+    if doc.kind != "slide":
+        return
+    statements = {st["id"]: (i, st) for i, st in enumerate(data.get("statements") or [])}
+    translations = block.get("statements") or {}
+    for sid, translation in translations.items():
+        if sid not in statements:
+            yield at((lang, "statements", sid), f"expected the id of a statement of this slide ({_names(statements)}), found '{sid}'{suggest(sid, statements)}", key=True)
+            continue
+        i, st = statements[sid]
+        for name in STATEMENT_TEXTS:
+            if name in translation and name not in st:
+                yield at((lang, "statements", sid, name), f"expected only translations of fields statement '{sid}' has, found '{name}', which it lacks", key=True)
+    for sid, (i, st) in statements.items():
+        for name in STATEMENT_TEXTS:
+            if name in st and name not in (translations.get(sid) or {}):
+                yield untranslated((lang, "statements", sid, name), ("statements", i, name))
+
+
+# ---------------------------------------------------------------------------------------------
 # Addresses: an entity's URL may not be taken by a hand-written page or a generated index
 # ---------------------------------------------------------------------------------------------
 
 RESERVED_IDS = ("index",)  # /<kind>/index.md is the kind's index page
 
 
-def _address_findings(docs: list[Document], docs_dir: FsPath) -> Iterator[Finding]:
-    """A hand-written page may not take the address of a generated one (home, kind index, entity)."""
+def _address_findings(docs: list[Document], docs_dir: FsPath, languages: tuple[str, ...] = (SOURCE_LANG,)) -> Iterator[Finding]:
+    """A hand-written page may not take the address of a generated one (home, kind index, entity).
+
+    Every edition has the same generated pages: the source one at /, each other at /<lang>/, whose
+    hand-written pages are in docs/<lang>/.
+    """
+    prefixes = ["/"] + [f"/{lang}/" for lang in languages if lang != SOURCE_LANG]
     entity_urls: dict[str, Document] = {}
     for doc in docs:
         folder = KIND_BY_NAME[doc.kind].folder
@@ -209,8 +289,9 @@ def _address_findings(docs: list[Document], docs_dir: FsPath) -> Iterator[Findin
             yield Finding("error", doc.file, *doc.positions.of(("id",)), doc.subject, "id",
                           f"expected an id other than {_names(RESERVED_IDS)} (the address /{folder}/ is the index of the {doc.kind} pages), found '{doc.stem}'")
         else:
-            entity_urls[f"/{folder}/{doc.stem}/"] = doc
-    index_urls = {"/", *(f"/{k.folder}/" for k in KINDS)}
+            for prefix in prefixes:
+                entity_urls[f"{prefix}{folder}/{doc.stem}/"] = doc
+    index_urls = {*prefixes, *(f"{p}{k.folder}/" for p in prefixes for k in KINDS)}
     for page in sorted(docs_dir.rglob("*.md")) if docs_dir.is_dir() else []:
         rel = page.relative_to(docs_dir).as_posix()
         url = _url_of(rel)
@@ -237,7 +318,7 @@ def _url_of(src: str) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def _cross_findings(docs: list[Document]) -> Iterator[Finding]:
+def _cross_findings(docs: list[Document], languages: tuple[str, ...] = (SOURCE_LANG,)) -> Iterator[Finding]:
     ids: dict[str, set[str]] = {k.name: set() for k in KINDS}
     for doc in docs:
         ids[doc.kind].add(doc.stem)
@@ -303,7 +384,7 @@ def _cross_findings(docs: list[Document]) -> Iterator[Finding]:
 
         added = data.get("added")
         if isinstance(added, list):
-            present = [k for k in data if k not in ("id", "added")]
+            present = [k for k in data if k not in ("id", "added", *languages[1:])]
             for i, item in enumerate(added):
                 if not isinstance(item, dict) or not isinstance(item.get("fields"), list):
                     continue

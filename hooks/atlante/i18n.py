@@ -1,0 +1,109 @@
+"""The languages of the site and their interface words: one translation file per language.
+
+`overrides/atlante/i18n/<lang>.yaml` holds every word a reader sees that is not data: page
+furniture, kind names, relation headings, the names of enumerated values, the home page's steps.
+The Italian file is the reference: every other language has exactly its keys. The set of files is
+the set of languages; adding a language is adding a file (and translating the data).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path as FsPath
+
+from . import yamlsource
+from .kinds import HOME_STEPS, KINDS, RELATION_TYPES
+from .messages import dotted
+from .model import SOURCE_LANG, Finding, Path
+
+FOLDER = ("overrides", "atlante", "i18n")
+
+
+@dataclass(frozen=True)
+class Translation:
+    lang: str
+    words: dict  # the parsed file: ui, fields, facts, kinds, relations, enums, home, …
+
+    def relation(self, name: str, inverse: bool) -> str:
+        return str(self.words["relations"][name]["inverse" if inverse else "forward"])
+
+    def enum(self, field: str, value: object) -> str:
+        return str(self.words["enums"].get(field, {}).get(str(value), value))
+
+
+def folder(project: FsPath) -> FsPath:
+    return project.joinpath(*FOLDER)
+
+
+def languages(project: FsPath) -> list[str]:
+    """The source language first, then the others in name order."""
+    found = sorted(p.stem for p in folder(project).glob("*.yaml"))
+    return [SOURCE_LANG] + [lang for lang in found if lang != SOURCE_LANG]
+
+
+def load(project: FsPath) -> tuple[dict[str, Translation], list[Finding]]:
+    """Every translation file, checked against the reference (Italian) one."""
+    base = folder(project)
+    shown = "/".join(FOLDER)
+    findings: list[Finding] = []
+    words: dict[str, dict] = {}
+    places: dict[str, yamlsource.Positions] = {}
+    for lang in languages(project):
+        path = base / f"{lang}.yaml"
+        where = f"{shown}/{lang}.yaml"
+        if not path.is_file():
+            findings.append(Finding("error", where, 1, 1, f"(language {lang})", "(file)",
+                                    "expected the translation file of the source language, found none"))
+            continue
+        data, positions, problems = yamlsource.read(path.read_bytes(), where, f"(language {lang})")
+        findings += problems
+        if data is not None:
+            words[lang], places[lang] = data, positions  # type: ignore[assignment]
+            findings += _shape_findings(lang, where, data, positions)  # type: ignore[arg-type]
+    reference = words.get(SOURCE_LANG)
+    if reference is not None:
+        findings += _required_findings(reference, f"{shown}/{SOURCE_LANG}.yaml", places[SOURCE_LANG])
+        for lang, data in words.items():
+            if lang != SOURCE_LANG:
+                findings += _key_findings(lang, f"{shown}/{lang}.yaml", reference, data, places[lang])
+    return {lang: Translation(lang, data) for lang, data in words.items()}, findings
+
+
+def _leaves(value: object, path: Path = ()) -> Iterator[tuple[Path, object]]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _leaves(item, (*path, key))
+    else:
+        yield path, value
+
+
+def _shape_findings(lang: str, where: str, data: dict, positions: yamlsource.Positions) -> Iterator[Finding]:
+    for path, value in _leaves(data):
+        if not isinstance(value, str):
+            yield Finding("error", where, *positions.of(path), f"(language {lang})", dotted(path),
+                          f"expected a text, found {type(value).__name__}")
+
+
+def _required_findings(reference: dict, where: str, positions: yamlsource.Positions) -> Iterator[Finding]:
+    """The reference file names every kind, relation type and home step of the model."""
+    wanted: list[Path] = [("language",), ("brief_title",)]
+    wanted += [("kinds", k.name, part) for k in KINDS for part in ("label", "plural", "intro")]
+    wanted += [("relations", r.name, part) for r in RELATION_TYPES for part in ("forward", "inverse")]
+    wanted += [("home", step, part) for step in HOME_STEPS for part in ("title", "intro")]
+    have = {path for path, _ in _leaves(reference)}
+    for path in wanted:
+        if path not in have:
+            yield Finding("error", where, *positions.of(path), f"(language {SOURCE_LANG})", dotted(path),
+                          "expected this key (the model has it), found it missing")
+
+
+def _key_findings(lang: str, where: str, reference: dict, data: dict, positions: yamlsource.Positions) -> Iterator[Finding]:
+    mine = {path for path, _ in _leaves(data)}
+    wanted = {path for path, _ in _leaves(reference)}
+    for path in sorted(wanted - mine, key=dotted):
+        yield Finding("error", where, *positions.of(path), f"(language {lang})", dotted(path),
+                      f"expected this key (as in {SOURCE_LANG}.yaml), found it missing")
+    for path in sorted(mine - wanted, key=dotted):
+        yield Finding("error", where, *positions.of_key(path), f"(language {lang})", dotted(path),
+                      f"expected only the keys of {SOURCE_LANG}.yaml, found this one, which it lacks")

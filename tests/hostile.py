@@ -26,6 +26,9 @@ category: applicazione
 sources: [slide-4#altre-applicazioni]
 relations:
   esempio_di: [theme:altre-applicazioni-possibili]
+en:
+  title: Test
+  summary: A test case.
 """
 
 
@@ -69,17 +72,19 @@ def prova(old: str, new: str) -> Mutation:
     return put(PROVA, VALID.replace(old, new))
 
 
-def body(markdown: str) -> Mutation:
-    """Milano with a Markdown body (written as a literal block)."""
-    indented = "".join(f"  {line}\n" for line in markdown.splitlines())
-    return edit(MILANO, "region: Lombardia\n", f"body: |\n{indented}region: Lombardia\n")
-
-
 def both(*mutations: Mutation) -> Mutation:
     def apply(project: Path) -> None:
         for m in mutations:
             m(project)
     return apply
+
+
+def body(markdown: str, english: str = "An English body.") -> Mutation:
+    """Milano with a Markdown body (written as a literal block), and its English translation."""
+    indented = "".join(f"  {line}\n" for line in markdown.splitlines())
+    translated = "".join(f"    {line}\n" for line in english.splitlines())
+    return both(edit(MILANO, "region: Lombardia\n", f"body: |\n{indented}region: Lombardia\n"),
+                edit(MILANO, '  title: "Milan"\n', f'  title: "Milan"\n  body: |\n{translated}'))
 
 
 def _billion_laughs() -> str:
@@ -156,11 +161,11 @@ CASES: list[Case] = [
     # -- Markup: neutralised where the content is allowed -------------------------------------
     Case("script-in-title", "markup", edit(MILANO, 'title: "Milano"', "title: \"Milano</title><script>alert('pwned')</script>\""),
          neutralised=("cities/milano", "circles/circoli-magici-del-made-in-italy", "cities")),
-    Case("markup-in-summary", "markup", edit(MILANO, "summary: >-\n", "summary: >-\n  <img src=x onerror=\"alert('pwned')\"> *[x](javascript:alert('pwned'))*\n"),
+    Case("markup-in-summary", "markup", edit(MILANO, "\nsummary: >-\n", "\nsummary: >-\n  <img src=x onerror=\"alert('pwned')\"> *[x](javascript:alert('pwned'))*\n"),
          neutralised=("cities/milano", "circles/circoli-magici-del-made-in-italy")),
     Case("markup-in-statement", "markup", edit("data/slides/slide-3.yaml", "    text: Già hanno funzionato!", "    text: <script>console.log('pwned')</script> Già hanno funzionato!"),
          neutralised=("slides/slide-3", "circles/circoli-magici-del-made-in-italy")),
-    Case("markup-in-source-name", "markup", edit(MILANO, 'source: "Wikipedia', 'source: "<svg onload=alert(\'pwned\')>Wikipedia'),
+    Case("markup-in-source-name", "markup", edit(MILANO, 'source: "Wikipedia, voce', 'source: "<svg onload=alert(\'pwned\')>Wikipedia, voce'),
          neutralised=("cities/milano",)),
     Case("markup-in-a-label", "markup", edit("data/moves/transizione.yaml", "label: transizione", "label: \"transizione<img src=x onerror=alert('pwned')>\""),
          neutralised=("moves/transizione", "moves")),
@@ -184,4 +189,19 @@ CASES: list[Case] = [
          neutralised=("cities/milano",)),
     Case("heading-and-fence-smuggled-in-summary", "markup", prova("summary: Un caso di prova.", 'summary: "Riga\\n# Titolo finto\\n```\\n<script>alert(\'pwned\')</script>"'),
          neutralised=("themes/prova", "themes/altre-applicazioni-possibili")),
+    # -- The English edition: language blocks held to the same rules ---------------------------
+    Case("english-field-the-original-lacks", "translation", prova("  summary: A test case.", "  summary: A test case.\n  body: More than the original.")),
+    Case("unknown-language-block", "translation", put(PROVA, VALID + "de:\n  title: Probe\n")),
+    Case("statement-translation-of-an-unknown-statement", "translation",
+         edit("data/slides/slide-3.yaml", "\n    gia-funzionato:\n", "\n    gia-funzionat:\n")),
+    Case("translation-block-is-a-list", "translation", put(PROVA, VALID.split("en:")[0] + "en: [Test, A test case.]\n")),
+    Case("javascript-link-in-english-body", "translation", body("Testo.", "[clic](javascript:alert('pwned'))")),
+    Case("invisible-character-in-english-title", "translation", prova("  title: Test", "  title: Te\u200bst")),
+    Case("markup-in-english-title", "translation", edit(MILANO, '  title: "Milan"', "  title: \"Milan</title><script>alert('pwned')</script>\""),
+         neutralised=("en/cities/milano", "en/circles/circoli-magici-del-made-in-italy", "en/cities")),
+    Case("markup-in-english-statement", "translation",
+         edit("data/slides/slide-3.yaml", "    gia-funzionato:\n      text: ", "    gia-funzionato:\n      text: <img src=x onerror=\"alert('pwned')\"> "),
+         neutralised=("en/slides/slide-3", "en/circles/circoli-magici-del-made-in-italy")),
+    Case("script-in-english-body", "translation", body("Testo.", "Text.\n\n<script>alert('pwned')</script>\n\n<b onmouseover=\"alert('pwned')\">here</b>"),
+         neutralised=("en/cities/milano", "cities/milano")),
 ]

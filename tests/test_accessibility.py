@@ -9,6 +9,7 @@ from helpers import ROOT, open_page
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = ["/", "/cities/", "/cities/milano/", "/slides/slide-3/", "/concepts/", "/themes/energia/", "/informazioni/"]
+PAGES += ["/en" + path for path in PAGES]
 
 
 @pytest.mark.parametrize("path", PAGES)

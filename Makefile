@@ -11,7 +11,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup serve build check lint test benchmark browser clean
+.PHONY: setup serve build check generate lint test benchmark browser clean
 
 setup: $(STAMP)
 
@@ -26,6 +26,7 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
 	touch $@
 
+# Both editions: mkdocs.yml (Italian, at /) builds mkdocs.en.yml into /en/ as well.
 serve: setup
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
@@ -34,6 +35,10 @@ build: setup
 
 check: setup
 	$(BIN)/atlante check
+
+# Rewrite the schemas' relation and language blocks and the README's relation table.
+generate: setup
+	$(BIN)/atlante generate
 
 lint: setup
 	$(BIN)/ruff check hooks tests

@@ -9,21 +9,11 @@ import pytest
 from atlante import i18n, pipeline, schemas
 
 from helpers import ROOT, atlante, edit, make_project, write
+from hostile import VALID
 
 PROVA = "data/themes/prova.yaml"
-# A linked theme with every text translated; the tests take one thing away or add one.
-TRANSLATED = """\
-id: prova
-title: Prova
-summary: Un caso di prova.
-category: applicazione
-sources: [slide-4#altre-applicazioni]
-relations:
-  esempio_di: [theme:altre-applicazioni-possibili]
-en:
-  title: Test
-  summary: A test case.
-"""
+# A linked theme with every text translated (the corpus's valid entity); tests take one thing away or add one.
+TRANSLATED = VALID
 
 
 @pytest.fixture

@@ -130,10 +130,6 @@ class Entity:
                 return block[name]
         return self.data.get(name)
 
-    def is_translated(self, name: str, lang: str) -> bool:
-        block = self.data.get(lang)
-        return lang == SOURCE_LANG or (isinstance(block, dict) and block.get(name) not in (None, ""))
-
     def added_source(self, index: int, lang: str) -> str:
         """The source of addition `index`, in `lang` where the language's block gives it."""
         item = self.data["added"][index]  # type: ignore[index]

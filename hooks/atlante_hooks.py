@@ -60,6 +60,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     missing = [ext for ext in REQUIRED_EXTENSIONS if ext not in config.markdown_extensions]
     if missing:
         raise PluginError(f"mkdocs.yml: markdown_extensions: expected {', '.join(missing)}, found them missing")
+    if not config.use_directory_urls:  # maps and graphs link pages by their directory URLs
+        raise PluginError(f"{Path(config.config_file_path).name}: use_directory_urls: expected true, found false")
     lang = config.theme["language"]
     _editions, problems = editions.from_alternate(config.extra.get("alternate"))
     _edition = next((e for e in _editions if e.lang == lang), None)
@@ -74,7 +76,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
     project = Path(config.config_file_path).parent
     _pin_build_date(project)
-    result = pipeline.run(project, docs_dir=project / "docs", lang=lang)
+    result = pipeline.run(project, docs_dir=project / "docs", lang=lang, brief=config.extra.get("brief"))
     _warned = bool(result.warnings)
     for warning in result.warnings:
         log.warning(str(warning))

@@ -72,7 +72,7 @@ def test_an_untranslated_text_falls_back_to_the_original_in_a_non_strict_run(pag
 
 def test_every_entity_and_kind_has_a_page(pages: dict[str, str]) -> None:
     assert sorted(pages) == sorted([
-        "index.md", "challenges/index.md", "moves/index.md", "platforms/index.md", "circles/index.md",
+        "index.md", "concept-map.md", "challenges/index.md", "moves/index.md", "platforms/index.md", "circles/index.md",
         "cities/index.md", "themes/index.md", "actions/index.md", "concepts/index.md", "slides/index.md",
         "slides/slide-1.md", "circles/circolo.md", "cities/alfa.md", "cities/beta.md", "concepts/concetto.md",
     ])

@@ -82,6 +82,9 @@ KIND_BY_FOLDER: dict[str, Kind] = {k.folder: k for k in KINDS}
 # in the translation files under home.<step>. A step lists the entities whose kind names it.
 HOME_STEPS = ("challenges", "moves", "platforms", "circles", "new", "actions", "read_more")
 
+# The argument's chain, kind by kind: the concept map's columns, left to right.
+CHAIN = ("challenge", "move", "platform", "circle", "city", "theme", "action")
+
 # Fields of a slide's statements that each language edition translates.
 STATEMENT_TEXTS = ("text", "label")
 

@@ -38,8 +38,10 @@ def check(project: FsPath, *, docs_dir: FsPath | None = None) -> Result:
     return _checked(project, docs_dir or project / "docs")[1]
 
 
-def run(project: FsPath, *, docs_dir: FsPath | None = None, lang: str = "it") -> Result:
-    """Every finding and, when there is no error, the catalog and the pages of edition `lang`."""
+def run(project: FsPath, *, docs_dir: FsPath | None = None, lang: str = "it", brief: dict | None = None) -> Result:
+    """Every finding and, when there is no error, the catalog and the pages of edition `lang`.
+
+    `brief`: the configuration's facts about the brief (author, date, occasion), for the home page."""
     documents, result = _checked(project, docs_dir or project / "docs")
     if not result.errors and lang not in result.translations:
         known = ", ".join(f"'{k}'" for k in result.translations)
@@ -49,7 +51,7 @@ def run(project: FsPath, *, docs_dir: FsPath | None = None, lang: str = "it") ->
     if result.errors:
         return result
     result.catalog = link(documents, tuple(result.translations))
-    result.pages = render(result.catalog, project / "overrides" / "atlante", result.translations[lang])
+    result.pages = render(result.catalog, project / "overrides" / "atlante", result.translations[lang], brief)
     return result
 
 

@@ -18,8 +18,9 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup, escape
 
+from . import geo, graph
 from .i18n import Translation
-from .kinds import HOME_STEPS, KIND_BY_NAME, KINDS, Kind
+from .kinds import CHAIN, HOME_STEPS, KIND_BY_NAME, KINDS, Kind
 from .model import SOURCE_LANG, Catalog, Entity, Statement
 
 # Markdown extensions the templates rely on; the MkDocs adapter checks the config has them.
@@ -30,6 +31,7 @@ REQUIRED_EXTENSIONS = ("attr_list", "pymdownx.escapeall", "admonition", "tables"
 NAV_LIMIT = 40
 
 HOME = "index.md"
+CONCEPT_MAP = "concept-map.md"
 
 
 @dataclass(frozen=True)
@@ -47,25 +49,38 @@ def index_uri(kind: Kind) -> str:
     return f"{kind.folder}/index.md"
 
 
-def render(catalog: Catalog, templates: FsPath, translation: Translation) -> list[Page]:
-    """Every generated page in the translation's language: home, kind indexes, entities."""
+def render(catalog: Catalog, templates: FsPath, translation: Translation, brief: dict | None = None) -> list[Page]:
+    """Every generated page in the translation's language: home, concept map, kind indexes, entities.
+
+    `brief` is what the configuration says of the brief itself (mkdocs.yml `extra.brief`: author,
+    date, occasion); a missing value is shown as not stated by the source, never invented.
+    """
     lang = translation.lang
     env = _environment(templates, lang)
     common = {"catalog": catalog, "kinds": KINDS, "t": translation.words, "tr": translation, "lang": lang,
               "source_lang": SOURCE_LANG}
-    home = env.get_template("home.md").render(root="", steps=_home_steps(catalog, lang), **common)
-    pages = [Page(HOME, home)]
+    places = _city_map(catalog, lang)
+    concepts = graph.concept_map(catalog, CHAIN, lang, lambda k: translation.words["kinds"][k]["plural"],
+                                 translation.relation, column=140, gap=30)
+    about = {key: (brief or {}).get(key) for key in ("author", "date", "occasion")}
+    home = env.get_template("home.md").render(root="", url_root="", steps=_home_steps(catalog, lang),
+                                              city_map=places, concept_map=concepts, brief=about, **common)
+    pages = [Page(HOME, home),
+             Page(CONCEPT_MAP, env.get_template("concept_map.md").render(
+                 root="", url_root="../", concept_map=concepts, chain=CHAIN, **common))]
     for kind in KINDS:
         entities = entities_of(catalog, kind, lang)
         pages.append(Page(index_uri(kind), env.get_template("kind_index.md").render(
-            root="../", kind=kind, groups=_index_groups(kind, entities, translation),
-            added_columns=_added_columns(kind, entities), **common)))
+            root="../", url_root="../", kind=kind, groups=_index_groups(kind, entities, translation),
+            added_columns=_added_columns(kind, entities), city_map=places if _placed(kind) else None, **common)))
         template = env.get_template("slide.md" if kind.name == "slide" else "entity.md")
         listed = len(entities) <= NAV_LIMIT
         for entity in entities:
             pages.append(Page(page_uri(entity), template.render(
-                root="../", kind=kind, e=entity, facts=_facts(kind, entity, lang),
-                added_fields=_added_fields(entity), groups=_link_groups(entity, translation), **common),
+                root="../", url_root="../../", kind=kind, e=entity, facts=_facts(kind, entity, lang),
+                added_fields=_added_fields(entity), groups=_link_groups(entity, translation),
+                graph=graph.neighbourhood(entity, lang, translation.relation),
+                locator=_locator(kind, entity, translation), **common),
                 in_nav=listed))
     return pages
 
@@ -73,7 +88,7 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation) -> lis
 def navigation(catalog: Catalog, translation: Translation, *, extra: list | None = None) -> list:
     """The nav as MkDocs wants it: titles only for sections (from the translation), pages by path."""
     words = translation.words
-    nav: list = [{words["ui"]["home"]: HOME}]
+    nav: list = [{words["ui"]["home"]: HOME}, {words["figures"]["concept_map"]: CONCEPT_MAP}]
     for kind in KINDS:
         entities = entities_of(catalog, kind, translation.lang)
         children = [index_uri(kind)]
@@ -104,7 +119,9 @@ def _home_steps(catalog: Catalog, lang: str) -> list[dict[str, object]]:
             steps[step] += [e for e in entities_of(catalog, kind, lang) if field is None or e.data.get(field) == value]
         if kind.display.home_index:
             steps[kind.display.home_index].append(kind)
-    return [{"id": step, "items": items} for step, items in steps.items() if items]
+    return [{"id": step, "items": items,
+             "places": any(isinstance(i, Entity) and _placed(KIND_BY_NAME[i.kind]) for i in items)}
+            for step, items in steps.items() if items]
 
 
 def _index_groups(kind: Kind, entities: list[Entity], translation: Translation) -> list[tuple[str | None, list[Entity]]]:
@@ -151,6 +168,36 @@ def _link_groups(entity: Entity, translation: Translation) -> list[tuple[str, li
     return [(translation.relation(rtype, inverse), targets) for (inverse, rtype), targets in groups.items()]
 
 
+def _placed(kind: Kind) -> str | None:
+    """The field holding a kind's map position, if its fact box shows one."""
+    return next((f.field for f in kind.display.facts if f.format == "coordinates"), None)
+
+
+def _city_map(catalog: Catalog, lang: str) -> dict[str, object] | None:
+    """Italy's regions and a linked marker for every entity with coordinates, or None if none has."""
+    points = [(e, str(e.text("title", lang)), float(e.data[field]["lat"]), float(e.data[field]["lon"]))  # type: ignore[index]
+              for kind in KINDS if (field := _placed(kind)) for e in entities_of(catalog, kind, lang)]
+    if not points:
+        return None
+    base = geo.base_map(geo.FULL)
+    return {"base": base, "markers": geo.place_markers(base, points, font=13),
+            "places": [(e, e.data.get("region")) for e, *_ in points]}
+
+
+def _locator(kind: Kind, entity: Entity, translation: Translation) -> dict[str, object] | None:
+    """The small map on a page of a kind with coordinates: the entity's point and its region."""
+    field = _placed(kind)
+    if not field:
+        return None
+    where = entity.data[field]
+    base = geo.base_map(geo.LOCATOR)
+    x, y = base.place(float(where["lat"]), float(where["lon"]))  # type: ignore[index]
+    region = entity.data.get("region")
+    name = str(entity.text("title", translation.lang))
+    label = f"{name}, {translation.enum('region', region)}" if region else name
+    return {"base": base, "x": x, "y": y, "region": region, "label": label}
+
+
 # ---------------------------------------------------------------------------------------------
 # Jinja environment and filters
 # ---------------------------------------------------------------------------------------------
@@ -173,6 +220,8 @@ def _environment(templates: FsPath, lang: str) -> jinja2.Environment:
     env.filters["url"] = safe_url
     env.filters["coord"] = lambda v: f"{float(v):.4f}"
     env.filters["loc"] = lambda entity, name: entity.text(name, lang)
+    env.filters["page_url"] = page_url
+    env.filters["index_url"] = lambda kind: f"{KIND_BY_NAME[kind].folder}/"
     return env
 
 
@@ -207,6 +256,12 @@ def safe_url(value: object) -> Markup:
     if not text.startswith("https://"):
         return Markup("#")
     return Markup(quote(text, safe=":/?#@!$&*+,;=%~-._"))
+
+
+def page_url(entity: Entity) -> str:
+    """An entity page's address relative to the site root (directory URLs, as mkdocs.yml sets):
+    for links written as HTML (maps, graphs), which MkDocs does not rewrite as it does Markdown's."""
+    return f"{KIND_BY_NAME[entity.kind].folder}/{entity.id}/"
 
 
 def href(entity: Entity, root: str) -> str:

@@ -1,0 +1,215 @@
+"""Maps of Italy: the regions and the data set's cities, as geometry ready for an inline SVG.
+
+Boundaries are ISTAT's regional limits (geodata/, CC BY 4.0, attribution in the translation files),
+a TopoJSON topology: each border between two regions is one shared arc. We decode the arcs, project
+them with pyproj to ETRS89 / LCC Europe (EPSG:3034, a conformal projection), and simplify each arc
+with shapely, so neighbouring regions still meet exactly; then scale to SVG units (y down). All of
+this runs once per process and detail (functools.cache): every page reuses the same base map.
+
+Cities are placed from their `coordinates` by the same projection, so a city added to data/ appears
+on every map with no other change; `region_of` tells which region a point falls in, for the check
+that a city's coordinates lie in Italy and in its stated region. Markup is the templates' job
+(map.html): this module returns numbers and names only.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path as FsPath
+
+import pyproj
+import shapely
+from shapely.geometry import LineString, MultiPolygon, Point, Polygon
+
+GEODATA = FsPath(__file__).parent / "geodata" / "limits_IT_regions.topo.json"
+CRS = "EPSG:3034"  # ETRS89-extended / LCC Europe: conformal, metres
+TOLERANCE_M = 200  # a point this close to a region (a coastal city centre) is in it
+
+
+@dataclass(frozen=True)
+class Detail:
+    width: float  # SVG units across the map
+    simplify_m: float  # Douglas-Peucker tolerance, metres
+    min_area_km2: float  # smaller islands are left out
+
+
+FULL = Detail(width=480, simplify_m=1500, min_area_km2=40)  # the map of all cities
+LOCATOR = Detail(width=160, simplify_m=6000, min_area_km2=400)  # the small map on a city page
+
+
+@dataclass(frozen=True)
+class Region:
+    name: str  # as the data's `region` enum writes it ("Valle d'Aosta")
+    path: str  # SVG path data in map units
+
+
+@dataclass(frozen=True)
+class BaseMap:
+    width: float
+    height: float
+    regions: tuple[Region, ...]
+    scale: float  # map units per metre
+    origin: tuple[float, float]  # projected (x_min, y_max): the map's top-left corner
+
+    def place(self, lat: float, lon: float) -> tuple[float, float]:
+        """A WGS 84 point in map units."""
+        x, y = _transformer().transform(lon, lat)
+        return round((x - self.origin[0]) * self.scale, 1), round((self.origin[1] - y) * self.scale, 1)
+
+
+@dataclass(frozen=True)
+class Marker:
+    key: object  # what the caller placed (a city entity)
+    x: float
+    y: float
+    label_x: float
+    label_y: float
+    anchor: str  # "start" or "end": the label's text-anchor
+
+
+def region_of(lat: float, lon: float) -> str | None:
+    """The region a WGS 84 point falls in (within TOLERANCE_M of its coast), or None outside Italy."""
+    x, y = _transformer().transform(lon, lat)
+    point = Point(x, y)
+    best: tuple[float, str] | None = None
+    for name, shape in _shapes().items():
+        distance = shape.distance(point)
+        if distance <= TOLERANCE_M and (best is None or distance < best[0]):
+            best = (distance, name)
+    return best[1] if best else None
+
+
+@cache
+def base_map(detail: Detail = FULL) -> BaseMap:
+    """Italy's regions at `detail`, projected, simplified and scaled to SVG units."""
+    arcs = [_simplify(arc, detail.simplify_m) for arc in _projected_arcs()]
+    kept: list[tuple[str, list[list[tuple[float, float]]]]] = []
+    for name, rings in _region_rings(_topology()):
+        points = [_ring_points(ring, arcs) for ring in rings]
+        kept.append((name, [p for p in points if len(p) >= 4 and abs(Polygon(p).area) / 1e6 >= detail.min_area_km2]))
+    xs = [x for _, rings in kept for ring in rings for x, _ in ring]
+    ys = [y for _, rings in kept for ring in rings for _, y in ring]
+    x0, y0, x1, y1 = min(xs), min(ys), max(xs), max(ys)
+    scale = detail.width / (x1 - x0)
+    regions = [Region(name, "".join(_path([((px - x0) * scale, (y1 - py) * scale) for px, py in ring]) for ring in rings))
+               for name, rings in kept]
+    return BaseMap(round(detail.width, 1), round((y1 - y0) * scale, 1), tuple(regions), scale, (x0, y1))
+
+
+def place_markers(base: BaseMap, points: list[tuple[object, str, float, float]], font: float) -> list[Marker]:
+    """Markers for (key, label, lat, lon) points, each with a label placed clear of the labels already set.
+
+    Labels go right of their marker, else left, else further down; a rough width (0.6 em per
+    character) is enough to keep names apart at this scale. Points outside the map are clamped to
+    its edge rather than lost.
+    """
+    taken: list[tuple[float, float, float, float]] = []
+    markers = []
+    for key, label, lat, lon in points:
+        x, y = base.place(lat, lon)
+        x, y = min(max(x, 0), base.width), min(max(y, 0), base.height)
+        width = 0.6 * font * max(len(label), 1)
+        for dy in (0, font, -font, 2 * font, -2 * font, 3 * font, 4 * font):
+            options = (("start", x + font * 0.6, y + dy), ("end", x - font * 0.6, y + dy))
+            choice = next(((a, lx, ly) for a, lx, ly in options if not _overlaps(_box(a, lx, ly, width, font), taken)), None)
+            if choice:
+                break
+        else:
+            choice = ("start", x + font * 0.6, y + 5 * font)
+        anchor, lx, ly = choice
+        taken.append(_box(anchor, lx, ly, width, font))
+        markers.append(Marker(key, x, y, round(lx, 1), round(ly + font * 0.35, 1), anchor))
+    return markers
+
+
+# ---------------------------------------------------------------------------------------------
+# TopoJSON decoding and projection, done once
+# ---------------------------------------------------------------------------------------------
+
+
+@cache
+def _topology() -> dict:
+    return json.loads(GEODATA.read_text(encoding="utf-8"))
+
+
+@cache
+def _transformer() -> pyproj.Transformer:
+    return pyproj.Transformer.from_crs("EPSG:4326", CRS, always_xy=True)
+
+
+@cache
+def _projected_arcs() -> tuple[tuple[tuple[float, float], ...], ...]:
+    """Every arc of the topology, delta-decoded, dequantised and projected."""
+    topology = _topology()
+    (sx, sy), (tx, ty) = topology["transform"]["scale"], topology["transform"]["translate"]
+    project = _transformer().transform
+    arcs = []
+    for arc in topology["arcs"]:
+        x = y = 0
+        points = []
+        for dx, dy in arc:
+            x, y = x + dx, y + dy
+            points.append(project(x * sx + tx, y * sy + ty))
+        arcs.append(tuple(points))
+    return tuple(arcs)
+
+
+def _region_rings(topology: dict) -> list[tuple[str, list[list[int]]]]:
+    """(region name, its rings as arc indexes) for each region, outer rings and holes alike."""
+    regions = []
+    for geometry in topology["objects"]["regions"]["geometries"]:
+        polygons = geometry["arcs"] if geometry["type"] == "MultiPolygon" else [geometry["arcs"]]
+        name = geometry["properties"]["reg_name"].split("/")[0]  # "Valle d'Aosta/Vallée d'Aoste"
+        regions.append((name, [ring for polygon in polygons for ring in polygon]))
+    return regions
+
+
+def _ring_points(ring: list[int], arcs: list[tuple[tuple[float, float], ...]]) -> list[tuple[float, float]]:
+    """A ring's points from its arcs; a negative index ~i means arc i reversed (TopoJSON)."""
+    points: list[tuple[float, float]] = []
+    for index in ring:
+        arc = arcs[index] if index >= 0 else arcs[~index][::-1]
+        points.extend(arc if not points else arc[1:])
+    return points
+
+
+@cache
+def _shapes() -> dict[str, Polygon | MultiPolygon]:
+    """Each region as a projected shapely geometry at full detail, for point-in-region tests."""
+    arcs = list(_projected_arcs())
+    shapes = {}
+    for name, rings in _region_rings(_topology()):
+        polygons = [Polygon(_ring_points(ring, arcs)) for ring in rings]
+        shape = shapely.union_all([p.buffer(0) for p in polygons])  # holes are rings of their own
+        shapely.prepare(shape)
+        shapes[name] = shape
+    return shapes
+
+
+def _simplify(arc: tuple[tuple[float, float], ...], tolerance: float) -> tuple[tuple[float, float], ...]:
+    if len(arc) < 3:
+        return arc
+    return tuple(LineString(arc).simplify(tolerance, preserve_topology=False).coords)  # keeps both ends
+
+
+def _path(points: list[tuple[float, float]]) -> str:
+    """A closed SVG path in relative moves on a 0.1-unit grid: compact, and exact at map scale."""
+    grid = [(round(x * 10), round(y * 10)) for x, y in points]
+    out = [f"M{grid[0][0] / 10:g} {grid[0][1] / 10:g}"]
+    px, py = grid[0]
+    for x, y in grid[1:]:
+        if (x, y) != (px, py):
+            out.append(f"l{(x - px) / 10:g} {(y - py) / 10:g}")
+            px, py = x, y
+    return "".join(out) + "z"
+
+
+def _box(anchor: str, x: float, y: float, width: float, font: float) -> tuple[float, float, float, float]:
+    left = x if anchor == "start" else x - width
+    return left, y - font / 2, left + width, y + font / 2
+
+
+def _overlaps(box: tuple[float, float, float, float], taken: list[tuple[float, float, float, float]]) -> bool:
+    return any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in taken)

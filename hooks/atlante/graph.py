@@ -1,0 +1,183 @@
+"""Relation graphs as laid-out boxes and curves, ready for an inline SVG: computed in Python, no engine.
+
+Two layouts, both deterministic and both readable without zooming (text is never scaled below its
+set size: a graph wider than the screen scrolls sideways, see atlante.css):
+
+- `neighbourhood(entity)`: the entity in the middle, what relates to it on the left, what it relates
+  to on the right; each outer box carries the relation's name as it reads from the entity (the same
+  words as the headings of the page's "Collegamenti" lists, which are the graph's text equivalent).
+- `concept_map(catalog)`: the whole brief as the argument's chain, one column per kind in brief
+  order, every relation between them drawn; the kinds outside the chain (the glossary, the slides)
+  in rows below, unconnected, so that every entity is one click away.
+
+Boxes hold the entity itself; the templates (graph.html) turn them into links and text, escaped.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+
+from .model import Catalog, Entity
+
+FONT = 14  # px: titles
+SMALL = 12  # px: relation names and column headings
+LINE = 18  # px between title lines
+PAD = 8
+
+
+@dataclass(frozen=True)
+class Box:
+    entity: Entity
+    x: float
+    y: float
+    width: float
+    height: float
+    lines: tuple[str, ...]  # the title, wrapped
+    note: str = ""  # a relation's name, shown above the title
+    centre: bool = False
+
+
+@dataclass(frozen=True)
+class Edge:
+    path: str  # SVG path data
+    source: Entity
+    target: Entity
+    relation: str  # the relation's name, forward
+
+
+@dataclass(frozen=True)
+class Heading:
+    x: float
+    y: float
+    lines: tuple[str, ...]  # the kind's name, wrapped to its column
+    kind: str  # the kind whose column or row this heads
+
+
+@dataclass(frozen=True)
+class Graph:
+    width: float
+    height: float
+    boxes: tuple[Box, ...]
+    edges: tuple[Edge, ...]
+    headings: tuple[Heading, ...] = ()
+
+
+def neighbourhood(entity: Entity, lang: str, relation_name, width: float = 680) -> Graph | None:
+    """The entity and its neighbours, or None when it has none.
+
+    `relation_name(type, inverse)` gives a relation's words in the page's language.
+    """
+    if not entity.links:
+        return None
+    side = (width - 2 * 40) * 0.36  # outer columns
+    middle = width - 2 * side - 2 * 40
+    incoming = [ln for ln in entity.links if ln.inverse]
+    outgoing = [ln for ln in entity.links if not ln.inverse]
+    left = _column([(ln.target, relation_name(ln.type, True)) for ln in incoming], 0, side, lang)
+    right = _column([(ln.target, relation_name(ln.type, False)) for ln in outgoing], width - side, side, lang)
+    tallest = max([_bottom(left), _bottom(right), 0])
+    lines = _wrap(str(entity.text("title", lang)), middle)
+    height = _box_height(lines, note=False)
+    top = max((tallest - height) / 2, 0)
+    centre = Box(entity, side + 40, top, middle, height, lines, centre=True)
+    edges = []
+    for box, ln in zip(left, incoming, strict=True):
+        edges.append(Edge(_curve(box.x + box.width, box.y + box.height / 2, centre.x, centre.y + height / 2),
+                          ln.target, entity, relation_name(ln.type, False)))
+    for box, ln in zip(right, outgoing, strict=True):
+        edges.append(Edge(_curve(centre.x + middle, centre.y + height / 2, box.x, box.y + box.height / 2),
+                          entity, ln.target, relation_name(ln.type, False)))
+    return Graph(width, max(tallest, top + height) + 2, (centre, *left, *right), tuple(edges))
+
+
+def concept_map(catalog: Catalog, chain: tuple[str, ...], lang: str, kind_name, relation_name,
+                column: float = 150, gap: float = 44) -> Graph:
+    """Every entity: the chain's kinds in columns joined by their relations, the others in rows below.
+
+    `kind_name(kind)` gives a kind's plural in the page's language.
+    """
+    boxes: dict[int, Box] = {}
+    names = {kind: _wrap(kind_name(kind).upper(), column + gap - PAD, SMALL * 1.15) for kind in chain}
+    top = max(len(lines) for lines in names.values()) * (SMALL + 4) + PAD
+    headings = []
+    for i, kind in enumerate(chain):
+        x = i * (column + gap)
+        headings.append(Heading(x, SMALL, names[kind], kind))
+        for box in _column([(e, "") for e in catalog.by_kind[kind]], x, column, lang, top=top, note=False):
+            boxes[id(box.entity)] = box
+    width = len(chain) * column + (len(chain) - 1) * gap
+    y = max(b.y + b.height for b in boxes.values()) + 3 * PAD
+    for kind in [k for k in catalog.by_kind if k not in chain]:
+        headings.append(Heading(0, y + SMALL, (kind_name(kind).upper(),), kind))
+        y += SMALL + 2 * PAD
+        x = 0.0
+        row: list[Box] = []
+        for entity in catalog.by_kind[kind]:
+            if x + column > width:
+                y += max(b.height for b in row) + PAD
+                x, row = 0.0, []
+            lines = _wrap(str(entity.text("title", lang)), column)
+            box = Box(entity, x, y, column, _box_height(lines, note=False), lines)
+            boxes[id(entity)], x = box, x + column + gap / 2
+            row.append(box)
+        y += max((b.height for b in row), default=0) + 3 * PAD
+    edges = []
+    for box in list(boxes.values()):
+        source = box.entity
+        if source.kind not in chain:
+            continue
+        for ln in source.links:
+            target = boxes.get(id(ln.target))
+            if ln.inverse or target is None or ln.target.kind not in chain:
+                continue
+            edges.append(Edge(_between(box, target), source, ln.target, relation_name(ln.type, False)))
+    return Graph(width, y, tuple(boxes.values()), tuple(edges), tuple(headings))
+
+
+# ---------------------------------------------------------------------------------------------
+# Geometry
+# ---------------------------------------------------------------------------------------------
+
+
+def _wrap(text: str, width: float, font: float = FONT) -> tuple[str, ...]:
+    """Lines of a title that fit `width` at about 0.55 em per character; long words are broken."""
+    chars = max(int((width - 2 * PAD) / (0.52 * font)), 4)
+    return tuple(textwrap.wrap(text, chars, break_long_words=False)) or ("",)
+
+
+def _box_height(lines: tuple[str, ...], note: bool = True) -> float:
+    return 2 * PAD + len(lines) * LINE + (SMALL + 4 if note else 0)
+
+
+def _column(items: list[tuple[Entity, str]], x: float, width: float, lang: str, top: float = 0,
+            note: bool = True) -> list[Box]:
+    boxes, y = [], top
+    for entity, words in items:
+        lines = _wrap(str(entity.text("title", lang)), width)
+        height = _box_height(lines, note)
+        boxes.append(Box(entity, x, y, width, height, lines, note=words))
+        y += height + PAD
+    return boxes
+
+
+def _bottom(boxes: list[Box]) -> float:
+    return max((b.y + b.height for b in boxes), default=0)
+
+
+def _curve(x1: float, y1: float, x2: float, y2: float) -> str:
+    """A horizontal S-curve from (x1, y1) to (x2, y2)."""
+    mid = (x1 + x2) / 2
+    return f"M{x1:g} {y1:g}C{mid:g} {y1:g} {mid:g} {y2:g} {x2:g} {y2:g}"
+
+
+def _between(a: Box, b: Box) -> str:
+    """An edge between two boxes: side to side across columns, a loop on the right within one."""
+    ay, by = a.y + a.height / 2, b.y + b.height / 2
+    if a.x < b.x:
+        return _curve(a.x + a.width, ay, b.x, by)
+    if a.x > b.x:
+        return _curve(a.x, ay, b.x + b.width, by)
+    right = a.x + a.width
+    bulge = right + min(16 + abs(by - ay) / 8, 40)
+    return f"M{right:g} {ay:g}C{bulge:g} {ay:g} {bulge:g} {by:g} {right:g} {by:g}"

@@ -8,7 +8,8 @@ on_config        runs the core (load, validate, link, render) for the config's l
                  every finding at once and stops the build before anything is written if there is
                  an error; sets the nav; places a non-source edition under /<lang>/ of site_url.
 on_files         adds each rendered page in memory (File.generated).
-on_page_content  sanitises the HTML of generated pages (Markdown fields may carry HTML).
+on_page_content  sanitises the HTML of generated pages (Markdown fields may carry HTML), then puts
+                 back their figures (maps, graphs: SVG from the templates, which the sanitiser refuses).
 on_page_context  gives templates the page's counterparts in every edition (switch, hreflang) and,
                  in a translated edition, the link to the original.
 on_post_build    the source edition builds every other edition into <site_dir>/<lang>/, so one
@@ -32,7 +33,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, InclusionLevel
 
 from atlante import editions, pipeline
-from atlante.render import REQUIRED_EXTENSIONS, navigation
+from atlante.render import REQUIRED_EXTENSIONS, navigation, place_figures
 from atlante.sanitize import clean_html
 
 if TYPE_CHECKING:
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("mkdocs.plugins.atlante")
 
 _result: pipeline.Result | None = None
+_figures: dict[str, dict[str, str]] = {}  # src_uri -> the page's maps and graphs, placed after sanitising
 _edition: editions.Edition | None = None
 _editions: list[editions.Edition] = []
 _root = ""
@@ -93,7 +95,9 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     for file in [f for f in files if f.src_uri.startswith(_TEMPLATES)]:
         files.remove(file)  # the templates' translation files are in the theme folder, not for the site
     # The core has refused any hand-written page at a generated address (validate._address_findings).
+    _figures.clear()
     for page in _result.pages:
+        _figures[page.src_uri] = page.figures
         file = File.generated(config, page.src_uri, content=page.markdown)
         if not page.in_nav:
             file.inclusion = InclusionLevel.NOT_IN_NAV  # reachable from its kind's index page
@@ -104,7 +108,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
 def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
     if page.file.generated_by is None:
         return None  # hand-written pages are trusted like code
-    return clean_html(html)
+    return place_figures(clean_html(html), _figures.get(page.file.src_uri, {}))
 
 
 def on_page_context(context: dict, *, page: Page, config: MkDocsConfig, nav: object) -> dict:

@@ -25,7 +25,7 @@ from shapely.geometry import LineString, MultiPolygon, Point, Polygon
 
 GEODATA = FsPath(__file__).parent / "geodata" / "limits_IT_regions.topo.json"
 CRS = "EPSG:3034"  # ETRS89-extended / LCC Europe: conformal, metres
-TOLERANCE_M = 200  # a point this close to a region (a coastal city centre) is in it
+TOLERANCE_M = 1000  # a point this close to a region (a coastal city centre) is in it
 
 
 @dataclass(frozen=True)

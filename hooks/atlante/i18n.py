@@ -14,8 +14,8 @@ from pathlib import Path as FsPath
 
 from . import yamlsource
 from .kinds import HOME_STEPS, KINDS, RELATION_TYPES
-from .messages import dotted
-from .model import SOURCE_LANG, Finding, Path
+from .messages import dotted, suggest
+from .model import SLUG, SOURCE_LANG, Finding, Path
 
 FOLDER = ("overrides", "atlante", "i18n")
 
@@ -68,6 +68,23 @@ def load(project: FsPath) -> tuple[dict[str, Translation], list[Finding]]:
             if lang != SOURCE_LANG:
                 findings += _key_findings(lang, f"{shown}/{lang}.yaml", reference, data, places[lang])
     return {lang: Translation(lang, data) for lang, data in words.items()}, findings
+
+
+def tag_findings(documents: list, translations: dict[str, Translation]) -> Iterator[Finding]:
+    """Every tag an entity uses has its name under `tags:` in the source language's file (the other
+    languages must have the same keys): pages show a tag's name, never its slug."""
+    names = translations.get(SOURCE_LANG)
+    if names is None:
+        return
+    known = names.words.get("tags") or {}
+    where = "/".join((*FOLDER, f"{SOURCE_LANG}.yaml"))
+    for doc in documents:
+        tags = doc.data.get("tags") if isinstance(doc.data, dict) else None
+        for i, tag in enumerate(tags if isinstance(tags, list) else []):
+            if isinstance(tag, str) and SLUG.fullmatch(tag) and tag not in known:  # the schema refuses a bad slug
+                yield Finding("error", doc.file, *doc.positions.of(("tags", i)), doc.subject, f"tags[{i}]",
+                              f"expected a tag named under 'tags:' in {where} (known: {', '.join(sorted(known))}), "
+                              f"found '{tag}'{suggest(tag, known)}; add its name there, in every language")
 
 
 def _leaves(value: object, path: Path = ()) -> Iterator[tuple[Path, object]]:

@@ -61,6 +61,7 @@ def _checked(project: FsPath, docs_dir: FsPath) -> tuple[list[Document], Result]
     documents, loaded = load(data_dir, shown_root=project)
     findings += loaded
     findings += validate(documents, data_dir / "schema", docs_dir=docs_dir, languages=tuple(i18n.languages(project)))
+    findings += i18n.tag_findings(documents, translations)
     return documents, Result(sorted(set(findings), key=_where), translations=translations)
 
 

@@ -10,8 +10,11 @@ Pages are returned in memory; nothing is written.
 
 from __future__ import annotations
 
+import json
+import re
 import string
-from dataclasses import dataclass
+import secrets
+from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from urllib.parse import quote
 
@@ -39,6 +42,37 @@ class Page:
     src_uri: str  # "cities/milano.md"
     markdown: str
     in_nav: bool = True  # False for the entities of a kind too large to list in the navigation
+    figures: dict[str, str] = field(default_factory=dict)  # placeholder -> SVG figure (see place_figures)
+
+
+def place_figures(html: str, figures: dict[str, str]) -> str:
+    """The page's HTML with each figure in place of its placeholder paragraph.
+
+    Figures (maps, graphs) are inline SVG drawn by the templates under figures/, every value escaped.
+    They are kept out of the Markdown so that the sanitiser, which cleans the HTML converted from
+    Markdown, can refuse SVG altogether: a data field can never draw over the page. The placeholder
+    holds a random token that no data file can know in advance.
+    """
+    for token, figure in figures.items():
+        html = html.replace(f"<p>{token}</p>", figure, 1)
+    return html
+
+
+class _Figures:
+    """The `figure` filter: keeps a rendered figure aside and leaves its placeholder in the page."""
+
+    def __init__(self) -> None:
+        self.prefix = f"atlante-figure-{secrets.token_hex(12)}"
+        self.kept: dict[str, str] = {}
+
+    def keep(self, html: str) -> Markup:
+        token = f"{self.prefix}-{len(self.kept)}"
+        self.kept[token] = str(html).strip()
+        return Markup(f"\n\n{token}\n\n")
+
+    def take(self) -> dict[str, str]:
+        kept, self.kept = self.kept, {}
+        return kept
 
 
 def page_uri(entity: Entity) -> str:
@@ -56,7 +90,9 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, brief:
     date, occasion); a missing value is shown as not stated by the source, never invented.
     """
     lang = translation.lang
+    figures = _Figures()
     env = _environment(templates, lang)
+    env.filters["figure"] = figures.keep
     common = {"catalog": catalog, "kinds": KINDS, "t": translation.words, "tr": translation, "lang": lang,
               "source_lang": SOURCE_LANG}
     places = _city_map(catalog, lang)
@@ -65,14 +101,15 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, brief:
     about = {key: (brief or {}).get(key) for key in ("author", "date", "occasion")}
     home = env.get_template("home.md").render(root="", url_root="", steps=_home_steps(catalog, lang),
                                               city_map=places, concept_map=concepts, brief=about, **common)
-    pages = [Page(HOME, home),
-             Page(CONCEPT_MAP, env.get_template("concept_map.md").render(
-                 root="", url_root="../", concept_map=concepts, chain=CHAIN, **common))]
+    pages = [Page(HOME, home, figures=figures.take())]
+    pages.append(Page(CONCEPT_MAP, env.get_template("concept_map.md").render(
+        root="", url_root="../", concept_map=concepts, chain=CHAIN, **common), figures=figures.take()))
     for kind in KINDS:
         entities = entities_of(catalog, kind, lang)
         pages.append(Page(index_uri(kind), env.get_template("kind_index.md").render(
             root="../", url_root="../", kind=kind, groups=_index_groups(kind, entities, translation),
-            added_columns=_added_columns(kind, entities), city_map=places if _placed(kind) else None, **common)))
+            added_columns=_added_columns(kind, entities), city_map=places if _placed(kind) else None, **common),
+            figures=figures.take()))
         template = env.get_template("slide.md" if kind.name == "slide" else "entity.md")
         listed = len(entities) <= NAV_LIMIT
         for entity in entities:
@@ -81,7 +118,7 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, brief:
                 added_fields=_added_fields(entity), groups=_link_groups(entity, translation),
                 graph=graph.neighbourhood(entity, lang, translation.relation),
                 locator=_locator(kind, entity, translation), **common),
-                in_nav=listed))
+                in_nav=listed, figures=figures.take()))
     return pages
 
 
@@ -148,16 +185,22 @@ def _added_columns(kind: Kind, entities: list[Entity]) -> set[str]:
 
 
 def _facts(kind: Kind, entity: Entity, lang: str) -> list[dict[str, object]]:
-    """The fact box: each declared field the entity has, except a wording identical to the title."""
+    """The fact box: each declared field the entity has, except a text that only repeats the title."""
     facts = []
     for fact in kind.display.facts:
         value = entity.text(fact.field, lang) if fact.format == "text" else entity.data.get(fact.field)
         if value in (None, ""):
             continue
-        if fact.field == "named_as" and str(value).casefold() == str(entity.text("title", lang)).casefold():
-            continue
+        if fact.format == "text" and _words(value) == _words(entity.text("title", lang)):
+            continue  # a wording or label that only repeats the title
         facts.append({"field": fact.field, "format": fact.format, "value": value})
     return facts
+
+
+def _words(text: object) -> list[str]:
+    """A text's words, case and punctuation aside: "Varietà organizzativo-territoriale" has the
+    same words as "varietà organizzativo territoriale"."""
+    return re.findall(r"\w+", str(text).casefold())
 
 
 def _link_groups(entity: Entity, translation: Translation) -> list[tuple[str, list[Entity]]]:
@@ -221,6 +264,7 @@ def _environment(templates: FsPath, lang: str) -> jinja2.Environment:
     env.filters["coord"] = lambda v: f"{float(v):.4f}"
     env.filters["loc"] = lambda entity, name: entity.text(name, lang)
     env.filters["page_url"] = page_url
+    env.filters["yaml_str"] = lambda v: Markup(json.dumps(" ".join(str(v).split()), ensure_ascii=False))  # front matter
     env.filters["index_url"] = lambda kind: f"{KIND_BY_NAME[kind].folder}/"
     return env
 

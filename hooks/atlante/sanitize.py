@@ -26,22 +26,6 @@ ATTRIBUTES = {
     "ol": {"start"},
     "details": {"open"},
 }
-# The maps and graphs the templates draw (figures/*.html): inline SVG, geometry and text only: no
-# style, no script, no event handler, no external reference (a marker is referred to by #id).
-SVG_TAGS = {"svg", "g", "path", "circle", "rect", "text", "tspan", "title", "desc", "defs", "marker"}
-SVG_ATTRIBUTES = {
-    "svg": {"viewBox", "width", "height", "role", "aria-labelledby", "aria-describedby"},
-    "g": {"aria-hidden", "aria-current"},
-    "path": {"d", "marker-end"},
-    "circle": {"cx", "cy", "r"},
-    "rect": {"x", "y", "width", "height", "rx"},
-    "text": {"x", "y", "text-anchor"},
-    "tspan": {"x", "dy"},
-    "marker": {"viewBox", "refX", "refY", "markerWidth", "markerHeight", "orient"},
-}
-TAGS |= SVG_TAGS
-for _tag, _names in SVG_ATTRIBUTES.items():
-    ATTRIBUTES[_tag] = ATTRIBUTES.get(_tag, set()) | _names
 URL_SCHEMES = {"http", "https", "mailto"}
 
 

@@ -16,6 +16,7 @@ from pathlib import Path as FsPath
 import jsonschema
 from referencing import Registry, Resource
 
+from . import geo
 from .kinds import KIND_BY_NAME, KINDS, RELATION_BY_NAME, STATEMENT_TEXTS
 from .load import Document
 from .messages import describe, dotted, suggest
@@ -43,6 +44,7 @@ def validate(documents: list[Document], schema_dir: FsPath, docs_dir: FsPath | N
         if not schema_findings:
             for lang in languages[1:]:
                 findings.extend(_translation_findings(doc, lang))
+            findings.extend(_place_findings(doc))
     findings.extend(_cross_findings(readable, languages))
     if docs_dir is not None:
         findings.extend(_address_findings(readable, docs_dir, languages))
@@ -196,6 +198,11 @@ def _is_markdown(path: tuple, languages: tuple[str, ...]) -> bool:
 
 
 def _text_findings(doc: Document, languages: tuple[str, ...] = (SOURCE_LANG,)) -> Iterator[Finding]:
+    for path, line, col, end, start in doc.positions.folded_hyphens:
+        yield Finding("warning", doc.file, line, col, doc.subject, dotted(path),
+                      f"expected a hyphenated word on one line, found '{end}' at the end of line {line} and "
+                      f"'{start}' on the next: YAML joins them with a space ('{end} {start}'); "
+                      f"move '{end}' to the next line (folded-hyphen)")
     for path, text in _strings(doc.data):
         hidden = [ch for ch in text if ch not in _ALLOWED_CONTROLS and unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")]
         if hidden:
@@ -211,6 +218,31 @@ def _text_findings(doc: Document, languages: tuple[str, ...] = (SOURCE_LANG,)) -
                     line, col = doc.positions.of_line_in(path, text.count("\n", 0, match.start()))
                     yield Finding("error", doc.file, line, col, doc.subject, dotted(path),
                                   f"expected links to https:// or mailto: addresses (or to pages of this site), found '{address}'")
+
+
+# ---------------------------------------------------------------------------------------------
+# Places: coordinates lie in Italy, and in the region the entity names
+# ---------------------------------------------------------------------------------------------
+
+
+def _place_findings(doc: Document) -> Iterator[Finding]:
+    """The maps show Italy: a point outside it, or outside its own region, is a typo to catch here."""
+    fields = [f.field for f in KIND_BY_NAME[doc.kind].display.facts if f.format == "coordinates"]
+    for name in fields:
+        where = doc.data.get(name)
+        if not isinstance(where, dict):
+            continue
+        lat, lon = where["lat"], where["lon"]
+        found = geo.region_of(lat, lon)
+        line, col = doc.positions.of((name,))
+        if found is None:
+            yield Finding("error", doc.file, line, col, doc.subject, name,
+                          f"expected a point in Italy (inside the ISTAT regional boundaries), found lat {lat}, "
+                          f"lon {lon}, outside every region; check the order and sign of the numbers (outside-italy)")
+        elif doc.data.get("region") not in (None, found):
+            yield Finding("error", doc.file, line, col, doc.subject, name,
+                          f"expected a point in {doc.data['region']} (the entity's region), found lat {lat}, "
+                          f"lon {lon}, which is in {found} (wrong-region)")
 
 
 # ---------------------------------------------------------------------------------------------

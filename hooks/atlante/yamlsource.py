@@ -8,6 +8,7 @@ several documents, deep nesting) are refused instead of expanded.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import yaml
@@ -26,6 +27,9 @@ class Positions:
     values: dict[Path, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
     literal: set[Path] = field(default_factory=set)  # block scalars written with '|': lines map 1:1
+    # Folded text (">", plain or quoted over several lines) whose line ends inside a hyphenated word:
+    # YAML joins the lines with a space ("ri-" + "personalizzazione" -> "ri- personalizzazione").
+    folded_hyphens: list[tuple[Path, int, int, str, str]] = field(default_factory=list)  # path, line, col, end, next
 
     def of_line_in(self, path: Path, line_index: int) -> tuple[int, int]:
         """Where line `line_index` (0-based) of a text value is, as exactly as the YAML style allows."""
@@ -170,7 +174,25 @@ def _build(
         ]
     if node.style == "|":
         pos.literal.add(path)
+    elif node.end_mark.line > node.start_mark.line:
+        _find_folded_hyphens(loader.buffer, node, path, pos)
     return _scalar(loader, node, path)
+
+
+_HYPHEN_END = re.compile(r"(\w+-)$")
+_WORD_START = re.compile(r"^(\w+)")
+_SUSPENDED = {"e", "ed", "o", "od", "and", "or", "nor", "to"}  # "pre- e post-industriale" is right as is
+
+
+def _find_folded_hyphens(source: str, node: yaml.Node, path: Path, pos: Positions) -> None:
+    """Record each line of a folded scalar that ends in 'word-' and is followed by a word."""
+    lines = source.splitlines()
+    first = node.start_mark.line + (1 if node.style == ">" else 0)  # a '>' header line holds no text
+    for index in range(first, min(node.end_mark.line, len(lines) - 1)):
+        end = _HYPHEN_END.search(lines[index].rstrip())
+        start = _WORD_START.match(lines[index + 1].strip())
+        if end and start and start[1].casefold() not in _SUSPENDED:
+            pos.folded_hyphens.append((path, index + 1, end.start() + 1, end[1], start[1]))
 
 
 def _scalar(loader: yaml.SafeLoader, node: yaml.Node, path: Path) -> object:

@@ -1,0 +1,210 @@
+"""Maps and relation graphs, as a reader gets them: SVG in the built pages, parsed and measured.
+
+The map: one linked marker per city, each where the projection puts it and inside its region; the
+graphs: each entity page links exactly its neighbours, the concept map links every entity; both
+have a name, a description and a text equivalent. Browser checks (keyboard, screenshots, axe) are
+in test_browser.py and test_accessibility.py.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pyproj
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from shapely.geometry import Point, Polygon
+
+from atlante import geo, pipeline
+
+from helpers import ROOT
+
+CITIES = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "data" / "cities").glob("*.yaml"))}
+
+
+def page(site: Path, url_path: str) -> BeautifulSoup:
+    return BeautifulSoup((site / url_path.strip("/") / "index.html").read_text(encoding="utf-8"), "html.parser")
+
+
+def resolve(base: str, href: str) -> str:
+    """A relative href from page `base` ("cities/milano/") as a site path ("cities/roma/")."""
+    parts = [p for p in base.strip("/").split("/") if p]
+    for piece in href.split("/"):
+        if piece == "..":
+            parts.pop()
+        elif piece:
+            parts.append(piece)
+    return "/".join(parts) + "/"
+
+
+def polygons(path_data: str) -> list[Polygon]:
+    """The rings of an SVG path written as M x y, l dx dy…, z (geo._path)."""
+    rings = []
+    for ring in re.findall(r"M[^Mz]+z", path_data):
+        numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", ring)]
+        x, y = numbers[0], numbers[1]
+        points = [(x, y)]
+        for dx, dy in zip(numbers[2::2], numbers[3::2], strict=True):
+            x, y = x + dx, y + dy
+            points.append((x, y))
+        rings.append(Polygon(points))
+    return rings
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    result = pipeline.run(ROOT)
+    assert result.catalog is not None
+    return result.catalog
+
+
+# ---------------------------------------------------------------------------------------------
+# The map
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url_path", ["cities/", "", "en/cities/", "en/"])
+def test_the_map_has_one_linked_marker_per_city_named_by_its_title(built_site: Path, url_path: str) -> None:
+    svg = page(built_site, url_path).select_one("figure.atlante-map svg")
+    assert svg is not None
+    markers = svg.select("a.atlante-marker")
+    english = url_path.startswith("en/")
+    expected = {f"{'en/' if english else ''}cities/{stem}/": (d["en"]["title"] if english else d["title"])
+                for stem, d in CITIES.items()}
+    found = {resolve(url_path, a["href"]): a.select_one("text").get_text() for a in markers}
+    assert found == expected
+    assert all(a.select_one("circle") is not None for a in markers)
+
+
+def test_every_marker_is_where_the_conformal_projection_puts_its_city(built_site: Path) -> None:
+    """Project the cities independently (WGS 84 -> ETRS89 / LCC Europe) and fit one scale and offset:
+    every marker must sit on it, y pointing down, within half a map unit."""
+    svg = page(built_site, "cities/").select_one("figure.atlante-map svg")
+    marks = {resolve("cities/", a["href"]).split("/")[1]: a.select_one("circle") for a in svg.select("a.atlante-marker")}
+    to_lcc = pyproj.Transformer.from_crs("EPSG:4326", "EPSG:3034", always_xy=True)
+    projected = {s: to_lcc.transform(d["coordinates"]["lon"], d["coordinates"]["lat"]) for s, d in CITIES.items()}
+    drawn = {s: (float(c["cx"]), float(c["cy"])) for s, c in marks.items()}
+    a, b = "milano", "roma"
+    scale = (drawn[b][0] - drawn[a][0]) / (projected[b][0] - projected[a][0])
+    assert scale > 0
+    for stem in CITIES:
+        expected_x = drawn[a][0] + (projected[stem][0] - projected[a][0]) * scale
+        expected_y = drawn[a][1] - (projected[stem][1] - projected[a][1]) * scale
+        assert abs(drawn[stem][0] - expected_x) < 0.5 and abs(drawn[stem][1] - expected_y) < 0.5, stem
+
+
+def test_every_marker_lies_inside_the_region_its_city_names(built_site: Path) -> None:
+    svg = page(built_site, "cities/").select_one("figure.atlante-map svg")
+    regions = {p.select_one("title").get_text(): polygons(p["d"]) for p in svg.select("path.atlante-region")}
+    assert len(regions) == 20
+    for a in svg.select("a.atlante-marker"):
+        stem = resolve("cities/", a["href"]).split("/")[1]
+        circle = a.select_one("circle")
+        point = Point(float(circle["cx"]), float(circle["cy"]))
+        region = CITIES[stem]["region"].replace("'", "’")
+        assert any(p.buffer(1).contains(point) for p in regions[region]), stem
+
+
+def test_the_map_names_itself_lists_its_cities_and_credits_istat(built_site: Path) -> None:
+    for url_path, credit, region in (("", "Confini amministrativi © ISTAT", "(Lombardia)"),
+                                     ("en/", "Administrative boundaries © ISTAT", "(Lombardy)")):
+        doc = page(built_site, url_path)
+        figure = doc.select_one("figure.atlante-map")
+        svg = figure.select_one("svg")
+        assert svg.select_one("title").get_text() and svg.select_one("desc").get_text()
+        assert svg["aria-labelledby"].split()[0] == svg.select_one("title")["id"]
+        assert credit in figure.select_one("figcaption").get_text()
+        places = doc.select_one(".atlante-places")  # the text alternative: cities with their regions
+        assert places is not None and region in places.get_text()
+        assert len(places.select("a")) == len(CITIES)
+
+
+def test_a_city_page_has_a_locator_map_with_its_region_shaded(built_site: Path) -> None:
+    doc = page(built_site, "cities/verona/")
+    figure = doc.select_one("figure.atlante-locator")
+    assert figure is not None
+    svg = figure.select_one("svg")
+    assert svg["role"] == "img" and svg.select_one("title").get_text() == "Verona, Veneto"
+    shaded = svg.select("path.is-current")
+    assert len(shaded) == 1
+    dot = svg.select_one("circle")
+    assert any(p.buffer(1).contains(Point(float(dot["cx"]), float(dot["cy"]))) for p in polygons(shaded[0]["d"]))
+    assert "ISTAT" in figure.get_text()
+
+
+def test_the_map_is_small_enough_to_inline(built_site: Path) -> None:
+    svg = str(page(built_site, "cities/").select_one("figure.atlante-map"))
+    locator = str(page(built_site, "cities/milano/").select_one("figure.atlante-locator"))
+    assert len(svg.encode()) < 40_000 and len(locator.encode()) < 10_000
+
+
+def test_region_of_places_points_in_italy_and_nowhere_else() -> None:
+    assert geo.region_of(45.4642, 9.19) == "Lombardia"
+    assert geo.region_of(40.8518, 14.2681) == "Campania"  # Napoli, on the coast
+    assert geo.region_of(45.7372, 7.3206) == "Valle d'Aosta"
+    assert geo.region_of(48.8566, 2.3522) is None  # Paris
+    assert geo.region_of(46.2044, 6.1432) is None  # Geneva, near the border
+    assert geo.region_of(42.0, 11.0) is None  # the Tyrrhenian Sea
+
+
+# ---------------------------------------------------------------------------------------------
+# The graphs
+# ---------------------------------------------------------------------------------------------
+
+
+def test_each_entity_page_graph_links_exactly_its_neighbours(built_site: Path, catalog) -> None:
+    checked = 0
+    for entity in catalog.entities.values():
+        if entity.kind == "slide":
+            continue
+        base = f"{entity_folder(entity)}/{entity.id}/"
+        graph = page(built_site, base).select_one("figure.atlante-graph")
+        neighbours = {f"{entity_folder(ln.target)}/{ln.target.id}/" for ln in entity.links}
+        if not neighbours:
+            assert graph is None
+            continue
+        nodes = {resolve(base, a["href"]) for a in graph.select("a.atlante-node")}
+        assert nodes == neighbours, entity.ref
+        centre = graph.select(".atlante-node.is-current")
+        assert len(centre) == 1 and centre[0].name == "g"  # the entity itself is not a link to itself
+        checked += 1
+    assert checked > 40
+
+
+def test_graph_edges_are_labelled_with_the_relation_in_the_page_language(built_site: Path) -> None:
+    it = page(built_site, "cities/milano/").select_one("figure.atlante-graph")
+    en = page(built_site, "en/cities/milano/").select_one("figure.atlante-graph")
+    assert "Fa parte di" in [t.get_text() for t in it.select(".atlante-node__note")]
+    assert "Is part of" in [t.get_text() for t in en.select(".atlante-node__note")]
+    assert len(it.select("path.atlante-edge")) == len(it.select("a.atlante-node"))
+    svg = it.select_one("svg")
+    assert "Milano" in svg.select_one("title").get_text() and svg.select_one("desc").get_text()
+
+
+def test_the_concept_map_links_every_entity_and_heads_each_kind(built_site: Path, catalog) -> None:
+    for prefix in ("", "en/"):
+        base = f"{prefix}concept-map/"
+        doc = page(built_site, base)
+        graph = doc.select_one("figure.atlante-graph")
+        nodes = {resolve(base, a["href"]) for a in graph.select("a.atlante-node")}
+        assert nodes == {f"{prefix}{entity_folder(e)}/{e.id}/" for e in catalog.entities.values()}
+        headings = [resolve(base, a["href"]) for a in graph.select("a.atlante-heading")]
+        assert headings[:7] == [f"{prefix}{k}/" for k in
+                                ("challenges", "moves", "platforms", "circles", "cities", "themes", "actions")]
+        # the text equivalent: every entity of the chain is listed, with the same links
+        listed = {resolve(base, a["href"]) for a in doc.select("article li a")}
+        assert {n for n in nodes if n.removeprefix(prefix).split("/")[0] not in ("concepts", "slides")} <= listed
+
+
+def test_the_home_page_links_the_concept_map(built_site: Path) -> None:
+    for prefix in ("", "en/"):
+        doc = page(built_site, prefix)
+        assert doc.select_one("figure.atlante-graph") is not None
+        assert any(resolve(prefix, a["href"]) == f"{prefix}concept-map/" for a in doc.select("article a[href]"))
+
+
+def entity_folder(entity) -> str:
+    from atlante.kinds import KIND_BY_NAME
+    return KIND_BY_NAME[entity.kind].folder

@@ -2,7 +2,7 @@
 #   make serve   set everything up and serve the site on http://127.0.0.1:8000
 #   make test    set everything up and run the whole test suite
 # Everything is installed into .venv (pip, from pyproject.toml with constraints.txt) and
-# node_modules (npm, axe-core for the accessibility tests); nothing outside the project changes,
+# node_modules (npm: axe-core and Lighthouse for the accessibility tests); nothing outside the project changes,
 # except Debian's chromium for the browser tests (installed with apt-get when run as root).
 
 PYTHON ?= python3
@@ -11,11 +11,11 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup serve build check generate lint test benchmark browser clean
+.PHONY: setup serve build check generate lint test benchmark lighthouse browser clean
 
 setup: $(STAMP)
 
-# axe-core, for the accessibility tests only
+# axe-core and Lighthouse, for the accessibility tests only
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
@@ -57,6 +57,10 @@ test: setup browser node_modules/.installed
 
 benchmark: setup
 	$(BIN)/python tests/benchmark.py
+
+# Lighthouse scores (mobile, gzip-served) of the home page, a city page and the concept map, both editions.
+lighthouse: setup browser node_modules/.installed
+	$(BIN)/python tests/lighthouse.py --english
 
 clean:
 	rm -rf site $(VENV) .pytest_cache node_modules

@@ -87,6 +87,28 @@ def body(markdown: str, english: str = "An English body.") -> Mutation:
                 edit(MILANO, '  title: "Milan"\n', f'  title: "Milan"\n  body: |\n{translated}'))
 
 
+def _city(stem: str, title: str, english: str, lat: float, lon: float) -> str:
+    """A valid new city of the magic circles at (lat, lon) in Lombardy."""
+    return f"""\
+id: {stem}
+title: {title}
+summary: Una città di prova nel posto di Milano.
+region: Lombardia
+coordinates: {{lat: {lat}, lon: {lon}}}
+sources: [slide-3#citta-sedi]
+relations:
+  parte_di: [circle:circoli-magici-del-made-in-italy]
+added:
+  - fields: [region, coordinates]
+    source: Prova
+en:
+  title: {english}
+  summary: A test city at Milan's place.
+  added:
+    - source: Test
+"""
+
+
 def _billion_laughs() -> str:
     lines = ['id: prova', 'a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
     lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
@@ -204,4 +226,22 @@ CASES: list[Case] = [
          neutralised=("en/slides/slide-3", "en/circles/circoli-magici-del-made-in-italy")),
     Case("script-in-english-body", "translation", body("Testo.", "Text.\n\n<script>alert('pwned')</script>\n\n<b onmouseover=\"alert('pwned')\">here</b>"),
          neutralised=("en/cities/milano", "cities/milano")),
+    # -- Maps and graphs: places that cannot be drawn are refused, odd shapes still draw -------
+    Case("city-outside-italy", "figures", edit(MILANO, "coordinates: {lat: 45.4642, lon: 9.1900}", "coordinates: {lat: 48.8566, lon: 2.3522}")),
+    Case("city-coordinates-swapped", "figures", edit(MILANO, "coordinates: {lat: 45.4642, lon: 9.1900}", "coordinates: {lat: 9.1900, lon: 45.4642}")),
+    Case("city-in-another-region", "figures", edit(MILANO, "coordinates: {lat: 45.4642, lon: 9.1900}", "coordinates: {lat: 41.8933, lon: 12.4829}")),
+    Case("city-without-coordinates", "figures", edit(MILANO, "coordinates: {lat: 45.4642, lon: 9.1900}\n", "")),
+    Case("two-cities-at-one-point", "figures", put("data/cities/gemella.yaml", _city("gemella", "Gemella", "Twin", 45.4642, 9.19)),
+         neutralised=("cities", "", "cities/gemella", "circles/circoli-magici-del-made-in-italy")),
+    Case("relation-cycle", "figures", edit("data/themes/smart-cities-e-patrimonio-culturale.yaml", "relations:\n  leva_per:",
+                                           "relations:\n  dominio_di:\n    - theme:agri-food\n  leva_per:"),
+         neutralised=("themes/agri-food", "themes/smart-cities-e-patrimonio-culturale", "concept-map")),
+    Case("fifty-relations", "figures", both(*(put(f"data/themes/prova-{i}.yaml", VALID.replace("prova", f"prova-{i}").replace("Prova", f"Prova {i}").replace("Test", f"Test {i}"))
+                                              for i in range(50))),
+         neutralised=("themes/altre-applicazioni-possibili", "concept-map", "")),
+    Case("markup-in-a-city-name", "figures", both(
+        edit(MILANO, 'title: "Milano"', "title: \"Milano<script>alert('pwned')</script>\""),
+        edit(MILANO, 'title: "Milan"', "title: \"Milan</text><script>alert('pwned')</script>\"")),
+         neutralised=("cities", "", "cities/milano", "en/cities/milano", "concept-map", "en/concept-map",
+                      "circles/circoli-magici-del-made-in-italy")),
 ]

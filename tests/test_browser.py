@@ -102,3 +102,70 @@ def test_phone_layout_has_no_horizontal_scroll_and_a_menu(browser: Browser, site
     page.wait_for_timeout(400)
     page.screenshot(path=str(SCREENSHOTS / "phone-menu.png"))
     assert page.locator("nav.md-nav--primary a[href$='torino/'] >> visible=true").count() == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Maps and graphs: reached with the keyboard, readable on a phone, drawn in both schemes
+# ---------------------------------------------------------------------------------------------
+
+
+def tab_through(page, selector: str, limit: int = 400) -> dict[str, str]:
+    """The hrefs of the elements matching `selector` that Tab reaches (pressing it up to `limit`
+    times), each with the stroke width of its shape while it has the focus."""
+    reached: dict[str, str] = {}
+    page.locator("body").click(position={"x": 1, "y": 1})
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        found = page.evaluate(f"""(() => {{ const el = document.activeElement;
+            if (!el || !el.matches({selector!r})) return null;
+            const shape = el.querySelector('circle, rect');
+            return [el.getAttribute('href'), shape ? getComputedStyle(shape).strokeWidth : '3px'] }})()""")
+        if found:
+            reached[found[0]] = found[1]
+    return reached
+
+
+@pytest.mark.parametrize(("path", "selector"), [
+    ("/cities/", "a.atlante-marker"),
+    ("/themes/altre-applicazioni-possibili/", "a.atlante-node"),
+    ("/concept-map/", "a.atlante-node, a.atlante-heading"),
+])
+def test_the_keyboard_reaches_every_marker_and_node(browser: Browser, site_url: str, path: str, selector: str) -> None:
+    page, _ = open_page(browser, site_url + path)
+    every = set(page.eval_on_selector_all(selector, "els => els.map(e => e.getAttribute('href'))"))
+    assert len(every) >= 6
+    reached = tab_through(page, selector)
+    assert set(reached) == every
+    assert set(reached.values()) == {"3px"}  # the focused marker or node is visibly marked
+    page.context.close()
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+@pytest.mark.parametrize("path", ["/", "/cities/", "/cities/milano/", "/concept-map/", "/en/concept-map/"])
+def test_figures_fit_the_page_and_scroll_within_themselves(browser: Browser, site_url: str, path: str, width: int) -> None:
+    """The page never scrolls sideways; a graph wider than the screen scrolls inside its own box, and
+    its text keeps its size (14 px titles) instead of shrinking to fit. Screenshots for a human eye."""
+    page, _ = open_page(browser, site_url + path, viewport={"width": width, "height": 900}, is_mobile=width < 600)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    sizes = page.eval_on_selector_all(".atlante-node__title", "els => els.map(e => e.getBoundingClientRect().height)")
+    if sizes:
+        assert min(sizes) >= 12  # one line of 14 px text, unscaled
+    markers = page.eval_on_selector_all(".atlante-marker text", "els => els.map(e => e.getBoundingClientRect().height)")
+    if markers:
+        assert min(markers) >= 10  # city names stay legible: the map never shrinks below 22rem
+    name = path.strip("/").replace("/", "_") or "home"
+    page.screenshot(path=str(SCREENSHOTS / f"figures-{name}-{width}.png"), full_page=True)
+    page.context.close()
+
+
+def test_the_map_follows_the_dark_scheme(browser: Browser, site_url: str) -> None:
+    fills = {}
+    for scheme in ("light", "dark"):
+        page, _ = open_page(browser, site_url + "/cities/", color_scheme=scheme)
+        fills[scheme] = page.evaluate("""(() => [getComputedStyle(document.querySelector('.atlante-region')).fill,
+            getComputedStyle(document.querySelector('.atlante-marker text')).fill,
+            getComputedStyle(document.body).backgroundColor])()""")
+        page.screenshot(path=str(SCREENSHOTS / f"map-{scheme}.png"))
+        page.context.close()
+    assert fills["light"][0] != fills["dark"][0] and fills["light"][1] != fills["dark"][1]
+    assert fills["light"][2] != fills["dark"][2]

@@ -55,7 +55,8 @@ def test_every_entity_has_its_page_at_a_stable_url(built_site: Path) -> None:
             assert (built_site / folder / id_ / "index.html").is_file(), f"/{folder}/{id_}/"
     italian = [p for p in built_site.rglob("index.html") if not p.is_relative_to(built_site / "en")]
     english = list((built_site / "en").rglob("index.html"))
-    assert len(italian) == len(english) == 1 + 9 + 57 + 2  # home, kind indexes, entities, hand-written pages
+    # home, concept map, kind indexes, entities, hand-written pages (about, tags, accessibility)
+    assert len(italian) == len(english) == 1 + 1 + 9 + 57 + 3
 
 
 def test_entity_page_shows_title_summary_statements_relations_and_tags(built_site: Path) -> None:
@@ -72,7 +73,7 @@ def test_entity_page_shows_title_summary_statements_relations_and_tags(built_sit
     assert "https://it.wikipedia.org/wiki/Milano" in hrefs(page)
     assert "Lombardia (aggiunto)" in page.get_text(" ", strip=True)
     tags = [t.get_text(strip=True) for t in soup(built_site, "cities/milano").select(".md-tag")]
-    assert tags == ["circoli-magici", "citta"]
+    assert tags == ["circoli magici", "città"]  # tags by name, not slug
 
 
 def test_relations_link_both_ways(built_site: Path) -> None:
@@ -98,12 +99,14 @@ def test_home_page_follows_the_argument_of_the_brief(built_site: Path) -> None:
     steps = [heading(h) for h in page.find_all("h2")]
     assert steps == [
         "1. Le sfide", "2. La risposta, in blocchi etichettati", "3. Le piattaforme", "4. I circoli magici e le loro città",
-        "5. Circoli nuovi e temi applicativi", "6. Le azioni coordinate", "Approfondire",
+        "5. Circoli nuovi e temi applicativi", "6. Le azioni coordinate", "Mappa concettuale",
+        "Il brief e la sua origine", "Approfondire",
     ]
     english = [heading(h) for h in content(built_site, "en").find_all("h2")]
     assert english == [
         "1. The challenges", "2. The response, in labelled blocks", "3. The platforms", "4. The magic circles and their cities",
-        "5. New circles and application themes", "6. The coordinated actions", "Read more",
+        "5. New circles and application themes", "6. The coordinated actions", "Concept map",
+        "The brief and where it comes from", "Read more",
     ]
 
 
@@ -368,3 +371,31 @@ def test_two_builds_of_the_same_commit_are_byte_identical(tmp_path: Path) -> Non
     assert files[0] == files[1] and len(files[0]) > 100
     different = [rel for rel in files[0] if (sites[0] / rel).read_bytes() != (sites[1] / rel).read_bytes()]
     assert different == []
+
+
+def test_every_page_has_its_own_meta_description(built_site: Path) -> None:
+    for edition in (built_site, built_site / "en"):
+        pages = [p for p in edition.rglob("index.html") if edition == built_site / "en" or not p.is_relative_to(built_site / "en")]
+        descriptions: dict[str, Path] = {}
+        for path in pages:
+            meta = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").find("meta", attrs={"name": "description"})
+            assert meta is not None and len(meta["content"]) > 40, path
+            assert meta["content"] not in descriptions, (path, descriptions.get(meta["content"]))
+            descriptions[meta["content"]] = path
+
+
+def test_the_fact_box_never_just_repeats_the_title(built_site: Path) -> None:
+    checked = 0
+    for path in built_site.rglob("index.html"):
+        doc = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        box = doc.find("h2", id=re.compile(r"^(scheda|key-facts)$"))
+        if box is None:
+            continue
+        title = re.findall(r"\w+", doc.select_one("article h1").get_text().casefold())
+        facts = box.find_next_sibling("ul")
+        assert facts is not None, path
+        for item in facts.find_all("li"):
+            value = item.get_text().split(":", 1)[1].replace("(aggiunto)", "").replace("(added)", "")
+            assert re.findall(r"\w+", value.casefold()) != title, (path, item.get_text())
+        checked += 1
+    assert checked > 80

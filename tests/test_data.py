@@ -7,6 +7,7 @@ import re
 import unicodedata
 
 import pytest
+import yaml
 
 from atlante import pipeline
 from atlante.kinds import KINDS, relation_types_for
@@ -140,3 +141,37 @@ def test_every_data_file_names_its_schema_for_editors() -> None:
         first = path.read_text(encoding="utf-8").splitlines()[0]
         kind = next(k for k in KINDS if k.folder == path.parent.name)
         assert first == f"# yaml-language-server: $schema=../schema/{kind.name}.schema.json", path
+
+
+# ---------------------------------------------------------------------------------------------
+# The site's own prose: each summary says what is specific to its entity
+# ---------------------------------------------------------------------------------------------
+
+SHARED_RUN = 9  # words: two summaries may share a phrase, never a sentence of more than eight words
+
+
+@pytest.mark.parametrize("lang", ["it", "en"])
+def test_no_two_summaries_share_a_sentence_of_more_than_eight_words(lang: str) -> None:
+    summaries: dict[str, str] = {}
+    for path in sorted((ROOT / "data").glob("*/*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = data.get("summary") if lang == "it" else (data.get("en") or {}).get("summary")
+        if text:
+            summaries[f"{path.parent.name}/{path.stem}"] = text
+    assert len(summaries) > 50
+    seen: dict[tuple[str, ...], str] = {}
+    shared = []
+    for name, text in summaries.items():
+        words = re.findall(r"[\w’']+", text.casefold())
+        for run in {tuple(words[i:i + SHARED_RUN]) for i in range(len(words) - SHARED_RUN + 1)}:
+            if run in seen and seen[run] != name:
+                shared.append(f"{seen[run]} and {name}: «{' '.join(run)}»")
+            seen.setdefault(run, name)
+    assert shared == []
+
+
+def test_no_summary_says_the_most_coordinated_actions() -> None:
+    """The brief asks for «azioni più coordinate», better-coordinated action, not the most coordinated."""
+    for path in sorted((ROOT / "data").glob("*/*.yaml")):
+        text = path.read_text(encoding="utf-8").casefold()
+        assert "delle azioni più coordinate" not in text and "most coordinated" not in text, path

@@ -8,6 +8,7 @@ in test_browser.py and test_accessibility.py.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -208,3 +209,26 @@ def test_the_home_page_links_the_concept_map(built_site: Path) -> None:
 def entity_folder(entity) -> str:
     from atlante.kinds import KIND_BY_NAME
     return KIND_BY_NAME[entity.kind].folder
+
+
+def test_labels_of_cities_at_one_point_do_not_overlap() -> None:
+    base = geo.base_map(geo.FULL)
+    points = [(name, name, 45.4642, 9.19) for name in ("Milano", "Gemella", "Terza", "Quarta")]
+    markers = geo.place_markers(base, points, font=13)
+    assert len({(m.x, m.y) for m in markers}) == 1  # the same place…
+    boxes = [geo._box(m.anchor, m.label_x, m.label_y, 0.6 * 13 * len(str(m.key)), 13) for m in markers]
+    for i, a in enumerate(boxes):  # …but every name readable
+        assert not geo._overlaps(a, boxes[:i]), markers[i]
+
+
+def test_a_graph_with_fifty_neighbours_grows_in_height_and_keeps_its_text_size(catalog) -> None:
+    from atlante import graph
+
+    entity = next(e for e in catalog.entities.values() if e.id == "altre-applicazioni-possibili")
+    few = graph.neighbourhood(entity, "it", lambda t, inv: t)
+    crowded = dataclasses.replace(entity, links=list(entity.links) * 8)  # more than fifty neighbours
+    big = graph.neighbourhood(crowded, "it", lambda t, inv: t)
+    assert len(big.boxes) > 50
+    assert big.width == few.width  # the same scale: text is never shrunk to fit
+    assert big.height > few.height * 5
+    assert all(b.height >= graph.LINE for b in big.boxes)

@@ -205,3 +205,44 @@ def test_every_problem_of_a_run_is_reported(project: Path) -> None:
         "data/cities/roma.yaml",
         "data/themes/rotto.yaml",
     ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Folded text that splits a hyphenated word, and places off the map
+# ---------------------------------------------------------------------------------------------
+
+
+def test_a_folded_line_ending_inside_a_hyphenated_word_is_reported_in_any_text_field(project: Path) -> None:
+    edit(project, MILANO, 'title: "Milano"', 'title: "Milano"\nnamed_as: >-\n  la ri-\n  personalizzazione')
+    edit(project, MILANO, '  title: "Milan"', '  title: "Milan"\n  named_as: >-\n    a pre-\n    industrial city')
+    assert [m for m in messages(project, "warning") if "folded-hyphen" in m] == [
+        "data/cities/milano.yaml:5:6: warning: city:milano: named_as: expected a hyphenated word on one line, found "
+        "'ri-' at the end of line 5 and 'personalizzazione' on the next: YAML joins them with a space "
+        "('ri- personalizzazione'); move 'ri-' to the next line (folded-hyphen)",
+        "data/cities/milano.yaml:27:7: warning: city:milano: en.named_as: expected a hyphenated word on one line, "
+        "found 'pre-' at the end of line 27 and 'industrial' on the next: YAML joins them with a space ('pre- industrial'); "
+        "move 'pre-' to the next line (folded-hyphen)",
+    ]
+
+
+def test_a_suspended_hyphen_before_a_conjunction_is_not_reported(project: Path) -> None:
+    edit(project, MILANO, 'title: "Milano"', 'title: "Milano"\nnamed_as: >-\n  città pre-\n  e post-industriale')
+    assert [m for m in messages(project, "warning") if "folded-hyphen" in m] == []
+
+
+def test_coordinates_must_fall_in_italy_and_in_the_stated_region(project: Path) -> None:
+    edit(project, MILANO, "coordinates: {lat: 45.4642, lon: 9.1900}", "coordinates: {lat: 45.0703, lon: 7.6869}")
+    assert messages(project) == [
+        "data/cities/milano.yaml:9:14: city:milano: coordinates: expected a point in Lombardia (the entity's region), "
+        "found lat 45.0703, lon 7.6869, which is in Piemonte (wrong-region)",
+    ]
+
+
+def test_a_tag_needs_a_name_in_the_translation_files(project: Path) -> None:
+    edit(project, MILANO, "tags: [citta, circoli-magici]", "tags: [citta, circoli-magici, metropoli]")
+    assert messages(project) == [
+        "data/cities/milano.yaml:10:31: city:milano: tags[2]: expected a tag named under 'tags:' in "
+        "overrides/atlante/i18n/it.yaml (known: circoli-magici, citta, crisi, globalizzazione, imprese, innovazione, "
+        "made-in-italy, patrimonio-culturale, piattaforme, politiche, smart-cities, territorio), found 'metropoli'; "
+        "add its name there, in every language",
+    ]

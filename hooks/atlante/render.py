@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import json
 import re
-import string
 import secrets
-from dataclasses import dataclass, field
+import string
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from pathlib import Path as FsPath
 from urllib.parse import quote
 
@@ -42,7 +43,7 @@ class Page:
     src_uri: str  # "cities/milano.md"
     markdown: str
     in_nav: bool = True  # False for the entities of a kind too large to list in the navigation
-    figures: dict[str, str] = field(default_factory=dict)  # placeholder -> SVG figure (see place_figures)
+    figures: dict[str, str] = dataclass_field(default_factory=dict)  # placeholder -> SVG figure (see place_figures)
 
 
 def place_figures(html: str, figures: dict[str, str]) -> str:
@@ -114,7 +115,7 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, brief:
         listed = len(entities) <= NAV_LIMIT
         for entity in entities:
             pages.append(Page(page_uri(entity), template.render(
-                root="../", url_root="../../", kind=kind, e=entity, facts=_facts(kind, entity, lang),
+                root="../", url_root="../../", kind=kind, e=entity, facts=_facts(kind, entity, translation),
                 added_fields=_added_fields(entity), groups=_link_groups(entity, translation),
                 graph=graph.neighbourhood(entity, lang, translation.relation),
                 locator=_locator(kind, entity, translation), **common),
@@ -184,15 +185,17 @@ def _added_columns(kind: Kind, entities: list[Entity]) -> set[str]:
     return {c.field for c in kind.display.columns for e in entities if c.field in _added_fields(e)}
 
 
-def _facts(kind: Kind, entity: Entity, lang: str) -> list[dict[str, object]]:
-    """The fact box: each declared field the entity has, except a text that only repeats the title."""
+def _facts(kind: Kind, entity: Entity, translation: Translation) -> list[dict[str, object]]:
+    """The fact box: each declared field the entity has, except one that only repeats the title."""
+    lang = translation.lang
     facts = []
     for fact in kind.display.facts:
         value = entity.text(fact.field, lang) if fact.format == "text" else entity.data.get(fact.field)
         if value in (None, ""):
             continue
-        if fact.format == "text" and _words(value) == _words(entity.text("title", lang)):
-            continue  # a wording or label that only repeats the title
+        shown = translation.enum(fact.field, value) if fact.format == "value" else value
+        if fact.format != "coordinates" and _words(shown) == _words(entity.text("title", lang)):
+            continue  # a wording, label or category that says the title again
         facts.append({"field": fact.field, "format": fact.format, "value": value})
     return facts
 

@@ -200,6 +200,13 @@ def _facts(kind: Kind, entity: Entity, translation: Translation) -> list[dict[st
     return facts
 
 
+def _coordinates(where: dict, lang: str) -> str:
+    """45.4642, 9.19 -> "45,4642° N, 9,1900° E" in Italian, "45.4642° N, 9.1900° E" in English."""
+    lat, lon = float(where["lat"]), float(where["lon"])
+    text = f"{abs(lat):.4f}° {'N' if lat >= 0 else 'S'}, {abs(lon):.4f}° {'E' if lon >= 0 else 'W'}"
+    return text.replace(".", ",") if lang == SOURCE_LANG else text
+
+
 def _words(text: object) -> list[str]:
     """A text's words, case and punctuation aside: "Varietà organizzativo-territoriale" has the
     same words as "varietà organizzativo territoriale"."""
@@ -264,7 +271,7 @@ def _environment(templates: FsPath, lang: str) -> jinja2.Environment:
     env.filters["href"] = href
     env.filters["statement_href"] = statement_href
     env.filters["url"] = safe_url
-    env.filters["coord"] = lambda v: f"{float(v):.4f}"
+    env.filters["coordinates"] = lambda v: _coordinates(v, lang)
     env.filters["loc"] = lambda entity, name: entity.text(name, lang)
     env.filters["page_url"] = page_url
     env.filters["yaml_str"] = lambda v: Markup(json.dumps(" ".join(str(v).split()), ensure_ascii=False))  # front matter

@@ -399,3 +399,10 @@ def test_the_fact_box_never_just_repeats_the_title(built_site: Path) -> None:
             assert re.findall(r"\w+", value.casefold()) != title, (path, item.get_text())
         checked += 1
     assert checked > 80
+
+
+def test_no_page_repeats_an_id(built_site: Path) -> None:
+    """Figures, headings and statements share one id space per page: a clash breaks anchors and labels."""
+    for path in built_site.rglob("index.html"):
+        ids = [el["id"] for el in BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").find_all(id=True)]
+        assert len(ids) == len(set(ids)), (path, sorted({i for i in ids if ids.count(i) > 1}))

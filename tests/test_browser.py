@@ -169,3 +169,14 @@ def test_the_map_follows_the_dark_scheme(browser: Browser, site_url: str) -> Non
         page.context.close()
     assert fills["light"][0] != fills["dark"][0] and fills["light"][1] != fills["dark"][1]
     assert fills["light"][2] != fills["dark"][2]
+
+
+def test_the_sidebar_title_does_not_cover_the_scrolled_navigation(browser: Browser, site_url: str) -> None:
+    page, _ = open_page(browser, site_url + "/cities/milano/", viewport={"width": 1366, "height": 700})
+    page.evaluate("document.querySelector('.md-sidebar--primary .md-sidebar__scrollwrap').scrollTop = 150")
+    page.wait_for_timeout(200)
+    box = page.locator(".md-sidebar--primary .md-sidebar__scrollwrap").bounding_box()
+    # whatever sits at the top of the scrolled sidebar is a navigation link, not a sticky title over it
+    top = page.evaluate(f"document.elementFromPoint({box['x'] + 40}, {box['y'] + 8}).closest('.md-nav__title, .md-nav__link') ?.className")
+    assert top is not None and "md-nav__title" not in top
+    page.context.close()

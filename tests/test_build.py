@@ -10,7 +10,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from helpers import BIN, ORPHAN_CONCEPT, atlante, edit, env, make_project, mkdocs_build, write
+from helpers import BIN, ORPHAN_CONCEPT, ROOT, atlante, edit, env, make_project, mkdocs_build, write
 
 
 def soup(site: Path, url_path: str) -> BeautifulSoup:
@@ -406,3 +406,15 @@ def test_no_page_repeats_an_id(built_site: Path) -> None:
     for path in built_site.rglob("index.html"):
         ids = [el["id"] for el in BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").find_all(id=True)]
         assert len(ids) == len(set(ids)), (path, sorted({i for i in ids if ids.count(i) > 1}))
+
+
+@pytest.mark.parametrize("name", ["search.html", "nav-item.html"])
+def test_our_copies_of_material_partials_differ_only_where_they_say(name: str) -> None:
+    """overrides/partials/ holds two of Material's templates with added aria names: when Material
+    changes its own file, this fails, and the copy is redone."""
+    import material
+
+    theirs = (Path(material.__file__).parent / "templates" / "partials" / name).read_text(encoding="utf-8")
+    ours = (ROOT / "overrides" / "partials" / name).read_text(encoding="utf-8")
+    strip = lambda text: re.sub(r'\s(?:aria-label|role)="[^"]*"', "", re.sub(r"\{#-.*?-#\}\n", "", text, flags=re.S))  # noqa: E731
+    assert strip(ours) == strip(theirs)

@@ -15,6 +15,7 @@ Boxes hold the entity itself; the templates (graph.html) turn them into links an
 
 from __future__ import annotations
 
+import dataclasses
 import textwrap
 from dataclasses import dataclass
 
@@ -77,6 +78,7 @@ def neighbourhood(entity: Entity, lang: str, relation_name, width: float = 680) 
     left = _column([(ln.target, relation_name(ln.type, True)) for ln in incoming], 0, side, lang)
     right = _column([(ln.target, relation_name(ln.type, False)) for ln in outgoing], width - side, side, lang)
     tallest = max([_bottom(left), _bottom(right), 0])
+    left, right = _centred(left, tallest), _centred(right, tallest)  # the shorter side faces the middle
     lines = _wrap(str(entity.text("title", lang)), middle)
     height = _box_height(lines, note=False)
     top = max((tallest - height) / 2, 0)
@@ -159,6 +161,11 @@ def _column(items: list[tuple[Entity, str]], x: float, width: float, lang: str, 
         boxes.append(Box(entity, x, y, width, height, lines, note=words))
         y += height + PAD
     return boxes
+
+
+def _centred(boxes: list[Box], height: float) -> list[Box]:
+    shift = (height - _bottom(boxes)) / 2
+    return [dataclasses.replace(b, y=b.y + shift) for b in boxes] if shift > 0 else boxes
 
 
 def _bottom(boxes: list[Box]) -> float:

@@ -7,7 +7,9 @@ in mkdocs.yml's `extra.alternate`.
 on_config        runs the core (load, validate, link, render) for the config's language, reports
                  every finding at once and stops the build before anything is written if there is
                  an error; sets the nav; places a non-source edition under /<lang>/ of site_url.
-on_files         adds each rendered page in memory (File.generated).
+on_config        also hands each alias (an entity's retired id) to mkdocs-redirects as a redirect.
+on_files         adds each rendered page in memory (File.generated), before mkdocs-redirects looks
+                 for the pages its redirects point to.
 on_page_content  sanitises the HTML of generated pages (Markdown fields may carry HTML), then puts
                  back their figures (maps, graphs: SVG from the templates, which the sanitiser refuses).
 on_page_context  gives templates the page's counterparts in every edition (switch, hreflang) and,
@@ -30,10 +32,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
 from atlante import editions, pipeline
-from atlante.render import REQUIRED_EXTENSIONS, navigation, place_figures
+from atlante.render import REQUIRED_EXTENSIONS, navigation, place_figures, redirects
 from atlante.sanitize import clean_html
 
 if TYPE_CHECKING:
@@ -86,10 +89,12 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         raise PluginError(_summary(result))
     assert result.catalog is not None
     config.nav = navigation(result.catalog, result.translations[lang], extra=config.nav or [])
+    _redirect_aliases(config, redirects(result.catalog))
     _result = result
     return config
 
 
+@event_priority(50)  # before mkdocs-redirects collects the pages its redirects may point to
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     assert _result is not None  # on_config stopped the build otherwise
     for file in [f for f in files if f.src_uri.startswith(_TEMPLATES)]:
@@ -146,6 +151,17 @@ def on_post_build(*, config: MkDocsConfig) -> None:
 # ---------------------------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------------------------
+
+
+def _redirect_aliases(config: MkDocsConfig, maps: dict[str, str]) -> None:
+    """Hand the aliases' redirects to mkdocs-redirects, beside any the config writes itself."""
+    plugin = config.plugins.get("redirects")
+    if plugin is None:
+        if maps:
+            raise PluginError(f"{Path(config.config_file_path).name}: plugins: expected 'redirects' "
+                              f"(mkdocs-redirects), which turns aliases into redirects, found it missing")
+        return
+    plugin.config["redirect_maps"] = {**(plugin.config.get("redirect_maps") or {}), **maps}
 
 
 def _build_edition(config: MkDocsConfig, path: Path, site_dir: Path) -> None:

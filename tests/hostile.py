@@ -244,4 +244,10 @@ CASES: list[Case] = [
         edit(MILANO, 'title: "Milan"', "title: \"Milan</text><script>alert('pwned')</script>\"")),
          neutralised=("cities", "", "cities/milano", "en/cities/milano", "concept-map", "en/concept-map",
                       "circles/circoli-magici-del-made-in-italy")),
+    # -- Aliases: retired ids become redirects, so they must be free, unique and plain ------
+    Case("alias-takes-a-live-id", "aliases", edit(MILANO, "id: milano\n", "id: milano\naliases: [roma]\n")),
+    Case("alias-claimed-twice", "aliases", both(edit(MILANO, "id: milano\n", "id: milano\naliases: [capitale]\n"),
+                                                 edit("data/cities/roma.yaml", "id: roma\n", "id: roma\naliases: [capitale]\n"))),
+    Case("alias-is-a-path", "aliases", edit(MILANO, "id: milano\n", "id: milano\naliases: [../../../tmp/pwned]\n")),
+    Case("alias-with-markup", "aliases", edit(MILANO, "id: milano\n", "id: milano\naliases: [\"<script>alert('pwned')</script>\"]\n")),
 ]

@@ -418,3 +418,16 @@ def test_our_copies_of_material_partials_differ_only_where_they_say(name: str) -
     ours = (ROOT / "overrides" / "partials" / name).read_text(encoding="utf-8")
     strip = lambda text: re.sub(r'\s(?:aria-label(?:ledby)?|role)="[^"]*"', "", re.sub(r"\{#-.*?-#\}\n", "", text, flags=re.S))  # noqa: E731
     assert strip(ours) == strip(theirs)
+
+
+def test_a_renamed_entitys_old_address_redirects_in_both_languages(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    edit(project, "data/cities/milano.yaml", "id: milano\n", "id: milano\naliases: [milan]\n")
+    result = mkdocs_build(project)
+    assert result.returncode == 0, result.stderr
+    for prefix in ("", "en/"):
+        old = BeautifulSoup((project / "site" / prefix / "cities/milan/index.html").read_text(encoding="utf-8"), "html.parser")
+        assert old.find("meta", attrs={"http-equiv": "refresh"})["content"] == "0; url=../milano/"
+        assert old.find("link", rel="canonical")["href"] == "../milano/"
+        assert 'location.hash' in old.find("script").get_text()  # a statement anchor survives the redirect
+        assert (project / "site" / prefix / "cities/milano/index.html").is_file()

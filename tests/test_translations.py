@@ -74,7 +74,7 @@ def test_a_translation_of_a_field_the_original_lacks_is_an_error(project: Path) 
 def test_an_unknown_language_key_is_an_error_with_a_hint(project: Path) -> None:
     write(project, PROVA, TRANSLATED + "de:\n  title: Probe\n")
     [error] = findings(project, "error")
-    assert error.startswith("data/themes/prova.yaml:11:1: theme:prova: de: expected one of the fields 'id', 'title', ")
+    assert error.startswith("data/themes/prova.yaml:11:1: theme:prova: de: expected one of the fields 'id', 'aliases', 'title', ")
     assert error.endswith("found 'de' (a language block? The site's other languages are 'en'; a new language needs its "
                           "interface words in overrides/atlante/i18n/de.yaml)")
 

@@ -30,7 +30,7 @@ def test_unknown_field_suggests_the_near_miss_and_missing_field_is_named(project
     edit(project, MILANO, 'title: "Milano"', 'titel: "Milano"')
     assert messages(project) == [
         "data/cities/milano.yaml:2:1: city:milano: title: expected this field, found it missing",
-        "data/cities/milano.yaml:3:1: city:milano: titel: expected one of the fields 'id', 'title', 'summary', "
+        "data/cities/milano.yaml:3:1: city:milano: titel: expected one of the fields 'id', 'aliases', 'title', 'summary', "
         "'named_as', 'body', 'tags', 'sources', 'relations', 'added', 'region', 'coordinates', "
         "'en', found 'titel' (did you mean 'title'?)",
     ]
@@ -245,4 +245,25 @@ def test_a_tag_needs_a_name_in_the_translation_files(project: Path) -> None:
         "overrides/atlante/i18n/it.yaml (known: circoli-magici, citta, crisi, globalizzazione, imprese, innovazione, "
         "made-in-italy, patrimonio-culturale, piattaforme, politiche, smart-cities, territorio), found 'metropoli'; "
         "add its name there, in every language",
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Aliases: retired ids that redirect
+# ---------------------------------------------------------------------------------------------
+
+
+def test_aliases_may_not_take_a_live_id_the_index_their_own_id_or_another_alias(project: Path) -> None:
+    edit(project, MILANO, "id: milano\n", "id: milano\naliases: [torino, index, milano, milan, Milan]\n")
+    edit(project, "data/cities/roma.yaml", "id: roma\n", "id: roma\naliases: [milan]\n")
+    assert messages(project) == [
+        "data/cities/milano.yaml:3:11: city:milano: aliases[0]: expected a retired id, found 'torino', the id of "
+        "data/cities/torino.yaml: /cities/torino/ cannot both show that page and redirect here",
+        "data/cities/milano.yaml:3:19: city:milano: aliases[1]: expected an earlier id, found 'index': /cities/index/ "
+        "is the index of the city pages",
+        "data/cities/milano.yaml:3:26: city:milano: aliases[2]: expected an earlier id, found 'milano', this entity's own id",
+        "data/cities/milano.yaml:3:41: city:milano: aliases[4]: expected lowercase letters, digits and single hyphens "
+        "(like 'made-in-italy'), found 'Milan'",
+        "data/cities/roma.yaml:3:11: city:roma: aliases[0]: expected each alias once among the city entities, found "
+        "'milan' also in data/cities/milano.yaml (aliases[3], line 3)",
     ]

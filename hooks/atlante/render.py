@@ -136,6 +136,13 @@ def navigation(catalog: Catalog, translation: Translation, *, extra: list | None
     return nav + list(extra or [])
 
 
+def redirects(catalog: Catalog) -> dict[str, str]:
+    """Each retired id's page, as a source path, to the page of the entity that now has it: a
+    renamed entity lists its old ids under `aliases`, and their addresses keep working."""
+    return {f"{KIND_BY_NAME[e.kind].folder}/{alias}.md": page_uri(e)
+            for e in catalog.entities.values() for alias in e.data.get("aliases") or []}  # type: ignore[union-attr]
+
+
 def entities_of(catalog: Catalog, kind: Kind, lang: str) -> list[Entity]:
     """A kind's entities in brief order, or alphabetical in `lang` where the kind says so."""
     entities = catalog.by_kind[kind.name]

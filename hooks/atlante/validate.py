@@ -46,6 +46,7 @@ def validate(documents: list[Document], schema_dir: FsPath, docs_dir: FsPath | N
                 findings.extend(_translation_findings(doc, lang))
             findings.extend(_place_findings(doc))
     findings.extend(_cross_findings(readable, languages))
+    findings.extend(_alias_findings([d for d in readable if isinstance(d.data.get("aliases"), list)], readable))
     if docs_dir is not None:
         findings.extend(_address_findings(readable, docs_dir, languages))
     return findings
@@ -334,6 +335,36 @@ def _address_findings(docs: list[Document], docs_dir: FsPath, languages: tuple[s
         elif url in index_urls:
             yield Finding("error", f"docs/{rel}", 1, 1, "(docs)", "(file)",
                           f"expected no hand-written page at {url}, found one: that page is generated from data/")
+
+
+def _alias_findings(aliased: list[Document], docs: list[Document]) -> Iterator[Finding]:
+    """An alias is a retired address that now redirects: it may not be a live id, the reserved
+    index, the entity's own id or another entity's alias of the same kind (two redirects, one URL)."""
+    live = {(d.kind, d.stem): d for d in docs}
+    claimed: dict[tuple[str, str], tuple[Document, int]] = {}
+    for doc in aliased:
+        folder = KIND_BY_NAME[doc.kind].folder
+        for i, alias in enumerate(doc.data["aliases"]):  # type: ignore[arg-type]
+            if not isinstance(alias, str) or not SLUG.fullmatch(alias):
+                continue  # the schema has said what is wrong with it
+            line, col = doc.positions.of(("aliases", i))
+            field = f"aliases[{i}]"
+            other = live.get((doc.kind, alias))
+            if alias == doc.stem:
+                message = f"expected an earlier id, found '{alias}', this entity's own id"
+            elif alias in RESERVED_IDS:
+                message = f"expected an earlier id, found '{alias}': /{folder}/{alias}/ is the index of the {doc.kind} pages"
+            elif other is not None:
+                message = (f"expected a retired id, found '{alias}', the id of {other.file}: "
+                           f"/{folder}/{alias}/ cannot both show that page and redirect here")
+            elif (doc.kind, alias) in claimed and claimed[(doc.kind, alias)][0] is not doc:
+                first, j = claimed[(doc.kind, alias)]
+                message = (f"expected each alias once among the {doc.kind} entities, found '{alias}' also in "
+                           f"{first.file} (aliases[{j}], line {first.positions.of(('aliases', j))[0]})")
+            else:
+                claimed[(doc.kind, alias)] = (doc, i)
+                continue
+            yield Finding("error", doc.file, line, col, doc.subject, field, message)
 
 
 def _url_of(src: str) -> str:

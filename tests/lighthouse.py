@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import functools
 import gzip
 import http.server
 import io
@@ -22,13 +21,12 @@ import shlex
 import subprocess
 import sys
 import tempfile
-import threading
 import urllib.parse
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from helpers import BIN, CHROMIUM, FLAGS, ROOT, env
+from helpers import BIN, CHROMIUM, FLAGS, ROOT, env, serving
 
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
@@ -77,20 +75,6 @@ class _Gzip(http.server.SimpleHTTPRequestHandler):
         self.send_header("Last-Modified", self.date_time_string(int(path.stat().st_mtime)))
         self.end_headers()
         return io.BytesIO(body)
-
-
-@contextlib.contextmanager
-def serving_gzip(site: Path) -> Iterator[str]:
-    """`site` served gzip-compressed on a free loopback port for the duration of the block."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Gzip, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 # Lighthouse
@@ -199,7 +183,7 @@ def audit(site: Path, paths: list[str], *, form_factor: str = "mobile", reports:
     """Lighthouse on each of `paths` of the built `site`, served gzip-compressed: per path, what run() returns."""
     if not LIGHTHOUSE.exists():
         raise FileNotFoundError(f"{LIGHTHOUSE} is missing: `npm ci` installs it (package.json)")
-    with serving_gzip(site) as base:
+    with serving(site, _Gzip) as base:
         return {path: run(base + path, form_factor=form_factor, reports=reports, log=log) for path in paths}
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 import pyproj
 import pytest
@@ -19,6 +20,8 @@ from bs4 import BeautifulSoup
 from shapely.geometry import Point, Polygon
 
 from atlante import geo, pipeline
+from atlante import graph as layout
+from atlante.render import page_url
 
 from helpers import ROOT
 
@@ -31,13 +34,7 @@ def page(site: Path, url_path: str) -> BeautifulSoup:
 
 def resolve(base: str, href: str) -> str:
     """A relative href from page `base` ("cities/milano/") as a site path ("cities/roma/")."""
-    parts = [p for p in base.strip("/").split("/") if p]
-    for piece in href.split("/"):
-        if piece == "..":
-            parts.pop()
-        elif piece:
-            parts.append(piece)
-    return "/".join(parts) + "/"
+    return urlsplit(urljoin(f"http://site/{base}", href)).path.lstrip("/")
 
 
 def polygons(path_data: str) -> list[Polygon]:
@@ -160,9 +157,9 @@ def test_each_entity_page_graph_links_exactly_its_neighbours(built_site: Path, c
     for entity in catalog.entities.values():
         if entity.kind == "slide":
             continue
-        base = f"{entity_folder(entity)}/{entity.id}/"
+        base = page_url(entity)
         graph = page(built_site, base).select_one("figure.atlante-graph")
-        neighbours = {f"{entity_folder(ln.target)}/{ln.target.id}/" for ln in entity.links}
+        neighbours = {page_url(ln.target) for ln in entity.links}
         if not neighbours:
             assert graph is None
             continue
@@ -190,7 +187,7 @@ def test_the_concept_map_links_every_entity_and_heads_each_kind(built_site: Path
         doc = page(built_site, base)
         graph = doc.select_one("figure.atlante-graph")
         nodes = {resolve(base, a["href"]) for a in graph.select("a.atlante-node")}
-        assert nodes == {f"{prefix}{entity_folder(e)}/{e.id}/" for e in catalog.entities.values()}
+        assert nodes == {f"{prefix}{page_url(e)}" for e in catalog.entities.values()}
         headings = [resolve(base, a["href"]) for a in graph.select("a.atlante-heading")]
         assert headings[:7] == [f"{prefix}{k}/" for k in
                                 ("challenges", "moves", "platforms", "circles", "cities", "themes", "actions")]
@@ -206,11 +203,6 @@ def test_the_home_page_links_the_concept_map(built_site: Path) -> None:
         assert any(resolve(prefix, a["href"]) == f"{prefix}concept-map/" for a in doc.select("article a[href]"))
 
 
-def entity_folder(entity) -> str:
-    from atlante.kinds import KIND_BY_NAME
-    return KIND_BY_NAME[entity.kind].folder
-
-
 def test_labels_of_cities_at_one_point_do_not_overlap() -> None:
     base = geo.base_map(geo.FULL)
     points = [(name, name, 45.4642, 9.19) for name in ("Milano", "Gemella", "Terza", "Quarta")]
@@ -222,13 +214,11 @@ def test_labels_of_cities_at_one_point_do_not_overlap() -> None:
 
 
 def test_a_graph_with_fifty_neighbours_grows_in_height_and_keeps_its_text_size(catalog) -> None:
-    from atlante import graph
-
     entity = next(e for e in catalog.entities.values() if e.id == "altre-applicazioni-possibili")
-    few = graph.neighbourhood(entity, "it", lambda t, inv: t)
+    few = layout.neighbourhood(entity, "it", lambda t, inv: t)
     crowded = dataclasses.replace(entity, links=list(entity.links) * 8)  # more than fifty neighbours
-    big = graph.neighbourhood(crowded, "it", lambda t, inv: t)
+    big = layout.neighbourhood(crowded, "it", lambda t, inv: t)
     assert len(big.boxes) > 50
     assert big.width == few.width  # the same scale: text is never shrunk to fit
     assert big.height > few.height * 5
-    assert all(b.height >= graph.LINE for b in big.boxes)
+    assert all(b.height >= layout.LINE for b in big.boxes)

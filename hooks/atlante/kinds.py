@@ -47,6 +47,11 @@ class Kind:
     texts: tuple[str, ...] = ()  # the kind's own plain-text fields, translated like the envelope's
 
     @property
+    def place(self) -> str | None:
+        """The field holding the kind's position on the maps: the one its fact box shows as coordinates."""
+        return next((f.field for f in self.display.facts if f.format == "coordinates"), None)
+
+    @property
     def translatable(self) -> tuple[str, ...]:
         """Top-level fields whose text each language edition carries in its own block."""
         return (*ENVELOPE_TEXTS, *self.texts)

@@ -109,7 +109,7 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, brief:
         entities = entities_of(catalog, kind, lang)
         pages.append(Page(index_uri(kind), env.get_template("kind_index.md").render(
             root="../", url_root="../", kind=kind, groups=_index_groups(kind, entities, translation),
-            added_columns=_added_columns(kind, entities), city_map=places if _placed(kind) else None, **common),
+            added_columns=_added_columns(kind, entities), city_map=places if kind.place else None, **common),
             figures=figures.take()))
         template = env.get_template("slide.md" if kind.name == "slide" else "entity.md")
         listed = len(entities) <= NAV_LIMIT
@@ -165,7 +165,7 @@ def _home_steps(catalog: Catalog, lang: str) -> list[dict[str, object]]:
         if kind.display.home_index:
             steps[kind.display.home_index].append(kind)
     return [{"id": step, "items": items,
-             "places": any(isinstance(i, Entity) and _placed(KIND_BY_NAME[i.kind]) for i in items)}
+             "places": any(isinstance(i, Entity) and KIND_BY_NAME[i.kind].place for i in items)}
             for step, items in steps.items() if items]
 
 
@@ -228,15 +228,10 @@ def _link_groups(entity: Entity, translation: Translation) -> list[tuple[str, li
     return [(translation.relation(rtype, inverse), targets) for (inverse, rtype), targets in groups.items()]
 
 
-def _placed(kind: Kind) -> str | None:
-    """The field holding a kind's map position, if its fact box shows one."""
-    return next((f.field for f in kind.display.facts if f.format == "coordinates"), None)
-
-
 def _city_map(catalog: Catalog, lang: str) -> dict[str, object] | None:
     """Italy's regions and a linked marker for every entity with coordinates, or None if none has."""
     points = [(e, str(e.text("title", lang)), float(e.data[field]["lat"]), float(e.data[field]["lon"]))  # type: ignore[index]
-              for kind in KINDS if (field := _placed(kind)) for e in entities_of(catalog, kind, lang)]
+              for kind in KINDS if (field := kind.place) for e in entities_of(catalog, kind, lang)]
     if not points:
         return None
     base = geo.base_map(geo.FULL)
@@ -246,7 +241,7 @@ def _city_map(catalog: Catalog, lang: str) -> dict[str, object] | None:
 
 def _locator(kind: Kind, entity: Entity, translation: Translation) -> dict[str, object] | None:
     """The small map on a page of a kind with coordinates: the entity's point and its region."""
-    field = _placed(kind)
+    field = kind.place
     if not field:
         return None
     where = entity.data[field]

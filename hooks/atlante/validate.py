@@ -228,11 +228,9 @@ def _text_findings(doc: Document, languages: tuple[str, ...] = (SOURCE_LANG,)) -
 
 def _place_findings(doc: Document) -> Iterator[Finding]:
     """The maps show Italy: a point outside it, or outside its own region, is a typo to catch here."""
-    fields = [f.field for f in KIND_BY_NAME[doc.kind].display.facts if f.format == "coordinates"]
-    for name in fields:
-        where = doc.data.get(name)
-        if not isinstance(where, dict):
-            continue
+    name = KIND_BY_NAME[doc.kind].place
+    where = doc.data.get(name) if name else None
+    if isinstance(where, dict):
         lat, lon = where["lat"], where["lon"]
         found = geo.region_of(lat, lon)
         line, col = doc.positions.of((name,))

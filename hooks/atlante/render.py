@@ -317,7 +317,7 @@ def safe_url(value: object) -> Markup:
 def page_url(entity: Entity) -> str:
     """An entity page's address relative to the site root (directory URLs, as mkdocs.yml sets):
     for links written as HTML (maps, graphs), which MkDocs does not rewrite as it does Markdown's."""
-    return f"{KIND_BY_NAME[entity.kind].folder}/{entity.id}/"
+    return page_uri(entity).removesuffix(".md") + "/"
 
 
 def href(entity: Entity, root: str) -> str:

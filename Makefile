@@ -9,6 +9,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+CFF    := .venv-cff
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
@@ -19,6 +20,12 @@ setup: $(STAMP)
 # axe-core and Lighthouse, for the accessibility tests only
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# cffconvert validates CITATION.cff; it needs jsonschema 3, so it has an environment of its own
+$(CFF)/.installed: tests/requirements-cffconvert.txt
+	$(PYTHON) -m venv $(CFF)
+	$(CFF)/bin/python -m pip install --quiet -r tests/requirements-cffconvert.txt
 	touch $@
 
 $(STAMP): pyproject.toml constraints.txt
@@ -53,7 +60,7 @@ browser:
 	  fi; \
 	fi
 
-test: setup browser node_modules/.installed
+test: setup browser node_modules/.installed $(CFF)/.installed
 	$(BIN)/python -m pytest
 
 benchmark: setup
@@ -64,4 +71,4 @@ lighthouse: setup browser node_modules/.installed
 	$(BIN)/python tests/lighthouse.py --english
 
 clean:
-	rm -rf site $(VENV) .pytest_cache node_modules
+	rm -rf site $(VENV) $(CFF) .pytest_cache node_modules

@@ -35,7 +35,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
-from atlante import editions, pipeline
+from atlante import editions, history, meta, metadata, pipeline
 from atlante.render import REQUIRED_EXTENSIONS, navigation, place_figures, redirects
 from atlante.sanitize import clean_html
 
@@ -47,6 +47,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("mkdocs.plugins.atlante")
 
 _result: pipeline.Result | None = None
+_publication: meta.Publication | None = None
+_meta: dict[str, metadata.PageMeta] = {}  # src_uri -> the generated page's metadata
 _figures: dict[str, dict[str, str]] = {}  # src_uri -> the page's maps and graphs, placed after sanitising
 _edition: editions.Edition | None = None
 _editions: list[editions.Edition] = []
@@ -60,7 +62,7 @@ _TEMPLATES = "atlante/"  # overrides/atlante/: the core's templates and translat
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    global _result, _edition, _editions, _root, _warned
+    global _result, _edition, _editions, _root, _warned, _publication
     _result = None
     missing = [ext for ext in REQUIRED_EXTENSIONS if ext not in config.markdown_extensions]
     if missing:
@@ -81,7 +83,12 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
     project = Path(config.config_file_path).parent
     _pin_build_date(project)
-    result = pipeline.run(project, docs_dir=project / "docs", lang=lang, brief=config.extra.get("brief"))
+    _publication, problems = meta.from_config(site_name=config.site_name, site_url=_root if config.site_url else None,
+                                              extra=config.extra, project=project, edition_date=history.build_date(),
+                                              repo_url=config.repo_url)
+    if problems:
+        raise PluginError("\n".join(f"{Path(config.config_file_path).name}: {p}" for p in problems))
+    result = pipeline.run(project, docs_dir=project / "docs", lang=lang, publication=_publication)
     _warned = bool(result.warnings)
     for warning in result.warnings:
         log.warning(str(warning))
@@ -101,12 +108,19 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         files.remove(file)  # the templates' translation files are in the theme folder, not for the site
     # The core has refused any hand-written page at a generated address (validate._address_findings).
     _figures.clear()
+    _meta.clear()
     for page in _result.pages:
         _figures[page.src_uri] = page.figures
+        if page.meta:
+            _meta[page.src_uri] = page.meta
         file = File.generated(config, page.src_uri, content=page.markdown)
         if not page.in_nav:
             file.inclusion = InclusionLevel.NOT_IN_NAV  # reachable from its kind's index page
         files.append(file)
+        for path, text in page.files.items():  # its citations as .bib and .ris
+            files.append(File.generated(config, path, content=text))
+    for path, text in _result.downloads.items():  # the open data, in the source edition only
+        files.append(File.generated(config, path, content=text))
     return files
 
 
@@ -122,6 +136,7 @@ def on_page_context(context: dict, *, page: Page, config: MkDocsConfig, nav: obj
     words = _result.translations[_edition.lang].words["ui"]
     original = next(a for a in alternates if a.lang == editions.SOURCE_LANG)
     context["atlante"] = {
+        "meta": _meta.get(page.file.src_uri) or _hand_written_meta(page),
         "alternates": alternates,
         "source": original,
         "notice": None if _edition.is_source else {"text": words["translation_notice"], "link": words["translation_notice_link"]},
@@ -151,6 +166,14 @@ def on_post_build(*, config: MkDocsConfig) -> None:
 # ---------------------------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------------------------
+
+
+def _hand_written_meta(page: Page) -> metadata.PageMeta:
+    """The metadata of a page written by hand (docs/): its title, its description, the edition's date."""
+    assert _publication is not None and _edition is not None
+    description = str((page.meta or {}).get("description") or _publication.site_name)
+    return metadata.page_meta(_publication, title=str(page.title or _publication.site_name), description=description,
+                              path=page.url, lang=_edition.lang, updated=_publication.date)
 
 
 def _redirect_aliases(config: MkDocsConfig, maps: dict[str, str]) -> None:

@@ -33,7 +33,7 @@ ORPHAN_CONCEPT = """
     en: {title: Innovation, summary: A word of the brief., named_as: innovation}
     """
 
-PROJECT_PARTS = ("data", "docs", "overrides", "hooks", "mkdocs.yml", "mkdocs.en.yml", "README.md")
+PROJECT_PARTS = ("data", "docs", "overrides", "hooks", "mkdocs.yml", "mkdocs.en.yml", "README.md", "pyproject.toml")
 
 
 def make_project(tmp: Path, *, data: bool = True) -> Path:

@@ -45,6 +45,7 @@ class Kind:
     folder: str  # plural, the data folder and the URL segment: /cities/milano/
     display: Display = field(default_factory=Display)
     texts: tuple[str, ...] = ()  # the kind's own plain-text fields, translated like the envelope's
+    schema_type: str = "Thing"  # its schema.org type, for the JSON-LD of its pages and of the open data
 
     @property
     def place(self) -> str | None:
@@ -72,12 +73,14 @@ KINDS: tuple[Kind, ...] = (
                  home=(("circles", "period", "storico"), ("new", "period", "nuovo")))),
     Kind("city", "cities",
          Display(facts=(Fact("region", "value"), Fact("coordinates", "coordinates")),
-                 columns=(Fact("region", "value"), Fact("coordinates", "coordinates")), home=(("circles", None, None),))),
+                 columns=(Fact("region", "value"), Fact("coordinates", "coordinates")), home=(("circles", None, None),)),
+         schema_type="Place"),
     Kind("theme", "themes",
          Display(facts=(Fact("category", "value"), WORDING), group_by="category", home=(("new", None, None),))),
-    Kind("action", "actions", Display(facts=(WORDING,), home=(("actions", None, None),))),
-    Kind("concept", "concepts", Display(facts=(WORDING,), alphabetical=True, home_index="read_more")),
-    Kind("slide", "slides", Display(home_index="read_more"), texts=("heading",)),
+    Kind("action", "actions", Display(facts=(WORDING,), home=(("actions", None, None),)), schema_type="Action"),
+    Kind("concept", "concepts", Display(facts=(WORDING,), alphabetical=True, home_index="read_more"),
+         schema_type="DefinedTerm"),
+    Kind("slide", "slides", Display(home_index="read_more"), texts=("heading",), schema_type="CreativeWork"),
 )
 
 KIND_BY_NAME: dict[str, Kind] = {k.name: k for k in KINDS}

@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 
-from . import i18n
+from . import history, i18n, meta
 from .catalog import link
 from .load import Document, load
 from .model import Catalog, Finding
-from .render import Page, render
+from .render import Page, Site, render
 from .validate import validate
 
 
@@ -22,6 +22,7 @@ class Result:
     findings: list[Finding]
     catalog: Catalog | None = None
     pages: list[Page] = field(default_factory=list)
+    downloads: dict[str, str] = field(default_factory=dict)  # the open data: path -> text (source edition)
     translations: dict[str, i18n.Translation] = field(default_factory=dict)
 
     @property
@@ -38,11 +39,16 @@ def check(project: FsPath, *, docs_dir: FsPath | None = None) -> Result:
     return _checked(project, docs_dir or project / "docs")[1]
 
 
-def run(project: FsPath, *, docs_dir: FsPath | None = None, lang: str = "it", brief: dict | None = None) -> Result:
+def run(project: FsPath, *, docs_dir: FsPath | None = None, lang: str = "it",
+        publication: meta.Publication | None = None) -> Result:
     """Every finding and, when there is no error, the catalog and the pages of edition `lang`.
 
-    `brief`: the configuration's facts about the brief (author, date, occasion), for the home page."""
+    `publication`: what the configuration says of the site and the brief; by default, read from the
+    project's mkdocs.yml (a problem there is an error located in it)."""
     documents, result = _checked(project, docs_dir or project / "docs")
+    if publication is None:
+        publication, problems = meta.from_project(project, lang)
+        result.findings += problems
     if not result.errors and lang not in result.translations:
         known = ", ".join(f"'{k}'" for k in result.translations)
         where = "/".join((*i18n.FOLDER, f"{lang}.yaml"))
@@ -51,7 +57,8 @@ def run(project: FsPath, *, docs_dir: FsPath | None = None, lang: str = "it", br
     if result.errors:
         return result
     result.catalog = link(documents, tuple(result.translations))
-    result.pages = render(result.catalog, project / "overrides" / "atlante", result.translations[lang], brief)
+    site = Site(publication, history.read(project))
+    result.pages = render(result.catalog, project / "overrides" / "atlante", result.translations[lang], site)
     return result
 
 

@@ -16,15 +16,20 @@ import secrets
 import string
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
+from datetime import date
 from pathlib import Path as FsPath
 from urllib.parse import quote
 
 import jinja2
+from babel.dates import format_date
 from markupsafe import Markup, escape
 
-from . import geo, graph
+from . import cite, geo, graph
+from .history import History
 from .i18n import Translation
 from .kinds import CHAIN, HOME_STEPS, KIND_BY_NAME, KINDS, Kind
+from .meta import Publication
+from .metadata import PageMeta, page_meta
 from .model import SOURCE_LANG, Catalog, Entity, Statement
 
 # Markdown extensions the templates rely on; the MkDocs adapter checks the config has them.
@@ -36,6 +41,8 @@ NAV_LIMIT = 40
 
 HOME = "index.md"
 CONCEPT_MAP = "concept-map.md"
+WHOLE_BRIEF = "brief.md"  # the whole brief on one page, in reading order, for print
+CHANGELOG = "changelog.md"
 
 
 @dataclass(frozen=True)
@@ -44,6 +51,17 @@ class Page:
     markdown: str
     in_nav: bool = True  # False for the entities of a kind too large to list in the navigation
     figures: dict[str, str] = dataclass_field(default_factory=dict)  # placeholder -> SVG figure (see place_figures)
+    meta: PageMeta | None = None  # citation_*, DC, Open Graph tags and JSON-LD for the page's <head>
+    files: dict[str, str] = dataclass_field(default_factory=dict)  # path -> text: the page's .bib and .ris
+
+
+@dataclass(frozen=True)
+class Site:
+    """What render needs beyond the catalog: the publication's facts and the data files' history."""
+
+    publication: Publication
+    history: History
+    distribution: tuple[tuple[str, str], ...] = ()  # the open-data downloads (path, media type), for the home page
 
 
 def place_figures(html: str, figures: dict[str, str]) -> str:
@@ -84,56 +102,158 @@ def index_uri(kind: Kind) -> str:
     return f"{kind.folder}/index.md"
 
 
-def render(catalog: Catalog, templates: FsPath, translation: Translation, brief: dict | None = None) -> list[Page]:
-    """Every generated page in the translation's language: home, concept map, kind indexes, entities.
-
-    `brief` is what the configuration says of the brief itself (mkdocs.yml `extra.brief`: author,
-    date, occasion); a missing value is shown as not stated by the source, never invented.
-    """
+def render(catalog: Catalog, templates: FsPath, translation: Translation, site: Site) -> list[Page]:
+    """Every generated page in the translation's language: home, concept map, whole brief, changelog,
+    kind indexes, entities; each with its metadata and its citation downloads."""
     lang = translation.lang
+    publication = site.publication
     figures = _Figures()
+    citer = _Citer(publication, translation, site.history)
     env = _environment(templates, lang)
     env.filters["figure"] = figures.keep
+    env.filters["updated"] = lambda entity: site.history.date_of(entity.file)
+    env.filters["long_date"] = lambda day: _long_date(day, lang)
+    env.filters["cite_statement"] = citer.statement
     common = {"catalog": catalog, "kinds": KINDS, "t": translation.words, "tr": translation, "lang": lang,
-              "source_lang": SOURCE_LANG}
+              "source_lang": SOURCE_LANG, "publication": publication, "history": site.history}
     places = _city_map(catalog, lang)
     concepts = graph.concept_map(catalog, CHAIN, lang, lambda k: translation.words["kinds"][k]["plural"],
                                  translation.relation, column=140, gap=30)
-    about = {key: (brief or {}).get(key) for key in ("author", "date", "occasion")}
+    words = translation.words
+
+    def generic(path: str, title: str, description: str, **extra: object) -> PageMeta:
+        return page_meta(publication, title=title, description=description, path=path, lang=lang,
+                         updated=publication.date, **extra)  # type: ignore[arg-type]
+
     home = env.get_template("home.md").render(root="", url_root="", steps=_home_steps(catalog, lang),
-                                              city_map=places, concept_map=concepts, brief=about, **common)
-    pages = [Page(HOME, home, figures=figures.take())]
+                                              city_map=places, concept_map=concepts, brief=publication.brief, **common)
+    pages = [Page(HOME, home, figures=figures.take(), meta=generic(
+        "", translation.words["brief_title"], words["ui"]["home_intro"], home=True, distribution=list(site.distribution)))]
     pages.append(Page(CONCEPT_MAP, env.get_template("concept_map.md").render(
-        root="", url_root="../", concept_map=concepts, chain=CHAIN, **common), figures=figures.take()))
+        root="", url_root="../", concept_map=concepts, chain=CHAIN, **common), figures=figures.take(),
+        meta=generic("concept-map/", words["figures"]["concept_map"], words["figures"]["concept_map_intro"])))
+    pages.append(Page(WHOLE_BRIEF, env.get_template("whole_brief.md").render(
+        root="", url_root="../", steps=_home_steps(catalog, lang), chain=[KIND_BY_NAME[k] for k in CHAIN],
+        entities_of=lambda kind: entities_of(catalog, kind, lang), **common),
+        meta=generic("brief/", words["whole"]["title"], words["whole"]["description"])))
+    pages.append(Page(CHANGELOG, env.get_template("changelog.md").render(
+        root="", url_root="../", editions=_changelog(catalog, site.history), **common),
+        meta=generic("changelog/", words["changelog"]["title"], words["changelog"]["description"])))
     for kind in KINDS:
         entities = entities_of(catalog, kind, lang)
         pages.append(Page(index_uri(kind), env.get_template("kind_index.md").render(
             root="../", url_root="../", kind=kind, groups=_index_groups(kind, entities, translation),
             added_columns=_added_columns(kind, entities), city_map=places if kind.place else None, **common),
-            figures=figures.take()))
+            figures=figures.take(), meta=generic(f"{kind.folder}/", words["kinds"][kind.name]["plural"],
+                                                  words["kinds"][kind.name]["intro"] or words["kinds"][kind.name]["plural"])))
         template = env.get_template("slide.md" if kind.name == "slide" else "entity.md")
         listed = len(entities) <= NAV_LIMIT
         for entity in entities:
-            pages.append(Page(page_uri(entity), template.render(
+            citation, files = citer.page(entity)
+            markdown = template.render(
                 root="../", url_root="../../", kind=kind, e=entity, facts=_facts(kind, entity, translation),
                 added_fields=_added_fields(entity), groups=_link_groups(entity, translation),
                 graph=graph.neighbourhood(entity, lang, translation.relation),
-                locator=_locator(kind, entity, translation), **common),
-                in_nav=listed, figures=figures.take()))
+                locator=_locator(kind, entity, translation), citation=citation, **common)
+            meta = page_meta(publication, title=str(entity.text("title", lang)), path=page_url(entity), lang=lang,
+                             description=str(entity.text("summary", lang)), entity=entity,
+                             updated=site.history.date_of(entity.file),
+                             keywords=[translation.words["tags"][t] for t in entity.data.get("tags") or []])  # type: ignore[union-attr]
+            pages.append(Page(page_uri(entity), markdown, in_nav=listed, figures=figures.take(), meta=meta,
+                              files={**files, **citer.take_files()}))
     return pages
+
+
+class _Citer:
+    """The citations of one edition's pages and statements, each made once, with their downloads."""
+
+    def __init__(self, publication: Publication, translation: Translation, history: History) -> None:
+        self.publication, self.translation, self.history = publication, translation, history
+        self.accessed = publication.date or history.fallback or date(1970, 1, 1)
+        self.statements: dict[str, dict[str, object]] = {}
+        self.files: dict[str, str] = {}
+
+    def page(self, entity: Entity) -> tuple[dict[str, object], dict[str, str]]:
+        lang = self.translation.lang
+        kind = KIND_BY_NAME[entity.kind]
+        target = cite.Target(key=f"{entity.kind}-{entity.id}", title=str(entity.text("title", lang)),
+                             url=self.publication.url(page_url(entity), lang), lang=lang,
+                             updated=self.history.date_of(entity.file), container=self.publication.site_name)
+        base = f"{kind.folder}/{entity.id}"
+        return self._panel(target, base, "cite-page"), self._downloads(target, base)
+
+    def statement(self, statement: Statement) -> dict[str, object]:
+        """The citation of a statement: its anchor URL, its slide; its files go with the page being rendered."""
+        if statement.ref not in self.statements:
+            lang, words = self.translation.lang, self.translation.words
+            note = f"{words['ui']['slide']} {statement.number.split('.')[0]}, {words['ui']['statement'].lower()} {statement.number}"
+            target = cite.Target(key=f"{statement.slide}-{statement.id}", title=words["brief_title"],
+                                 url=self.publication.url(f"slides/{statement.slide}/#{statement.id}", lang), lang=lang,
+                                 updated=None, container=self.publication.site_name, note=note, statement=True)
+            base = f"slides/{statement.slide}/{statement.id}"
+            self.statements[statement.ref] = self._panel(target, base, f"cite-{statement.slide}-{statement.id}")
+            self.files.update(self._downloads(target, base))
+        return self.statements[statement.ref]
+
+    def take_files(self) -> dict[str, str]:
+        files, self.files = self.files, {}
+        return files
+
+    def _panel(self, target: cite.Target, base: str, pid: str) -> dict[str, object]:
+        shown = cite.cite(target, self.publication, _SENTINEL_DAY)
+        return {"c": cite.cite(target, self.publication, self.accessed), "pid": pid, "bib": f"{base}.bib",
+                "ris": f"{base}.ris", "key": target.key,
+                "bibtex": _accessed_html(shown.bibtex, self.accessed), "ris_text": _accessed_html(shown.ris, self.accessed),
+                "csl_json": _accessed_html(shown.csl_json, self.accessed)}
+
+    def _downloads(self, target: cite.Target, base: str) -> dict[str, str]:
+        c = cite.cite(target, self.publication, self.accessed)
+        return {f"{base}.bib": c.bibtex, f"{base}.ris": c.ris}
+
+
+# The panel's machine formats are written with this retrieval date, then each occurrence becomes a
+# <time> element that the page's script sets to the reader's day (see cite.py)
+_SENTINEL_DAY = date(1111, 11, 11)
+_SENTINEL_FORMS = (("1111-11-11", "iso"), ("1111/11/11", "ris"), ("[[1111, 11, 11]]", "csl"))
+
+
+def _accessed_html(text: str, accessed: date) -> Markup:
+    html = str(escape(text))
+    for form, name in _SENTINEL_FORMS:
+        shown = {"iso": accessed.isoformat(), "ris": accessed.strftime("%Y/%m/%d"),
+                 "csl": f"[[{accessed.year}, {accessed.month}, {accessed.day}]]"}[name]
+        html = html.replace(form, f'<time class="atlante-accessed" datetime="{accessed.isoformat()}" '
+                                  f'data-format="{name}">{shown}</time>')
+    return Markup(html)
+
+
+def _long_date(day: date | None, lang: str) -> str:
+    return format_date(day, "long", locale=lang) if day else ""
+
+
+def _changelog(catalog: Catalog, history: History) -> list[dict[str, object]]:
+    """Each edition's entities, added, changed and removed, as entities where they still exist."""
+    by_file = {e.file: e for e in catalog.entities.values()}
+
+    def named(files: list[str]) -> list[object]:
+        return [by_file.get(f) or FsPath(f).stem for f in files]
+
+    return [{"version": e.version, "date": e.date, "added": named(e.added), "changed": named(e.changed),
+             "removed": named(e.removed)} for e in history.editions if not e.empty]
 
 
 def navigation(catalog: Catalog, translation: Translation, *, extra: list | None = None) -> list:
     """The nav as MkDocs wants it: titles only for sections (from the translation), pages by path."""
     words = translation.words
-    nav: list = [{words["ui"]["home"]: HOME}, {words["figures"]["concept_map"]: CONCEPT_MAP}]
+    nav: list = [{words["ui"]["home"]: HOME}, {words["figures"]["concept_map"]: CONCEPT_MAP},
+                 {words["whole"]["title"]: WHOLE_BRIEF}]
     for kind in KINDS:
         entities = entities_of(catalog, kind, translation.lang)
         children = [index_uri(kind)]
         if len(entities) <= NAV_LIMIT:
             children += [page_uri(e) for e in entities]
         nav.append({words["kinds"][kind.name]["plural"]: children})
-    return nav + list(extra or [])
+    return nav + list(extra or []) + [{words["changelog"]["title"]: CHANGELOG}]
 
 
 def redirects(catalog: Catalog) -> dict[str, str]:

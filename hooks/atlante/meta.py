@@ -1,0 +1,159 @@
+"""What the site says about itself: the brief's known facts, the publisher, the licence, the edition.
+
+Read once from the configuration (mkdocs.yml `extra.brief` and `extra.publication`, `site_name`,
+`site_url`, `repo_url`) and from pyproject.toml (the edition is the project's version), checked
+here, then handed to every output that names them: pages, citations, page metadata, open data.
+Templates never hold these facts. Where the source does not state something (the slides name no
+author, carry no date), the value is None and every output says so rather than inventing it.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path as FsPath
+
+import yaml
+
+from . import history
+from .model import SOURCE_LANG, Finding
+
+
+@dataclass(frozen=True)
+class Licence:
+    name: str  # "CC BY 4.0"
+    url: str  # the licence's deed
+
+
+@dataclass(frozen=True)
+class Publication:
+    """The site as a publication: what a citation, a meta tag or a data catalogue says of it."""
+
+    site_name: str
+    site_url: str  # the source edition's root, ending in "/"
+    publisher: str  # who publishes the site (not the brief's author, which the source does not state)
+    publisher_url: str | None
+    licence: Licence  # of the site's own work: structure, summaries, translations, data files
+    edition: str | None  # pyproject.toml's version: "0.2.0"
+    date: date | None  # the edition's date: the day of the last commit (see history.build_date)
+    repository: str | None = None  # repo_url, where the data can be edited
+    author: str | None = None  # the brief's author, issuing body, date and occasion: None where the
+    brief_date: str | None = None  # source does not state them
+    occasion: str | None = None
+
+    def edition_url(self, lang: str) -> str:
+        """The root of the edition in `lang`: the source edition at the site's root."""
+        return self.site_url if lang == SOURCE_LANG else f"{self.site_url}{lang}/"
+
+    def url(self, path: str, lang: str) -> str:
+        """The absolute URL of `path` (relative to an edition's root: "cities/milano/") in `lang`."""
+        return self.edition_url(lang) + path
+
+    @property
+    def brief(self) -> dict[str, str | None]:
+        return {"author": self.author, "date": self.brief_date, "occasion": self.occasion}
+
+
+def from_config(*, site_name: str, site_url: str | None, extra: dict | None, project: FsPath,
+                edition_date: date | None, repo_url: str | None = None) -> tuple[Publication, list[str]]:
+    """The publication described by the configuration, and the problems found in it.
+
+    Problems are messages naming the setting, what was expected and what was found; the caller
+    prefixes the config file's name.
+    """
+    problems: list[str] = []
+    extra = extra or {}
+
+    def text(section: str, key: str, value: object, *, required: bool = False, https: bool = False) -> str | None:
+        if value is None and not required:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            problems.append(f"extra.{section}.{key}: expected {'an https address' if https else 'a text'}"
+                            f"{'' if required else ' or null'}, found {value!r}")
+            return None
+        if https and not value.startswith("https://"):
+            problems.append(f"extra.{section}.{key}: expected an https address, found {value!r}")
+            return None
+        return value.strip()
+
+    def section(name: str) -> dict:
+        value = extra.get(name)
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            problems.append(f"extra.{name}: expected a mapping, found {value!r}")
+            return {}
+        return value
+
+    brief = section("brief")
+    publication = section("publication")
+    licence = publication.get("licence")
+    if not isinstance(licence, dict):
+        problems.append(f"extra.publication.licence: expected a mapping with name and url, found {licence!r}")
+        licence = {}
+    url = site_url or "http://127.0.0.1:8000/"
+    if not site_url:
+        problems.append("site_url: expected the address the site is published at (citations and metadata "
+                        "need absolute URLs), found none")
+    result = Publication(
+        site_name=site_name,
+        site_url=url if url.endswith("/") else url + "/",
+        publisher=text("publication", "publisher", publication.get("publisher"), required=True) or "",
+        publisher_url=text("publication", "publisher_url", publication.get("publisher_url"), https=True),
+        licence=Licence(text("publication.licence", "name", licence.get("name"), required=True) or "",
+                        text("publication.licence", "url", licence.get("url"), required=True, https=True) or ""),
+        edition=edition(project),
+        date=edition_date,
+        repository=repo_url,
+        author=text("brief", "author", brief.get("author")),
+        brief_date=text("brief", "date", brief.get("date")),
+        occasion=text("brief", "occasion", brief.get("occasion")),
+    )
+    return result, problems
+
+
+def from_project(project: FsPath, lang: str = SOURCE_LANG) -> tuple[Publication, list[Finding]]:
+    """The publication as the project's mkdocs.yml (and mkdocs.<lang>.yml's site_name) describes it,
+    dated like a build; for the `atlante` command and for tests, which run without MkDocs."""
+    configs = {}
+    for name in ("mkdocs.yml", f"mkdocs.{lang}.yml"):
+        try:
+            configs[name] = yaml.load((project / name).read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
+        except (OSError, yaml.YAMLError):
+            configs[name] = {}
+    config = configs["mkdocs.yml"]
+    site_name = (configs[f"mkdocs.{lang}.yml"] if lang != SOURCE_LANG else config).get("site_name") or config.get("site_name") or ""
+    publication, problems = from_config(site_name=str(site_name), site_url=config.get("site_url"), extra=config.get("extra"),
+                                        project=project, edition_date=history.build_date(), repo_url=config.get("repo_url"))
+    return publication, [Finding("error", "mkdocs.yml", 1, 1, "(configuration)", p.split(":", 1)[0], p.split(": ", 1)[1])
+                         for p in problems]
+
+
+class _TolerantLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml: MkDocs' own tags (!ENV, !relative, python names) are read as nothing."""
+
+
+_TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def edition(project: FsPath) -> str | None:
+    """The edition: the version in the project's pyproject.toml, or None if there is none."""
+    try:
+        with open(project / "pyproject.toml", "rb") as f:
+            version = tomllib.load(f).get("project", {}).get("version")
+    except (OSError, tomllib.TOMLDecodeError):
+        return None
+    return version if isinstance(version, str) else None
+
+
+def for_tests(project: FsPath | None = None, **changes: object) -> Publication:
+    """A publication as the project's own mkdocs.yml would give, for tests of the core."""
+    values: dict = {
+        "site_name": "Circoli magici del made in Italy", "site_url": "https://circoli-magici.example.org/",
+        "publisher": "Redazione del sito", "publisher_url": None,
+        "licence": Licence("CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/"),
+        "edition": edition(project) if project else "0.2.0", "date": date(2026, 11, 25),
+    }
+    values.update(changes)
+    return Publication(**values)

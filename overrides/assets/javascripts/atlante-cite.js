@@ -1,0 +1,67 @@
+// The citation panels (overrides/atlante/figures/cite.html), and print:
+// - every retrieval date becomes the reader's day, in the form its format writes dates;
+// - a copy button copies its reference as plain text and says so in the panel's status line;
+// - before printing, each link of the text gets its full address, which the print style shows.
+// Without JavaScript the panels still show every reference, dated by the edition.
+(function () {
+  "use strict"
+
+  function pad(n) { return (n < 10 ? "0" : "") + n }
+
+  function setAccessDates() {
+    var now = new Date()
+    var y = now.getFullYear(), m = now.getMonth() + 1, d = now.getDate()
+    var iso = y + "-" + pad(m) + "-" + pad(d)
+    var lang = document.documentElement.lang || "it"
+    var long = new Intl.DateTimeFormat(lang, { day: "numeric", month: "long", year: "numeric" }).format(now)
+    var forms = { iso: iso, ris: iso.replace(/-/g, "/"), csl: "[[" + y + ", " + m + ", " + d + "]]" }
+    document.querySelectorAll("time.atlante-accessed").forEach(function (time) {
+      time.setAttribute("datetime", iso)
+      time.textContent = forms[time.getAttribute("data-format")] || long
+    })
+  }
+
+  function report(button, ok) {
+    var panel = button.closest(".atlante-cite")
+    var status = panel && panel.querySelector(".atlante-copy-status")
+    if (status) status.textContent = panel.getAttribute(ok ? "data-copied" : "data-copy-failed")
+  }
+
+  function copyBySelection(source) {
+    var range = document.createRange()
+    range.selectNodeContents(source)
+    var selection = window.getSelection()
+    selection.removeAllRanges()
+    selection.addRange(range)
+    var ok = false
+    try { ok = document.execCommand("copy") } catch (error) { ok = false }
+    return ok
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button[data-atlante-copy]")
+    if (!button) return
+    var source = document.getElementById(button.getAttribute("data-atlante-copy"))
+    if (!source) return
+    var text = source.textContent.replace(/[ \t]+\n/g, "\n").trim()
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(
+        function () { report(button, true) },
+        function () { report(button, copyBySelection(source)) })
+    } else {
+      report(button, copyBySelection(source))
+    }
+  })
+
+  // On paper a link's address must be readable: each link of the text shows its full address,
+  // except those within the page (the whole brief links its own sections)
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll(".md-content a[href]").forEach(function (link) {
+      var href = link.getAttribute("href")
+      if (href.charAt(0) !== "#" && !link.closest(".atlante-cite, figure")) link.setAttribute("data-print-url", link.href)
+    })
+  })
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setAccessDates)
+  else setAccessDates()
+})()

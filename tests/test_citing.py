@@ -1,0 +1,397 @@
+"""Citing: references in six formats for a page and a statement, page metadata, dates and editions,
+CITATION.cff, downloads, the whole brief on one page, print; the copy buttons in Chromium."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import tomllib
+from datetime import date
+from pathlib import Path
+
+import bibtexparser
+import pytest
+import rispy
+import yaml
+from bs4 import BeautifulSoup
+from playwright.sync_api import Browser
+from pylatexenc.latex2text import LatexNodes2Text
+
+from atlante import cite, history, meta, pipeline
+from atlante.kinds import KIND_BY_NAME
+from atlante.model import Catalog
+
+from helpers import ROOT, make_project, open_page, write
+
+HOSTILE = 'Titolo "q" {graffa \\barra\nriga <script>alert(1)</script> =HYPERLINK("x") 100% #_$&~^ @sum +1 -1 }'
+DAY = date(2026, 11, 25)
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    result = pipeline.run(ROOT)
+    assert result.catalog is not None
+    return result.catalog
+
+
+def targets(lang: str) -> dict[str, cite.Target]:
+    """A page (Milano) and a statement (slide 3, «concetto»), as the renderer makes them."""
+    publication = meta.for_tests(ROOT)
+    return {
+        "page": cite.Target("city-milano", "Milano" if lang == "it" else "Milan", publication.url("cities/milano/", lang),
+                            lang, date(2026, 11, 20), publication.site_name),
+        "statement": cite.Target("slide-3-concetto", "Piattaforme metropolitane/regionali e nazionali e circoli magici"
+                                 if lang == "it" else "Metropolitan/regional and national platforms",
+                                 publication.url("slides/slide-3/#concetto", lang), lang, None, publication.site_name,
+                                 note="Slide 3, affermazione 3.1", statement=True),
+    }
+
+
+def latex_text(value: str) -> str:
+    """A BibTeX value as text; LaTeX writes a straight quote as '' and a caret as \\textasciicircum."""
+    return LatexNodes2Text().latex_to_text(value).translate({ord("”"): '"', ord("ˆ"): "^"})
+
+
+# ---------------------------------------------------------------------------------------------
+# The six formats, in-process
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["it", "en"])
+@pytest.mark.parametrize("what", ["page", "statement"])
+def test_every_format_is_produced_and_parses(lang: str, what: str) -> None:
+    target = targets(lang)[what]
+    c = cite.cite(target, meta.for_tests(ROOT), DAY)
+
+    entry = bibtexparser.parse_string(c.bibtex).entries
+    assert len(entry) == 1 and entry[0].key == target.key and entry[0].entry_type == "online"
+    fields = {f.key: f.value for f in entry[0].fields}
+    assert latex_text(fields["title"]) == target.title and fields["url"] == target.url
+    assert fields["urldate"] == "2026-11-25" and fields["langid"] == {"it": "italian", "en": "english"}[lang]
+    assert ("date" in fields) == (what == "page")
+
+    (record,) = rispy.loads(c.ris)
+    assert record["type_of_reference"] == "ELEC" and record["title"] == target.title
+    assert record["urls"] == [target.url] and record["access_date"] == "2026/11/25" and record["language"] == lang
+
+    (item,) = json.loads(c.csl_json)
+    assert {"id", "type", "title", "URL", "accessed", "author", "language"} <= set(item)
+    assert item["accessed"] == {"date-parts": [[2026, 11, 25]]} and item["language"] == lang
+
+    styles = {key: (name, in_text, full) for key, name, in_text, full in c.styles}
+    assert set(styles) == {"apa", "chicago", "iso690"}
+    for _name, in_text, full in styles.values():
+        text = BeautifulSoup(str(full), "html.parser").get_text()
+        assert target.title.casefold() in text.casefold() and target.url in text  # Chicago title-cases English
+        assert in_text.startswith("(") and in_text.endswith(")")
+    retrieved = {"it": ("Recuperato", "Consultato", "Consultato il"), "en": ("Retrieved", "Accessed", "Accessed")}[lang]
+    if what == "statement":  # undated: every style gives the retrieval date, in the page's language
+        for (_name, _in_text, full), word in zip(styles.values(), retrieved, strict=True):
+            assert word in str(full) and 'class="atlante-accessed"' in str(full)
+    else:  # a dated page: ISO 690 gives it; APA and Chicago, by their rules, do not
+        assert retrieved[2] in str(styles["iso690"][2])
+
+
+def test_italian_titles_keep_their_case_and_english_ones_follow_the_style() -> None:
+    publication = meta.for_tests(ROOT)
+    italian = cite.Target("a", "crisi dei capitalismi", "https://x.example/a/", "it", DAY, "Sito")
+    english = cite.Target("b", "crisis of capitalisms", "https://x.example/b/", "en", DAY, "Site")
+    chicago_it = dict((k, full) for k, _n, _i, full in cite.cite(italian, publication, DAY).styles)["chicago"]
+    chicago_en = dict((k, full) for k, _n, _i, full in cite.cite(english, publication, DAY).styles)["chicago"]
+    assert "crisi dei capitalismi" in chicago_it
+    assert "Crisis of Capitalisms" in chicago_en  # Chicago's headline case, for an English title
+
+
+def test_styles_rendered_from_a_shape_equal_citeprocs_own_rendering(catalog: Catalog) -> None:
+    """The fast path (one rendering per shape) gives exactly what citeproc gives for each item."""
+    publication = meta.for_tests(ROOT)
+    checked = 0
+    for entity in catalog.entities.values():
+        for lang in ("it", "en"):
+            folder = KIND_BY_NAME[entity.kind].folder
+            target = cite.Target(f"{entity.kind}-{entity.id}", str(entity.text("title", lang)),
+                                 publication.url(f"{folder}/{entity.id}/", lang), lang,
+                                 date(2026, 1 + checked % 12, 1 + checked % 28), publication.site_name,
+                                 note="Slide 3" if checked % 3 == 0 else None, statement=checked % 2 == 0)
+            item = cite.csl_item(target, publication, DAY)
+            for _key, style, _name in cite.STYLES:
+                fast = cite._from_shape(item, style, lang)
+                if fast is not None:
+                    assert fast == cite._render(json.dumps(item, sort_keys=True), style, lang), (entity, lang, style)
+                    checked += 1
+    assert checked > 300
+
+
+def test_hostile_text_stays_inert_and_round_trips_in_every_format() -> None:
+    target = cite.Target("x-y", HOSTILE, "https://x.example/y/#z", "it", None, HOSTILE, note=HOSTILE, statement=True)
+    c = cite.cite(target, meta.for_tests(ROOT, publisher=HOSTILE), DAY)
+    plain = " ".join(HOSTILE.split())
+
+    (entry,) = bibtexparser.parse_string(c.bibtex).entries
+    fields = {f.key: f.value for f in entry.fields}
+    assert latex_text(fields["title"]) == plain and latex_text(fields["note"]) == plain
+    assert latex_text(fields["author"]) == plain
+
+    (record,) = rispy.loads(c.ris)
+    assert record["title"] == plain and record["notes"] == [plain] and record["urls"] == [target.url]
+    assert c.ris.count("ER  -") == 1 and c.ris.count("TY  -") == 1  # no record smuggled in a value
+
+    (item,) = json.loads(c.csl_json)
+    assert item["title"] == plain
+
+    for _key, _name, in_text, full in c.styles:
+        soup = BeautifulSoup(f"<div>{in_text}{full}</div>", "html.parser")
+        assert {tag.name for tag in soup.find_all(True)} <= {"div", "i", "b", "span", "time"}
+
+
+def test_an_edition_without_an_edition_number_or_publisher_is_refused_with_located_messages() -> None:
+    publication, problems = meta.from_config(site_name="S", site_url=None, project=ROOT, edition_date=None,
+                                             extra={"publication": {"publisher": "", "licence": {"name": "CC", "url": "http://x"}}})
+    assert "site_url: expected the address the site is published at" in "\n".join(problems)
+    assert "extra.publication.publisher: expected a text, found ''" in problems
+    assert "extra.publication.licence.url: expected an https address, found 'http://x'" in problems
+
+
+def test_the_brief_facts_the_source_does_not_state_stay_unstated() -> None:
+    publication, problems = meta.from_project(ROOT)
+    assert problems == []
+    assert publication.brief == {"author": None, "date": None, "occasion": None}
+    assert publication.edition == tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Dates and editions from git
+# ---------------------------------------------------------------------------------------------
+
+
+def git(project: Path, *args: str, day: str = "2026-01-01") -> None:
+    stamp = f"{day}T12:00:00+00:00"
+    subprocess.run(["git", "-C", str(project), *args], check=True, capture_output=True,
+                   env={"GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp, "GIT_AUTHOR_NAME": "t",
+                        "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
+                        "GIT_COMMITTER_EMAIL": "t@example.org", "HOME": str(project), "PATH": "/usr/bin:/bin"})
+
+
+def commit(project: Path, message: str, day: str) -> None:
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", message, day=day)
+
+
+def test_dates_and_editions_come_from_the_git_history(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    git(project.parent, "init", "-q", str(project))
+    write(project, "pyproject.toml", '[project]\nname = "x"\nversion = "0.1.0"\n')
+    for name in ("a", "b", "c"):
+        write(project, f"data/cities/{name}.yaml", f"id: {name}\n")
+    write(project, "data/schema/city.schema.json", "{}")
+    commit(project, "first edition", "2026-01-10")
+    write(project, "data/cities/a.yaml", "id: a\ntitle: A\n")
+    write(project, "data/cities/d.yaml", "id: d\n")
+    (project / "data/cities/c.yaml").unlink()
+    commit(project, "changes", "2026-02-03")
+    write(project, "pyproject.toml", '[project]\nname = "x"\nversion = "0.2.0"\n')
+    commit(project, "release 0.2.0", "2026-02-04")
+    write(project, "data/cities/b.yaml", "id: b\ntitle: B\n")
+    commit(project, "after the release", "2026-03-05")
+
+    found = history.read(project)
+    assert found.available
+    assert found.date_of("data/cities/a.yaml") == date(2026, 2, 3)
+    assert found.date_of("data/cities/b.yaml") == date(2026, 3, 5)
+    assert "data/cities/c.yaml" not in found.updated
+    editions = [(e.version, e.date, e.added, e.changed, e.removed) for e in found.editions]
+    assert editions == [
+        (None, date(2026, 3, 5), [], ["data/cities/b.yaml"], []),
+        ("0.2.0", date(2026, 2, 4), ["data/cities/d.yaml"], ["data/cities/a.yaml"], ["data/cities/c.yaml"]),
+        ("0.1.0", date(2026, 1, 10), ["data/cities/a.yaml", "data/cities/b.yaml", "data/cities/c.yaml"], [], []),
+    ]
+
+
+def test_without_history_the_date_is_the_builds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")
+    found = history.read(tmp_path)
+    assert not found.available and found.editions == []
+    assert found.date_of("data/cities/milano.yaml") == date(2025, 11, 24)
+
+
+# ---------------------------------------------------------------------------------------------
+# CITATION.cff
+# ---------------------------------------------------------------------------------------------
+
+
+def test_citation_cff_is_valid_and_agrees_with_the_configuration() -> None:
+    cffconvert = ROOT / ".venv-cff" / "bin" / "cffconvert"
+    assert cffconvert.exists(), "make test installs cffconvert into .venv-cff"
+    result = subprocess.run([str(cffconvert), "--validate", "-i", str(ROOT / "CITATION.cff")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    publication, _ = meta.from_project(ROOT)
+    assert cff["version"] == publication.edition
+    assert cff["authors"] == [{"name": publication.publisher}]
+    assert cff["url"] == publication.site_url
+    assert cff["license"] == publication.licence.name.replace(" ", "-")  # "CC BY 4.0" is SPDX's CC-BY-4.0
+
+
+# ---------------------------------------------------------------------------------------------
+# In the built site
+# ---------------------------------------------------------------------------------------------
+
+
+def entity_pages(site: Path) -> list[tuple[str, Path]]:
+    pages = []
+    for prefix in ("", "en/"):
+        for kind in KIND_BY_NAME.values():
+            for page in sorted((site / prefix / kind.folder).glob("*/index.html")):
+                pages.append((prefix, page))
+    return pages
+
+
+def head_meta(soup: BeautifulSoup) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for tag in soup.find_all("meta"):
+        name = tag.get("name") or tag.get("property")
+        if name:
+            found.setdefault(name, []).append(tag["content"])
+    return found
+
+
+def test_every_entity_page_carries_citation_dublin_core_open_graph_and_json_ld(built_site: Path) -> None:
+    pages = entity_pages(built_site)
+    assert len(pages) == 2 * 57
+    types = {"city": "Place", "concept": "DefinedTerm", "slide": "CreativeWork", "action": "Action", "theme": "Thing"}
+    for prefix, path in pages:
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        for permalink in soup.select("a.headerlink"):
+            permalink.decompose()
+        tags = head_meta(soup)
+        url = soup.find("link", rel="canonical")["href"]
+        assert url == f"https://circoli-magici.example.org/{prefix}{path.parent.relative_to(built_site / prefix).as_posix()}/"
+        assert tags["citation_title"] == [soup.h1.get_text(strip=True)], path
+        assert tags["citation_technical_report_institution"] and tags["citation_author"], path
+        assert tags["citation_public_url"] == [url] and tags["og:url"] == [url] and tags["DC.identifier"] == [url]
+        assert tags["citation_language"] == [prefix.rstrip("/") or "it"] and re.fullmatch(r"\d{4}/\d\d/\d\d", tags["citation_date"][0])
+        for name in ("DC.title", "DC.publisher", "DC.rights", "og:title", "og:description", "og:site_name", "og:locale"):
+            assert tags[name], (path, name)
+        (script,) = soup.find_all("script", type="application/ld+json")
+        data = json.loads(script.string)
+        assert data["@context"] == "https://schema.org"
+        nodes = {node["@id"]: node for node in data["@graph"]}
+        page = nodes[url]
+        entity = nodes[page["mainEntity"]["@id"]]
+        kind = path.parent.parent.name
+        kind_name = next(k.name for k in KIND_BY_NAME.values() if k.folder == kind)
+        if kind_name in types:
+            assert entity["@type"] == types[kind_name], path
+        assert entity["name"] == soup.h1.get_text(strip=True)
+        if kind_name == "city":
+            assert isinstance(entity["geo"]["latitude"], float) and isinstance(entity["geo"]["longitude"], float)
+        quotes = entity.get("hasPart" if kind_name == "slide" else "subjectOf", [])
+        assert quotes and all(q["@type"] == "Quotation" and q["text"] and "#" in q["url"] for q in quotes), path
+
+
+def test_every_page_and_statement_offers_bib_and_ris_downloads_that_parse(built_site: Path, catalog: Catalog) -> None:
+    statements = 0
+    for prefix, path in entity_pages(built_site):
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        panel = soup.find(id="cite-page")
+        assert panel is not None, path
+        for link in soup.select("a.atlante-download"):
+            target = (path.parent / link["href"]).resolve()
+            assert target.is_file(), (path, link["href"])
+            text = target.read_text(encoding="utf-8")
+            if target.suffix == ".bib":
+                (entry,) = bibtexparser.parse_string(text).entries
+                assert entry.key == link["download"].removesuffix(".bib")
+            else:
+                (record,) = rispy.loads(text)
+                assert record["id"] == link["download"].removesuffix(".ris")
+        if path.parent.parent.name == "slides":
+            for details in soup.select("details.atlante-cite"):
+                statements += 1
+                anchor = details["id"].removeprefix("cite-" + path.parent.name + "-")
+                assert soup.find(id=anchor) is not None  # the statement it cites is on the page
+    assert statements == 2 * len(catalog.statements)  # every statement of the brief, in both editions
+
+
+def test_the_whole_brief_is_on_one_page_in_reading_order(built_site: Path, catalog: Catalog) -> None:
+    for prefix in ("", "en/"):
+        soup = BeautifulSoup((built_site / prefix / "brief/index.html").read_text(encoding="utf-8"), "html.parser")
+        ids = [tag["id"] for tag in soup.find_all(id=True)]
+        for entity in catalog.entities.values():
+            assert f"{entity.kind}-{entity.id}" in ids, entity
+        for statement in catalog.statements.values():
+            assert f"s-{statement.slide}-{statement.id}" in ids, statement
+        order = [ids.index(k.folder) for k in KIND_BY_NAME.values()]
+        assert order == sorted(order)
+        for link in soup.select(".md-content a[href^='#']"):
+            assert link["href"][1:] in ids
+
+
+def test_the_changelog_page_exists_in_both_editions(built_site: Path) -> None:
+    for prefix, title in (("", "Novità"), ("en/", "Changes")):
+        soup = BeautifulSoup((built_site / prefix / "changelog/index.html").read_text(encoding="utf-8"), "html.parser")
+        assert soup.h1.get_text(strip=True).rstrip("¶") == title
+
+
+def test_a_changelog_lists_each_editions_entities_from_git(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    git(project, "init", "-q")
+    commit(project, "first", "2026-01-10")
+    (project / "data/cities/roma.yaml").write_text((project / "data/cities/roma.yaml").read_text().replace(
+        "summary:", "summary: Roma.", 1).replace("summary: Roma. ", "summary: Roma, ", 1), encoding="utf-8")
+    commit(project, "change", "2026-02-10")
+    result = pipeline.run(project, lang="it")
+    page = next(p.markdown for p in result.pages if p.src_uri == "changelog.md")
+    assert "## Modifiche non ancora pubblicate in un’edizione · 10 febbraio 2026" in page
+    assert "[Roma](cities/roma.md)" in page.split("## Edizione")[0]
+    milano = next(p.markdown for p in result.pages if p.src_uri == "cities/milano.md")
+    assert "*Ultimo aggiornamento: 10 gennaio 2026 · Edizione" in milano
+
+
+# ---------------------------------------------------------------------------------------------
+# In Chromium
+# ---------------------------------------------------------------------------------------------
+
+
+def test_copy_buttons_work_from_the_keyboard_and_dates_are_todays(browser: Browser, site_url: str) -> None:
+    page, foreign = open_page(browser, f"{site_url}/cities/milano/", permissions=["clipboard-read", "clipboard-write"])
+    today = page.evaluate("new Date().toISOString().slice(0, 10)")
+    assert page.get_attribute("#cite-page-bib time.atlante-accessed", "datetime") == today
+    button = page.locator('#cite-page button[data-atlante-copy="cite-page-apa"]')
+    button.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.querySelector('#cite-page .atlante-copy-status').textContent.length > 0")
+    assert page.inner_text("#cite-page .atlante-copy-status") == "Copiato negli appunti."
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == page.inner_text("#cite-page-apa").strip() and "Milano" in copied and "https://" in copied
+    page.locator('#cite-page button[data-atlante-copy="cite-page-bib"]').focus()
+    page.keyboard.press("Space")
+    page.wait_for_function(f"navigator.clipboard.readText().then(t => t.startsWith('@online') && t.includes('{today}'))")
+    assert foreign == []
+    page.context.close()
+
+
+def test_a_statements_citation_opens_and_copies(browser: Browser, site_url: str) -> None:
+    page, _ = open_page(browser, f"{site_url}/en/slides/slide-3/", permissions=["clipboard-read", "clipboard-write"])
+    summary = page.locator("#cite-slide-3-concetto > summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    assert page.locator("#cite-slide-3-concetto").get_attribute("open") is not None
+    page.locator('#cite-slide-3-concetto button[data-atlante-copy="cite-slide-3-concetto-ris"]').click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert rispy.loads(copied)[0]["urls"] == ["https://circoli-magici.example.org/en/slides/slide-3/#concetto"]
+    page.context.close()
+
+
+def test_print_drops_the_navigation_and_shows_addresses(browser: Browser, site_url: str) -> None:
+    page, _ = open_page(browser, f"{site_url}/cities/milano/")
+    page.emulate_media(media="print")
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    assert not page.locator(".md-sidebar--primary").is_visible() and not page.locator(".md-header").is_visible()
+    assert not page.locator("#cite-page").is_visible()
+    assert page.locator(".atlante-print-url").is_visible()
+    assert page.inner_text(".atlante-print-url") == "https://circoli-magici.example.org/cities/milano/"
+    after = page.evaluate("""getComputedStyle(document.querySelector('.md-content a[data-print-url]'), '::after').content""")
+    assert site_url in after
+    page.context.close()

@@ -292,7 +292,7 @@ def test_every_entity_page_carries_citation_dublin_core_open_graph_and_json_ld(b
 
 def test_every_page_and_statement_offers_bib_and_ris_downloads_that_parse(built_site: Path, catalog: Catalog) -> None:
     statements = 0
-    for prefix, path in entity_pages(built_site):
+    for _prefix, path in entity_pages(built_site):
         soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
         panel = soup.find(id="cite-page")
         assert panel is not None, path

@@ -88,6 +88,12 @@ def cite(target: Target, publication: Publication, accessed: date) -> Citations:
     return Citations(target, styles, bibtex(item, target), ris(item, target), csl_json(item), accessed)
 
 
+def formats(target: Target, publication: Publication, accessed: date) -> tuple[str, str, str]:
+    """BibTeX, RIS and CSL-JSON only."""
+    item = csl_item(target, publication, accessed)
+    return bibtex(item, target), ris(item, target), csl_json(item)
+
+
 def csl_item(target: Target, publication: Publication, accessed: date) -> dict:
     """The reference as CSL-JSON: what every format is made from."""
     author = publication.author if target.statement and publication.author else publication.publisher

@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 
-from . import history, i18n, meta
+from . import history, i18n, meta, opendata
 from .catalog import link
 from .load import Document, load
-from .model import Catalog, Finding
+from .model import SOURCE_LANG, Catalog, Finding
 from .render import Page, Site, render
 from .validate import validate
 
@@ -57,8 +57,11 @@ def run(project: FsPath, *, docs_dir: FsPath | None = None, lang: str = "it",
     if result.errors:
         return result
     result.catalog = link(documents, tuple(result.translations))
-    site = Site(publication, history.read(project))
+    site = Site(publication, history.read(project), project / "data" / "schema")
     result.pages = render(result.catalog, project / "overrides" / "atlante", result.translations[lang], site)
+    if lang == SOURCE_LANG:  # published once, at the site's root
+        updated = {e.file: site.history.date_of(e.file) for e in result.catalog.entities.values()}
+        result.downloads = opendata.downloads(result.catalog, publication, site.schema_dir, updated, result.translations)
     return result
 
 

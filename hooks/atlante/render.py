@@ -24,7 +24,7 @@ import jinja2
 from babel.dates import format_date
 from markupsafe import Markup, escape
 
-from . import cite, geo, graph
+from . import cite, geo, graph, opendata
 from .history import History
 from .i18n import Translation
 from .kinds import CHAIN, HOME_STEPS, KIND_BY_NAME, KINDS, Kind
@@ -43,6 +43,8 @@ HOME = "index.md"
 CONCEPT_MAP = "concept-map.md"
 WHOLE_BRIEF = "brief.md"  # the whole brief on one page, in reading order, for print
 CHANGELOG = "changelog.md"
+DATA_PAGE = "dati.md"  # the open data: downloads and every field, from the schemas
+SITE_PAGES = (HOME, CONCEPT_MAP, WHOLE_BRIEF, CHANGELOG, DATA_PAGE)  # generated pages of no kind
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,7 @@ class Site:
 
     publication: Publication
     history: History
-    distribution: tuple[tuple[str, str], ...] = ()  # the open-data downloads (path, media type), for the home page
+    schema_dir: FsPath  # the JSON Schemas, which the Dati page documents
 
 
 def place_figures(html: str, figures: dict[str, str]) -> str:
@@ -128,7 +130,7 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, site: 
     home = env.get_template("home.md").render(root="", url_root="", steps=_home_steps(catalog, lang),
                                               city_map=places, concept_map=concepts, brief=publication.brief, **common)
     pages = [Page(HOME, home, figures=figures.take(), meta=generic(
-        "", translation.words["brief_title"], words["ui"]["home_intro"], home=True, distribution=list(site.distribution)))]
+        "", translation.words["brief_title"], words["ui"]["home_intro"], home=True, distribution=opendata.distribution()))]
     pages.append(Page(CONCEPT_MAP, env.get_template("concept_map.md").render(
         root="", url_root="../", concept_map=concepts, chain=CHAIN, **common), figures=figures.take(),
         meta=generic("concept-map/", words["figures"]["concept_map"], words["figures"]["concept_map_intro"])))
@@ -136,6 +138,9 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, site: 
         root="", url_root="../", steps=_home_steps(catalog, lang), chain=[KIND_BY_NAME[k] for k in CHAIN],
         entities_of=lambda kind: entities_of(catalog, kind, lang), **common),
         meta=generic("brief/", words["whole"]["title"], words["whole"]["description"])))
+    pages.append(Page(DATA_PAGE, env.get_template("data.md").render(
+        root="", url_root="../", opendata=opendata.data_page(catalog, site.schema_dir, lang, publication), **common),
+        meta=generic("dati/", words["opendata"]["title"], words["opendata"]["description"])))
     pages.append(Page(CHANGELOG, env.get_template("changelog.md").render(
         root="", url_root="../", editions=_changelog(catalog, site.history), **common),
         meta=generic("changelog/", words["changelog"]["title"], words["changelog"]["description"])))
@@ -179,8 +184,7 @@ class _Citer:
         target = cite.Target(key=f"{entity.kind}-{entity.id}", title=str(entity.text("title", lang)),
                              url=self.publication.url(page_url(entity), lang), lang=lang,
                              updated=self.history.date_of(entity.file), container=self.publication.site_name)
-        base = f"{kind.folder}/{entity.id}"
-        return self._panel(target, base, "cite-page"), self._downloads(target, base)
+        return self._panel(target, f"{kind.folder}/{entity.id}", "cite-page")
 
     def statement(self, statement: Statement) -> dict[str, object]:
         """The citation of a statement: its anchor URL, its slide; its files go with the page being rendered."""
@@ -190,25 +194,23 @@ class _Citer:
             target = cite.Target(key=f"{statement.slide}-{statement.id}", title=words["brief_title"],
                                  url=self.publication.url(f"slides/{statement.slide}/#{statement.id}", lang), lang=lang,
                                  updated=None, container=self.publication.site_name, note=note, statement=True)
-            base = f"slides/{statement.slide}/{statement.id}"
-            self.statements[statement.ref] = self._panel(target, base, f"cite-{statement.slide}-{statement.id}")
-            self.files.update(self._downloads(target, base))
+            panel, files = self._panel(target, f"slides/{statement.slide}/{statement.id}", f"cite-{statement.slide}-{statement.id}")
+            self.statements[statement.ref] = panel
+            self.files.update(files)
         return self.statements[statement.ref]
 
     def take_files(self) -> dict[str, str]:
         files, self.files = self.files, {}
         return files
 
-    def _panel(self, target: cite.Target, base: str, pid: str) -> dict[str, object]:
-        shown = cite.cite(target, self.publication, _SENTINEL_DAY)
-        return {"c": cite.cite(target, self.publication, self.accessed), "pid": pid, "bib": f"{base}.bib",
-                "ris": f"{base}.ris", "key": target.key,
-                "bibtex": _accessed_html(shown.bibtex, self.accessed), "ris_text": _accessed_html(shown.ris, self.accessed),
-                "csl_json": _accessed_html(shown.csl_json, self.accessed)}
-
-    def _downloads(self, target: cite.Target, base: str) -> dict[str, str]:
+    def _panel(self, target: cite.Target, base: str, pid: str) -> tuple[dict[str, object], dict[str, str]]:
+        """The panel's data, and its downloads: `base`.bib and `base`.ris, dated by the edition."""
         c = cite.cite(target, self.publication, self.accessed)
-        return {f"{base}.bib": c.bibtex, f"{base}.ris": c.ris}
+        bibtex, ris, csl_json = cite.formats(target, self.publication, _SENTINEL_DAY)
+        panel = {"c": c, "pid": pid, "bib": f"{base}.bib", "ris": f"{base}.ris", "key": target.key,
+                 "bibtex": _accessed_html(bibtex, self.accessed), "ris_text": _accessed_html(ris, self.accessed),
+                 "csl_json": _accessed_html(csl_json, self.accessed)}
+        return panel, {f"{base}.bib": c.bibtex, f"{base}.ris": c.ris}
 
 
 # The panel's machine formats are written with this retrieval date, then each occurrence becomes a
@@ -253,7 +255,7 @@ def navigation(catalog: Catalog, translation: Translation, *, extra: list | None
         if len(entities) <= NAV_LIMIT:
             children += [page_uri(e) for e in entities]
         nav.append({words["kinds"][kind.name]["plural"]: children})
-    return nav + list(extra or []) + [{words["changelog"]["title"]: CHANGELOG}]
+    return nav + list(extra or []) + [{words["opendata"]["title"]: DATA_PAGE}, {words["changelog"]["title"]: CHANGELOG}]
 
 
 def redirects(catalog: Catalog) -> dict[str, str]:

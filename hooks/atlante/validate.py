@@ -21,6 +21,7 @@ from .kinds import KIND_BY_NAME, KINDS, RELATION_BY_NAME, STATEMENT_TEXTS
 from .load import Document
 from .messages import describe, dotted, suggest
 from .model import SLUG, SOURCE_LANG, STATEMENT_REF, Finding, Ref
+from .render import SITE_PAGES
 
 # ---------------------------------------------------------------------------------------------
 # Entry point
@@ -322,7 +323,8 @@ def _address_findings(docs: list[Document], docs_dir: FsPath, languages: tuple[s
         else:
             for prefix in prefixes:
                 entity_urls[f"{prefix}{folder}/{doc.stem}/"] = doc
-    index_urls = {*prefixes, *(f"{p}{k.folder}/" for p in prefixes for k in KINDS)}
+    index_urls = {*prefixes, *(f"{p}{k.folder}/" for p in prefixes for k in KINDS),
+                  *(p + _url_of(page).lstrip("/") for p in prefixes for page in SITE_PAGES)}
     for page in sorted(docs_dir.rglob("*.md")) if docs_dir.is_dir() else []:
         rel = page.relative_to(docs_dir).as_posix()
         url = _url_of(rel)

@@ -1,0 +1,679 @@
+"""Open data: the whole knowledge base as files other tools read, described the way data portals expect.
+
+`downloads` gives every file to publish, by path under the site root: the knowledge base as one JSON
+file (entities with both directions of every relation, and the brief's statements), one JSON file
+per entity at /<kind folder>/<id>.json (a read-only API), one CSV per kind, a schema.org JSON-LD
+graph, a Frictionless Data Package describing the CSVs, and DCAT-AP_IT metadata that Italian data
+catalogues harvest. `data_page` gives the "Dati" page its facts, and every field of every kind read
+from the JSON Schemas, so the reference cannot drift from the data.
+
+Each entity's data is copied as it is: the downloads hold exactly what data/ holds. Serialisers do
+all the quoting (json, csv, rdflib); no file is built by joining strings. One rule changes a value:
+a CSV text cell that a spreadsheet would run as a formula gets an apostrophe in front (`neutralise`),
+which the Dati page and the data package state, and `restore` undoes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path as FsPath
+
+from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF
+
+from . import i18n
+from .kinds import KIND_BY_NAME, KINDS, RELATION_BY_NAME, RELATION_TYPES, Kind, RelationType
+from .meta import Publication
+from .model import SOURCE_LANG, Catalog, Entity, Statement
+from .schemas import LANGUAGE_MARK
+
+FOLDER = "dati/"  # the downloads' folder under the site root; the Dati page (dati.md) is served there too
+KNOWLEDGE_BASE = "atlante.json"
+GRAPH = "atlante.jsonld"
+PACKAGE = "datapackage.json"
+DCAT_FILE = "dcat-ap_it.rdf"
+PAGE = "dati.md"
+
+# Spreadsheet formula injection (OWASP, "CSV Injection"): a text cell starting with one of these is
+# read as a formula. Such a cell, and one starting with the apostrophe itself (so that the rule can be
+# undone without doubt), gets an apostrophe in front.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+APOSTROPHE = "'"
+
+ENUM_SHOWN = 20  # the Dati page lists a field's allowed values when there are at most this many
+
+# ---------------------------------------------------------------------------------------------
+# The downloads
+# ---------------------------------------------------------------------------------------------
+
+
+def downloads(catalog: Catalog, publication: Publication, schema_dir: FsPath,
+              updated: Mapping[str, date | None], translations: Mapping[str, i18n.Translation] | None = None) -> dict[str, str]:
+    """Every file to publish: path relative to the site root -> text. Deterministic: the same data,
+    publication and dates give byte-identical files.
+
+    `updated` maps an entity's file ("data/cities/milano.yaml") to the date it last changed. The
+    dataset's words (title, description in every language) come from the translation files of the
+    project that holds `schema_dir` (overrides/atlante/i18n/<lang>.yaml, under `opendata:`), or from
+    `translations` when the caller has read them already.
+    """
+    words = _dataset_words(schema_dir, translations)
+    records = [entity_record(e, publication, updated) for e in _entities(catalog)]
+    files: dict[str, str] = {}
+    files[FOLDER + KNOWLEDGE_BASE] = _json(knowledge_base(catalog, publication, records))
+    licence = {"name": publication.licence.name, "url": publication.licence.url}
+    for entity, record in zip(_entities(catalog), records, strict=True):
+        files[api_path(entity)] = _json({**record, "licence": licence})
+    tables = {kind.name: fields(kind, schema_dir) for kind in KINDS}
+    for kind in KINDS:
+        files[FOLDER + csv_name(kind)] = table(catalog.by_kind[kind.name], tables[kind.name], publication)
+    files[FOLDER + GRAPH] = _json(graph(catalog, publication, words))
+    files[FOLDER + PACKAGE] = _json(data_package(tables, publication, words))
+    files[FOLDER + DCAT_FILE] = dcat(catalog, publication, words, updated, files)
+    return files
+
+
+def entity_record(entity: Entity, publication: Publication, updated: Mapping[str, date | None]) -> dict:
+    """One entity as the knowledge base and the per-entity API give it: `data` is its YAML mapping."""
+    day = updated.get(entity.file)
+    return {
+        "kind": entity.kind,
+        "id": entity.id,
+        "url": page_url(entity, publication),
+        "json": publication.site_url + api_path(entity),
+        "file": entity.file,
+        "updated": day.isoformat() if day else None,
+        "data": entity.data,
+        "relations": [{"type": ln.type, "target": str(ln.target.ref)} for ln in entity.links if not ln.inverse],
+        "inverse": [{"type": ln.type, "target": str(ln.target.ref)} for ln in entity.links if ln.inverse],
+    }
+
+
+def knowledge_base(catalog: Catalog, publication: Publication, records: list[dict]) -> dict:
+    """The whole knowledge base: what it is, the model's relation types, every entity, every statement."""
+    return {
+        "title": publication.site_name,
+        "url": publication.site_url,
+        "publisher": {"name": publication.publisher, "url": publication.publisher_url},
+        "licence": {"name": publication.licence.name, "url": publication.licence.url},
+        "edition": publication.edition,
+        "date": publication.date.isoformat() if publication.date else None,
+        "repository": publication.repository,
+        "relation_types": [{"name": r.name, "sources": list(r.sources), "targets": list(r.targets)}
+                           for r in RELATION_TYPES],
+        "entities": records,
+        "statements": [_statement_record(s, publication) for s in _statements(catalog)],
+    }
+
+
+def _statement_record(statement: Statement, publication: Publication) -> dict:
+    return {
+        "slide": statement.slide,
+        "id": statement.id,
+        "number": statement.number,
+        "text": statement.text,
+        "label": statement.label,
+        "url": statement_url(statement, publication),
+        "represented_by": [str(e.ref) for e in statement.represented_by],
+    }
+
+
+def page_url(entity: Entity, publication: Publication) -> str:
+    """The absolute address of the entity's page in the source edition."""
+    return publication.site_url + f"{KIND_BY_NAME[entity.kind].folder}/{entity.id}/"
+
+
+def statement_url(statement: Statement, publication: Publication) -> str:
+    return publication.site_url + f"slides/{statement.slide}/#{statement.id}"
+
+
+def api_path(entity: Entity) -> str:
+    """The entity's JSON file under the site root: the page's address with .json for the slash."""
+    return f"{KIND_BY_NAME[entity.kind].folder}/{entity.id}.json"
+
+
+def csv_name(kind: Kind) -> str:
+    return f"{kind.folder}.csv"
+
+
+def _entities(catalog: Catalog) -> Iterator[Entity]:
+    for kind in KINDS:
+        yield from catalog.by_kind[kind.name]
+
+
+def _statements(catalog: Catalog) -> Iterator[Statement]:
+    for slide in catalog.by_kind["slide"]:
+        yield from slide.statements
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# CSV: one row per entity, one column per top-level field of the kind's schema, then the page URL
+# ---------------------------------------------------------------------------------------------
+
+
+def table(entities: list[Entity], columns: list[Field], publication: Publication) -> str:
+    names = [f.path for f in columns if f.depth == 0]
+    out = io.StringIO()
+    writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow([*names, "url"])
+    for entity in entities:
+        writer.writerow([*(cell(entity.data.get(name)) for name in names), cell(page_url(entity, publication))])
+    return out.getvalue()
+
+
+def cell(value: object) -> str:
+    """A value as CSV text: numbers and booleans as Table Schema reads them, anything structured as
+    JSON, text with the formula rule applied; an absent or null value is an empty cell."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return json.dumps(value, allow_nan=False)
+    if isinstance(value, str):
+        return neutralise(value)
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+
+def neutralise(text: str) -> str:
+    """The text a spreadsheet cannot run: an apostrophe before a formula's first character (or an apostrophe)."""
+    return APOSTROPHE + text if text.startswith((*FORMULA_START, APOSTROPHE)) else text
+
+
+def restore(text: str) -> str:
+    """The original text of a CSV text cell: without the apostrophe `neutralise` put in front."""
+    return text[1:] if text.startswith(APOSTROPHE) else text
+
+
+# ---------------------------------------------------------------------------------------------
+# The fields of a kind, from its JSON Schema: the CSV columns, the Table Schema, the Dati page
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a kind, at any depth: "coordinates.lat", "statements[].corrections[].original"."""
+
+    path: str
+    key: str  # its description's key under opendata.fields in the translation files ("" where composed)
+    type: str  # the JSON type: string, integer, number, boolean, array, object
+    required: bool  # in the object that holds it
+    depth: int  # 0 for a top-level field: a CSV column
+    description: str  # the schema's own (English, for editors): the data package's field description
+    items: str | None = None  # an array's item type
+    nullable: bool = False
+    enum: tuple[object, ...] = ()
+    example: object = None
+    minimum: float | None = None
+    maximum: float | None = None
+    relation: RelationType | None = None  # a relation type under `relations`
+    language: str | None = None  # a language block: its language
+    translated: tuple[str, ...] = ()  # a language block's fields
+
+
+def fields(kind: Kind, schema_dir: FsPath) -> list[Field]:
+    """Every field of `kind`, in schema order, children after their parent; $refs followed."""
+    schema = _read(schema_dir / f"{kind.name}.schema.json")
+    required = set(schema.get("required", []))
+    out: list[Field] = []
+    for name, node in schema["properties"].items():
+        if node.get(LANGUAGE_MARK):
+            out.append(Field(name, "", "object", False, 0, node.get("description", ""), language=name,
+                             translated=tuple(node.get("properties", {}))))
+        elif name == "relations":
+            out.append(_field(node, name, "relations", name in required, 0))
+            out += [Field(f"{name}.{r}", "", "array", False, 1, _resolve(schema_dir, sub).get("description", ""),
+                          items="string", relation=RELATION_BY_NAME[r], example=(sub.get("examples") or [None])[0])
+                    for r, sub in node.get("properties", {}).items()]
+        else:
+            out += _walk(schema_dir, node, name, f"{kind.name}.{name}", name in required, 0)
+    return out
+
+
+def _walk(schema_dir: FsPath, node: dict, path: str, key: str, required: bool, depth: int) -> list[Field]:
+    if "$ref" in node:  # a definition shared by every kind: described once, under its own name
+        key = node["$ref"].rsplit("/", 1)[-1]
+        node = _resolve(schema_dir, node)
+    out = [_field(node, path, key, required, depth)]
+    items = node.get("items") if node.get("type") == "array" else None
+    holder, sep = (items, "[].") if isinstance(items, dict) else (node, ".")  # an object's fields, or its items'
+    wanted = set(holder.get("required", []))
+    for name, sub in holder.get("properties", {}).items():
+        out += _walk(schema_dir, sub, f"{path}{sep}{name}", f"{key}{sep}{name}", name in wanted, depth + 1)
+    return out
+
+
+def _field(node: dict, path: str, key: str, required: bool, depth: int) -> Field:
+    types = node.get("type")
+    types = [types] if isinstance(types, str) else list(types or [])
+    enum = tuple(node.get("enum", ()))
+    main = next((t for t in types if t != "null"), None) or _enum_type(enum)
+    items = node.get("items") if main == "array" else None
+    return Field(
+        path, key, main, required, depth, node.get("description", ""),
+        items=items.get("type") if isinstance(items, dict) else None,
+        nullable="null" in types, enum=enum, example=(node.get("examples") or [None])[0],
+        minimum=node.get("minimum"), maximum=node.get("maximum"),
+    )
+
+
+def _enum_type(enum: tuple[object, ...]) -> str:
+    """The type of an enumeration written without one: its values' own type."""
+    kinds = {type(v) for v in enum}
+    return {bool: "boolean", int: "integer", float: "number"}.get(kinds.pop(), "string") if len(kinds) == 1 else "string"
+
+
+def _read(path: FsPath) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _resolve(schema_dir: FsPath, node: dict) -> dict:
+    """`node` with its $ref ("envelope.schema.json#/$defs/title") replaced by the definition; the
+    node's own keywords (a more precise description, examples) win."""
+    if "$ref" not in node:
+        return node
+    file, _, pointer = node["$ref"].partition("#")
+    target: dict = _read(schema_dir / file)
+    for part in pointer.strip("/").split("/") if pointer.strip("/") else ():
+        target = target[part]
+    return {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+
+
+# ---------------------------------------------------------------------------------------------
+# Frictionless Data Package (v1): a Table Schema per CSV, the JSON files as plain resources
+# ---------------------------------------------------------------------------------------------
+
+_TABLE_TYPES = {"string", "integer", "number", "boolean", "array", "object"}
+
+
+def data_package(tables: dict[str, list[Field]], publication: Publication, words: dict[str, dict]) -> dict:
+    package: dict = {
+        "profile": "data-package",
+        "name": package_name(publication),
+        "title": publication.site_name,
+        "description": "\n\n".join(w["package_description"] for w in words.values()),
+        "homepage": publication.site_url,
+        "licenses": [{"name": _licence_id(publication), "path": publication.licence.url,
+                      "title": publication.licence.name}],
+        "contributors": [{"title": publication.publisher, "role": "publisher",
+                          **({"path": publication.publisher_url} if publication.publisher_url else {})}],
+    }
+    if publication.edition:
+        package["version"] = publication.edition
+    if publication.date:
+        package["created"] = f"{publication.date.isoformat()}T00:00:00Z"
+    resources: list[dict] = []
+    for kind in KINDS:
+        columns = [f for f in tables[kind.name] if f.depth == 0]
+        resources.append({
+            "profile": "tabular-data-resource",
+            "name": kind.folder,
+            "path": csv_name(kind),
+            "title": words[SOURCE_LANG]["kinds"][kind.name],
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "schema": {
+                "fields": [*(_table_field(f) for f in columns),
+                           {"name": "url", "type": "string", "format": "uri",
+                            "description": "The address of the entity's page.", "constraints": {"required": True}}],
+                "primaryKey": ["id"],
+                "missingValues": [""],
+            },
+        })
+    resources.append({"profile": "data-resource", "name": "atlante", "path": KNOWLEDGE_BASE, "format": "json",
+                      "mediatype": "application/json", "encoding": "utf-8"})
+    resources.append({"profile": "data-resource", "name": "atlante-jsonld", "path": GRAPH, "format": "jsonld",
+                      "mediatype": "application/ld+json", "encoding": "utf-8"})
+    package["resources"] = resources
+    return package
+
+
+def _table_field(field: Field) -> dict:
+    out: dict = {"name": field.path, "type": field.type if field.type in _TABLE_TYPES else "string",
+                 "description": field.description}
+    constraints: dict = {}
+    if field.required and not field.nullable:  # a null is an empty cell
+        constraints["required"] = True
+    if field.path == "id":
+        constraints["unique"] = True
+    if field.enum and field.type == "string":
+        constraints["enum"] = [neutralise(str(v)) for v in field.enum]  # as the cells hold them
+    if field.type in ("integer", "number"):
+        constraints.update({k: v for k, v in (("minimum", field.minimum), ("maximum", field.maximum)) if v is not None})
+    if constraints:
+        out["constraints"] = constraints
+    return out
+
+
+def package_name(publication: Publication) -> str:
+    """The package's name: lowercase letters, digits and hyphens, from the site's name."""
+    words = "".join(c if c.isascii() and c.isalnum() else " " for c in publication.site_name.casefold()).split()
+    return "-".join(words) or "atlante"
+
+
+def _licence_id(publication: Publication) -> str:
+    """The licence's Open Definition / SPDX-style id: "CC BY 4.0" -> "CC-BY-4.0"."""
+    return "-".join(publication.licence.name.split())
+
+
+# ---------------------------------------------------------------------------------------------
+# JSON-LD: schema.org, with the relation types in the site's own vocabulary. The IRIs are those of
+# the pages' own JSON-LD (metadata.py): an entity is <page>#entity, the dataset <site>#dataset.
+# ---------------------------------------------------------------------------------------------
+
+SCHEMA = "https://schema.org/"
+MEDIA_TYPES = {"json": "application/json", "jsonld": "application/ld+json", "csv": "text/csv",
+               "rdf": "application/rdf+xml"}
+
+
+def vocabulary(publication: Publication) -> str:
+    """The namespace of the site's own terms: relation types (dati/vocab#parte_di) and kinds (…#city)."""
+    return publication.site_url + FOLDER + "vocab#"
+
+
+def entity_iri(entity: Entity, publication: Publication) -> str:
+    return page_url(entity, publication) + "#entity"
+
+
+def dataset_iri(publication: Publication) -> str:
+    return publication.site_url + "#dataset"
+
+
+def graph(catalog: Catalog, publication: Publication, words: dict[str, dict]) -> dict:
+    vocab = vocabulary(publication)
+    linked = {"@type": "@id"}
+    context: dict = {
+        "@vocab": SCHEMA,
+        "atl": vocab,
+        **{r.name: {"@id": f"atl:{r.name}", "@type": "@id"} for r in RELATION_TYPES},
+        **{name: {"@id": SCHEMA + name, **linked} for name in
+           ("url", "license", "about", "hasPart", "isPartOf", "inDefinedTermSet", "additionalType", "contentUrl")},
+    }
+    dataset: dict = {
+        "@id": dataset_iri(publication),
+        "@type": "Dataset",
+        "name": [_text(w["title"], lang) for lang, w in words.items()],
+        "description": [_text(w["description"], lang) for lang, w in words.items()],
+        "url": publication.site_url + FOLDER,
+        "license": publication.licence.url,
+        "publisher": _organisation(publication),
+        "inLanguage": list(words),
+        "isAccessibleForFree": True,
+        "distribution": [{"@type": "DataDownload", "name": name, "contentUrl": publication.site_url + FOLDER + name,
+                          "encodingFormat": MEDIA_TYPES[name.rsplit(".", 1)[-1]]}
+                         for name in (KNOWLEDGE_BASE, GRAPH, *(csv_name(k) for k in KINDS))],
+        "about": [entity_iri(e, publication) for e in _entities(catalog)],
+    }
+    if publication.edition:
+        dataset["version"] = publication.edition
+    if publication.date:
+        dataset["dateModified"] = publication.date.isoformat()
+    nodes: list[dict] = [dataset]
+    nodes += [{"@id": publication.site_url + f"{kind.folder}/", "@type": "DefinedTermSet",  # a glossary
+               "name": [_text(w["kinds"][kind.name], lang) for lang, w in words.items()]}
+              for kind in KINDS if kind.schema_type == "DefinedTerm"]
+    nodes += [_node(entity, publication, list(words)) for entity in _entities(catalog)]
+    nodes += [_quotation(statement, publication, list(words)) for statement in _statements(catalog)]
+    return {"@context": context, "@graph": nodes}
+
+
+def _node(entity: Entity, publication: Publication, languages: list[str]) -> dict:
+    kind = KIND_BY_NAME[entity.kind]
+    node: dict = {
+        "@id": entity_iri(entity, publication),
+        "@type": kind.schema_type,
+        "additionalType": vocabulary(publication) + entity.kind,
+        "identifier": str(entity.ref),
+        "name": _texts(entity, "title", languages),
+        "description": _texts(entity, "summary", languages),
+        "url": page_url(entity, publication),
+    }
+    if kind.place:
+        where: dict = entity.data[kind.place]  # type: ignore[assignment]
+        node["geo"] = {"@type": "GeoCoordinates", "latitude": where["lat"], "longitude": where["lon"]}
+        if entity.data.get("region"):
+            node["containedInPlace"] = {"@type": "AdministrativeArea", "name": entity.data["region"]}
+    if kind.schema_type == "DefinedTerm":
+        node["termCode"] = entity.id
+        node["inDefinedTermSet"] = publication.site_url + f"{kind.folder}/"
+    if entity.kind == "slide":
+        node["position"] = entity.data.get("number")
+        node["hasPart"] = [statement_url(s, publication) for s in entity.statements]
+    for ln in entity.links:
+        if not ln.inverse:
+            node.setdefault(ln.type, []).append(entity_iri(ln.target, publication))
+    return node
+
+
+def _quotation(statement: Statement, publication: Publication, languages: list[str]) -> dict:
+    texts = [_text(statement.text, SOURCE_LANG)]
+    texts += [_text(statement.text_in(lang), lang) for lang in languages if lang != SOURCE_LANG and
+              statement.translations.get(lang, {}).get("text")]
+    slide = publication.site_url + f"slides/{statement.slide}/"
+    return {
+        "@id": statement_url(statement, publication),
+        "@type": "Quotation",
+        "identifier": statement.ref,
+        "text": texts,
+        "position": int(statement.number.split(".")[1]),
+        "isPartOf": slide + "#entity",
+        "url": statement_url(statement, publication),
+        "about": [entity_iri(e, publication) for e in statement.represented_by],
+    }
+
+
+def _texts(entity: Entity, name: str, languages: list[str]) -> list[dict]:
+    """A text field in every language the entity has it in, language-tagged."""
+    out = [_text(str(entity.data[name]), SOURCE_LANG)]
+    for lang in languages:
+        block = entity.data.get(lang) if lang != SOURCE_LANG else None
+        if isinstance(block, dict) and block.get(name):
+            out.append(_text(str(block[name]), lang))
+    return out
+
+
+def _text(value: str, lang: str) -> dict:
+    return {"@value": value, "@language": lang}
+
+
+def _organisation(publication: Publication) -> dict:
+    node = {"@type": "Organization", "name": publication.publisher}
+    if publication.publisher_url:
+        node["url"] = publication.publisher_url
+    return node
+
+
+# ---------------------------------------------------------------------------------------------
+# DCAT-AP_IT: the catalogue, the dataset and one distribution per download, in RDF/XML written by
+# rdflib. No blank nodes (their ids are random) and a store that keeps insertion order, so that
+# two builds write the same bytes.
+# ---------------------------------------------------------------------------------------------
+
+DCATAPIT = Namespace("http://dati.gov.it/onto/dcatapit#")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+EU = "http://publications.europa.eu/resource/authority/"
+THEMES = ("REGI", "ECON")  # EU data themes: regions and cities; economy and finance
+FILE_TYPES = {"json": "JSON", "jsonld": "JSON_LD", "csv": "CSV", "rdf": "RDF_XML"}  # EU file-type authority
+FORMAT_NAMES = {"json": "JSON", "jsonld": "JSON-LD", "csv": "CSV", "rdf": "RDF/XML"}
+# The EU language authority's codes; a language not listed here is not declared in the metadata.
+EU_LANGUAGES = {"it": "ITA", "en": "ENG", "fr": "FRA", "de": "DEU", "es": "SPA", "pt": "POR", "nl": "NLD",
+                "sl": "SLV", "el": "ELL", "pl": "POL", "ro": "RON", "hr": "HRV"}
+LICENCE_TYPES = {"https://creativecommons.org/licenses/by/": "Attribution",
+                 "https://creativecommons.org/licenses/by-sa/": "ShareAlike",
+                 "https://creativecommons.org/publicdomain/zero/": "PublicDomain"}
+
+
+def dcat(catalog: Catalog, publication: Publication, words: dict[str, dict],
+         updated: Mapping[str, date | None], files: Mapping[str, str]) -> str:
+    g = Graph(store="SimpleMemory")
+    for prefix, ns in (("dcat", DCAT), ("dct", DCTERMS), ("dcatapit", DCATAPIT), ("foaf", FOAF), ("vcard", VCARD)):
+        g.bind(prefix, ns)
+    page = publication.site_url + FOLDER
+    catalogue, dataset = URIRef(publication.site_url + "#catalog"), URIRef(dataset_iri(publication))
+    agent, contact, licence = URIRef(page + "#publisher"), URIRef(page + "#contact"), URIRef(publication.licence.url)
+    days = [d for d in updated.values() if d]
+    modified = publication.date or (max(days) if days else None)
+
+    def texts(subject: URIRef, predicate: URIRef, key: str) -> None:
+        for lang, w in words.items():
+            g.add((subject, predicate, Literal(w[key], lang=lang)))
+
+    g.add((catalogue, RDF.type, DCATAPIT.Catalog))
+    g.add((catalogue, RDF.type, DCAT.Catalog))
+    texts(catalogue, DCTERMS.title, "catalogue_title")
+    texts(catalogue, DCTERMS.description, "catalogue_description")
+    g.add((catalogue, DCTERMS.publisher, agent))
+    g.add((catalogue, FOAF.homepage, URIRef(publication.site_url)))
+    g.add((catalogue, DCAT.themeTaxonomy, URIRef(EU + "data-theme")))
+    languages = [URIRef(EU + "language/" + EU_LANGUAGES[lang]) for lang in words if lang in EU_LANGUAGES]
+    for language in languages:
+        g.add((catalogue, DCTERMS.language, language))
+    if modified:
+        g.add((catalogue, DCTERMS.modified, Literal(modified.isoformat(), datatype=XSD.date)))
+    g.add((catalogue, DCAT.dataset, dataset))
+
+    g.add((dataset, RDF.type, DCATAPIT.Dataset))
+    g.add((dataset, RDF.type, DCAT.Dataset))
+    g.add((dataset, DCTERMS.identifier, Literal(package_name(publication))))
+    texts(dataset, DCTERMS.title, "title")
+    texts(dataset, DCTERMS.description, "description")
+    for theme in THEMES:
+        g.add((dataset, DCAT.theme, URIRef(EU + "data-theme/" + theme)))
+    g.add((dataset, DCTERMS.publisher, agent))
+    g.add((dataset, DCTERMS.rightsHolder, agent))
+    g.add((dataset, DCAT.contactPoint, contact))
+    if modified:
+        g.add((dataset, DCTERMS.modified, Literal(modified.isoformat(), datatype=XSD.date)))
+    g.add((dataset, DCTERMS.accrualPeriodicity, URIRef(EU + "frequency/IRREG")))
+    for language in languages:
+        g.add((dataset, DCTERMS.language, language))
+    g.add((dataset, DCTERMS.spatial, URIRef(EU + "country/ITA")))
+    g.add((dataset, DCAT.landingPage, URIRef(page)))
+    if publication.edition:
+        g.add((dataset, URIRef("http://www.w3.org/2002/07/owl#versionInfo"), Literal(publication.edition)))
+    for lang, w in words.items():
+        for name in w["keywords"].split(","):
+            g.add((dataset, DCAT.keyword, Literal(name.strip(), lang=lang)))
+
+    g.add((agent, RDF.type, DCATAPIT.Agent))
+    g.add((agent, RDF.type, FOAF.Agent))
+    g.add((agent, FOAF.name, Literal(publication.publisher)))
+    g.add((agent, DCTERMS.identifier, Literal(publication.publisher_url or publication.site_url)))
+    g.add((contact, RDF.type, DCATAPIT.Organization))
+    g.add((contact, RDF.type, VCARD.Organization))
+    g.add((contact, VCARD.fn, Literal(publication.publisher)))
+    g.add((contact, VCARD.hasURL, URIRef(publication.repository or publication.publisher_url or publication.site_url)))
+
+    g.add((licence, RDF.type, DCATAPIT.LicenseDocument))
+    g.add((licence, RDF.type, DCTERMS.LicenseDocument))
+    g.add((licence, FOAF.name, Literal(publication.licence.name)))
+    kind = next((t for prefix, t in LICENCE_TYPES.items() if publication.licence.url.startswith(prefix)), None)
+    if kind:
+        g.add((licence, DCTERMS.type, URIRef("http://purl.org/adms/licencetype/" + kind)))
+
+    for name, key, fmt in _distributions():
+        distribution = URIRef(page + "#" + name.replace(".", "-"))
+        g.add((dataset, DCAT.distribution, distribution))
+        g.add((distribution, RDF.type, DCATAPIT.Distribution))
+        g.add((distribution, RDF.type, DCAT.Distribution))
+        for lang, w in words.items():
+            g.add((distribution, DCTERMS.title, Literal(name, lang=lang)))
+            text = w["downloads"][key]
+            g.add((distribution, DCTERMS.description,
+                   Literal(text.replace("{kind}", w["kinds"].get(name.removesuffix(".csv"), "")), lang=lang)))
+        g.add((distribution, DCTERMS["format"], URIRef(EU + "file-type/" + FILE_TYPES[fmt])))
+        g.add((distribution, DCAT.mediaType, URIRef("https://www.iana.org/assignments/media-types/" + MEDIA_TYPES[fmt])))
+        g.add((distribution, DCAT.accessURL, URIRef(page)))
+        g.add((distribution, DCAT.downloadURL, URIRef(page + name)))
+        g.add((distribution, DCTERMS.license, licence))
+        g.add((distribution, DCAT.byteSize, Literal(len(files[FOLDER + name].encode()), datatype=XSD.decimal)))
+        if modified:
+            g.add((distribution, DCTERMS.modified, Literal(modified.isoformat(), datatype=XSD.date)))
+    return g.serialize(format="xml")
+
+
+def _distributions() -> list[tuple[str, str, str]]:
+    """(file, what it is, format) of each download a catalogue lists."""
+    return [(KNOWLEDGE_BASE, "json", "json"), (GRAPH, "jsonld", "jsonld"),
+            *((csv_name(k), "csv", "csv") for k in KINDS), (PACKAGE, "package", "json")]
+
+
+def distribution() -> list[tuple[str, str]]:
+    """(path from the site root, media type) of each download a catalogue lists: the home page's
+    Dataset names them."""
+    media = {"json": "application/json", "jsonld": "application/ld+json", "csv": "text/csv"}
+    return [(FOLDER + name, media[fmt]) for name, _what, fmt in _distributions()]
+
+
+def _dataset_words(schema_dir: FsPath, translations: Mapping[str, i18n.Translation] | None = None) -> dict[str, dict]:
+    """Every language's words for the dataset, source language first, with the kinds' plural names
+    by folder and by name."""
+    if translations is None:
+        translations, _ = i18n.load(schema_dir.parent.parent)
+    out: dict[str, dict] = {}
+    for lang in sorted(translations, key=lambda x: (x != SOURCE_LANG, x)):
+        words = translations[lang].words
+        plural = {k.name: words["kinds"][k.name]["plural"] for k in KINDS}
+        out[lang] = {**words["opendata"]["dataset"], "downloads": words["opendata"]["downloads"],
+                     "kinds": {**plural, **{k.folder: plural[k.name] for k in KINDS}}}
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# The Dati page: what the template needs, data only
+# ---------------------------------------------------------------------------------------------
+
+
+def data_page(catalog: Catalog, schema_dir: FsPath, lang: str, publication: Publication) -> dict:
+    """The downloads with their links, the per-entity API's pattern and example, the CSV rule, and
+    the reference of every field of every kind.
+
+    Links: the source edition's page (dati.md at the docs root) links the files as Markdown paths
+    relative to it ("dati/atlante.json"), which MkDocs checks and rewrites; another edition links
+    the files, published once at the site's root, by absolute URL.
+    """
+    def href(path: str) -> str:
+        return path if lang == SOURCE_LANG else publication.site_url + path
+
+    example = next(_entities(catalog), None)
+    return {
+        "licence": publication.licence,
+        "publisher": publication.publisher,
+        "edition": publication.edition,
+        "date": publication.date.isoformat() if publication.date else None,
+        "files": [{"name": name, "href": href(FOLDER + name), "what": what, "format": FORMAT_NAMES[fmt]}
+                  for name, what, fmt in (*_distributions(), (DCAT_FILE, "dcat", "rdf")) if what != "csv"],
+        "tables": [{"kind": kind, "name": csv_name(kind), "href": href(FOLDER + csv_name(kind)),
+                    "count": len(catalog.by_kind[kind.name])} for kind in KINDS],
+        "api_root": publication.site_url,
+        "example": {"name": api_path(example), "href": href(api_path(example)),
+                    "title": str(example.text("title", lang))} if example else None,
+        "formula_start": ["=", "+", "-", "@"],
+        "kinds": [{"kind": kind, "csv": csv_name(kind), "fields": [_row(f) for f in fields(kind, schema_dir)]}
+                  for kind in KINDS],
+    }
+
+
+def _row(field: Field) -> dict:
+    """A field for the reference table: enumerations listed only when short, the example as data text."""
+    example = field.example
+    shown = example if isinstance(example, str) or example is None else json.dumps(example, ensure_ascii=False)
+    return {
+        "path": field.path, "key": field.key, "type": field.type, "item_type": field.items, "required": field.required,
+        "nullable": field.nullable, "depth": field.depth,
+        "enum": list(field.enum) if 0 < len(field.enum) <= ENUM_SHOWN else [],
+        "example": shown,
+        "relation": field.relation.name if field.relation else None,
+        "targets": list(field.relation.targets) if field.relation else [],
+        "language": field.language, "translated": list(field.translated),
+    }

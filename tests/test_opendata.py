@@ -1,0 +1,438 @@
+"""Open data: the downloads round-trip to the YAML in every format, validate as a Frictionless Data
+Package, parse as JSON-LD and DCAT-AP_IT, stay well-formed whatever the text holds; the Dati page
+documents every field of every schema, in every language."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import frictionless
+import pytest
+import yaml
+from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF
+
+from atlante import i18n, meta, opendata, pipeline
+from atlante.kinds import KINDS, Kind
+from atlante.model import Catalog
+from atlante.render import _environment, md_text
+
+from helpers import ROOT, make_project, write
+from hostile import VALID
+
+SCHEMAS = ROOT / "data" / "schema"
+SDO = Namespace("https://schema.org/")
+DCATAPIT = Namespace("http://dati.gov.it/onto/dcatapit#")
+EU = "http://publications.europa.eu/resource/authority/"
+UPDATED = {"data/cities/milano.yaml": date(2026, 10, 2)}
+
+# Text an author could write, holding every character some output treats specially.
+HOSTILE = '"quotes" {braces} \\backslash\nnewline <script>alert(1)</script> =HYPERLINK("x") +cmd @sum -1'
+HOSTILE_THEME = VALID.replace("title: Prova\n", f"title: {json.dumps('=' + HOSTILE)}\n").replace(
+    "summary: Un caso di prova.\n",
+    f"summary: {json.dumps('+' + HOSTILE)}\nbody: {json.dumps('@' + HOSTILE)}\n"
+    f"added:\n  - fields: [body]\n    source: {json.dumps('-' + HOSTILE)}\n",
+).replace("  summary: A test case.\n", f"  summary: {json.dumps(chr(9) + HOSTILE)}\n  body: {json.dumps(HOSTILE)}\n"
+          f"  added:\n    - source: {json.dumps(chr(39) + HOSTILE)}\n")
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    result = pipeline.run(ROOT)
+    assert result.errors == [] and result.catalog is not None
+    return result.catalog
+
+
+@pytest.fixture(scope="module")
+def publication() -> meta.Publication:
+    return meta.for_tests(ROOT)
+
+
+@pytest.fixture(scope="module")
+def files(catalog: Catalog, publication: meta.Publication) -> dict[str, str]:
+    return opendata.downloads(catalog, publication, SCHEMAS, UPDATED)
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Catalog, dict[str, str]]:
+    """A copy of the project with a theme whose every text is hostile, and its downloads."""
+    project = make_project(tmp_path_factory.mktemp("opendata"))
+    write(project, "data/themes/prova.yaml", HOSTILE_THEME)
+    result = pipeline.run(project)
+    assert result.errors == [] and result.catalog is not None, [str(f) for f in result.errors]
+    return project, result.catalog, opendata.downloads(result.catalog, meta.for_tests(project),
+                                                       project / "data" / "schema", {})
+
+
+def yaml_of(entity_file: str, project: Path = ROOT) -> dict:
+    return yaml.safe_load((project / entity_file).read_text(encoding="utf-8"))
+
+
+def written(files: dict[str, str], folder: Path) -> Path:
+    for path, text in files.items():
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / path).write_text(text, encoding="utf-8")
+    return folder / opendata.FOLDER / opendata.PACKAGE
+
+
+@pytest.fixture
+def offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any attempt to open a network connection fails the test: the build has no network."""
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"network access attempted: {args}")
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+
+
+def jsonld_graph(text: str) -> Graph:
+    return Graph().parse(data=text, format="json-ld")
+
+
+def csv_rows(package: Path, kind_folder: str) -> list[dict]:
+    """The rows of a kind's table as Frictionless reads them with the package's Table Schema, text
+    cells restored (the spreadsheet rule undone), numbers as floats."""
+    resource = frictionless.Package(package).get_resource(kind_folder)
+    types = {f.name: f.type for f in resource.schema.fields}
+    rows = []
+    for row in resource.read_rows():
+        rows.append({name: opendata.restore(v) if types[name] == "string" and isinstance(v, str)
+                     else float(v) if isinstance(v, Decimal) else v for name, v in row.items()})
+    return rows
+
+
+def top_level(data: dict, columns: list[str]) -> dict:
+    return {name: data.get(name) for name in columns}
+
+
+# ---------------------------------------------------------------------------------------------
+# What is published, where
+# ---------------------------------------------------------------------------------------------
+
+
+def test_every_entity_has_its_json_file_beside_the_dataset_files(files: dict[str, str], catalog: Catalog) -> None:
+    kinds = {k.name: k.folder for k in KINDS}
+    expected = {f"{kinds[e.kind]}/{e.id}.json" for e in catalog.entities.values()}
+    expected |= {f"dati/{name}" for name in ("atlante.json", "atlante.jsonld", "datapackage.json", "dcat-ap_it.rdf")}
+    expected |= {f"dati/{k.folder}.csv" for k in KINDS}
+    assert set(files) == expected
+
+
+def test_two_builds_write_the_same_bytes_whatever_the_hash_seed(catalog: Catalog, publication: meta.Publication) -> None:
+    script = ("import json, sys; sys.path[:0] = ['hooks']; from pathlib import Path\n"
+              "from atlante import meta, opendata, pipeline\n"
+              "files = opendata.downloads(pipeline.run(Path('.')).catalog, meta.for_tests(Path('.')), "
+              "Path('data/schema'), {})\n"
+              "print(json.dumps(files))")
+    seed = "0" if sys.flags.hash_randomization else "1"  # another seed than this process's
+    other = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True,
+                           env={"PYTHONHASHSEED": seed, "PATH": ""}).stdout
+    assert json.loads(other) == opendata.downloads(catalog, publication, SCHEMAS, {})
+
+
+# ---------------------------------------------------------------------------------------------
+# Round trips: JSON, per-entity JSON, CSV
+# ---------------------------------------------------------------------------------------------
+
+
+def test_the_knowledge_base_holds_exactly_the_yaml_of_every_entity(files: dict[str, str], catalog: Catalog) -> None:
+    base = json.loads(files["dati/atlante.json"])
+    assert [(r["kind"], r["id"]) for r in base["entities"]] == [(e.kind, e.id) for k in KINDS for e in catalog.by_kind[k.name]]
+    for record in base["entities"]:
+        assert record["data"] == yaml_of(record["file"]), record["id"]
+
+
+def test_the_knowledge_base_says_what_it_is(files: dict[str, str], publication: meta.Publication) -> None:
+    base = json.loads(files["dati/atlante.json"])
+    assert base["title"] == publication.site_name
+    assert base["licence"] == {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
+    assert (base["publisher"]["name"], base["edition"], base["date"]) == (publication.publisher, publication.edition,
+                                                                          "2026-11-25")
+    milano = next(r for r in base["entities"] if r["id"] == "milano")
+    assert milano["url"] == "https://circoli-magici.example.org/cities/milano/"
+    assert milano["json"] == "https://circoli-magici.example.org/cities/milano.json"
+    assert milano["updated"] == "2026-10-02"
+
+
+def test_each_entity_file_is_its_record_and_the_licence(files: dict[str, str], catalog: Catalog) -> None:
+    records = {(r["kind"], r["id"]): r for r in json.loads(files["dati/atlante.json"])["entities"]}
+    for entity in catalog.entities.values():
+        one = json.loads(files[opendata.api_path(entity)])
+        assert one.pop("licence") == {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
+        assert one == records[(entity.kind, entity.id)]
+        assert one["data"] == yaml_of(entity.file)
+
+
+def test_relations_are_published_in_both_directions(files: dict[str, str]) -> None:
+    records = {f"{r['kind']}:{r['id']}": r for r in json.loads(files["dati/atlante.json"])["entities"]}
+    written_links = {(ref, rtype, target) for ref, r in records.items()
+                     for rtype, targets in (r["data"].get("relations") or {}).items() for target in targets}
+    assert written_links
+    assert {(ref, x["type"], x["target"]) for ref, r in records.items() for x in r["relations"]} == written_links
+    assert {(x["target"], x["type"], ref) for ref, r in records.items() for x in r["inverse"]} == written_links
+    assert {"type": "parte_di", "target": "city:milano"} in records["circle:circoli-magici-del-made-in-italy"]["inverse"]
+
+
+def test_every_statement_is_published_with_its_anchor(files: dict[str, str], catalog: Catalog) -> None:
+    statements = json.loads(files["dati/atlante.json"])["statements"]
+    assert len(statements) == len(catalog.statements)
+    first = next(s for s in statements if s["slide"] == "slide-3" and s["id"] == "citta-sedi")
+    assert first["url"] == "https://circoli-magici.example.org/slides/slide-3/#citta-sedi"
+    assert "city:milano" in first["represented_by"]
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.name)
+def test_csv_rows_read_with_their_table_schema_are_the_yaml(files: dict[str, str], catalog: Catalog,
+                                                            tmp_path: Path, kind: Kind) -> None:
+    package = written(files, tmp_path)
+    rows = csv_rows(package, kind.folder)
+    entities = catalog.by_kind[kind.name]
+    assert [r["id"] for r in rows] == [e.id for e in entities]
+    for row, entity in zip(rows, entities, strict=True):
+        assert row.pop("url") == opendata.page_url(entity, meta.for_tests(ROOT))
+        assert row == top_level(yaml_of(entity.file), list(row)), entity.id
+
+
+def test_csv_columns_are_the_schema_fields_in_schema_order(files: dict[str, str]) -> None:
+    header = next(csv.reader(io.StringIO(files["dati/cities.csv"])))
+    schema = json.loads((SCHEMAS / "city.schema.json").read_text(encoding="utf-8"))
+    assert header == [*schema["properties"], "url"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Data package, JSON-LD, DCAT-AP_IT
+# ---------------------------------------------------------------------------------------------
+
+
+def test_the_data_package_validates(files: dict[str, str], tmp_path: Path) -> None:
+    report = frictionless.validate(written(files, tmp_path))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "message"])
+    tables = [r for r in json.loads(files["dati/datapackage.json"])["resources"] if r.get("schema")]
+    assert [r["path"] for r in tables] == [f"{k.folder}.csv" for k in KINDS]
+
+
+def test_the_data_package_states_licence_edition_and_the_spreadsheet_rule(files: dict[str, str]) -> None:
+    package = json.loads(files["dati/datapackage.json"])
+    assert package["licenses"] == [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
+                                    "title": "CC BY 4.0"}]
+    assert (package["version"], package["created"]) == ("0.1.0", "2026-11-25T00:00:00Z")
+    assert "=, +, -, @" in package["description"] and "apostrofo" in package["description"]
+    cities = next(r for r in package["resources"] if r["name"] == "cities")["schema"]
+    assert {f["name"]: f["type"] for f in cities["fields"]}["coordinates"] == "object"
+    assert cities["primaryKey"] == ["id"]
+
+
+@pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")  # inside rdflib's parser
+def test_the_json_ld_graph_parses_offline_and_places_every_city(files: dict[str, str], catalog: Catalog,
+                                                                 offline: None) -> None:
+    graph = jsonld_graph(files["dati/atlante.jsonld"])
+    for city in catalog.by_kind["city"]:
+        node = URIRef(f"https://circoli-magici.example.org/cities/{city.id}/#entity")
+        assert (node, RDF.type, SDO.Place) in graph
+        geo = graph.value(node, SDO.geo)
+        assert (geo, RDF.type, SDO.GeoCoordinates) in graph
+        where = city.data["coordinates"]
+        assert float(graph.value(geo, SDO.latitude)) == where["lat"]  # type: ignore[index, arg-type]
+        assert float(graph.value(geo, SDO.longitude)) == where["lon"]  # type: ignore[index, arg-type]
+        assert Literal(city.title, lang="it") in set(graph.objects(node, SDO.name))
+
+
+@pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
+def test_the_json_ld_graph_links_relations_and_quotes_statements(files: dict[str, str], offline: None) -> None:
+    graph = jsonld_graph(files["dati/atlante.jsonld"])
+    site = "https://circoli-magici.example.org/"
+    milano, circle = URIRef(site + "cities/milano/#entity"), URIRef(site + "circles/circoli-magici-del-made-in-italy/#entity")
+    assert (milano, URIRef(site + "dati/vocab#parte_di"), circle) in graph
+    quote = URIRef(site + "slides/slide-3/#citta-sedi")
+    assert (quote, RDF.type, SDO.Quotation) in graph
+    assert (URIRef(site + "slides/slide-3/#entity"), SDO.hasPart, quote) in graph
+    assert (quote, SDO.about, milano) in graph
+    assert (URIRef(site + "concepts/filiera/#entity"), RDF.type, SDO.DefinedTerm) in graph
+    assert (URIRef(site + "#dataset"), RDF.type, SDO.Dataset) in graph
+
+
+def test_the_dcat_ap_it_metadata_has_what_the_profile_requires(files: dict[str, str], publication: meta.Publication) -> None:
+    g = Graph().parse(data=files["dati/dcat-ap_it.rdf"], format="xml")
+    [catalogue] = g.subjects(RDF.type, DCATAPIT.Catalog)
+    [dataset] = g.subjects(RDF.type, DCATAPIT.Dataset)
+    assert (catalogue, DCAT.dataset, dataset) in g
+    for prop in (DCTERMS.title, DCTERMS.description, DCTERMS.publisher, DCTERMS.modified, FOAF.homepage):
+        assert g.value(catalogue, prop) is not None, prop
+    assert str(g.value(dataset, DCTERMS.identifier))
+    for prop in (DCTERMS.title, DCTERMS.description):
+        assert {o.language for o in g.objects(dataset, prop)} == {"it", "en"}, prop  # type: ignore[attr-defined]
+    assert set(g.objects(dataset, DCAT.theme)) <= {URIRef(EU + "data-theme/" + t) for t in
+                                                    ("REGI", "ECON", "GOVE", "EDUC", "SOCI", "TECH")}
+    assert list(g.objects(dataset, DCAT.theme))
+    for prop in (DCTERMS.publisher, DCTERMS.rightsHolder):
+        agent = g.value(dataset, prop)
+        assert (agent, RDF.type, DCATAPIT.Agent) in g and g.value(agent, FOAF.name) == Literal(publication.publisher)
+    assert g.value(dataset, DCTERMS.modified).toPython() == date(2026, 11, 25)  # type: ignore[union-attr]
+    assert g.value(dataset, DCTERMS.accrualPeriodicity) == URIRef(EU + "frequency/IRREG")
+    assert set(g.objects(dataset, DCTERMS.language)) == {URIRef(EU + "language/ITA"), URIRef(EU + "language/ENG")}
+    assert g.value(dataset, DCAT.contactPoint) is not None
+    distributions = list(g.objects(dataset, DCAT.distribution))
+    downloads = {str(g.value(d, DCAT.downloadURL)) for d in distributions}
+    assert downloads == {f"https://circoli-magici.example.org/{p}" for p in files
+                         if p.startswith("dati/") and not p.endswith(".rdf")}
+    for d in distributions:
+        assert (d, RDF.type, DCATAPIT.Distribution) in g
+        assert str(g.value(d, DCTERMS["format"])).removeprefix(EU + "file-type/") in ("JSON", "CSV", "JSON_LD")
+        assert g.value(d, DCAT.accessURL) == URIRef("https://circoli-magici.example.org/dati/")
+        licence = g.value(d, DCTERMS.license)
+        assert licence == URIRef(publication.licence.url) and (licence, RDF.type, DCATAPIT.LicenseDocument) in g
+
+
+# ---------------------------------------------------------------------------------------------
+# Hostile text: every output well-formed, inert, and still exactly the data
+# ---------------------------------------------------------------------------------------------
+
+
+def test_hostile_text_round_trips_through_the_json_files(hostile: tuple[Path, Catalog, dict[str, str]]) -> None:
+    project, _, files = hostile
+    source = yaml_of("data/themes/prova.yaml", project)
+    assert source["title"] == "=" + HOSTILE
+    assert json.loads(files["themes/prova.json"])["data"] == source
+    [record] = [r for r in json.loads(files["dati/atlante.json"])["entities"] if r["id"] == "prova"]
+    assert record["data"] == source
+
+
+def test_hostile_text_round_trips_through_the_csv_and_no_cell_starts_a_formula(
+        hostile: tuple[Path, Catalog, dict[str, str]], tmp_path: Path) -> None:
+    project, _, files = hostile
+    source = yaml_of("data/themes/prova.yaml", project)
+    [row] = [r for r in csv_rows(written(files, tmp_path), "themes") if r["id"] == "prova"]
+    del row["url"]
+    assert row == top_level(source, list(row))
+    for cells in csv.reader(io.StringIO(files["dati/themes.csv"])):
+        for text in cells:
+            assert not text.startswith(opendata.FORMULA_START), text
+    [raw] = [r for r in csv.DictReader(io.StringIO(files["dati/themes.csv"])) if r["id"] == "prova"]
+    assert (raw["title"], raw["summary"], raw["body"]) == ("'=" + HOSTILE, "'+" + HOSTILE, "'@" + HOSTILE)
+
+
+def test_the_spreadsheet_rule_is_undone_without_doubt() -> None:
+    for text in ("=1+1", "+x", "-1", "@sum", "\tx", "\rx", "'quoted", "''", "plain", "", "a=b"):
+        assert opendata.restore(opendata.neutralise(text)) == text
+        assert not opendata.neutralise(text).startswith(opendata.FORMULA_START)
+
+
+def test_hostile_text_leaves_the_data_package_valid(hostile: tuple[Path, Catalog, dict[str, str]], tmp_path: Path) -> None:
+    report = frictionless.validate(written(hostile[2], tmp_path))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "message"])
+
+
+@pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
+def test_hostile_text_is_a_plain_literal_in_the_json_ld_graph(hostile: tuple[Path, Catalog, dict[str, str]],
+                                                              offline: None) -> None:
+    graph = jsonld_graph(hostile[2]["dati/atlante.jsonld"])
+    node = URIRef("https://circoli-magici.example.org/themes/prova/#entity")
+    assert set(graph.objects(node, SDO.name)) == {Literal("=" + HOSTILE, lang="it"), Literal("Test", lang="en")}
+    assert set(graph.objects(node, SDO.description)) == {Literal("+" + HOSTILE, lang="it"),
+                                                         Literal("\t" + HOSTILE, lang="en")}
+    Graph().parse(data=hostile[2]["dati/dcat-ap_it.rdf"], format="xml")
+
+
+# ---------------------------------------------------------------------------------------------
+# The Dati page: every field of every schema, described in the page's language
+# ---------------------------------------------------------------------------------------------
+
+
+def schema_paths(kind_name: str) -> list[str]:
+    """Every field path of a kind's schema, walked here independently of opendata.fields."""
+    def resolve(node: dict) -> dict:
+        if "$ref" in node:
+            file, _, pointer = node["$ref"].partition("#")
+            target = json.loads((SCHEMAS / file).read_text(encoding="utf-8"))
+            for part in pointer.strip("/").split("/"):
+                target = target[part]
+            return {**target, **node}
+        return node
+
+    def walk(node: dict, path: str, descend: bool = True) -> Iterator[str]:
+        yield path
+        node = resolve(node)
+        if not descend:
+            return
+        if isinstance(node.get("items"), dict):
+            for name, sub in resolve(node["items"]).get("properties", {}).items():
+                yield from walk(sub, f"{path}[].{name}")
+        for name, sub in node.get("properties", {}).items():
+            yield from walk(sub, f"{path}.{name}", path != "relations")
+
+    schema = json.loads((SCHEMAS / f"{kind_name}.schema.json").read_text(encoding="utf-8"))
+    return [p for name, node in schema["properties"].items()
+            for p in walk(node, name, not node.get("x-language-block"))]
+
+
+def render_page(catalog: Catalog, lang: str, publication: meta.Publication) -> str:
+    translations, problems = i18n.load(ROOT)
+    assert problems == []
+    env = _environment(ROOT / "overrides" / "atlante", lang)
+    return env.get_template("data.md").render(t=translations[lang].words, lang=lang, root="",
+                                              opendata=opendata.data_page(catalog, SCHEMAS, lang, publication))
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.name)
+def test_the_page_data_lists_every_field_of_the_schema(catalog: Catalog, publication: meta.Publication,
+                                                       kind: Kind) -> None:
+    page = opendata.data_page(catalog, SCHEMAS, "it", publication)
+    [entry] = [k for k in page["kinds"] if k["kind"] is kind]
+    assert [f["path"] for f in entry["fields"]] == schema_paths(kind.name)
+
+
+@pytest.mark.parametrize("lang", ["it", "en"])
+def test_the_page_shows_every_field_of_every_kind(catalog: Catalog, publication: meta.Publication, lang: str) -> None:
+    text = render_page(catalog, lang, publication)
+    assert text.startswith("---\ndescription: ")
+    sections = text.split("\n### ")[1:]
+    assert len(sections) == len(KINDS)
+    for kind, section in zip(KINDS, sections, strict=True):
+        assert f"{{ #fields-{kind.folder} }}" in section.splitlines()[0]
+        rows = [line for line in section.splitlines() if line.startswith("| ") and not line.startswith("| ---")][1:]
+        assert [row.split(" | ")[0].removeprefix("| ") for row in rows] == [str(md_text(p)) for p in schema_paths(kind.name)]
+        assert all(row.count(" | ") == 4 for row in rows), kind.name
+
+
+def test_every_field_has_a_description_in_every_language(catalog: Catalog, publication: meta.Publication) -> None:
+    translations, _ = i18n.load(ROOT)
+    rows = [f for k in opendata.data_page(catalog, SCHEMAS, "it", publication)["kinds"] for f in k["fields"]]
+    used = {f["key"] for f in rows if f["key"]}
+    for lang in i18n.languages(ROOT):
+        words = translations[lang].words["opendata"]
+        assert used - set(words["fields"]) == set(), f"{lang}: fields with no description under opendata.fields"
+        assert set(words["fields"]) - used == set(), f"{lang}: descriptions of fields no schema has"
+        assert set(i18n.languages(ROOT)) <= set(words["languages"]), f"{lang}: a language has no name"
+        assert {f["type"] for f in rows} | {f["item_type"] for f in rows if f["item_type"]} <= set(words["types"])
+
+
+def test_the_italian_page_shows_no_schema_description_in_english(catalog: Catalog,
+                                                                 publication: meta.Publication) -> None:
+    text = render_page(catalog, "it", publication)
+    english = {f.description for k in KINDS for f in opendata.fields(k, SCHEMAS)}
+    assert [d for d in english if d and (d in text or str(md_text(d)) in text)] == []
+    assert "inglese" in text and "English" not in text
+
+
+def test_the_page_links_the_downloads_relatively_in_the_source_edition_and_absolutely_elsewhere(
+        catalog: Catalog, publication: meta.Publication) -> None:
+    italian, english = render_page(catalog, "it", publication), render_page(catalog, "en", publication)
+    assert "](dati/atlante.json)" in italian and "](dati/cities.csv)" in italian
+    assert "](https://circoli-magici.example.org/dati/atlante.json)" in english
+    assert "](challenges/globalizzazione.json)" in italian
+    assert "[CC BY 4\\.0](https://creativecommons.org/licenses/by/4.0/)" in italian
+    assert "\\=, \\+, \\-, \\@" in italian  # the spreadsheet rule, stated
+
+
+def test_the_page_escapes_what_the_configuration_says(catalog: Catalog) -> None:
+    text = render_page(catalog, "it", meta.for_tests(ROOT, publisher=HOSTILE, edition="<b>1</b>"))
+    assert "<script>" not in text and "<b>" not in text
+    assert str(md_text(HOSTILE)) in text

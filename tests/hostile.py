@@ -244,6 +244,21 @@ CASES: list[Case] = [
         edit(MILANO, 'title: "Milan"', "title: \"Milan</text><script>alert('pwned')</script>\"")),
          neutralised=("cities", "", "cities/milano", "en/cities/milano", "concept-map", "en/concept-map",
                       "circles/circoli-magici-del-made-in-italy")),
+    # -- Outputs: every format the site writes (citations, metadata, open data) stays well formed
+    Case("syntax-of-every-output-in-a-title", "outputs", both(
+        edit(MILANO, 'title: "Milano"', 'title: "Milano \\"q\\" {graffa} \\\\barra %x #y $z &w ~ ^ _ ]]> </script><script>alert(\'pwned\')</script>"'),
+        edit(MILANO, 'title: "Milan"', 'title: "Milan @{x, y = {z}} \\"}\\n\\tER  - </title><script>alert(\'pwned\')</script>"')),
+         neutralised=("cities/milano", "en/cities/milano")),
+    Case("record-separators-in-a-title", "outputs", edit(MILANO, 'title: "Milano"', 'title: "Milano\\nER  - \\nTY  - JOUR\\nTI  - pwned\\n}\\n@misc{pwned,"'),
+         neutralised=("cities/milano",)),
+    Case("spreadsheet-formulas-in-texts", "outputs", both(
+        edit(MILANO, "\nsummary: >-\n", "\nsummary: >-\n  =HYPERLINK(\"https://example.org/?pwned\";\"clic\") \n"),
+        edit(MILANO, "\n  summary: >-\n", "\n  summary: >-\n    @SUM(1+1)*cmd|' /C calc'!A0 \n")),
+         neutralised=("cities/milano", "en/cities/milano")),
+    Case("json-and-xml-breakers-in-a-statement", "outputs",
+         edit("data/slides/slide-3.yaml", "    text: Già hanno funzionato! – i «circoli magici» del made in Italy\n",
+              '    text: "\\"}]}, ]]> <![CDATA[ &amp; </script> Già hanno funzionato! – i «circoli magici» del made in Italy"\n'),
+         neutralised=("slides/slide-3", "circles/circoli-magici-del-made-in-italy")),
     # -- Aliases: retired ids become redirects, so they must be free, unique and plain ------
     Case("alias-takes-a-live-id", "aliases", edit(MILANO, "id: milano\n", "id: milano\naliases: [roma]\n")),
     Case("alias-claimed-twice", "aliases", both(edit(MILANO, "id: milano\n", "id: milano\naliases: [capitale]\n"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 from pathlib import Path
@@ -55,8 +56,9 @@ def test_every_entity_has_its_page_at_a_stable_url(built_site: Path) -> None:
             assert (built_site / folder / id_ / "index.html").is_file(), f"/{folder}/{id_}/"
     italian = [p for p in built_site.rglob("index.html") if not p.is_relative_to(built_site / "en")]
     english = list((built_site / "en").rglob("index.html"))
-    # home, concept map, kind indexes, entities, hand-written pages (about, tags, accessibility)
-    assert len(italian) == len(english) == 1 + 1 + 9 + 57 + 3
+    # home, concept map, whole brief, data, changelog, kind indexes, entities, hand-written pages
+    # (about, tags, accessibility)
+    assert len(italian) == len(english) == 1 + 1 + 3 + 9 + 57 + 3
 
 
 def test_entity_page_shows_title_summary_statements_relations_and_tags(built_site: Path) -> None:
@@ -67,7 +69,8 @@ def test_entity_page_shows_title_summary_statements_relations_and_tags(built_sit
     assert quotes[0].startswith("alcune delle maggiori città italiane (Milano, Torino, Verona, …, Bologna, …, Firenze, Roma)")
     assert "../../slides/slide-3/#citta-sedi" in hrefs(page)
     headings = [heading(h) for h in page.find_all(["h2", "h3"])]
-    assert headings == ["Scheda", "Cosa dice il brief", "Aggiunte al brief", "Collegamenti", "Fa parte di", "Coinvolta in"]
+    assert headings == ["Scheda", "Cosa dice il brief", "Aggiunte al brief", "Collegamenti", "Fa parte di", "Coinvolta in",
+                        "Come citare questa pagina"]
     assert "../../circles/circoli-magici-del-made-in-italy/" in hrefs(page)
     assert "Lombardia (aggiunto)" in page.get_text(" ", strip=True)
     assert "https://it.wikipedia.org/wiki/Milano" in hrefs(page)
@@ -88,7 +91,8 @@ def test_relations_link_both_ways(built_site: Path) -> None:
 def test_slide_pages_give_every_statement_a_stable_anchor(built_site: Path) -> None:
     page = content(built_site, "slides/slide-3")
     anchors = [h["id"] for h in page.find_all("h2")]
-    assert anchors == ["titolo", "concetto", "gia-funzionato", "citta-sedi", "senza-distretti", "catalizzatori", "intelaiatura"]
+    assert anchors == ["titolo", "concetto", "gia-funzionato", "citta-sedi", "senza-distretti", "catalizzatori", "intelaiatura",
+                       "cite"]
     slide4 = content(built_site, "slides/slide-4").get_text(" ", strip=True)
     assert "Correzione redazionale: «delle città maggiori»; il testo originale ha «della città maggiori»." in slide4
     assert "Nel documento originale questa slide non è numerata." in slide4
@@ -157,7 +161,9 @@ def test_markup_in_data_is_shown_as_text_never_run(tmp_path: Path) -> None:
     page = BeautifulSoup(html, "html.parser")
     assert heading(page.select_one("article h1")) == "Milano </title><script>alert(1)</script>"
     assert page.title.get_text().startswith("Milano </title><script>alert(1)</script> - ")
-    assert len(page.find_all("script", string=re.compile("alert"))) == 0
+    scripts = page.find_all("script", string=re.compile("alert"))
+    assert [s["type"] for s in scripts] == ["application/ld+json"]  # data, quoted: the title as JSON, not code
+    assert json.loads(scripts[0].string)["@graph"][0]["name"] == "Milano </title><script>alert(1)</script>"
     article = page.select_one("article")
     assert article.find("script") is None
     assert not [el for el in article.find_all(True) if any(a.startswith("on") for a in el.attrs)]
@@ -213,7 +219,8 @@ def test_an_english_entity_page_quotes_the_brief_in_italian_beside_the_translati
     page = content(built_site, "en/cities/milano")
     assert heading(page.h1) == "Milan"
     assert [heading(h) for h in page.find_all(["h2", "h3"])] == [
-        "Key facts", "What the brief says", "Additions to the brief", "Connections", "Is part of", "Involved in"]
+        "Key facts", "What the brief says", "Additions to the brief", "Connections", "Is part of", "Involved in",
+        "How to cite this page"]
     assert "Region: Lombardy (added)" in page.get_text(" ", strip=True)
     quote = page.find("blockquote")
     translation, original = quote.find_all("p")

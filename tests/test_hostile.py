@@ -7,15 +7,24 @@ headless Chromium (no dialog, no console message from injected script, no javasc
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import resource
 import subprocess
 from pathlib import Path
 
+import bibtexparser
 import pytest
+import rispy
+import yaml
 from bs4 import BeautifulSoup
 from playwright.sync_api import Browser
+from pylatexenc.latex2text import LatexNodes2Text
+from rdflib import Graph
+
+from atlante.kinds import KIND_BY_FOLDER
+from atlante.opendata import restore
 
 from helpers import BIN, env, make_project, open_page, serving
 from hostile import CASES, Case
@@ -86,6 +95,8 @@ def test_build(project: Path, request: pytest.FixtureRequest, browser: Browser) 
     assert result.returncode == 0, result.stderr
     for page in case.neutralised:
         assert_inert_html(site / page / "index.html", case.marker)
+        assert_outputs_well_formed(project, site, page)
+    assert_open_data_well_formed(project, site)
     with serving(site) as url:
         for page in case.neutralised:
             assert_inert_in_browser(browser, f"{url}/{page}/", case.marker)
@@ -94,6 +105,9 @@ def test_build(project: Path, request: pytest.FixtureRequest, browser: Browser) 
 def assert_inert_html(path: Path, marker: str) -> None:
     doc = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
     for script in doc.find_all("script"):
+        if script.get("type") == "application/ld+json":  # data, not code: it must parse, whatever it quotes
+            json.loads(script.string)
+            continue
         assert marker not in script.get_text(), path
     article = doc.select_one("article")
     assert article is not None
@@ -108,6 +122,55 @@ def assert_inert_html(path: Path, marker: str) -> None:
                 assert not str(value).strip().lower().startswith(DANGEROUS_SCHEMES), (path, value)
                 if attr == "src":
                     assert "://" not in value, (path, value)
+
+
+def assert_outputs_well_formed(project: Path, site: Path, page: str) -> None:
+    """The page's metadata and citations parse, and say what the data says, whatever it holds."""
+    doc = BeautifulSoup((site / page / "index.html").read_text(encoding="utf-8"), "html.parser")
+    for permalink in doc.select("a.headerlink"):
+        permalink.decompose()
+    (jsonld,) = doc.find_all("script", type="application/ld+json")
+    graph = json.loads(jsonld.string)["@graph"]
+    title = doc.h1.get_text(strip=True) if doc.h1 else None
+    metas = {m.get("name") or m.get("property"): m["content"] for m in doc.find_all("meta") if m.get("content") is not None}
+    assert metas["citation_title"] == metas["og:title"] == metas["DC.title"] == graph[0]["name"]
+    if title is not None:
+        assert " ".join(metas["citation_title"].split()) == " ".join(title.split()), page
+    for link in doc.select("a.atlante-download"):
+        text = ((site / page / "index.html").parent / link["href"]).resolve().read_text(encoding="utf-8")
+        if link["href"].endswith(".bib"):
+            library = bibtexparser.parse_string(text)
+            assert len(library.entries) == 1 and not library.failed_blocks, (page, text)
+            fields = {f.key: f.value for f in library.entries[0].fields}
+            if link.find_parent(id="cite-page"):  # the page's own reference: its title, whatever it holds
+                shown = LatexNodes2Text().latex_to_text(fields["title"]).translate({ord("”"): '"', ord("ˆ"): "^"})
+                assert shown == " ".join(metas["citation_title"].split()), (page, shown)
+        else:
+            records = rispy.loads(text)
+            assert len(records) == 1 and text.count("\nER  -") == 1, (page, text)
+    parts = page.removeprefix("en/").split("/")
+    if len(parts) == 2 and parts[0] in KIND_BY_FOLDER and not page.startswith("en/"):
+        record = json.loads((site / f"{parts[0]}/{parts[1]}.json").read_text(encoding="utf-8"))
+        assert record["data"] == yaml.safe_load((project / f"data/{parts[0]}/{parts[1]}.yaml").read_text(encoding="utf-8"))
+        with (site / f"dati/{parts[0]}.csv").open(encoding="utf-8", newline="") as f:
+            (row,) = [r for r in csv.DictReader(f) if r["id"] == parts[1]]
+        assert restore(row["title"]) == record["data"]["title"] and restore(row["summary"]) == record["data"]["summary"]
+        assert not row["title"].startswith(("=", "+", "-", "@")) and not row["summary"].startswith(("=", "+", "-", "@"))
+
+
+def assert_open_data_well_formed(project: Path, site: Path) -> None:
+    """Every download parses: the JSON files, the CSV tables (one row per entity), the RDF."""
+    data = json.loads((site / "dati/atlante.json").read_text(encoding="utf-8"))
+    json.loads((site / "dati/atlante.jsonld").read_text(encoding="utf-8"))
+    package = json.loads((site / "dati/datapackage.json").read_text(encoding="utf-8"))
+    for table in package["resources"]:
+        if table["path"].endswith(".csv"):
+            with (site / "dati" / table["path"]).open(encoding="utf-8", newline="") as f:
+                rows = list(csv.DictReader(f))
+            names = [field["name"] for field in table["schema"]["fields"]]
+            assert all(list(row) == names for row in rows), table["path"]
+    assert sum(1 for _ in data["entities"]) == sum(1 for _ in (project / "data").glob("*/*.yaml"))
+    Graph().parse(data=(site / "dati/dcat-ap_it.rdf").read_text(encoding="utf-8"), format="xml")
 
 
 def assert_inert_in_browser(browser: Browser, url: str, marker: str) -> None:

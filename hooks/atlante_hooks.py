@@ -53,6 +53,7 @@ _figures: dict[str, dict[str, str]] = {}  # src_uri -> the page's maps and graph
 _edition: editions.Edition | None = None
 _editions: list[editions.Edition] = []
 _root = ""
+_pinned: str | None = None  # the SOURCE_DATE_EPOCH this module set (not the caller), renewed on each build
 _warned = False
 _TEMPLATES = "atlante/"  # overrides/atlante/: the core's templates and translation files
 
@@ -87,7 +88,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
                                               extra=config.extra, project=project, edition_date=history.build_date(),
                                               repo_url=config.repo_url)
     if problems:
-        raise PluginError("\n".join(f"{Path(config.config_file_path).name}: {p}" for p in problems))
+        raise PluginError(meta.located(Path(config.config_file_path), problems))
     result = pipeline.run(project, docs_dir=project / "docs", lang=lang, publication=_publication)
     _warned = bool(result.warnings)
     for warning in result.warnings:
@@ -223,14 +224,16 @@ def _pin_build_date(project: Path) -> None:
     MkDocs dates the sitemap and its gzip header from SOURCE_DATE_EPOCH when it is set; a value
     given by the caller wins.
     """
-    if "SOURCE_DATE_EPOCH" in os.environ:
-        return
+    global _pinned
+    if "SOURCE_DATE_EPOCH" in os.environ and os.environ["SOURCE_DATE_EPOCH"] != _pinned:
+        return  # the caller's value
+
     try:
         out = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=project, capture_output=True, text=True, timeout=10)
     except (OSError, subprocess.SubprocessError):
         return
     if out.returncode == 0 and out.stdout.strip().isdigit():
-        os.environ["SOURCE_DATE_EPOCH"] = out.stdout.strip()
+        os.environ["SOURCE_DATE_EPOCH"] = _pinned = out.stdout.strip()  # re-read on every build under `serve`
 
 
 def _summary(result: pipeline.Result) -> str:

@@ -438,3 +438,5 @@ def test_a_renamed_entitys_old_address_redirects_in_both_languages(tmp_path: Pat
         assert old.find("link", rel="canonical")["href"] == "../milano/"
         assert 'location.hash' in old.find("script").get_text()  # a statement anchor survives the redirect
         assert (project / "site" / prefix / "cities/milano/index.html").is_file()
+    # the old id's JSON still answers, with the entity under its new id
+    assert json.loads((project / "site/cities/milan.json").read_text(encoding="utf-8"))["id"] == "milano"

@@ -356,7 +356,7 @@ def test_a_changelog_lists_each_editions_entities_from_git(tmp_path: Path) -> No
 
 def test_copy_buttons_work_from_the_keyboard_and_dates_are_todays(browser: Browser, site_url: str) -> None:
     page, foreign = open_page(browser, f"{site_url}/cities/milano/", permissions=["clipboard-read", "clipboard-write"])
-    today = page.evaluate("new Date().toISOString().slice(0, 10)")
+    today = page.evaluate("(d => [d.getFullYear(), d.getMonth() + 1, d.getDate()].map(n => String(n).padStart(2, '0')).join('-'))(new Date())")
     assert page.get_attribute("#cite-page-bib time.atlante-accessed", "datetime") == today
     button = page.locator('#cite-page button[data-atlante-copy="cite-page-apa"]')
     button.focus()
@@ -379,6 +379,7 @@ def test_a_statements_citation_opens_and_copies(browser: Browser, site_url: str)
     page.keyboard.press("Enter")
     assert page.locator("#cite-slide-3-concetto").get_attribute("open") is not None
     page.locator('#cite-slide-3-concetto button[data-atlante-copy="cite-slide-3-concetto-ris"]').click()
+    page.wait_for_function("document.querySelector('#cite-slide-3-concetto .atlante-copy-status').textContent.length > 0")
     copied = page.evaluate("navigator.clipboard.readText()")
     assert rispy.loads(copied)[0]["urls"] == ["https://circoli-magici.example.org/en/slides/slide-3/#concetto"]
     page.context.close()
@@ -395,3 +396,69 @@ def test_print_drops_the_navigation_and_shows_addresses(browser: Browser, site_u
     after = page.evaluate("""getComputedStyle(document.querySelector('.md-content a[data-print-url]'), '::after').content""")
     assert site_url in after
     page.context.close()
+
+
+def test_a_value_like_a_placeholder_is_rendered_in_full() -> None:
+    publication = meta.for_tests(ROOT)
+    target = cite.Target("x", "Il qqnote e qqa of qqb Qqc", "https://x.example/qqurl.invalid/", "it", DAY, "Sito",
+                         note="nota", statement=True)
+    item = cite.csl_item(target, publication, DAY)
+    assert all(cite._from_shape(item, style, "it") is None for _key, style, _name in cite.STYLES)
+    full = dict((k, f) for k, _n, _i, f in cite.cite(target, publication, DAY).styles)["apa"]
+    assert "Il qqnote e qqa of qqb Qqc" in full and "https://x.example/qqurl.invalid/" in full
+
+
+def test_the_briefs_date_and_occasion_date_its_statements_once_configured() -> None:
+    publication = meta.for_tests(ROOT, brief_date="2014-05", occasion="Convegno di prova")
+    c = cite.cite(targets("it")["statement"], publication, DAY)
+    (item,) = json.loads(c.csl_json)
+    assert item["issued"] == {"date-parts": [[2014, 5]]} and item["event"] == "Convegno di prova"
+    assert dict((k, i) for k, _n, i, _f in c.styles)["apa"] == "(Redazione del sito, 2014)"
+    assert rispy.loads(c.ris)[0]["date"] == "2014/05"
+
+
+def test_a_configuration_mistake_names_the_file_and_line(tmp_path: Path) -> None:
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: S\nsite_url: https://x.example/\nextra:\n  brief:\n    date: 2014-05-20\n"
+                      "  publication:\n    publisher: P\n    licence:\n      name: CC BY 4.0\n      url: http://x\n")
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\nversion = "1.0"\n')
+    publication, findings = meta.from_project(tmp_path)
+    assert publication.brief_date == "2014-05-20"  # an unquoted YAML date is read as the date it says
+    assert [str(f) for f in findings] == [
+        "mkdocs.yml:10:1: (configuration): extra.publication.licence.url: expected an https address, found 'http://x'"]
+
+
+def test_a_shallow_clone_has_no_history_to_date_pages_by(tmp_path: Path) -> None:
+    origin = tmp_path / "origin"
+    git(tmp_path, "init", "-q", str(origin))
+    write(origin, "data/cities/a.yaml", "id: a\n")
+    commit(origin, "one", "2026-01-10")
+    write(origin, "data/cities/a.yaml", "id: a\ntitle: A\n")
+    commit(origin, "two", "2026-02-10")
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{origin}", str(tmp_path / "clone"))
+    found = history.read(tmp_path / "clone")
+    assert found.shallow and not found.available and found.updated == {}
+
+
+def test_a_renamed_entity_is_listed_as_renamed_not_removed_and_added(catalog: Catalog) -> None:
+    from atlante.render import _changelog
+
+    milano = next(e for e in catalog.entities.values() if e.id == "milano")
+    milano.data["aliases"] = ["milan"]
+    try:
+        edition = history.Changes("0.2.0", DAY, added=["data/cities/milano.yaml"], removed=["data/cities/milan.yaml"])
+        (listed,) = _changelog(catalog, history.History({}, None, [edition], available=True))
+    finally:
+        del milano.data["aliases"]
+    assert listed["renamed"] == [(milano, "milan")] and listed["added"] == [] and listed["removed"] == []
+
+
+def test_the_home_page_describes_the_site_as_a_dataset_with_its_downloads(built_site: Path) -> None:
+    for prefix in ("", "en/"):
+        soup = BeautifulSoup((built_site / prefix / "index.html").read_text(encoding="utf-8"), "html.parser")
+        graph = json.loads(soup.find("script", type="application/ld+json").string)["@graph"]
+        (dataset,) = [node for node in graph if node["@type"] == "Dataset"]
+        assert dataset["license"] == "https://creativecommons.org/licenses/by/4.0/" and dataset["version"]
+        files = [d["contentUrl"].removeprefix("https://circoli-magici.example.org/") for d in dataset["distribution"]]
+        assert "dati/atlante.json" in files and "dati/datapackage.json" in files
+        assert all((built_site / f).is_file() for f in files)

@@ -21,6 +21,7 @@ import functools
 import io
 import json
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import date
 from html import escape as html_escape
@@ -52,7 +53,8 @@ LOCALES = {"it": "it-IT", "en": "en-US"}  # a language not listed takes citeproc
 _ISO690_TERMS = {"it": {"no date": "[s.d.]", "in": "in", "online": "online", "accessed": "consultato il",
                         "retrieved": "Disponibile", "from": "da"}}
 
-_ACCESSED = "atlanteaccesseddate"  # stands for the retrieval date while a style renders
+_ACCESSED = f"atlanteaccessed{secrets.token_hex(8)}"  # stands for the retrieval date while a style renders;
+# random per process, so that no data can hold it
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,10 @@ def csl_item(target: Target, publication: Publication, accessed: date) -> dict:
         item["publisher"] = _plain(publication.publisher)
     if target.updated:
         item["issued"] = {"date-parts": [[target.updated.year, target.updated.month, target.updated.day]]}
+    elif target.statement and publication.brief_date:  # the brief's own date, as the configuration gives it
+        item["issued"] = _csl_date(publication.brief_date)
+    if target.statement and publication.occasion:
+        item["event"] = _plain(publication.occasion)  # CSL 1.0.1's name, which citeproc-py reads
     if publication.edition:
         item["version"] = publication.edition
     if target.note:
@@ -130,9 +136,11 @@ def bibtex(item: dict, target: Target) -> str:
     fields = [("author", "{" + _latex(item["author"][0]["literal"]) + "}"), ("title", "{" + _latex(item["title"]) + "}"),
               ("organization", _latex(item["container-title"])),
               ("publisher", _latex(item.get("publisher") or item["author"][0]["literal"]))]
-    if "issued" in item:
+    if "date-parts" in item.get("issued", {}):
         fields.append(("date", _iso(item["issued"])))
         fields.append(("year", str(item["issued"]["date-parts"][0][0])))
+    elif "issued" in item:
+        fields.append(("date", _latex(item["issued"]["literal"])))
     langid = Locale.parse(target.lang).get_display_name("en").split(" ")[0].lower()  # biblatex: "italian"
     fields += [("url", item["URL"]), ("urldate", _iso(item["accessed"])), ("langid", langid)]
     if "version" in item:
@@ -156,9 +164,11 @@ def ris(item: dict, target: Target) -> str:
         "access_date": _iso(item["accessed"]).replace("-", "/"),
         "language": target.lang,
     }
-    if "issued" in item:
+    if "date-parts" in item.get("issued", {}):
         entry["date"] = _iso(item["issued"]).replace("-", "/")
         entry["year"] = str(item["issued"]["date-parts"][0][0])
+    elif "issued" in item:
+        entry["date"] = item["issued"]["literal"]
     if "version" in item:
         entry["edition"] = item["version"]
     if "note" in item:
@@ -208,12 +218,13 @@ _AWKWARD = re.compile(r"[<>&\"'{}\[\]]|[.,;:!?\s]$|^\s|\s\s")
 
 
 def _from_shape(item: dict, style: str, lang: str) -> tuple[str, str] | None:
-    if any(_AWKWARD.search(str(item.get(name, ""))) for name in ("title", "note")):
-        return None
+    texts = [str(item.get(name, "")) for name in ("title", "note", "URL")]
+    if any(_AWKWARD.search(text) for text in texts[:2]) or any("qq" in text.casefold() for text in texts):
+        return None  # a value that could be mistaken for a placeholder is rendered in full
     shape = dict(item, id=_KEY, title=_TITLE, URL=_URL, **({"note": _NOTE} if "note" in item else {}))
     out = []
     for html in _render(json.dumps(shape, sort_keys=True), style, lang):
-        if _URL in html and html.count(_URL) != 1 or ("note" in item and html.count(_NOTE) > 1):
+        if _URL in html and html.count(_URL) != 1 or ("note" in item and html.count(_NOTE) > 1) or _KEY in html:
             return None
         found = [form for form in _CASES if form in html]
         if len(found) > 1 or _TITLE.casefold() in html.casefold() and not found:
@@ -270,6 +281,14 @@ def _locale(lang: str) -> str:
     return found[0] if found else LOCALES["en"]
 
 
+def _csl_date(text: str) -> dict:
+    """A date given as text: "2014", "2014-05" or "2014-05-20" as date parts, anything else literal."""
+    match = re.fullmatch(r"(\d{4})(?:-(\d\d))?(?:-(\d\d))?", text.strip())
+    if not match:
+        return {"literal": _plain(text)}
+    return {"date-parts": [[int(part) for part in match.groups() if part]]}
+
+
 def _plain(text: str) -> str:
     """One line of text: no newline or tab can break a line-based format (RIS) or a field."""
     return " ".join(str(text).split())
@@ -281,5 +300,6 @@ def _latex(text: str) -> str:
 
 
 def _iso(value: dict) -> str:
-    year, month, day = value["date-parts"][0]
-    return f"{year:04d}-{month:02d}-{day:02d}"
+    """2026-11-25, or 2014-05 and 2014 for a partial date."""
+    parts = value["date-parts"][0]
+    return "-".join(f"{n:0{4 if i == 0 else 2}d}" for i, n in enumerate(parts))

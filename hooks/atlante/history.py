@@ -7,8 +7,9 @@ value): never the file's modification time, so two builds of the same commit agr
 
 An edition is a version of pyproject.toml. The commit that sets a new version releases it: edition V
 holds the commits after the previous version's release, up to and including the one that sets V;
-commits after the last release are listed as not yet released. Git is read with two commands per
-build, whatever the number of files.
+commits after the last release are listed as not yet released. Git is read with one `log` per
+build, whatever the number of files, plus one `show` per version change; along the first-parent
+line, so a merged branch counts on the day it was merged.
 """
 
 from __future__ import annotations
@@ -44,7 +45,8 @@ class History:
     updated: dict[str, date]  # data file -> date of its last commit
     fallback: date | None  # for a file with no history: the build's date
     editions: list[Changes]  # newest first
-    available: bool  # False outside a git repository
+    available: bool  # False outside a git repository, or in a shallow clone
+    shallow: bool = False
 
     def date_of(self, file: str) -> date | None:
         return self.updated.get(file, self.fallback)
@@ -59,8 +61,10 @@ def build_date() -> date | None:
 def read(project: FsPath, data: str = "data") -> History:
     """The history of `project/data` (schemas aside) and of the project's version."""
     fallback = build_date()
-    log = _git(project, "log", "--reverse", "--no-renames", "--relative", "--format=" + _RECORD + "%H %cs",
-               "--name-status", "--", data, "pyproject.toml")
+    if (_git(project, "rev-parse", "--is-shallow-repository") or "").strip() == "true":
+        return History({}, fallback, [], available=False, shallow=True)
+    log = _git(project, "log", "--reverse", "--first-parent", "--diff-merges=first-parent", "--no-renames", "--relative",
+               "--format=" + _RECORD + "%H %cs", "--name-status", "--", data, "pyproject.toml")
     if log is None:
         return History({}, fallback, [], available=False)
     updated: dict[str, date] = {}
@@ -73,12 +77,14 @@ def read(project: FsPath, data: str = "data") -> History:
         commit, day = head.split()
         when = last = date.fromisoformat(day)
         sets_version = False
-        for line in filter(None, lines):
-            change, path = line.split("\t", 1)
+        for line in lines:
+            change, _, path = line.partition("\t")
+            if not path or not change[:1].isalpha():
+                continue  # not a file line
             if path == "pyproject.toml":
                 sets_version = True
             elif _is_entity(path, data):
-                status[path] = _net(status.get(path), change[0])
+                status[path] = _net(status.get(path), change[0] if change[0] in "AD" else "M")
                 if change[0] == "D":
                     updated.pop(path, None)
                 else:
@@ -127,7 +133,8 @@ def _version_at(project: FsPath, commit: str) -> str | None:
 
 def _git(project: FsPath, *args: str) -> str | None:
     try:
-        out = subprocess.run(["git", "-C", str(project), *args], capture_output=True, text=True, timeout=60,
+        out = subprocess.run(["git", "-C", str(project), "-c", "log.showSignature=false", "-c", "core.quotepath=off",
+                              *args], capture_output=True, text=True, timeout=60,
                              env={**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "LC_ALL": "C"})
     except (OSError, subprocess.SubprocessError):
         return None

@@ -68,6 +68,8 @@ def from_config(*, site_name: str, site_url: str | None, extra: dict | None, pro
     def text(section: str, key: str, value: object, *, required: bool = False, https: bool = False) -> str | None:
         if value is None and not required:
             return None
+        if isinstance(value, date):  # YAML reads an unquoted 2014-05-20 as a date
+            value = value.isoformat()
         if not isinstance(value, str) or not value.strip():
             problems.append(f"extra.{section}.{key}: expected {'an https address' if https else 'a text'}"
                             f"{'' if required else ' or null'}, found {value!r}")
@@ -126,8 +128,31 @@ def from_project(project: FsPath, lang: str = SOURCE_LANG) -> tuple[Publication,
     site_name = (configs[f"mkdocs.{lang}.yml"] if lang != SOURCE_LANG else config).get("site_name") or config.get("site_name") or ""
     publication, problems = from_config(site_name=str(site_name), site_url=config.get("site_url"), extra=config.get("extra"),
                                         project=project, edition_date=history.build_date(), repo_url=config.get("repo_url"))
-    return publication, [Finding("error", "mkdocs.yml", 1, 1, "(configuration)", p.split(":", 1)[0], p.split(": ", 1)[1])
-                         for p in problems]
+    return publication, [Finding("error", "mkdocs.yml", line_of(project / "mkdocs.yml", setting), 1, "(configuration)",
+                                 setting, message) for setting, message in (p.split(": ", 1) for p in problems)]
+
+
+def located(config_file: FsPath, problems: list[str]) -> str:
+    """The problems as lines naming the file and the line of each setting: for the build's error."""
+    return "\n".join(f"{config_file.name}:{line_of(config_file, p.split(':', 1)[0])}: {p}" for p in problems)
+
+
+def line_of(config_file: FsPath, setting: str) -> int:
+    """The line of `setting` ("extra.publication.licence.url") in a YAML config, or of its nearest
+    parent that is there; 1 if the file cannot be read."""
+    try:
+        node = yaml.compose(config_file.read_text(encoding="utf-8"), Loader=_TolerantLoader)
+    except (OSError, yaml.YAMLError):
+        return 1
+    line = 1
+    for key in setting.split("."):
+        if not isinstance(node, yaml.MappingNode):
+            break
+        found = next(((k, v) for k, v in node.value if getattr(k, "value", None) == key), None)
+        if found is None:
+            break
+        line, node = found[0].start_mark.line + 1, found[1]
+    return line
 
 
 class _TolerantLoader(yaml.SafeLoader):

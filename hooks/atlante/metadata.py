@@ -86,12 +86,13 @@ def entity_node(publication: Publication, entity: Entity, lang: str) -> dict:
     url = publication.url(f"{kind.folder}/{entity.id}/", lang)
     node: dict = {
         "@type": kind.schema_type,
-        "@id": url + "#entity",
+        "@id": publication.url(f"{kind.folder}/{entity.id}/", SOURCE_LANG) + "#entity",  # one IRI in every edition,
+        # the open data's (opendata.entity_iri); `url` is the page in this language
         "name": str(entity.text("title", lang)),
         "description": str(entity.text("summary", lang)),
         "url": url,
         "identifier": f"{entity.kind}:{entity.id}",
-        "additionalType": publication.site_url + f"dati/vocab#{entity.kind}",
+        "additionalType": publication.site_url + f"dati/vocab#{entity.kind}",  # as in the open data's graph
     }
     if kind.place:
         where = entity.data[kind.place]
@@ -117,7 +118,7 @@ def quotation(publication: Publication, statement: Statement, lang: str) -> dict
     """A statement of the brief: its words as the brief has them, and where they are."""
     node: dict = {
         "@type": "Quotation",
-        "@id": statement_url(publication, statement, lang),
+        "@id": statement_url(publication, statement, SOURCE_LANG),
         "url": statement_url(publication, statement, lang),
         "text": statement.text,
         "inLanguage": SOURCE_LANG,

@@ -42,7 +42,7 @@ PAGE = "dati.md"
 # Spreadsheet formula injection (OWASP, "CSV Injection"): a text cell starting with one of these is
 # read as a formula. Such a cell, and one starting with the apostrophe itself (so that the rule can be
 # undone without doubt), gets an apostrophe in front.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")  # with the full-width forms
 APOSTROPHE = "'"
 
 ENUM_SHOWN = 20  # the Dati page lists a field's allowed values when there are at most this many
@@ -69,6 +69,8 @@ def downloads(catalog: Catalog, publication: Publication, schema_dir: FsPath,
     licence = {"name": publication.licence.name, "url": publication.licence.url}
     for entity, record in zip(_entities(catalog), records, strict=True):
         files[api_path(entity)] = _json({**record, "licence": licence})
+        for alias in entity.data.get("aliases") or []:  # a retired id's address keeps answering, as its page does
+            files[f"{KIND_BY_NAME[entity.kind].folder}/{alias}.json"] = files[api_path(entity)]
     tables = {kind.name: fields(kind, schema_dir) for kind in KINDS}
     for kind in KINDS:
         files[FOLDER + csv_name(kind)] = table(catalog.by_kind[kind.name], tables[kind.name], publication)
@@ -658,7 +660,7 @@ def data_page(catalog: Catalog, schema_dir: FsPath, lang: str, publication: Publ
         "api_root": publication.site_url,
         "example": {"name": api_path(example), "href": href(api_path(example)),
                     "title": str(example.text("title", lang))} if example else None,
-        "formula_start": ["=", "+", "-", "@"],
+        "formula_start": [c for c in FORMULA_START if c.isprintable()],  # tab and CR: in the words
         "kinds": [{"kind": kind, "csv": csv_name(kind), "fields": [_row(f) for f in fields(kind, schema_dir)]}
                   for kind in KINDS],
     }

@@ -206,10 +206,12 @@ class _Citer:
     def _panel(self, target: cite.Target, base: str, pid: str) -> tuple[dict[str, object], dict[str, str]]:
         """The panel's data, and its downloads: `base`.bib and `base`.ris, dated by the edition."""
         c = cite.cite(target, self.publication, self.accessed)
-        bibtex, ris, csl_json = cite.formats(target, self.publication, _SENTINEL_DAY)
+        shown = (c.bibtex, c.ris, c.csl_json)
+        if not any(form in text for text in shown for form, _name in _SENTINEL_FORMS):  # no data holds the sentinel
+            shown = tuple(_accessed_html(text, self.accessed)
+                          for text in cite.formats(target, self.publication, _SENTINEL_DAY))
         panel = {"c": c, "pid": pid, "bib": f"{base}.bib", "ris": f"{base}.ris", "key": target.key,
-                 "bibtex": _accessed_html(bibtex, self.accessed), "ris_text": _accessed_html(ris, self.accessed),
-                 "csl_json": _accessed_html(csl_json, self.accessed)}
+                 "bibtex": shown[0], "ris_text": shown[1], "csl_json": shown[2]}
         return panel, {f"{base}.bib": c.bibtex, f"{base}.ris": c.ris}
 
 
@@ -234,14 +236,33 @@ def _long_date(day: date | None, lang: str) -> str:
 
 
 def _changelog(catalog: Catalog, history: History) -> list[dict[str, object]]:
-    """Each edition's entities, added, changed and removed, as entities where they still exist."""
+    """Each edition's entities, added, renamed, changed and removed: as entities where they still
+    exist, else as their file's id. An entity added with an alias that the same edition removed
+    was renamed: its old address redirects to it."""
     by_file = {e.file: e for e in catalog.entities.values()}
+    order = {e.file: i for i, e in enumerate(e for kind in KINDS for e in catalog.by_kind[kind.name])}
 
-    def named(files: list[str]) -> list[object]:
-        return [by_file.get(f) or FsPath(f).stem for f in files]
+    def brief_order(files: list[str]) -> list[str]:  # the brief's order, kind by kind; gone files last
+        return sorted(files, key=lambda f: (order.get(f, len(order)), f))
 
-    return [{"version": e.version, "date": e.date, "added": named(e.added), "changed": named(e.changed),
-             "removed": named(e.removed)} for e in history.editions if not e.empty]
+    editions = []
+    for edition in history.editions:
+        removed = set(edition.removed)
+        renamed: list[tuple[Entity, str]] = []
+        added: list[object] = []
+        for file in brief_order(edition.added):
+            entity = by_file.get(file)
+            folder = FsPath(file).parent.as_posix()
+            old = next((a for a in (entity.data.get("aliases") or []) if f"{folder}/{a}.yaml" in removed), None) if entity else None  # type: ignore[union-attr]
+            if entity and old:
+                renamed.append((entity, old))
+                removed.discard(f"{folder}/{old}.yaml")
+            else:
+                added.append(entity or FsPath(file).stem)
+        editions.append({"version": edition.version, "date": edition.date, "added": added, "renamed": renamed,
+                         "changed": [by_file.get(f) or FsPath(f).stem for f in brief_order(edition.changed)],
+                         "removed": [FsPath(f).stem for f in sorted(removed)]})
+    return editions
 
 
 def navigation(catalog: Catalog, translation: Translation, *, extra: list | None = None) -> list:

@@ -394,7 +394,7 @@ def test_print_drops_the_navigation_and_shows_addresses(browser: Browser, site_u
     assert page.locator(".atlante-print-url").is_visible()
     assert page.inner_text(".atlante-print-url") == "https://circoli-magici.example.org/cities/milano/"
     after = page.evaluate("""getComputedStyle(document.querySelector('.md-content a[data-print-url]'), '::after').content""")
-    assert site_url in after
+    assert "https://circoli-magici.example.org/" in after  # the published address, wherever the page is printed from
     page.context.close()
 
 

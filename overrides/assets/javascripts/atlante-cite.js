@@ -55,10 +55,14 @@
 
   // On paper a link's address must be readable: each link of the text shows its full address,
   // except those within the page (the whole brief links its own sections)
+  // (resolved against the page's canonical address, so paper shows the published site's addresses)
   window.addEventListener("beforeprint", function () {
+    var canonical = document.querySelector("link[rel=canonical]")
+    var base = canonical ? canonical.href : location.href
     document.querySelectorAll(".md-content a[href]").forEach(function (link) {
       var href = link.getAttribute("href")
-      if (href.charAt(0) !== "#" && !link.closest(".atlante-cite, figure")) link.setAttribute("data-print-url", link.href)
+      if (href.charAt(0) === "#" || link.closest(".atlante-cite, figure")) return
+      link.setAttribute("data-print-url", new URL(href, base).href)
     })
   })
 

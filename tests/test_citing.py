@@ -306,6 +306,10 @@ def test_every_page_and_statement_offers_bib_and_ris_downloads_that_parse(built_
             else:
                 (record,) = rispy.loads(text)
                 assert record["id"] == link["download"].removesuffix(".ris")
+        for link in soup.select("a[href*='#cite-']"):  # "cite this statement": its panel on its slide's page
+            slide, anchor = link["href"].split("#")
+            target = BeautifulSoup(((path.parent / slide).resolve() / "index.html").read_text(encoding="utf-8"), "html.parser")
+            assert target.find("details", id=anchor) is not None, (path, link["href"])
         if path.parent.parent.name == "slides":
             for details in soup.select("details.atlante-cite"):
                 statements += 1
@@ -373,9 +377,14 @@ def test_copy_buttons_work_from_the_keyboard_and_dates_are_todays(browser: Brows
 
 
 def test_a_statements_citation_opens_and_copies(browser: Browser, site_url: str) -> None:
-    page, _ = open_page(browser, f"{site_url}/en/slides/slide-3/", permissions=["clipboard-read", "clipboard-write"])
+    page, _ = open_page(browser, f"{site_url}/en/platforms/concetto-di-piattaforma/", permissions=["clipboard-read", "clipboard-write"])
+    page.get_by_role("link", name="cite this statement").first.click()  # from an entry, to the statement's citation
+    page.wait_for_url("**/en/slides/slide-3/#cite-slide-3-concetto")
+    assert page.locator("#cite-slide-3-concetto").get_attribute("open") is not None
     summary = page.locator("#cite-slide-3-concetto > summary")
     summary.focus()
+    page.keyboard.press("Enter")  # the keyboard closes and opens it
+    assert page.locator("#cite-slide-3-concetto").get_attribute("open") is None
     page.keyboard.press("Enter")
     assert page.locator("#cite-slide-3-concetto").get_attribute("open") is not None
     page.locator('#cite-slide-3-concetto button[data-atlante-copy="cite-slide-3-concetto-ris"]').click()

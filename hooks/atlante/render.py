@@ -72,10 +72,11 @@ def place_figures(html: str, figures: dict[str, str]) -> str:
     Figures (maps, graphs) are inline SVG drawn by the templates under figures/, every value escaped.
     They are kept out of the Markdown so that the sanitiser, which cleans the HTML converted from
     Markdown, can refuse SVG altogether: a data field can never draw over the page. The placeholder
-    holds a random token that no data file can know in advance.
+    holds a random token that no data file can know in advance. A placeholder given an anchor (the
+    `anchored` filter) carries it as its id, for MkDocs to check links to it; the figure has it too.
     """
     for token, figure in figures.items():
-        html = html.replace(f"<p>{token}</p>", figure, 1)
+        html = re.sub(rf'<p(?: id="[a-z0-9-]+")?>{token}</p>', lambda _m, figure=figure: figure, html, count=1)
     return html
 
 
@@ -86,10 +87,10 @@ class _Figures:
         self.prefix = f"atlante-figure-{secrets.token_hex(12)}"
         self.kept: dict[str, str] = {}
 
-    def keep(self, html: str) -> Markup:
+    def keep(self, html: str, anchor: str | None = None) -> Markup:
         token = f"{self.prefix}-{len(self.kept)}"
         self.kept[token] = str(html).strip()
-        return Markup(f"\n\n{token}\n\n")
+        return Markup(f"\n\n{token}\n{{ #{escape(anchor)} }}\n\n" if anchor else f"\n\n{token}\n\n")
 
     def take(self) -> dict[str, str]:
         kept, self.kept = self.kept, {}
@@ -113,6 +114,7 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, site: 
     citer = _Citer(publication, translation, site.history)
     env = _environment(templates, lang)
     env.filters["figure"] = figures.keep
+    env.filters["anchored"] = lambda html, anchor: figures.keep(html, anchor)  # a figure others link to
     env.filters["updated"] = lambda entity: site.history.date_of(entity.file)
     env.filters["long_date"] = lambda day: _long_date(day, lang)
     env.filters["cite_statement"] = citer.statement

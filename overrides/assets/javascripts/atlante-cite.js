@@ -1,7 +1,8 @@
 // The citation panels (overrides/atlante/figures/cite.html), and print:
 // - every retrieval date becomes the reader's day, in the form its format writes dates;
 // - a copy button copies its reference as plain text and says so in the panel's status line;
-// - before printing, each link of the text gets its full address, which the print style shows.
+// - before printing, each link of the text gets its full address, which the print style shows;
+// - a statement's citation that the address points to (#cite-…) opens.
 // Without JavaScript the panels still show every reference, dated by the edition.
 (function () {
   "use strict"
@@ -66,6 +67,14 @@
     })
   })
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setAccessDates)
-  else setAccessDates()
+  // A link to a statement's citation ("cite this statement", from an entry's page) opens it
+  function openLinkedCitation() {
+    var target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)))
+    if (target && target.matches("details.atlante-cite")) target.open = true
+  }
+  window.addEventListener("hashchange", openLinkedCitation)
+
+  function ready() { setAccessDates(); openLinkedCitation() }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready)
+  else ready()
 })()

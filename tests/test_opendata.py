@@ -10,6 +10,7 @@ import json
 import socket
 import subprocess
 import sys
+import tomllib
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -223,7 +224,8 @@ def test_the_data_package_states_licence_edition_and_the_spreadsheet_rule(files:
     package = json.loads(files["dati/datapackage.json"])
     assert package["licenses"] == [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
                                     "title": "CC BY 4.0"}]
-    assert (package["version"], package["created"]) == ("0.1.0", "2026-11-25T00:00:00Z")
+    assert package["version"] == tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    assert package["created"] == "2026-11-25T00:00:00Z"
     assert "=, +, -, @" in package["description"] and "apostrofo" in package["description"]
     cities = next(r for r in package["resources"] if r["name"] == "cities")["schema"]
     assert {f["name"]: f["type"] for f in cities["fields"]}["coordinates"] == "object"

@@ -26,6 +26,8 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = make_project(tmp_path_factory.mktemp("render"), data=False)
     for folder in FIXTURE.iterdir():
         shutil.copytree(folder, project / "data" / folder.name)
+    # an edition of its own, so that releasing one does not change the golden files
+    (project / "pyproject.toml").write_text('[project]\nname = "fixture"\nversion = "1.2.3"\n', encoding="utf-8")
     return project
 
 

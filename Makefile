@@ -50,6 +50,7 @@ generate: setup
 
 lint: setup
 	$(BIN)/ruff check hooks tests
+	$(BIN)/yamllint -c .yamllint.yml data
 
 browser:
 	@if [ ! -x /usr/bin/chromium ]; then \

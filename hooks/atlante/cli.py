@@ -1,41 +1,171 @@
 """The `atlante` command for editors.
 
-`atlante check` validates data/ (every language) without building; `atlante generate` rewrites the
-parts of the schemas and of the README that come from the model's tables.
+`atlante check` validates data/ (every language) without building, printing its findings as text,
+as GitHub Actions annotations (so that they land on the lines of a pull request) or as JSON;
+`atlante list` and `atlante show` say what exists and how it is linked; `atlante generate` rewrites
+the parts of the schemas and of the README that come from the model's tables.
+
+Exit codes: 0 fine, 1 problems found (errors; warnings too with --strict), 2 wrong usage. The
+command's own words follow --lang, else the locale (LC_ALL, LC_MESSAGES, LANG): Italian or English.
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
+import json
+import os
 import sys
 from pathlib import Path
 
-from . import pipeline, schemas
+from . import i18n, pipeline, schemas
+from .kinds import KIND_BY_FOLDER, KIND_BY_NAME, KINDS
+from .model import Finding, Ref
+
+LANGUAGES = ("it", "en")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="atlante", description="Tools for the data of the brief.")
     commands = parser.add_subparsers(dest="command", required=True)
-    check = commands.add_parser("check", help="validate every file in data/ and report every problem; build nothing")
-    check.add_argument("--project", type=Path, default=Path.cwd(), help="the project folder (default: here)")
+
+    def command(name: str, text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=text, description=text)
+        sub.add_argument("--project", type=Path, default=Path.cwd(), help="the project folder (default: here)")
+        sub.add_argument("--lang", choices=LANGUAGES, default=None,
+                         help="the language of the command's own words (default: from the locale)")
+        return sub
+
+    check = command("check", "validate every file in data/ and report every problem; build nothing")
     check.add_argument("--strict", action="store_true",
                        help="fail on warnings too (an untranslated text, an orphan page), as the build does")
-    generate = commands.add_parser("generate", help="rewrite the schemas' relation and language blocks and the README's relation table")
-    generate.add_argument("--project", type=Path, default=Path.cwd(), help="the project folder (default: here)")
+    check.add_argument("--format", choices=("text", "github", "json"), default="text",
+                       help="text (file:line:col: …), github (Actions annotations on the pull request's lines) or json")
+    listing = command("list", "list the entries of every kind, or of one kind, with their titles")
+    listing.add_argument("kind", nargs="?", help="a kind (city) or its folder (cities); default: every kind")
+    show = command("show", "show one entry: its file, summary, statements and links in both directions")
+    show.add_argument("ref", help="kind:id, as data files write references (city:milano)")
+    generate = command("generate", "rewrite the schemas' relation and language blocks and the README's relation table")
     generate.add_argument("--check", action="store_true", help="write nothing; exit 1 if a generated file is not current")
     args = parser.parse_args(argv)
+    words = _words(args.project, args.lang or _locale_lang())
+
     if args.command == "generate":
         return _generate(args.project, only_check=args.check)
+    if args.command == "list":
+        if args.kind and args.kind not in KIND_BY_NAME and args.kind not in KIND_BY_FOLDER:
+            listing.error(f"argument kind: expected one of {', '.join(k.name for k in KINDS)}, found {args.kind!r}")
+        return _list(args.project, args.kind, words)
+    if args.command == "show":
+        ref = Ref.parse(args.ref)
+        if ref is None or ref.kind not in KIND_BY_NAME:
+            show.error(f"argument ref: expected kind:id with a kind among {', '.join(k.name for k in KINDS)}, found {args.ref!r}")
+        return _show(args.project, ref, words, args.lang or _locale_lang())
+    return _check(args.project, args.format, args.strict, words)
 
-    result = pipeline.check(args.project)
-    for finding in result.findings:
-        print(finding)
+
+def _check(project: Path, form: str, strict: bool, words: dict) -> int:
+    result = pipeline.check(project)
     errors, warnings = len(result.errors), len(result.warnings)
-    failed = errors > 0 or (args.strict and warnings > 0)
-    print(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
-          + (f" in {args.project.resolve().name}/data" if failed else ": data/ is valid"),
-          file=sys.stderr)
+    failed = errors > 0 or (strict and warnings > 0)
+    if form == "json":
+        print(json.dumps({"errors": [_as_dict(f) for f in result.errors], "warnings": [_as_dict(f) for f in result.warnings],
+                          "valid": not failed}, ensure_ascii=False, indent=2))
+    else:
+        for finding in result.errors + result.warnings:  # errors first: they are what blocks
+            print(_annotation(finding) if form == "github" else finding)
+    summary = words["invalid" if failed else "valid"].format(errors=errors, warnings=warnings,
+                                                              project=project.resolve().name)
+    print(summary, file=sys.stderr)
     return 1 if failed else 0
+
+
+def _list(project: Path, kind_name: str | None, words: dict) -> int:
+    result = pipeline.linked(project)
+    if result.catalog is None:
+        print(words["no_catalog"], file=sys.stderr)
+        return 1
+    kinds = [KIND_BY_NAME.get(kind_name) or KIND_BY_FOLDER[kind_name]] if kind_name else list(KINDS)  # type: ignore[index]
+    for kind in kinds:
+        entities = result.catalog.by_kind[kind.name]
+        print(f"{kind.name} ({kind.folder}/): {words['count'].format(count=len(entities))}")
+        for entity in entities:
+            print(f"  {entity.ref}  {entity.title}")
+    return 0
+
+
+def _show(project: Path, ref: Ref, words: dict, lang: str) -> int:
+    result = pipeline.linked(project)
+    if result.catalog is None:
+        print(words["no_catalog"], file=sys.stderr)
+        return 1
+    entity = result.catalog.get(ref)
+    if entity is None:
+        known = [str(e.ref) for e in result.catalog.by_kind[ref.kind]]
+        close = difflib.get_close_matches(str(ref), known, n=1)
+        hint = f"; {words['did_you_mean'].format(suggestion=close[0])}" if close else ""
+        print(words["not_found"].format(ref=ref) + hint, file=sys.stderr)
+        return 1
+    translation = result.translations.get(lang) or result.translations[next(iter(result.translations))]
+    print(f"{entity.ref}  {entity.text('title', lang)}")
+    print(f"{words['file']}: {entity.file}")
+    print(f"{words['summary']}: {entity.text('summary', lang)}")
+    aliases = entity.data.get("aliases") or []
+    if aliases:
+        print(f"{words['aliases']}: {', '.join(str(a) for a in aliases)}")  # type: ignore[union-attr]
+    print(f"{words['statements']}:")
+    for statement in entity.statements:
+        print(f"  {statement.ref}  ({statement.number})  {statement.text_in(lang)}")
+    for heading, inverse in (("outgoing", False), ("incoming", True)):
+        links = [link for link in entity.links if link.inverse is inverse]
+        print(f"{words[heading]}:" + ("" if links else f" {words['none']}"))
+        for link in links:
+            print(f"  {link.type} ({translation.relation(link.type, inverse)}): {link.target.ref}  {link.target.text('title', lang)}")
+    return 0
+
+
+def _annotation(finding: Finding) -> str:
+    """A GitHub Actions workflow command: the finding on its file's line in the pull request."""
+    level = "error" if finding.level == "error" else "warning"
+    title = f"{finding.subject}: {finding.field}"
+    return (f"::{level} file={_property(finding.file)},line={finding.line},col={finding.col},"
+            f"title={_property(title)}::{_data(finding.message)}")
+
+
+def _data(text: str) -> str:  # GitHub's escaping of a workflow command's message
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(text: str) -> str:  # … and of its properties
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _as_dict(finding: Finding) -> dict[str, object]:
+    return {"level": finding.level, "file": finding.file, "line": finding.line, "col": finding.col,
+            "subject": finding.subject, "field": finding.field, "message": finding.message}
+
+
+def _locale_lang() -> str:
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            return "it" if value.lower().startswith("it") else "en"
+    return "en"
+
+
+def _words(project: Path, lang: str) -> dict:
+    """The command's words in `lang`, from the project's translation files; English ones if unreadable."""
+    translations, _ = i18n.load(project)
+    chosen = translations.get(lang) or translations.get("en")
+    return dict(chosen.words["cli"]) if chosen and "cli" in chosen.words else dict(_FALLBACK)
+
+
+_FALLBACK = {"valid": "{errors} errors, {warnings} warnings: data/ is valid",
+             "invalid": "{errors} errors, {warnings} warnings in {project}/data",
+             "no_catalog": "data/ has errors: fix them first (atlante check lists them).", "count": "{count} entries",
+             "not_found": "{ref}: no entry with this reference", "did_you_mean": "did you mean {suggestion}?",
+             "file": "File", "summary": "Summary", "outgoing": "Links written here", "incoming": "Links to this entry",
+             "statements": "Statements of the brief", "aliases": "Earlier ids", "none": "none"}
 
 
 def _generate(project: Path, *, only_check: bool) -> int:

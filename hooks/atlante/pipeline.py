@@ -39,6 +39,15 @@ def check(project: FsPath, *, docs_dir: FsPath | None = None) -> Result:
     return _checked(project, docs_dir or project / "docs")[1]
 
 
+def linked(project: FsPath, *, docs_dir: FsPath | None = None) -> Result:
+    """Load, validate and, when there is no error, link: the catalog without pages (for `atlante
+    list` and `show`)."""
+    documents, result = _checked(project, docs_dir or project / "docs")
+    if not result.errors:
+        result.catalog = link(documents, tuple(result.translations))
+    return result
+
+
 def run(project: FsPath, *, docs_dir: FsPath | None = None, lang: str = "it",
         publication: meta.Publication | None = None) -> Result:
     """Every finding and, when there is no error, the catalog and the pages of edition `lang`.

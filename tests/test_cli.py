@@ -1,0 +1,82 @@
+"""The `atlante` command: check in three formats with its exit codes, list and show, in two languages."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from helpers import atlante, edit, make_project
+
+
+@pytest.fixture(scope="module")
+def broken(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real data with one unknown reference (an error) and one untranslated title (a warning)."""
+    project = make_project(tmp_path_factory.mktemp("cli"))
+    edit(project, "data/cities/milano.yaml", "    - circle:circoli-magici-del-made-in-italy", "    - circle:circoli-magici")
+    edit(project, "data/cities/roma.yaml", '  title: "Rome"\n', "")
+    return project
+
+
+ERROR = ("data/cities/milano.yaml", 16, 7, "city:milano", "relations.parte_di[0]")
+
+
+def test_check_as_text_lists_errors_then_warnings_and_exits_1(broken: Path) -> None:
+    result = atlante(broken, "check", "--lang", "en")
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("data/cities/milano.yaml:16:7: city:milano: relations.parte_di[0]: expected ")
+    assert lines[1].startswith("data/cities/roma.yaml:") and ": warning: city:roma: en.title: " in lines[1]
+    assert result.stderr.strip() == "1 errors, 1 warnings in project/data" and result.returncode == 1
+
+
+def test_check_as_github_annotations_lands_on_the_lines(broken: Path) -> None:
+    result = atlante(broken, "check", "--format", "github")
+    error, warning = result.stdout.splitlines()
+    assert error.startswith("::error file=data/cities/milano.yaml,line=16,col=7,title=city%3Amilano%3A relations.parte_di[0]::expected ")
+    assert warning.startswith("::warning file=data/cities/roma.yaml,line=")
+    assert result.returncode == 1
+
+
+def test_check_as_json_separates_errors_and_warnings(broken: Path) -> None:
+    result = atlante(broken, "check", "--format", "json")
+    report = json.loads(result.stdout)
+    assert [(f["file"], f["line"], f["col"], f["subject"], f["field"]) for f in report["errors"]] == [ERROR]
+    assert [f["field"] for f in report["warnings"]] == ["en.title"] and report["valid"] is False
+    assert result.returncode == 1
+
+
+def test_check_says_valid_in_the_chosen_language_and_exits_0(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    italian = atlante(project, "check", "--lang", "it")
+    assert (italian.returncode, italian.stdout, italian.stderr.strip()) == (0, "", "0 errori, 0 avvisi: data/ è valida")
+    assert atlante(project, "check", "--strict", "--format", "json").returncode == 0
+
+
+@pytest.mark.parametrize("args", [("check", "--format", "xml"), ("show", "milano"), ("list", "towns"), ("frobnicate",)])
+def test_wrong_usage_exits_2_saying_what_was_expected(broken: Path, args: tuple[str, ...]) -> None:
+    result = atlante(broken, *args)
+    assert result.returncode == 2 and "usage: atlante" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_every_command_has_help(broken: Path) -> None:
+    for command in ("check", "list", "show", "generate"):
+        result = atlante(broken, command, "--help")
+        assert result.returncode == 0 and result.stdout.startswith(f"usage: atlante {command}")
+
+
+def test_list_and_show_say_what_exists_and_how_it_is_linked(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    listed = atlante(project, "list", "cities", "--lang", "en")
+    assert listed.stdout.splitlines()[:3] == ["city (cities/): 6 entries", "  city:milano  Milano", "  city:torino  Torino"]
+    shown = atlante(project, "show", "city:milano", "--lang", "en").stdout.splitlines()
+    assert shown[:3] == ["city:milano  Milan", "File: data/cities/milano.yaml", shown[2]] and shown[2].startswith("Summary: Milan is")
+    assert "Links written here:" in shown and "  parte_di (Is part of): circle:circoli-magici-del-made-in-italy  The magic circles of made in Italy" in shown
+    assert "Links to this entry:" in shown and any(line.startswith("  coinvolge (") for line in shown)
+    missing = atlante(project, "show", "city:milan", "--lang", "it")
+    assert missing.returncode == 1 and missing.stderr.strip() == "city:milan: nessuna voce con questo riferimento; forse city:milano?"
+
+
+def test_list_refuses_to_guess_on_broken_data(broken: Path) -> None:
+    result = atlante(broken, "list", "--lang", "en")
+    assert result.returncode == 1 and result.stderr.strip() == "data/ has errors: fix them first (atlante check lists them)."

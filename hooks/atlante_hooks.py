@@ -49,6 +49,7 @@ log = logging.getLogger("mkdocs.plugins.atlante")
 _result: pipeline.Result | None = None
 _publication: meta.Publication | None = None
 _meta: dict[str, metadata.PageMeta] = {}  # src_uri -> the generated page's metadata
+_sources: dict[str, str] = {}  # src_uri -> the data file an entity page shows, for its edit link
 _figures: dict[str, dict[str, str]] = {}  # src_uri -> the page's maps and graphs, placed after sanitising
 _edition: editions.Edition | None = None
 _editions: list[editions.Edition] = []
@@ -110,8 +111,11 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     # The core has refused any hand-written page at a generated address (validate._address_findings).
     _figures.clear()
     _meta.clear()
+    _sources.clear()
     for page in _result.pages:
         _figures[page.src_uri] = page.figures
+        if page.source:
+            _sources[page.src_uri] = page.source
         if page.meta:
             _meta[page.src_uri] = page.meta
         file = File.generated(config, page.src_uri, content=page.markdown)
@@ -136,6 +140,8 @@ def on_page_context(context: dict, *, page: Page, config: MkDocsConfig, nav: obj
     alternates = editions.alternates(page.url, _edition, _editions, _root)
     words = _result.translations[_edition.lang].words["ui"]
     original = next(a for a in alternates if a.lang == editions.SOURCE_LANG)
+    if page.file.generated_by is not None:
+        page.edit_url = _edit_url(config, _sources.get(page.file.src_uri))
     context["atlante"] = {
         "meta": _meta.get(page.file.src_uri) or _hand_written_meta(page),
         "alternates": alternates,
@@ -167,6 +173,16 @@ def on_post_build(*, config: MkDocsConfig) -> None:
 # ---------------------------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------------------------
+
+
+def _edit_url(config: MkDocsConfig, source: str | None) -> str | None:
+    """Where an entity page's data file is edited: repo_url + edit_uri, with the docs folder that
+    edit_uri ends with replaced by the data file's path; None for a generated page of no entity."""
+    if not source or not config.repo_url or config.edit_uri is None:
+        return None
+    docs = Path(config.docs_dir).relative_to(Path(config.config_file_path).parent).as_posix().rstrip("/") + "/"
+    branch = config.edit_uri.removesuffix(docs)
+    return f"{config.repo_url.rstrip('/')}/{branch.strip('/')}/{source}".replace("//data/", "/data/")
 
 
 def _hand_written_meta(page: Page) -> metadata.PageMeta:

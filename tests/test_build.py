@@ -415,15 +415,16 @@ def test_no_page_repeats_an_id(built_site: Path) -> None:
         assert len(ids) == len(set(ids)), (path, sorted({i for i in ids if ids.count(i) > 1}))
 
 
-@pytest.mark.parametrize("name", ["search.html", "nav-item.html"])
+@pytest.mark.parametrize("name", ["search.html", "nav-item.html", "source.html"])
 def test_our_copies_of_material_partials_differ_only_where_they_say(name: str) -> None:
-    """overrides/partials/ holds two of Material's templates with added aria names: when Material
-    changes its own file, this fails, and the copy is redone."""
+    """overrides/partials/ holds three of Material's templates with added aria names or, for the
+    repository link, without the component that calls GitHub's API: when Material changes its own
+    file, this fails, and the copy is redone."""
     import material
 
     theirs = (Path(material.__file__).parent / "templates" / "partials" / name).read_text(encoding="utf-8")
     ours = (ROOT / "overrides" / "partials" / name).read_text(encoding="utf-8")
-    strip = lambda text: re.sub(r'\s(?:aria-label(?:ledby)?|role)="[^"]*"', "", re.sub(r"\{#-.*?-#\}\n", "", text, flags=re.S))  # noqa: E731
+    strip = lambda text: re.sub(r'\s(?:aria-label(?:ledby)?|role|data-md-component)="[^"]*"', "", re.sub(r"\{#-.*?-#\}\n", "", text, flags=re.S))  # noqa: E731
     assert strip(ours) == strip(theirs)
 
 
@@ -440,3 +441,16 @@ def test_a_renamed_entitys_old_address_redirects_in_both_languages(tmp_path: Pat
         assert (project / "site" / prefix / "cities/milano/index.html").is_file()
     # the old id's JSON still answers, with the entity under its new id
     assert json.loads((project / "site/cities/milan.json").read_text(encoding="utf-8"))["id"] == "milano"
+
+
+def test_each_entity_page_links_to_its_data_file_for_editing(built_site: Path) -> None:
+    """"Modifica questa pagina" opens the entity's YAML file in the repository, in both editions; a
+    generated page of no entity (an index, the home page) has no edit link."""
+    for prefix in ("", "en/"):
+        page = BeautifulSoup((built_site / prefix / "cities/milano/index.html").read_text(encoding="utf-8"), "html.parser")
+        assert page.find("a", rel="edit")["href"] == "https://github.com/example/circoli-magici/edit/main/data/cities/milano.yaml"
+        about = BeautifulSoup((built_site / prefix / "informazioni/index.html").read_text(encoding="utf-8"), "html.parser")
+        assert about.find("a", rel="edit")["href"].endswith(f"/edit/main/docs/{prefix}informazioni.md")
+        for generated in ("index.html", "cities/index.html", "brief/index.html"):
+            assert BeautifulSoup((built_site / prefix / generated).read_text(encoding="utf-8"), "html.parser").find("a", rel="edit") is None
+        assert 'data-md-component="source"' not in (built_site / prefix / "index.html").read_text(encoding="utf-8")

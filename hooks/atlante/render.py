@@ -55,6 +55,7 @@ class Page:
     figures: dict[str, str] = dataclass_field(default_factory=dict)  # placeholder -> SVG figure (see place_figures)
     meta: PageMeta | None = None  # citation_*, DC, Open Graph tags and JSON-LD for the page's <head>
     files: dict[str, str] = dataclass_field(default_factory=dict)  # path -> text: the page's .bib and .ris
+    source: str | None = None  # the data file the page shows ("data/cities/milano.yaml"), for its edit link
 
 
 @dataclass(frozen=True)
@@ -167,7 +168,7 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, site: 
                              updated=site.history.date_of(entity.file),
                              keywords=[translation.words["tags"][t] for t in entity.data.get("tags") or []])  # type: ignore[union-attr]
             pages.append(Page(page_uri(entity), markdown, in_nav=listed, figures=figures.take(), meta=meta,
-                              files={**files, **citer.take_files()}))
+                              files={**files, **citer.take_files()}, source=entity.file))
     return pages
 
 

@@ -53,14 +53,14 @@ def test_check_says_valid_in_the_chosen_language_and_exits_0(tmp_path: Path) -> 
     assert atlante(project, "check", "--strict", "--format", "json").returncode == 0
 
 
-@pytest.mark.parametrize("args", [("check", "--format", "xml"), ("show", "milano"), ("list", "towns"), ("frobnicate",)])
+@pytest.mark.parametrize("args", [("check", "--format", "xml"), ("show", "milano"), ("list", "towns"), ("new", "towns", "x"), ("frobnicate",)])
 def test_wrong_usage_exits_2_saying_what_was_expected(broken: Path, args: tuple[str, ...]) -> None:
     result = atlante(broken, *args)
     assert result.returncode == 2 and "usage: atlante" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_every_command_has_help(broken: Path) -> None:
-    for command in ("check", "list", "show", "generate"):
+    for command in ("check", "list", "show", "new", "generate"):
         result = atlante(broken, command, "--help")
         assert result.returncode == 0 and result.stdout.startswith(f"usage: atlante {command}")
 
@@ -80,3 +80,46 @@ def test_list_and_show_say_what_exists_and_how_it_is_linked(tmp_path: Path) -> N
 def test_list_refuses_to_guess_on_broken_data(broken: Path) -> None:
     result = atlante(broken, "list", "--lang", "en")
     assert result.returncode == 1 and result.stderr.strip() == "data/ has errors: fix them first (atlante check lists them)."
+
+
+def test_new_writes_a_documented_skeleton_that_passes_check_once_filled(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    result = atlante(project, "new", "cities", "pavia", "--lang", "en")
+    assert result.returncode == 0 and result.stderr.strip() == "wrote data/cities/pavia.yaml: fill in the null values, then atlante check"
+    path = project / "data/cities/pavia.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../schema/city.schema.json\n")
+    assert "# The page’s title, in Italian, as plain text.\ntitle: null  # fill in\n" in text
+    assert "\n# tags: [\"citta\", \"made-in-italy\"]\n" in text  # an optional field, with the schema's example
+    unfilled = atlante(project, "check")
+    assert unfilled.returncode == 1
+    assert {line.split(": ")[2] for line in unfilled.stdout.splitlines() if "city:pavia" in line and ": warning: " not in line} >= {
+        "title", "summary", "sources", "region", "coordinates"}
+    filled = (text.replace("title: null  # fill in", 'title: "Pavia"')
+              .replace("summary: null  # fill in", "summary: Una città di prova.")
+              .replace("sources: null  # fill in", "sources: [slide-3#citta-sedi]")
+              .replace("region: null  # fill in", "region: Lombardia")
+              .replace("coordinates: null  # fill in", "coordinates: {lat: 45.1847, lon: 9.1582}")
+              + "added:\n  - fields: [region, coordinates]\n    source: Wikipedia, voce «Pavia»\n")
+    path.write_text(filled, encoding="utf-8")
+    result = atlante(project, "check")
+    assert result.returncode == 0, result.stdout
+
+
+@pytest.mark.parametrize(("new_id", "message"), [
+    ("milano", "data/cities/milano.yaml: city: id: expected a new id, found 'milano', the id of data/cities/milano.yaml"),
+    ("../pwned", "data/cities/: city: id: expected lowercase letters, digits and single hyphens (it becomes the file name "
+                 "and the address /cities/<id>/), found '../pwned'"),
+    ("index", "data/cities/index.yaml: city: id: expected an id other than 'index' (/cities/index/ is the index of the "
+              "city pages), found 'index'"),
+    ("capitale", "data/cities/capitale.yaml: city: id: expected a new id, found 'capitale', an earlier id of "
+                 "data/cities/roma.yaml (listed in its aliases: its old address redirects there)"),
+])
+def test_new_refuses_an_id_that_is_taken_reserved_or_a_path(tmp_path: Path, new_id: str, message: str) -> None:
+    project = make_project(tmp_path)
+    edit(project, "data/cities/roma.yaml", "id: roma\n", "id: roma\naliases: [capitale]\n")
+    before = sorted(p.name for p in (project / "data/cities").iterdir())
+    result = atlante(project, "new", "city", new_id)
+    assert (result.returncode, result.stderr.strip()) == (1, message)
+    assert sorted(p.name for p in (project / "data/cities").iterdir()) == before  # nothing written
+    assert not (tmp_path / "pwned.yaml").exists()

@@ -2,7 +2,8 @@
 
 `atlante check` validates data/ (every language) without building, printing its findings as text,
 as GitHub Actions annotations (so that they land on the lines of a pull request) or as JSON;
-`atlante list` and `atlante show` say what exists and how it is linked; `atlante generate` rewrites
+`atlante list` and `atlante show` say what exists and how it is linked; `atlante new` writes a new
+entry's file with every field documented, for the editor to fill in; `atlante generate` rewrites
 the parts of the schemas and of the README that come from the model's tables.
 
 Exit codes: 0 fine, 1 problems found (errors; warnings too with --strict), 2 wrong usage. The
@@ -18,9 +19,9 @@ import os
 import sys
 from pathlib import Path
 
-from . import i18n, pipeline, schemas
-from .kinds import KIND_BY_FOLDER, KIND_BY_NAME, KINDS
-from .model import Finding, Ref
+from . import i18n, pipeline, schemas, skeleton
+from .kinds import KIND_BY_FOLDER, KIND_BY_NAME, KINDS, Kind
+from .model import SLUG, Finding, Ref
 
 LANGUAGES = ("it", "en")
 
@@ -45,6 +46,10 @@ def main(argv: list[str] | None = None) -> int:
     listing.add_argument("kind", nargs="?", help="a kind (city) or its folder (cities); default: every kind")
     show = command("show", "show one entry: its file, summary, statements and links in both directions")
     show.add_argument("ref", help="kind:id, as data files write references (city:milano)")
+    new = command("new", "write the file of a new entry, every field documented, for you to fill in")
+    new.add_argument("kind", help="a kind (city) or its folder (cities)")
+    new.add_argument("id", help="the new entry's id: lowercase letters, digits and single hyphens")
+    new.add_argument("--title", help="its title, in Italian")
     generate = command("generate", "rewrite the schemas' relation and language blocks and the README's relation table")
     generate.add_argument("--check", action="store_true", help="write nothing; exit 1 if a generated file is not current")
     args = parser.parse_args(argv)
@@ -52,6 +57,11 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "generate":
         return _generate(args.project, only_check=args.check)
+    if args.command == "new":
+        kind = skeleton.kind_of(args.kind)
+        if kind is None:
+            new.error(f"argument kind: expected one of {', '.join(k.name for k in KINDS)}, found {args.kind!r}")
+        return _new(args.project, kind, args.id, args.title, args.lang or _locale_lang(), words)
     if args.command == "list":
         if args.kind and args.kind not in KIND_BY_NAME and args.kind not in KIND_BY_FOLDER:
             listing.error(f"argument kind: expected one of {', '.join(k.name for k in KINDS)}, found {args.kind!r}")
@@ -78,6 +88,21 @@ def _check(project: Path, form: str, strict: bool, words: dict) -> int:
                                                               project=project.resolve().name)
     print(summary, file=sys.stderr)
     return 1 if failed else 0
+
+
+def _new(project: Path, kind: Kind, new_id: str, title: str | None, lang: str, words: dict) -> int:
+    refused = skeleton.refusal(project, kind, new_id)
+    if refused:
+        where = f"data/{kind.folder}/{new_id}.yaml" if SLUG.fullmatch(new_id) else f"data/{kind.folder}/"
+        print(f"{where}: {kind.name}: {refused.message}", file=sys.stderr)
+        return 1
+    translations, _ = i18n.load(project)
+    chosen = translations.get(lang) or translations.get("en")
+    text = skeleton.skeleton(kind, new_id, title, project / "data" / "schema", chosen.words if chosen else None)
+    path = project / "data" / kind.folder / f"{new_id}.yaml"
+    path.write_text(text, encoding="utf-8")
+    print(words["wrote"].format(file=path.relative_to(project).as_posix()), file=sys.stderr)
+    return 0
 
 
 def _list(project: Path, kind_name: str | None, words: dict) -> int:
@@ -165,7 +190,8 @@ _FALLBACK = {"valid": "{errors} errors, {warnings} warnings: data/ is valid",
              "no_catalog": "data/ has errors: fix them first (atlante check lists them).", "count": "{count} entries",
              "not_found": "{ref}: no entry with this reference", "did_you_mean": "did you mean {suggestion}?",
              "file": "File", "summary": "Summary", "outgoing": "Links written here", "incoming": "Links to this entry",
-             "statements": "Statements of the brief", "aliases": "Earlier ids", "none": "none"}
+             "statements": "Statements of the brief", "aliases": "Earlier ids", "none": "none",
+             "wrote": "wrote {file}: fill in the null values, then atlante check"}
 
 
 def _generate(project: Path, *, only_check: bool) -> int:

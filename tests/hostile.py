@@ -244,6 +244,12 @@ CASES: list[Case] = [
         edit(MILANO, 'title: "Milan"', "title: \"Milan</text><script>alert('pwned')</script>\"")),
          neutralised=("cities", "", "cities/milano", "en/cities/milano", "concept-map", "en/concept-map",
                       "circles/circoli-magici-del-made-in-italy")),
+    # -- One cause, one message: a file that cannot be read is not also "unknown" where referenced
+    Case("half-written-file-that-others-reference", "encoding",
+         lambda project: (project / MILANO).write_text((project / MILANO).read_text(encoding="utf-8")[:200], encoding="utf-8")),
+    Case("half-written-slide-that-others-cite", "encoding",
+         lambda project: (project / "data/slides/slide-3.yaml").write_text(
+             (project / "data/slides/slide-3.yaml").read_text(encoding="utf-8")[:700], encoding="utf-8")),
     # -- Outputs: every format the site writes (citations, metadata, open data) stays well formed
     Case("syntax-of-every-output-in-a-title", "outputs", both(
         edit(MILANO, 'title: "Milano"', 'title: "Milano \\"q\\" {graffa} \\\\barra %x #y $z &w ~ ^ _ ]]> </script><script>alert(\'pwned\')</script>"'),

@@ -46,7 +46,8 @@ def validate(documents: list[Document], schema_dir: FsPath, docs_dir: FsPath | N
             for lang in languages[1:]:
                 findings.extend(_translation_findings(doc, lang))
             findings.extend(_place_findings(doc))
-    findings.extend(_cross_findings(readable, languages))
+    unreadable = {(d.kind, d.stem) for d in documents if d.data is None}
+    findings.extend(_cross_findings(readable, languages, unreadable))
     findings.extend(_alias_findings([d for d in readable if isinstance(d.data.get("aliases"), list)], readable))
     if docs_dir is not None:
         findings.extend(_address_findings(readable, docs_dir, languages))
@@ -381,7 +382,10 @@ def _url_of(src: str) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def _cross_findings(docs: list[Document], languages: tuple[str, ...] = (SOURCE_LANG,)) -> Iterator[Finding]:
+def _cross_findings(docs: list[Document], languages: tuple[str, ...] = (SOURCE_LANG,),
+                    unreadable: set[tuple[str, str]] = frozenset()) -> Iterator[Finding]:  # type: ignore[assignment]
+    """`unreadable`: (kind, id) of files that exist but failed to load. A reference to one is not
+    reported again: the file's own error is the one cause, and the one message."""
     ids: dict[str, set[str]] = {k.name: set() for k in KINDS}
     for doc in docs:
         ids[doc.kind].add(doc.stem)
@@ -417,6 +421,8 @@ def _cross_findings(docs: list[Document], languages: tuple[str, ...] = (SOURCE_L
                     if ref.kind not in rel.targets:
                         yield at(path, f"expected a reference to a {_or(rel.targets)}, found '{ref}' (a {ref.kind})")
                         continue
+                    if (ref.kind, ref.id) in unreadable:
+                        continue
                     if ref.id not in ids[ref.kind]:
                         hint = suggest(str(ref), [f"{k}:{i}" for k in rel.targets for i in ids[k]])
                         yield at(path, f"expected a known {ref.kind} (a file data/{KIND_BY_NAME[ref.kind].folder}/{ref.id}.yaml), found '{ref}', which does not exist{hint}")
@@ -434,6 +440,8 @@ def _cross_findings(docs: list[Document], languages: tuple[str, ...] = (SOURCE_L
                 if not m:
                     continue
                 slide_id, statement_id = m["slide"], m["statement"]
+                if ("slide", slide_id) in unreadable:
+                    continue
                 if slide_id not in statements:
                     yield at(("sources", i), f"expected a slide of data/slides/ ({_names(sorted(statements))}), found '{slide_id}'{suggest(slide_id, statements)}")
                 elif statement_id not in statements[slide_id]:

@@ -22,7 +22,7 @@ import yaml
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF
 
-from atlante import i18n, meta, opendata, pipeline
+from atlante import i18n, meta, metadata, opendata, pipeline
 from atlante.kinds import KINDS, Kind
 from atlante.model import Catalog
 from atlante.render import _environment, md_text
@@ -198,7 +198,7 @@ def test_csv_rows_read_with_their_table_schema_are_the_yaml(files: dict[str, str
     entities = catalog.by_kind[kind.name]
     assert [r["id"] for r in rows] == [e.id for e in entities]
     for row, entity in zip(rows, entities, strict=True):
-        assert row.pop("url") == opendata.page_url(entity, meta.for_tests(ROOT))
+        assert row.pop("url") == metadata.entity_url(meta.for_tests(ROOT), entity)
         assert row == top_level(yaml_of(entity.file), list(row)), entity.id
 
 

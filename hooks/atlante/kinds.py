@@ -86,6 +86,12 @@ KINDS: tuple[Kind, ...] = (
 KIND_BY_NAME: dict[str, Kind] = {k.name: k for k in KINDS}
 KIND_BY_FOLDER: dict[str, Kind] = {k.folder: k for k in KINDS}
 
+
+def address(kind: str, id_: str) -> str:
+    """An entity page's address below its edition's root, with directory URLs: "cities/milano/".
+    Every page path, absolute URL and IRI of an entity is derived from this."""
+    return f"{KIND_BY_NAME[kind].folder}/{id_}/"
+
 # The steps of the brief's argument on the home page, in order; their titles and introductions are
 # in the translation files under home.<step>. A step lists the entities whose kind names it.
 HOME_STEPS = ("challenges", "moves", "platforms", "circles", "new", "actions", "read_more")

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from .kinds import KIND_BY_NAME
+from .kinds import KIND_BY_NAME, address
 from .meta import Publication
 from .model import SOURCE_LANG, Entity, Statement
 
@@ -76,18 +76,46 @@ def page_meta(publication: Publication, *, title: str, description: str, path: s
     return PageMeta(tags, _jsonld(publication, title, description, url, path, lang, day, entity, home, distribution))
 
 
-def statement_url(publication: Publication, statement: Statement, lang: str) -> str:
-    return publication.url(f"slides/{statement.slide}/#{statement.id}", lang)
+def entity_url(publication: Publication, entity: Entity, lang: str = SOURCE_LANG) -> str:
+    """The entity's page in the edition `lang`."""
+    return publication.url(address(entity.kind, entity.id), lang)
+
+
+def entity_iri(publication: Publication, entity: Entity) -> str:
+    """The entity itself, one IRI in every edition and in the open data: its source page + #entity."""
+    return iri(publication, entity.kind, entity.id)
+
+
+def iri(publication: Publication, kind: str, id_: str) -> str:
+    """The IRI of entity `kind:id_`, for a caller that holds only the reference."""
+    return publication.url(address(kind, id_), SOURCE_LANG) + "#entity"
+
+
+def statement_url(publication: Publication, statement: Statement, lang: str = SOURCE_LANG) -> str:
+    """A statement of the brief: its anchor on its slide's page in the edition `lang`."""
+    return publication.url(address("slide", statement.slide), lang) + f"#{statement.id}"
+
+
+def dataset_iri(publication: Publication) -> str:
+    """The knowledge base as a Dataset: the home page's JSON-LD and the open data's graph."""
+    return publication.site_url + "#dataset"
+
+
+def organisation(publication: Publication) -> dict:
+    """The site's publisher as a schema.org Organization."""
+    node = {"@type": "Organization", "name": publication.publisher}
+    if publication.publisher_url:
+        node["url"] = publication.publisher_url
+    return node
 
 
 def entity_node(publication: Publication, entity: Entity, lang: str) -> dict:
     """The entity as a schema.org node of its kind's type, with its statements as Quotations."""
     kind = KIND_BY_NAME[entity.kind]
-    url = publication.url(f"{kind.folder}/{entity.id}/", lang)
+    url = entity_url(publication, entity, lang)
     node: dict = {
         "@type": kind.schema_type,
-        "@id": publication.url(f"{kind.folder}/{entity.id}/", SOURCE_LANG) + "#entity",  # one IRI in every edition,
-        # the open data's (opendata.entity_iri); `url` is the page in this language
+        "@id": entity_iri(publication, entity),  # one IRI in every edition; `url` is the page in this language
         "name": str(entity.text("title", lang)),
         "description": str(entity.text("summary", lang)),
         "url": url,
@@ -118,11 +146,11 @@ def quotation(publication: Publication, statement: Statement, lang: str) -> dict
     """A statement of the brief: its words as the brief has them, and where they are."""
     node: dict = {
         "@type": "Quotation",
-        "@id": statement_url(publication, statement, SOURCE_LANG),
+        "@id": statement_url(publication, statement),
         "url": statement_url(publication, statement, lang),
         "text": statement.text,
         "inLanguage": SOURCE_LANG,
-        "isPartOf": {"@id": publication.url(f"slides/{statement.slide}/", lang)},
+        "isPartOf": {"@id": publication.url(address("slide", statement.slide), lang)},
     }
     if lang != SOURCE_LANG and statement.translated(lang):
         node["workTranslation"] = {"@type": "Quotation", "text": statement.text_in(lang), "inLanguage": lang}
@@ -141,7 +169,7 @@ def _jsonld(publication: Publication, title: str, description: str, url: str, pa
         "inLanguage": lang,
         "isPartOf": {"@id": site + "#website"},
         "license": publication.licence.url,
-        "publisher": _publisher(publication),
+        "publisher": organisation(publication),
     }
     if day:
         page["dateModified"] = day.isoformat()
@@ -154,14 +182,14 @@ def _jsonld(publication: Publication, title: str, description: str, url: str, pa
     if home:
         dataset: dict = {
             "@type": "Dataset",
-            "@id": publication.site_url + "#dataset",
+            "@id": dataset_iri(publication),
             "name": publication.site_name,
             "description": description,
             "url": site,
             "inLanguage": [SOURCE_LANG, *([lang] if lang != SOURCE_LANG else [])],
             "license": publication.licence.url,
-            "publisher": _publisher(publication),
-            "creator": _publisher(publication),
+            "publisher": organisation(publication),
+            "creator": organisation(publication),
             "isAccessibleForFree": True,
         }
         if publication.edition:
@@ -175,9 +203,3 @@ def _jsonld(publication: Publication, title: str, description: str, url: str, pa
         graph.append(dataset)
     return {"@context": SCHEMA, "@graph": graph}
 
-
-def _publisher(publication: Publication) -> dict:
-    node = {"@type": "Organization", "name": publication.publisher}
-    if publication.publisher_url:
-        node["url"] = publication.publisher_url
-    return node

@@ -27,8 +27,9 @@ from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF
 
 from . import i18n
-from .kinds import KIND_BY_NAME, KINDS, RELATION_BY_NAME, RELATION_TYPES, Kind, RelationType
+from .kinds import KIND_BY_NAME, KINDS, RELATION_BY_NAME, RELATION_TYPES, Kind, RelationType, address
 from .meta import Publication
+from .metadata import dataset_iri, entity_iri, entity_url, iri, organisation, statement_url
 from .model import SOURCE_LANG, Catalog, Entity, Statement
 from .schemas import LANGUAGE_MARK
 
@@ -70,7 +71,7 @@ def downloads(catalog: Catalog, publication: Publication, schema_dir: FsPath,
     for entity, record in zip(_entities(catalog), records, strict=True):
         files[api_path(entity)] = _json({**record, "licence": licence})
         for alias in entity.data.get("aliases") or []:  # a retired id's address keeps answering, as its page does
-            files[f"{KIND_BY_NAME[entity.kind].folder}/{alias}.json"] = files[api_path(entity)]
+            files[api_path(entity, alias)] = files[api_path(entity)]
     tables = {kind.name: fields(kind, schema_dir) for kind in KINDS}
     for kind in KINDS:
         files[FOLDER + csv_name(kind)] = table(catalog.by_kind[kind.name], tables[kind.name], publication)
@@ -86,7 +87,7 @@ def entity_record(entity: Entity, publication: Publication, updated: Mapping[str
     return {
         "kind": entity.kind,
         "id": entity.id,
-        "url": page_url(entity, publication),
+        "url": entity_url(publication, entity),
         "json": publication.site_url + api_path(entity),
         "file": entity.file,
         "updated": day.isoformat() if day else None,
@@ -120,23 +121,15 @@ def _statement_record(statement: Statement, publication: Publication) -> dict:
         "number": statement.number,
         "text": statement.text,
         "label": statement.label,
-        "url": statement_url(statement, publication),
+        "url": statement_url(publication, statement),
         "represented_by": [str(e.ref) for e in statement.represented_by],
     }
 
 
-def page_url(entity: Entity, publication: Publication) -> str:
-    """The absolute address of the entity's page in the source edition."""
-    return publication.site_url + f"{KIND_BY_NAME[entity.kind].folder}/{entity.id}/"
-
-
-def statement_url(statement: Statement, publication: Publication) -> str:
-    return publication.site_url + f"slides/{statement.slide}/#{statement.id}"
-
-
-def api_path(entity: Entity) -> str:
-    """The entity's JSON file under the site root: the page's address with .json for the slash."""
-    return f"{KIND_BY_NAME[entity.kind].folder}/{entity.id}.json"
+def api_path(entity: Entity, id_: str | None = None) -> str:
+    """The entity's JSON file under the site root: the page's address with .json for the slash (at
+    one of its earlier ids, if given)."""
+    return address(entity.kind, id_ or entity.id).removesuffix("/") + ".json"
 
 
 def csv_name(kind: Kind) -> str:
@@ -168,7 +161,7 @@ def table(entities: list[Entity], columns: list[Field], publication: Publication
     writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     writer.writerow([*names, "url"])
     for entity in entities:
-        writer.writerow([*(cell(entity.data.get(name)) for name in names), cell(page_url(entity, publication))])
+        writer.writerow([*(cell(entity.data.get(name)) for name in names), cell(entity_url(publication, entity))])
     return out.getvalue()
 
 
@@ -383,14 +376,6 @@ def vocabulary(publication: Publication) -> str:
     return publication.site_url + FOLDER + "vocab#"
 
 
-def entity_iri(entity: Entity, publication: Publication) -> str:
-    return page_url(entity, publication) + "#entity"
-
-
-def dataset_iri(publication: Publication) -> str:
-    return publication.site_url + "#dataset"
-
-
 def graph(catalog: Catalog, publication: Publication, words: dict[str, dict]) -> dict:
     vocab = vocabulary(publication)
     linked = {"@type": "@id"}
@@ -408,13 +393,13 @@ def graph(catalog: Catalog, publication: Publication, words: dict[str, dict]) ->
         "description": [_text(w["description"], lang) for lang, w in words.items()],
         "url": publication.site_url + FOLDER,
         "license": publication.licence.url,
-        "publisher": _organisation(publication),
+        "publisher": organisation(publication),
         "inLanguage": list(words),
         "isAccessibleForFree": True,
         "distribution": [{"@type": "DataDownload", "name": name, "contentUrl": publication.site_url + FOLDER + name,
                           "encodingFormat": MEDIA_TYPES[name.rsplit(".", 1)[-1]]}
                          for name in (KNOWLEDGE_BASE, GRAPH, *(csv_name(k) for k in KINDS))],
-        "about": [entity_iri(e, publication) for e in _entities(catalog)],
+        "about": [entity_iri(publication, e) for e in _entities(catalog)],
     }
     if publication.edition:
         dataset["version"] = publication.edition
@@ -432,13 +417,13 @@ def graph(catalog: Catalog, publication: Publication, words: dict[str, dict]) ->
 def _node(entity: Entity, publication: Publication, languages: list[str]) -> dict:
     kind = KIND_BY_NAME[entity.kind]
     node: dict = {
-        "@id": entity_iri(entity, publication),
+        "@id": entity_iri(publication, entity),
         "@type": kind.schema_type,
         "additionalType": vocabulary(publication) + entity.kind,
         "identifier": str(entity.ref),
         "name": _texts(entity, "title", languages),
         "description": _texts(entity, "summary", languages),
-        "url": page_url(entity, publication),
+        "url": entity_url(publication, entity),
     }
     if kind.place:
         where: dict = entity.data[kind.place]  # type: ignore[assignment]
@@ -450,10 +435,10 @@ def _node(entity: Entity, publication: Publication, languages: list[str]) -> dic
         node["inDefinedTermSet"] = publication.site_url + f"{kind.folder}/"
     if entity.kind == "slide":
         node["position"] = entity.data.get("number")
-        node["hasPart"] = [statement_url(s, publication) for s in entity.statements]
+        node["hasPart"] = [statement_url(publication, s) for s in entity.statements]
     for ln in entity.links:
         if not ln.inverse:
-            node.setdefault(ln.type, []).append(entity_iri(ln.target, publication))
+            node.setdefault(ln.type, []).append(entity_iri(publication, ln.target))
     return node
 
 
@@ -461,16 +446,15 @@ def _quotation(statement: Statement, publication: Publication, languages: list[s
     texts = [_text(statement.text, SOURCE_LANG)]
     texts += [_text(statement.text_in(lang), lang) for lang in languages if lang != SOURCE_LANG and
               statement.translations.get(lang, {}).get("text")]
-    slide = publication.site_url + f"slides/{statement.slide}/"
     return {
-        "@id": statement_url(statement, publication),
+        "@id": statement_url(publication, statement),
         "@type": "Quotation",
         "identifier": statement.ref,
         "text": texts,
         "position": int(statement.number.split(".")[1]),
-        "isPartOf": slide + "#entity",
-        "url": statement_url(statement, publication),
-        "about": [entity_iri(e, publication) for e in statement.represented_by],
+        "isPartOf": iri(publication, "slide", statement.slide),
+        "url": statement_url(publication, statement),
+        "about": [entity_iri(publication, e) for e in statement.represented_by],
     }
 
 
@@ -486,13 +470,6 @@ def _texts(entity: Entity, name: str, languages: list[str]) -> list[dict]:
 
 def _text(value: str, lang: str) -> dict:
     return {"@value": value, "@language": lang}
-
-
-def _organisation(publication: Publication) -> dict:
-    node = {"@type": "Organization", "name": publication.publisher}
-    if publication.publisher_url:
-        node["url"] = publication.publisher_url
-    return node
 
 
 # ---------------------------------------------------------------------------------------------
@@ -613,8 +590,7 @@ def _distributions() -> list[tuple[str, str, str]]:
 def distribution() -> list[tuple[str, str]]:
     """(path from the site root, media type) of each download a catalogue lists: the home page's
     Dataset names them."""
-    media = {"json": "application/json", "jsonld": "application/ld+json", "csv": "text/csv"}
-    return [(FOLDER + name, media[fmt]) for name, _what, fmt in _distributions()]
+    return [(FOLDER + name, MEDIA_TYPES[fmt]) for name, _what, fmt in _distributions()]
 
 
 def _dataset_words(schema_dir: FsPath, translations: Mapping[str, i18n.Translation] | None = None) -> dict[str, dict]:

@@ -27,9 +27,9 @@ from markupsafe import Markup, escape
 from . import cite, geo, graph, opendata
 from .history import History
 from .i18n import Translation
-from .kinds import CHAIN, HOME_STEPS, KIND_BY_NAME, KINDS, Kind
+from .kinds import CHAIN, HOME_STEPS, KIND_BY_NAME, KINDS, Kind, address
 from .meta import Publication
-from .metadata import PageMeta, page_meta
+from .metadata import PageMeta, entity_url, page_meta, statement_url
 from .model import SOURCE_LANG, Catalog, Entity, Statement
 
 # Markdown extensions the templates rely on; the MkDocs adapter checks the config has them.
@@ -99,7 +99,7 @@ class _Figures:
 
 
 def page_uri(entity: Entity) -> str:
-    return f"{KIND_BY_NAME[entity.kind].folder}/{entity.id}.md"
+    return address(entity.kind, entity.id).removesuffix("/") + ".md"
 
 
 def index_uri(kind: Kind) -> str:
@@ -185,7 +185,7 @@ class _Citer:
         lang = self.translation.lang
         kind = KIND_BY_NAME[entity.kind]
         target = cite.Target(key=f"{entity.kind}-{entity.id}", title=str(entity.text("title", lang)),
-                             url=self.publication.url(page_url(entity), lang), lang=lang,
+                             url=entity_url(self.publication, entity, lang), lang=lang,
                              updated=self.history.date_of(entity.file), container=self.publication.site_name)
         return self._panel(target, f"{kind.folder}/{entity.id}", "cite-page")
 
@@ -195,7 +195,7 @@ class _Citer:
             lang, words = self.translation.lang, self.translation.words
             note = f"{words['ui']['slide']} {statement.number.split('.')[0]}, {words['ui']['statement'].lower()} {statement.number}"
             target = cite.Target(key=f"{statement.slide}-{statement.id}", title=words["brief_title"],
-                                 url=self.publication.url(f"slides/{statement.slide}/#{statement.id}", lang), lang=lang,
+                                 url=statement_url(self.publication, statement, lang), lang=lang,
                                  updated=None, container=self.publication.site_name, note=note, statement=True)
             panel, files = self._panel(target, f"slides/{statement.slide}/{statement.id}", f"cite-{statement.slide}-{statement.id}")
             self.statements[statement.ref] = panel
@@ -285,7 +285,7 @@ def navigation(catalog: Catalog, translation: Translation, *, extra: list | None
 def redirects(catalog: Catalog) -> dict[str, str]:
     """Each retired id's page, as a source path, to the page of the entity that now has it: a
     renamed entity lists its old ids under `aliases`, and their addresses keep working."""
-    return {f"{KIND_BY_NAME[e.kind].folder}/{alias}.md": page_uri(e)
+    return {address(e.kind, alias).removesuffix("/") + ".md": page_uri(e)
             for e in catalog.entities.values() for alias in e.data.get("aliases") or []}  # type: ignore[union-attr]
 
 
@@ -463,7 +463,7 @@ def safe_url(value: object) -> Markup:
 def page_url(entity: Entity) -> str:
     """An entity page's address relative to the site root (directory URLs, as mkdocs.yml sets):
     for links written as HTML (maps, graphs), which MkDocs does not rewrite as it does Markdown's."""
-    return page_uri(entity).removesuffix(".md") + "/"
+    return address(entity.kind, entity.id)
 
 
 def href(entity: Entity, root: str) -> str:

@@ -36,7 +36,7 @@ $(STAMP): pyproject.toml constraints.txt
 
 # Both editions: mkdocs.yml (Italian, at /) builds mkdocs.en.yml into /en/ as well.
 serve: setup
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+	$(BIN)/mkdocs serve --dirty --no-strict --dev-addr 127.0.0.1:8000
 
 build: setup
 	$(BIN)/mkdocs build --strict

@@ -18,24 +18,44 @@ on_post_build    the source edition builds every other edition into <site_dir>/<
                  `mkdocs build` or `mkdocs serve` gives the whole site; then checks that every page
                  has its counterpart in every edition.
 
+Under `mkdocs serve` (the live preview):
+on_serve         wraps the server's rebuild so that a failed build never leaves it waiting: every
+                 page request then answers at once with the located errors (preview.error_page),
+                 and the browser reloads to the site when the file is fixed. A first build that
+                 finds data errors builds the hand-written pages only, and serves the errors too.
+--dirty          (`make serve`) the generated pages become files in a temporary folder, rewritten
+                 only when they change, so MkDocs renders only the pages an edit changed; the
+                 core keeps what it parsed and rendered (pipeline.Cache). A change to the theme or
+                 the configuration renders every page again; pages that are gone are removed; the
+                 search index and the navigation titles of the pages not rendered are kept whole.
+
 Builds are dated by the last commit (SOURCE_DATE_EPOCH) unless the caller sets a date. The module
-is loaded once per config and stays loaded under `mkdocs serve`: all state is rebuilt in on_config.
+is loaded once and serves every config (mkdocs.yml and mkdocs.<lang>.yml) of the process: state
+that belongs to one edition is kept by language; the rest is rebuilt in on_config.
 """
 
 from __future__ import annotations
 
+import atexit
 import importlib
+import json
 import logging
 import os
+import re
+import shutil
 import subprocess
+import tempfile
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import jinja2
+import jinja2.bccache
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
-from atlante import editions, history, meta, metadata, pipeline
+from atlante import editions, history, meta, metadata, pipeline, preview
 from atlante.render import REQUIRED_EXTENSIONS, navigation, place_figures, redirects
 from atlante.sanitize import clean_html
 
@@ -58,14 +78,35 @@ _pinned: str | None = None  # the SOURCE_DATE_EPOCH this module set (not the cal
 _warned = False
 _TEMPLATES = "atlante/"  # overrides/atlante/: the core's templates and translation files
 
+# The live preview (mkdocs serve): kept between the builds of the process
+_command = "build"  # on_startup's: "serve" under `mkdocs serve`
+_dirty = False  # `mkdocs serve --dirty`: only the pages an edit changed are rendered again
+_server = None  # the live-reload server, once on_serve has run
+_cache = pipeline.Cache()  # what the core parsed and rendered, by file and page
+_failure: list[str] | None = None  # why the last build failed: every page shows it until fixed
+_page_files: dict[str, preview.PageFiles] = {}  # by language, under --dirty
+_surroundings: dict[str, str] = {}  # by language: the theme's and configuration's state at the last build
+_titles: dict[str, dict[str, str]] = {}  # by language: each page's title at the last build
+_search: dict[str, dict[str, list[dict]]] = {}  # by language: each page's search entries
+_rebuilt: set[str] = set()  # the URLs of the pages this build rendered
+_degraded = False  # this build found data errors under serve: hand-written pages only
+
 # ---------------------------------------------------------------------------------------------
 # Events
 # ---------------------------------------------------------------------------------------------
 
 
+def on_startup(*, command: str, dirty: bool) -> None:
+    global _command, _dirty
+    _command, _dirty = command, dirty
+    if _partial():
+        logging.getLogger("mkdocs.commands.build").addFilter(_quiet_dirty_warning)
+
+
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    global _result, _edition, _editions, _root, _warned, _publication
-    _result = None
+    global _result, _edition, _editions, _root, _warned, _publication, _degraded
+    _result, _degraded = None, False
+    _rebuilt.clear()
     missing = [ext for ext in REQUIRED_EXTENSIONS if ext not in config.markdown_extensions]
     if missing:
         raise PluginError(f"mkdocs.yml: markdown_extensions: expected {', '.join(missing)}, found them missing")
@@ -90,10 +131,12 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
                                               repo_url=config.repo_url)
     if problems:
         raise PluginError(meta.located(Path(config.config_file_path), problems))
-    result = pipeline.run(project, docs_dir=project / "docs", lang=lang, publication=_publication)
+    result = pipeline.run(project, docs_dir=project / "docs", lang=lang, publication=_publication, cache=_cache)
     _warned = bool(result.warnings)
     for warning in result.warnings:
         log.warning(str(warning))
+    if result.errors and _command == "serve" and _server is None:
+        return _degrade(config, result)  # the preview's first build: serve the errors, not nothing
     if result.errors:
         raise PluginError(_summary(result))
     assert result.catalog is not None
@@ -105,9 +148,12 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 @event_priority(50)  # before mkdocs-redirects collects the pages its redirects may point to
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
-    assert _result is not None  # on_config stopped the build otherwise
     for file in [f for f in files if f.src_uri.startswith(_TEMPLATES)]:
         files.remove(file)  # the templates' translation files are in the theme folder, not for the site
+    if _degraded:
+        return files
+    assert _result is not None  # on_config stopped the build otherwise
+    generated = _generator(config)
     # The core has refused any hand-written page at a generated address (validate._address_findings).
     _figures.clear()
     _meta.clear()
@@ -118,18 +164,38 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
             _sources[page.src_uri] = page.source
         if page.meta:
             _meta[page.src_uri] = page.meta
-        file = File.generated(config, page.src_uri, content=page.markdown)
+        file = generated(page.src_uri, page.markdown, repr((page.figures, page.meta, page.in_nav)))
         if not page.in_nav:
             file.inclusion = InclusionLevel.NOT_IN_NAV  # reachable from its kind's index page
         files.append(file)
         for path, text in page.files.items():  # its citations as .bib and .ris
-            files.append(File.generated(config, path, content=text))
+            files.append(generated(path, text, ""))
     for path, text in _result.downloads.items():  # the open data, in the source edition only
-        files.append(File.generated(config, path, content=text))
+        files.append(generated(path, text, ""))
+    if _partial():
+        _forget_gone_pages(config)
     return files
 
 
+def on_nav(nav: object, *, config: MkDocsConfig, files: Files) -> None:
+    """Under --dirty, a page that is not rendered again keeps its title in the others' navigation."""
+    if not _partial():
+        return
+    titles = _titles.get(_lang(config), {})
+    for file in files.documentation_pages():
+        if file.page is not None and file.src_uri in titles and not file.is_modified():
+            file.page.title = titles[file.src_uri]  # type: ignore[misc]
+
+
+def on_env(env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+    """The theme's templates are compiled once per process, not once per edition and rebuild."""
+    env.bytecode_cache = _COMPILED
+    return env
+
+
 def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+    _rebuilt.add(page.url)
+    _titles.setdefault(_lang(config), {})[page.file.src_uri] = page.title or ""
     if page.file.generated_by is None:
         return None  # hand-written pages are trusted like code
     return place_figures(clean_html(html), _figures.get(page.file.src_uri, {}))
@@ -138,7 +204,9 @@ def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files
 def on_page_context(context: dict, *, page: Page, config: MkDocsConfig, nav: object) -> dict:
     assert _edition is not None and _result is not None
     alternates = editions.alternates(page.url, _edition, _editions, _root)
-    words = _result.translations[_edition.lang].words["ui"]
+    translation = _result.translations.get(_edition.lang)  # missing only in a preview showing its errors
+    words = translation.words["ui"] if translation else {"translation_notice": "", "translation_notice_link": "",
+                                                          "language_switch": ""}
     original = next(a for a in alternates if a.lang == editions.SOURCE_LANG)
     if page.file.generated_by is not None:
         page.edit_url = _edit_url(config, _sources.get(page.file.src_uri))
@@ -155,6 +223,8 @@ def on_page_context(context: dict, *, page: Page, config: MkDocsConfig, nav: obj
 def on_post_build(*, config: MkDocsConfig) -> None:
     """The source edition builds the others below its own site_dir, then compares their pages."""
     assert _edition is not None
+    if _partial() and not _degraded:
+        _whole_search_index(config)
     if not _edition.is_source or (config.strict and _warned):
         return  # a strict build with warnings fails anyway: do not build the rest of the site
     project = Path(config.config_file_path).parent
@@ -167,12 +237,187 @@ def on_post_build(*, config: MkDocsConfig) -> None:
             raise PluginError(f"{Path(config.config_file_path).name}: extra.alternate lists '{edition.lang}', "
                               f"expected its config {path.name} beside it, found none")
         _build_edition(config, path, site / edition.prefix)
-    _compare_editions(site)
+    if not _degraded:
+        _compare_editions(site)
+
+
+def on_serve(server, *, config: MkDocsConfig, builder) -> object:
+    """The preview survives mistakes: a failed rebuild is shown on every page, not waited for."""
+    global _server
+    _server = server
+    rebuild, answer = server.builder, server.serve_request
+    project = Path(config.config_file_path).parent
+    lang = editions.SOURCE_LANG  # the error page speaks the source edition's language
+
+    def surviving() -> None:
+        global _failure
+        seen = _Collect()
+        logging.getLogger("mkdocs").addHandler(seen)
+        try:
+            rebuild()
+        except Exception as exc:  # noqa: BLE001 -- whatever broke, the preview stays up and says what
+            line = preview.explain(exc, project)
+            if line is None and not seen.lines:  # nothing said why: say what MkDocs raised
+                line = f"(build): {' '.join(str(exc).split()) or type(exc).__name__}"
+            log.debug("The preview's build failed", exc_info=exc)
+            if line:
+                log.error(line)  # collected by `seen` too
+            _failure = list(seen.lines)
+            log.error("The preview shows these errors on every page until they are fixed; the server is still running.")
+        else:
+            _failure = None
+        finally:
+            logging.getLogger("mkdocs").removeHandler(seen)
+
+    def serving(environ: dict, start_response):  # type: ignore[no-untyped-def]
+        path = environ.get("PATH_INFO", "")
+        if _failure is not None and _is_page(path):
+            page = preview.error_page(_failure, lang)
+            try:
+                page = server._inject_js_into_html(page, server._visible_epoch)  # reloads when fixed
+            except (AttributeError, TypeError, ValueError):
+                pass
+            start_response("500 Internal Server Error", [("Content-Type", "text/html; charset=utf-8"),
+                                                         ("Content-Length", str(len(page))), ("Cache-Control", "no-store")])
+            return [page]
+        return answer(environ, start_response)
+
+    server.builder = surviving
+    server.set_app(serving)
+    logging.getLogger("mkdocs.livereload").addFilter(_requests_are_not_warnings)
+    return server
 
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------------------------
+
+
+def _partial() -> bool:
+    """Under `mkdocs serve --dirty`: only the pages an edit changed are rendered again."""
+    return _command == "serve" and _dirty
+
+
+def _lang(config: MkDocsConfig) -> str:
+    return str(config.theme["language"])
+
+
+def _degrade(config: MkDocsConfig, result: pipeline.Result) -> MkDocsConfig:
+    """The preview's first build found data errors: build the hand-written pages only, and let the
+    server answer every page with the errors (on_serve) until they are fixed."""
+    global _degraded, _failure, _result
+    _degraded = True
+    _failure = [str(f) for f in result.findings if f.level == "error"]
+    for line in _failure:
+        log.error(line)
+    log.error(f"{len(_failure)} error{'s' if len(_failure) != 1 else ''} in data/: the preview shows them on every page "
+              f"until they are fixed; the server is still running.")
+    _result = pipeline.Result(result.findings, translations=result.translations)
+    config.nav = list(config.nav or [])
+    links = config.validation.links  # hand-written pages link to generated ones this build lacks
+    links.not_found = links.anchors = links.unrecognized_links = links.absolute_links = logging.DEBUG
+    config.validation.nav.not_found = logging.DEBUG
+    return config
+
+
+def _generator(config: MkDocsConfig):  # type: ignore[no-untyped-def]
+    """How the build gets a generated file: in memory, or (under --dirty) as a file rewritten only
+    when it changes, so that MkDocs renders it again only then."""
+    if not _partial():
+        return lambda path, text, stamp: File.generated(config, path, content=text)
+    lang = _lang(config)
+    if lang not in _page_files:
+        folder = Path(tempfile.mkdtemp(prefix=f"atlante-preview-{lang}-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        _page_files[lang] = preview.PageFiles(folder)
+    pages = _page_files[lang]
+    project = Path(config.config_file_path).parent
+    theme = [Path(d) for d in config.theme.dirs if project.resolve() in Path(d).resolve().parents]  # not the theme package's
+    state = preview.site_state(theme + sorted(project.glob("mkdocs*.yml")),
+                               skip=[project / "overrides" / "atlante"])
+    if _surroundings.get(lang) != state:  # the theme or the configuration changed: every page again
+        if lang in _surroundings:
+            preview.remove_pages(Path(config.site_dir), skip=[e.prefix for e in _editions if not e.is_source and e.lang != lang])
+        _surroundings[lang] = state
+    return lambda path, text, stamp: File.generated(config, path, abs_src_path=str(pages.place(path, text, stamp)))
+
+
+def _forget_gone_pages(config: MkDocsConfig) -> None:
+    """Under --dirty, a generated page that is gone (its data file deleted or renamed) leaves the site."""
+    assert _result is not None
+    keep = {p.src_uri for p in _result.pages} | {f for p in _result.pages for f in p.files} | set(_result.downloads)
+    site = Path(config.site_dir)
+    for path in _page_files[_lang(config)].keep_only(keep):
+        target = site / (preview.output_of(path) if path.endswith(".md") else path)
+        target.unlink(missing_ok=True)
+        _titles.get(_lang(config), {}).pop(path, None)
+
+
+def _whole_search_index(config: MkDocsConfig) -> None:
+    """Material wrote the search entries of the pages this build rendered: add the others'."""
+    path = Path(config.site_dir) / "search" / "search_index.json"
+    if not path.is_file():
+        return
+    written = json.loads(path.read_text(encoding="utf-8"))
+    pages = {preview.output_of(f).removesuffix("index.html") for f in _titles.get(_lang(config), {})}
+    by_page, whole = preview.merge_search_index(_search.get(_lang(config), {}), written, set(_rebuilt), pages)
+    _search[_lang(config)] = by_page
+    path.write_text(json.dumps(whole, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    search = config.plugins.get("search")
+    if search is not None and hasattr(search, "search_index_prev"):
+        search.search_index_prev = None  # this hook merges; Material's own merge would mix the editions
+
+
+def _is_page(path: str) -> bool:
+    last = path.rsplit("/", 1)[-1]
+    return not path.startswith("/livereload/") and (last == "" or last.endswith(".html") or "." not in last)
+
+
+class _Compiled(jinja2.BytecodeCache):
+    """Compiled templates kept in memory, by template; Jinja checks each against its source."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _Compiled()
+
+
+class _Collect(logging.Handler):
+    """The warnings and errors logged during one build, for the preview's error page."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.lines: list[str] = []
+        self.thread = threading.get_ident()  # the build's; the server logs its requests from others
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if record.thread == self.thread and not message.startswith(("A 'dirty' build", "Aborted with a BuildError")):
+            self.lines.extend(line for line in message.splitlines() if line.strip())
+
+
+def _requests_are_not_warnings(record: logging.LogRecord) -> bool:
+    """The server logs a request answered with an error page (or a 404) as a warning, which a strict
+    build running meanwhile would count as its own and fail on: the request log stays information."""
+    if record.levelno == logging.WARNING and _REQUEST_LINE.match(record.getMessage()):
+        record.levelno, record.levelname = logging.INFO, "INFO"
+    return True
+
+
+_REQUEST_LINE = re.compile(r'^\[[0-9:]+\] "[A-Z]+ \S* HTTP/[0-9.]+" code \d+$')
+
+
+def _quiet_dirty_warning(record: logging.LogRecord) -> bool:
+    """MkDocs warns on every dirty build; the preview knows (and a strict build would stop on it)."""
+    return not record.getMessage().startswith("A 'dirty' build is being performed")
 
 
 def _edit_url(config: MkDocsConfig, source: str | None) -> str | None:
@@ -210,9 +455,10 @@ def _build_edition(config: MkDocsConfig, path: Path, site_dir: Path) -> None:
     load_config = importlib.import_module(f"{engine}.config").load_config
     build = importlib.import_module(f"{engine}.commands.build").build
     other = load_config(config_file=str(path), site_dir=str(site_dir), strict=config.strict)
-    other.plugins.on_startup(command="build", dirty=False)
+    command, dirty = _command, _dirty
+    other.plugins.on_startup(command=command, dirty=dirty)
     try:
-        build(other)
+        build(other, dirty=_partial())
     finally:
         other.plugins.on_shutdown()
 

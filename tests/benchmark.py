@@ -30,6 +30,9 @@ def synthetic(project: Path, n: int) -> None:
             sources: [slide-4#altre-applicazioni]
             relations:
               esempio_di: [theme:altre-applicazioni-possibili]
+            en:
+              title: Test application {i}
+              summary: An application generated to measure the site's scale.
             """)
 
 

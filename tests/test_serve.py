@@ -1,16 +1,22 @@
-"""`mkdocs serve`: editing a data file rebuilds the site and the page shows the edit."""
+"""The live preview, `mkdocs serve`: an edit shows, a mistake is shown at once on every page (the
+server stays up and says what and where), and the site comes back as soon as the file is fixed."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import subprocess
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from playwright.sync_api import Browser
+
 from helpers import BIN, edit, env, make_project
+
+MAKE_SERVE = ("--dirty", "--no-strict")  # what `make serve` passes
 
 
 def free_port() -> int:
@@ -19,46 +25,166 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_for(condition: Callable[[], bool], seconds: float = 60) -> bool:
+def wait_for(condition: Callable[[], bool], seconds: float = 90) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if condition():
             return True
-        time.sleep(0.3)
+        time.sleep(0.2)
     return False
 
 
-def fetch(url: str) -> str:
+def fetch(url: str, timeout: float = 10) -> tuple[int, str]:
+    """(status, body); (0, "") when nothing answered within `timeout` seconds."""
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.read().decode("utf-8")
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8")
     except (urllib.error.URLError, ConnectionError, TimeoutError):
-        return ""
+        return 0, ""
 
 
-def test_editing_yaml_rebuilds_the_page_and_recovers_from_a_broken_edit(tmp_path: Path) -> None:
-    project = make_project(tmp_path)
+class Preview:
+    def __init__(self, project: Path, port: int, process: subprocess.Popen[str]) -> None:
+        self.project, self.base, self.process = project, f"http://127.0.0.1:{port}", process
+
+    def get(self, path: str, timeout: float = 10) -> tuple[int, str]:
+        return fetch(self.base + path, timeout)
+
+    def shows(self, path: str, text: str, seconds: float = 90) -> bool:
+        return wait_for(lambda: (lambda got: got[0] == 200 and text in got[1])(self.get(path)), seconds)
+
+    def fails(self, path: str, text: str, seconds: float = 90) -> bool:
+        """The page answers with the error page naming `text`; each request answers at once."""
+        def answered() -> bool:
+            status, body = self.get(path, timeout=5)  # a server holding requests would time out here
+            return status == 500 and text in body
+        return wait_for(answered, seconds)
+
+
+@contextlib.contextmanager
+def preview(project: Path, *flags: str) -> Iterator[Preview]:
     port = free_port()
-    url = f"http://127.0.0.1:{port}/cities/milano/"
-    server = subprocess.Popen(
-        [str(BIN / "mkdocs"), "serve", "--dev-addr", f"127.0.0.1:{port}"],
-        cwd=project, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )
+    process = subprocess.Popen([str(BIN / "mkdocs"), "serve", *flags, "--dev-addr", f"127.0.0.1:{port}"],
+                               cwd=project, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    served = Preview(project, port, process)
     try:
-        assert wait_for(lambda: "Lombardia" in fetch(url)), "the site was never served"
-
-        edit(project, "data/cities/milano.yaml", 'title: "Milano"', 'title: "Milano, città metropolitana"')
-        assert wait_for(lambda: "Milano, città metropolitana" in fetch(url)), "the edit never showed"
-
-        # A broken edit is reported with its location; MkDocs then holds requests until it is fixed.
-        edit(project, "data/cities/milano.yaml", "region: Lombardia", "region: Lombardi")
-        time.sleep(3)
-        edit(project, "data/cities/milano.yaml", "region: Lombardi", "region: Lombardia")
-        edit(project, "data/cities/milano.yaml", 'title: "Milano, città metropolitana"', 'title: "Milano di nuovo"')
-        assert wait_for(lambda: "Milano di nuovo" in fetch(url)), "the build never recovered"
+        yield served
     finally:
-        server.terminate()
-        _, stderr = server.communicate(timeout=30)
-    assert "data/cities/milano.yaml:8:9: city:milano: region: expected one of" in stderr
-    assert "found 'Lombardi' (did you mean 'Lombardia'?)" in stderr
-    assert "Traceback" not in stderr
+        process.terminate()
+        served.stderr = process.communicate(timeout=60)[1]  # type: ignore[attr-defined]
+        print("\n".join(ln for ln in served.stderr.splitlines() if "GET /" not in ln)[-6000:])  # shown on failure
+
+
+def test_an_edit_shows_and_every_mistake_is_shown_at_once_until_fixed(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    milano = "data/cities/milano.yaml"
+    with preview(project, *MAKE_SERVE) as site:
+        assert site.shows("/cities/milano/", "Lombardia"), "the site was never served"
+
+        edit(project, milano, 'title: "Milano"', 'title: "Milano, città metropolitana"')
+        assert site.shows("/cities/milano/", "Milano, città metropolitana"), "the edit never showed"
+        edit(project, milano, 'title: "Milan"', 'title: "Milan, metropolitan city"')
+        assert site.shows("/en/cities/milano/", "Milan, metropolitan city"), "the English edition missed the edit"
+
+        # A value the schema refuses: every page, in both editions, names file, line, field and the fix
+        edit(project, milano, "region: Lombardia", "region: Lombardi")
+        assert site.fails("/cities/milano/", "data/cities/milano.yaml:8:9: city:milano: region: expected one of")
+        status, body = site.get("/en/themes/", timeout=5)
+        assert status == 500 and "found &#x27;Lombardi&#x27; (did you mean &#x27;Lombardia&#x27;?)" in body
+        assert site.get("/assets/stylesheets/atlante.css")[0] in (200, 404)  # assets are served as ever
+        edit(project, milano, "region: Lombardi", "region: Lombardia")
+        assert site.shows("/cities/milano/", "Milano, città metropolitana"), "the preview never recovered"
+
+        # Saved half-written: cut mid-line
+        whole = (project / milano).read_text(encoding="utf-8")
+        (project / milano).write_text(whole[: whole.index("region:") + 10], encoding="utf-8")
+        assert site.fails("/cities/milano/", "data/cities/milano.yaml")
+        (project / milano).write_text(whole, encoding="utf-8")
+        assert site.shows("/cities/milano/", "Lombardia")
+
+        # A file deleted while the server runs: the entries that link to it say so; back when restored
+        (project / milano).unlink()
+        assert site.fails("/", "city:milano")
+        (project / milano).write_text(whole, encoding="utf-8")
+        assert site.shows("/cities/milano/", "Lombardia")
+
+        # A folder of an unknown kind
+        (project / "data" / "citta").mkdir()
+        (project / "data" / "citta" / "pavia.yaml").write_text("id: pavia\n", encoding="utf-8")
+        assert site.fails("/", "data/citta/pavia.yaml")
+        (project / "data" / "citta" / "pavia.yaml").unlink()
+        (project / "data" / "citta").rmdir()
+        assert site.shows("/cities/milano/", "Lombardia")
+
+        # A schema broken by an edit
+        schema = project / "data" / "schema" / "city.schema.json"
+        good = schema.read_text(encoding="utf-8")
+        schema.write_text(good.replace("{", "{{", 1), encoding="utf-8")
+        assert site.fails("/cities/milano/", "data/schema/city.schema.json")
+        schema.write_text(good, encoding="utf-8")
+        assert site.shows("/cities/milano/", "Lombardia")
+
+        # A core template with a Jinja syntax error, then a theme template with one
+        for template, path in (("overrides/atlante/entity.md", "/cities/milano/"), ("overrides/main.html", "/")):
+            text = (project / template).read_text(encoding="utf-8")
+            (project / template).write_text(text + "\n{% if %}\n", encoding="utf-8")
+            assert site.fails(path, f"{template}:"), f"{template}: the syntax error was not shown"
+            assert site.process.poll() is None, "the server stopped"
+            (project / template).write_text(text, encoding="utf-8")
+            assert site.shows(path, "Milano"), f"{template}: the preview never recovered"
+
+        # A new entry shows; a deleted one leaves the preview (not served from the last build)
+        (project / "data/cities/pavia.yaml").write_text(
+            whole.replace("id: milano", "id: pavia").replace('title: "Milano, città metropolitana"', 'title: "Pavia"'),
+            encoding="utf-8")
+        assert site.shows("/cities/pavia/", "Pavia"), "a new entry never showed"
+        assert site.shows("/cities/", "Pavia"), "the index missed the new entry"
+        (project / "data/cities/pavia.yaml").unlink()
+        assert wait_for(lambda: site.get("/cities/pavia/")[0] == 404), "a deleted entry's page is still served"
+        assert site.shows("/cities/milano/", "Lombardia")
+        assert site.process.poll() is None
+    assert "Traceback" not in site.stderr  # type: ignore[attr-defined]
+    assert "data/cities/milano.yaml:8:9: city:milano: region: expected one of" in site.stderr  # type: ignore[attr-defined]
+
+
+def test_a_preview_started_on_broken_data_serves_the_errors_then_the_site(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    edit(project, "data/cities/milano.yaml", "region: Lombardia", "region: Lombardi")
+    with preview(project, *MAKE_SERVE) as site:
+        assert site.fails("/cities/milano/", "data/cities/milano.yaml:8:9"), "the errors were not served"
+        assert site.fails("/en/", "data/cities/milano.yaml:8:9")
+        edit(project, "data/cities/milano.yaml", "region: Lombardi", "region: Lombardia")
+        assert site.shows("/cities/milano/", "Lombardia"), "the site never came"
+    assert "Traceback" not in site.stderr  # type: ignore[attr-defined]
+
+
+def test_plain_mkdocs_serve_survives_a_mistake_too(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    with preview(project) as site:  # full rebuilds, mkdocs.yml's strict mode
+        assert site.shows("/cities/milano/", "Lombardia")
+        edit(project, "data/cities/milano.yaml", "region: Lombardia", "region: Lombardi")
+        assert site.fails("/cities/milano/", "data/cities/milano.yaml:8:9")
+        edit(project, "data/cities/milano.yaml", "region: Lombardi", "region: Lombardia")
+        edit(project, "data/cities/milano.yaml", 'title: "Milano"', 'title: "Milano di nuovo"')
+        assert site.shows("/cities/milano/", "Milano di nuovo")
+    assert "Traceback" not in site.stderr  # type: ignore[attr-defined]
+
+
+def test_the_browser_reloads_to_the_errors_and_back_by_itself(tmp_path: Path, browser: Browser) -> None:
+    project = make_project(tmp_path)
+    with preview(project, *MAKE_SERVE) as site:
+        assert site.shows("/cities/milano/", "Lombardia")
+        page = browser.new_context().new_page()
+        page.goto(site.base + "/cities/milano/", wait_until="load")  # its reload script polls the server
+        try:
+            edit(project, "data/cities/milano.yaml", "region: Lombardia", "region: Lombardi")
+            page.wait_for_selector(".atlante-preview-errors", timeout=60_000)  # no click, no reload by hand
+            assert "data/cities/milano.yaml:8:9" in page.inner_text(".atlante-preview-errors")
+            edit(project, "data/cities/milano.yaml", "region: Lombardi", "region: Lombardia")
+            edit(project, "data/cities/milano.yaml", 'title: "Milano"', 'title: "Milano corretta"')
+            page.wait_for_function("document.querySelector('h1') && document.querySelector('h1').textContent"
+                                   ".includes('Milano corretta')", timeout=60_000)
+        finally:
+            page.context.close()

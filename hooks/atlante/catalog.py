@@ -20,7 +20,7 @@ def link(documents: list[Document], languages: tuple[str, ...] = ()) -> Catalog:
     `languages` are the editions besides the source one, whose blocks carry statement translations.
     """
     entities = {
-        Ref(d.kind, d.stem): Entity(d.kind, d.stem, d.file, d.data or {}) for d in documents if d.data is not None
+        Ref(d.kind, d.stem): Entity(d.kind, d.stem, d.file, d.data or {}, digest=d.digest) for d in documents if d.data is not None
     }
 
     statements: dict[str, Statement] = {}

@@ -6,6 +6,7 @@ data/, an unknown folder) is reported, never ignored in silence.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path as FsPath
 
@@ -25,6 +26,7 @@ class Document:
     file: str  # as shown in messages, relative to the project root
     data: dict[str, object] | None  # None when the file could not be read
     positions: Positions
+    digest: str = ""  # of the file's bytes: what changed between two runs (render's memo)
 
     @property
     def subject(self) -> str:
@@ -83,9 +85,10 @@ def load(data_dir: FsPath, shown_root: FsPath | None = None) -> tuple[list[Docum
             findings.append(Finding("error", where, 1, 1, f"{kind.name}:{stem}", "(file)", too_large))
             documents.append(Document(kind.name, stem, where, None, Positions()))
             continue
-        data, positions, problems = yamlsource.read(path.read_bytes(), where, f"{kind.name}:{stem}")
+        raw = path.read_bytes()
+        data, positions, problems = yamlsource.read(raw, where, f"{kind.name}:{stem}")
         findings.extend(problems)
-        documents.append(Document(kind.name, stem, where, data, positions))
+        documents.append(Document(kind.name, stem, where, data, positions, hashlib.blake2b(raw, digest_size=16).hexdigest()))
     return documents, findings
 
 

@@ -106,6 +106,7 @@ class Entity:
     statements: list[Statement] = field(default_factory=list)  # resolved `sources`
     links: list[Link] = field(default_factory=list)  # out and in, filled by catalog.link
     position: tuple[int, ...] = (99, 99, 1, 0)  # where the brief first names it, see catalog._position
+    digest: str = ""  # of its file's bytes (load.Document.digest)
 
     @property
     def ref(self) -> Ref:

@@ -9,11 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 
-from . import history, i18n, meta, opendata
+import jinja2
+
+from . import history, i18n, meta, opendata, yamlsource
 from .catalog import link
 from .load import Document, load
 from .model import SOURCE_LANG, Catalog, Finding
-from .render import Page, Site, render
+from .render import Memo, Page, Site, render
 from .validate import validate
 
 
@@ -34,6 +36,20 @@ class Result:
         return [f for f in self.findings if f.level == "warning"]
 
 
+@dataclass
+class Cache:
+    """What a long-lived caller (`mkdocs serve`) keeps between runs so that a run after one edit
+    redoes only what the edit touched: files parsed (by their bytes), each edition's rendered pages
+    (by what they were made from) and the open data. Results are the same as without it."""
+
+    parsed: dict = field(default_factory=dict)
+    memos: dict[str, Memo] = field(default_factory=dict)  # by language
+    downloads: tuple[str, dict[str, str]] | None = None  # (key, files)
+
+    def memo(self, lang: str) -> Memo:
+        return self.memos.setdefault(lang, Memo())
+
+
 def check(project: FsPath, *, docs_dir: FsPath | None = None) -> Result:
     """Load and validate `project/data` and the translation files; no catalog, no pages."""
     return _checked(project, docs_dir or project / "docs")[1]
@@ -49,11 +65,20 @@ def linked(project: FsPath, *, docs_dir: FsPath | None = None) -> Result:
 
 
 def run(project: FsPath, *, docs_dir: FsPath | None = None, lang: str = "it",
-        publication: meta.Publication | None = None) -> Result:
+        publication: meta.Publication | None = None, cache: Cache | None = None) -> Result:
     """Every finding and, when there is no error, the catalog and the pages of edition `lang`.
 
     `publication`: what the configuration says of the site and the brief; by default, read from the
-    project's mkdocs.yml (a problem there is an error located in it)."""
+    project's mkdocs.yml (a problem there is an error located in it). `cache`: kept by the caller
+    between runs, to redo only what changed."""
+    if cache is not None:
+        with yamlsource.remembering(cache.parsed):
+            return _run(project, docs_dir, lang, publication, cache)
+    return _run(project, docs_dir, lang, publication, None)
+
+
+def _run(project: FsPath, docs_dir: FsPath | None, lang: str, publication: meta.Publication | None,
+         cache: Cache | None) -> Result:
     documents, result = _checked(project, docs_dir or project / "docs")
     if publication is None:
         publication, problems = meta.from_project(project, lang)
@@ -67,11 +92,40 @@ def run(project: FsPath, *, docs_dir: FsPath | None = None, lang: str = "it",
         return result
     result.catalog = link(documents, tuple(result.translations))
     site = Site(publication, history.read(project), project / "data" / "schema")
-    result.pages = render(result.catalog, project / "overrides" / "atlante", result.translations[lang], site)
+    templates = project / "overrides" / "atlante"
+    try:
+        result.pages = render(result.catalog, templates, result.translations[lang], site, cache.memo(lang) if cache else None)
+    except jinja2.TemplateError as exc:  # a template edited into an error: located, like a data error
+        result.findings.append(_template_finding(exc, templates, project))
+        return result
     if lang == SOURCE_LANG:  # published once, at the site's root
         updated = {e.file: site.history.date_of(e.file) for e in result.catalog.entities.values()}
-        result.downloads = opendata.downloads(result.catalog, publication, site.schema_dir, updated, result.translations)
+        key = repr((publication, updated, [(e.file, e.digest) for e in result.catalog.entities.values()],
+                    [t.words for t in result.translations.values()], sorted(
+                    (p.name, p.stat().st_mtime_ns) for p in site.schema_dir.glob("*.json"))))
+        if cache is not None and cache.downloads is not None and cache.downloads[0] == key:
+            result.downloads = cache.downloads[1]
+        else:
+            result.downloads = opendata.downloads(result.catalog, publication, site.schema_dir, updated, result.translations)
+            if cache is not None:
+                cache.downloads = (key, result.downloads)
     return result
+
+
+def _template_finding(exc: jinja2.TemplateError, templates: FsPath, project: FsPath) -> Finding:
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        where = FsPath(exc.filename).resolve() if exc.filename else templates / str(exc.name)
+        try:
+            shown = where.relative_to(project.resolve()).as_posix()
+        except ValueError:
+            shown = where.as_posix()
+        return Finding("error", shown, exc.lineno or 1, 1, "(template)", "(file)",
+                       f"expected a valid Jinja template, found a syntax error: {exc.message}")
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return Finding("error", f"{templates.relative_to(project).as_posix()}/{exc.name}", 1, 1, "(template)", "(file)",
+                       "expected this template (another one includes it), found none")
+    return Finding("error", templates.relative_to(project).as_posix(), 1, 1, "(template)", "(file)",
+                   f"expected templates that render, found an error: {exc.message}")
 
 
 def _checked(project: FsPath, docs_dir: FsPath) -> tuple[list[Document], Result]:

@@ -10,6 +10,7 @@ Pages are returned in memory; nothing is written.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import secrets
@@ -30,7 +31,7 @@ from .i18n import Translation
 from .kinds import CHAIN, HOME_STEPS, KIND_BY_NAME, KINDS, Kind, address
 from .meta import Publication
 from .metadata import PageMeta, entity_url, page_meta, statement_url
-from .model import SOURCE_LANG, Catalog, Entity, Statement
+from .model import SOURCE_LANG, Catalog, Entity, Ref, Statement
 
 # Markdown extensions the templates rely on; the MkDocs adapter checks the config has them.
 REQUIRED_EXTENSIONS = ("attr_list", "pymdownx.escapeall", "admonition", "tables")
@@ -56,6 +57,7 @@ class Page:
     meta: PageMeta | None = None  # citation_*, DC, Open Graph tags and JSON-LD for the page's <head>
     files: dict[str, str] = dataclass_field(default_factory=dict)  # path -> text: the page's .bib and .ris
     source: str | None = None  # the data file the page shows ("data/cities/milano.yaml"), for its edit link
+    pages: tuple[Page, ...] = ()  # only in a Memo: the site pages rendered together (SITE_BUNDLE)
 
 
 @dataclass(frozen=True)
@@ -81,11 +83,16 @@ def place_figures(html: str, figures: dict[str, str]) -> str:
     return html
 
 
+# Random per process, so that no data file can know it in advance, and stable between the renders
+# of one process, so that an unchanged page renders to the same text (Memo, and `mkdocs serve`).
+_FIGURE_PREFIX = f"atlante-figure-{secrets.token_hex(12)}"
+
+
 class _Figures:
     """The `figure` filter: keeps a rendered figure aside and leaves its placeholder in the page."""
 
     def __init__(self) -> None:
-        self.prefix = f"atlante-figure-{secrets.token_hex(12)}"
+        self.prefix = _FIGURE_PREFIX
         self.kept: dict[str, str] = {}
 
     def keep(self, html: str, anchor: str | None = None) -> Markup:
@@ -106,14 +113,38 @@ def index_uri(kind: Kind) -> str:
     return f"{kind.folder}/index.md"
 
 
-def render(catalog: Catalog, templates: FsPath, translation: Translation, site: Site) -> list[Page]:
+@dataclass
+class Memo:
+    """What one edition's render keeps for the next one, in a process that renders again and again
+    (`mkdocs serve`): the Jinja environment (compiled templates; Jinja recompiles an edited one) and
+    every page with the key of what it was made from. A page whose key is unchanged is not rendered
+    again. An entity page's key covers its file, its neighbours' files (links, statements and the
+    entities that quote the same statements), its dates, the templates, the translation and the
+    publication; the pages of the whole site (home, indexes, maps) cover every file.
+    """
+
+    environments: dict[tuple[str, str], jinja2.Environment] = dataclass_field(default_factory=dict)
+    pages: dict[str, tuple[str, Page]] = dataclass_field(default_factory=dict)
+    rendered: int = 0  # pages rendered by the last run (the others were kept)
+    citations: dict[tuple, tuple[dict[str, object], dict[str, str]]] = dataclass_field(default_factory=dict)
+
+    def environment(self, templates: FsPath, lang: str) -> jinja2.Environment:
+        key = (str(templates), lang)
+        if key not in self.environments:
+            self.environments[key] = _environment(templates, lang)
+        return self.environments[key]
+
+
+def render(catalog: Catalog, templates: FsPath, translation: Translation, site: Site,
+           memo: Memo | None = None) -> list[Page]:
     """Every generated page in the translation's language: home, concept map, whole brief, changelog,
-    kind indexes, entities; each with its metadata and its citation downloads."""
+    kind indexes, entities; each with its metadata and its citation downloads. With a `memo`, pages
+    whose inputs did not change since the memo's last run are taken from it."""
     lang = translation.lang
     publication = site.publication
     figures = _Figures()
-    citer = _Citer(publication, translation, site.history)
-    env = _environment(templates, lang)
+    citer = _Citer(publication, translation, site.history, memo.citations if memo else None)
+    env = memo.environment(templates, lang) if memo else _environment(templates, lang)
     env.filters["figure"] = figures.keep
     env.filters["anchored"] = lambda html, anchor: figures.keep(html, anchor)  # a figure others link to
     env.filters["updated"] = lambda entity: site.history.date_of(entity.file)
@@ -121,65 +152,142 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, site: 
     env.filters["cite_statement"] = citer.statement
     common = {"catalog": catalog, "kinds": KINDS, "t": translation.words, "tr": translation, "lang": lang,
               "source_lang": SOURCE_LANG, "publication": publication, "history": site.history}
-    places = _city_map(catalog, lang)
-    concepts = graph.concept_map(catalog, CHAIN, lang, lambda k: translation.words["kinds"][k]["plural"],
-                                 translation.relation, column=140, gap=30)
     words = translation.words
+    kept: dict[str, tuple[str, Page]] = {}
+    rendered = 0
+
+    def made(uri: str, key: str, make) -> Page:
+        nonlocal rendered
+        hit = memo.pages.get(uri) if memo else None
+        if hit is None or hit[0] != key:
+            hit, rendered = (key, make()), rendered + 1
+        kept[uri] = hit
+        return hit[1]
+
+    base = _key(lang, repr(publication), json.dumps(words, sort_keys=True, default=str), _tree_state(templates),
+                repr(site.history.fallback)) if memo else ""
+    whole = _key(base, _catalog_state(catalog), repr(site.history), _tree_state(site.schema_dir)) if memo else ""
 
     def generic(path: str, title: str, description: str, **extra: object) -> PageMeta:
         return page_meta(publication, title=title, description=description, path=path, lang=lang,
                          updated=publication.date, **extra)  # type: ignore[arg-type]
 
-    home = env.get_template("home.md").render(root="", url_root="", steps=_home_steps(catalog, lang),
-                                              city_map=places, concept_map=concepts, brief=publication.brief, **common)
-    pages = [Page(HOME, home, figures=figures.take(), meta=generic(
-        "", translation.words["brief_title"], words["ui"]["home_intro"], home=True, distribution=opendata.distribution()))]
-    pages.append(Page(CONCEPT_MAP, env.get_template("concept_map.md").render(
-        root="", url_root="../", concept_map=concepts, chain=CHAIN, **common), figures=figures.take(),
-        meta=generic("concept-map/", words["figures"]["concept_map"], words["figures"]["concept_map_intro"])))
-    pages.append(Page(WHOLE_BRIEF, env.get_template("whole_brief.md").render(
-        root="", url_root="../", steps=_home_steps(catalog, lang), chain=[KIND_BY_NAME[k] for k in CHAIN],
-        entities_of=lambda kind: entities_of(catalog, kind, lang), **common),
-        meta=generic("brief/", words["whole"]["title"], words["whole"]["description"])))
-    pages.append(Page(DATA_PAGE, env.get_template("data.md").render(
-        root="", url_root="../", opendata=opendata.data_page(catalog, site.schema_dir, lang, publication), **common),
-        meta=generic("dati/", words["opendata"]["title"], words["opendata"]["description"])))
-    pages.append(Page(CHANGELOG, env.get_template("changelog.md").render(
-        root="", url_root="../", editions=_changelog(catalog, site.history), **common),
-        meta=generic("changelog/", words["changelog"]["title"], words["changelog"]["description"])))
-    for kind in KINDS:
-        entities = entities_of(catalog, kind, lang)
-        pages.append(Page(index_uri(kind), env.get_template("kind_index.md").render(
-            root="../", url_root="../", kind=kind, groups=_index_groups(kind, entities, translation),
-            added_columns=_added_columns(kind, entities), city_map=places if kind.place else None, **common),
-            figures=figures.take(), meta=generic(f"{kind.folder}/", words["kinds"][kind.name]["plural"],
-                                                  words["kinds"][kind.name]["intro"] or words["kinds"][kind.name]["plural"])))
+    def site_pages() -> list[Page]:
+        places = _city_map(catalog, lang)
+        concepts = graph.concept_map(catalog, CHAIN, lang, lambda k: translation.words["kinds"][k]["plural"],
+                                     translation.relation, column=140, gap=30)
+        home = env.get_template("home.md").render(root="", url_root="", steps=_home_steps(catalog, lang),
+                                                  city_map=places, concept_map=concepts, brief=publication.brief, **common)
+        pages = [Page(HOME, home, figures=figures.take(), meta=generic(
+            "", translation.words["brief_title"], words["ui"]["home_intro"], home=True, distribution=opendata.distribution()))]
+        pages.append(Page(CONCEPT_MAP, env.get_template("concept_map.md").render(
+            root="", url_root="../", concept_map=concepts, chain=CHAIN, **common), figures=figures.take(),
+            meta=generic("concept-map/", words["figures"]["concept_map"], words["figures"]["concept_map_intro"])))
+        pages.append(Page(WHOLE_BRIEF, env.get_template("whole_brief.md").render(
+            root="", url_root="../", steps=_home_steps(catalog, lang), chain=[KIND_BY_NAME[k] for k in CHAIN],
+            entities_of=lambda kind: entities_of(catalog, kind, lang), **common),
+            meta=generic("brief/", words["whole"]["title"], words["whole"]["description"])))
+        pages.append(Page(DATA_PAGE, env.get_template("data.md").render(
+            root="", url_root="../", opendata=opendata.data_page(catalog, site.schema_dir, lang, publication), **common),
+            meta=generic("dati/", words["opendata"]["title"], words["opendata"]["description"])))
+        pages.append(Page(CHANGELOG, env.get_template("changelog.md").render(
+            root="", url_root="../", editions=_changelog(catalog, site.history), **common),
+            meta=generic("changelog/", words["changelog"]["title"], words["changelog"]["description"])))
+        for kind in KINDS:
+            entities = entities_of(catalog, kind, lang)
+            pages.append(Page(index_uri(kind), env.get_template("kind_index.md").render(
+                root="../", url_root="../", kind=kind, groups=_index_groups(kind, entities, translation),
+                added_columns=_added_columns(kind, entities), city_map=places if kind.place else None, **common),
+                figures=figures.take(), meta=generic(f"{kind.folder}/", words["kinds"][kind.name]["plural"],
+                                                      words["kinds"][kind.name]["intro"] or words["kinds"][kind.name]["plural"])))
+        return pages
+
+    hit = memo.pages.get(SITE_BUNDLE) if memo else None
+    if hit is not None and hit[0] == whole:
+        site_bundle = hit[1]
+    else:
+        site_bundle, rendered = Page(SITE_BUNDLE, "", pages=tuple(site_pages())), rendered + 1  # type: ignore[call-arg]
+    kept[SITE_BUNDLE] = (whole, site_bundle)
+    indexes = {p.src_uri: p for p in site_bundle.pages}
+    pages = [p for p in site_bundle.pages if p.src_uri in SITE_PAGES]
+
+    def entity_page(kind: Kind, entity: Entity, listed: bool) -> Page:
         template = env.get_template("slide.md" if kind.name == "slide" else "entity.md")
+        citation, files = citer.page(entity)
+        markdown = template.render(
+            root="../", url_root="../../", kind=kind, e=entity, facts=_facts(kind, entity, translation),
+            added_fields=_added_fields(entity), groups=_link_groups(entity, translation),
+            graph=graph.neighbourhood(entity, lang, translation.relation),
+            locator=_locator(kind, entity, translation), citation=citation, **common)
+        if kind.name == "slide":  # a statement's citation files go with the slide that holds it
+            files = {**files, **{path: text for st in entity.statements for path, text in citer.statement_files(st).items()}}
+        meta = page_meta(publication, title=str(entity.text("title", lang)), path=page_url(entity), lang=lang,
+                         description=str(entity.text("summary", lang)), entity=entity,
+                         updated=site.history.date_of(entity.file),
+                         keywords=[translation.words["tags"][t] for t in entity.data.get("tags") or []])  # type: ignore[union-attr]
+        return Page(page_uri(entity), markdown, in_nav=listed, figures=figures.take(), meta=meta,
+                    files=files, source=entity.file)
+
+    seen: dict[Ref, tuple[str, str, str, tuple[int, ...]]] = {}
+    slides = {e.id: e for e in catalog.by_kind["slide"]}
+    for kind in KINDS:
+        pages.append(indexes[index_uri(kind)])
+        entities = entities_of(catalog, kind, lang)
         listed = len(entities) <= NAV_LIMIT
         for entity in entities:
-            citation, files = citer.page(entity)
-            markdown = template.render(
-                root="../", url_root="../../", kind=kind, e=entity, facts=_facts(kind, entity, translation),
-                added_fields=_added_fields(entity), groups=_link_groups(entity, translation),
-                graph=graph.neighbourhood(entity, lang, translation.relation),
-                locator=_locator(kind, entity, translation), citation=citation, **common)
-            meta = page_meta(publication, title=str(entity.text("title", lang)), path=page_url(entity), lang=lang,
-                             description=str(entity.text("summary", lang)), entity=entity,
-                             updated=site.history.date_of(entity.file),
-                             keywords=[translation.words["tags"][t] for t in entity.data.get("tags") or []])  # type: ignore[union-attr]
-            pages.append(Page(page_uri(entity), markdown, in_nav=listed, figures=figures.take(), meta=meta,
-                              files={**files, **citer.take_files()}, source=entity.file))
+            key = _key(base, listed, _entity_state(entity, seen, slides), repr(site.history.date_of(entity.file))) if memo else ""
+            pages.append(made(page_uri(entity), key, lambda kind=kind, entity=entity, listed=listed: entity_page(kind, entity, listed)))
+    if memo is not None:
+        memo.pages, memo.rendered = kept, rendered
     return pages
+
+
+SITE_BUNDLE = "(site pages)"  # the memo's entry for the pages of the whole site, rendered together
+
+
+def _key(*parts: object) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        digest.update(str(part).encode("utf-8", "surrogatepass"))
+        digest.update(b"\x00")
+    return digest.hexdigest()
+
+
+def _tree_state(folder: FsPath) -> str:
+    """The names, sizes and modification times of the files under `folder`: changes when one is edited."""
+    if not folder.is_dir():
+        return ""
+    return repr(sorted((p.relative_to(folder).as_posix(), p.stat().st_size, p.stat().st_mtime_ns)
+                       for p in folder.rglob("*") if p.is_file()))
+
+
+def _catalog_state(catalog: Catalog) -> str:
+    return repr([(str(ref), e.digest, e.position) for ref, e in catalog.entities.items()])
+
+
+def _entity_state(entity: Entity, seen: dict[Ref, tuple[str, str, str, tuple[int, ...]]],
+                  slides: dict[str, Entity]) -> str:
+    """What an entity page shows of the catalog: its own file and position, each linked entity, each
+    quoted statement's slide and, on a slide's page, the entities that quote its statements."""
+    def one(e: Entity) -> tuple[str, str, str, tuple[int, ...]]:
+        if e.ref not in seen:
+            seen[e.ref] = (e.kind, e.id, e.digest, e.position)
+        return seen[e.ref]
+
+    quoted = [(st.ref, one(slides[st.slide]) if st.slide in slides else None,
+               [one(e) for e in st.represented_by] if entity.kind == "slide" else None) for st in entity.statements]
+    return repr((one(entity), [(ln.type, ln.inverse, one(ln.target)) for ln in entity.links], quoted))
 
 
 class _Citer:
     """The citations of one edition's pages and statements, each made once, with their downloads."""
 
-    def __init__(self, publication: Publication, translation: Translation, history: History) -> None:
+    def __init__(self, publication: Publication, translation: Translation, history: History,
+                 kept: dict[tuple, tuple[dict[str, object], dict[str, str]]] | None = None) -> None:
         self.publication, self.translation, self.history = publication, translation, history
         self.accessed = publication.date or history.fallback or date(1970, 1, 1)
-        self.statements: dict[str, dict[str, object]] = {}
-        self.files: dict[str, str] = {}
+        self.kept = kept  # a Memo's: the panels of earlier runs, by what they cite
+        self.statements: dict[str, tuple[dict[str, object], dict[str, str]]] = {}
 
     def page(self, entity: Entity) -> tuple[dict[str, object], dict[str, str]]:
         lang = self.translation.lang
@@ -190,24 +298,33 @@ class _Citer:
         return self._panel(target, f"{kind.folder}/{entity.id}", "cite-page")
 
     def statement(self, statement: Statement) -> dict[str, object]:
-        """The citation of a statement: its anchor URL, its slide; its files go with the page being rendered."""
+        """The citation of a statement: its anchor URL, its slide; its files go with the slide's page."""
+        return self._statement(statement)[0]
+
+    def statement_files(self, statement: Statement) -> dict[str, str]:
+        return self._statement(statement)[1]
+
+    def _statement(self, statement: Statement) -> tuple[dict[str, object], dict[str, str]]:
         if statement.ref not in self.statements:
             lang, words = self.translation.lang, self.translation.words
             note = f"{words['ui']['slide']} {statement.number.split('.')[0]}, {words['ui']['statement'].lower()} {statement.number}"
             target = cite.Target(key=f"{statement.slide}-{statement.id}", title=words["brief_title"],
                                  url=statement_url(self.publication, statement, lang), lang=lang,
                                  updated=None, container=self.publication.site_name, note=note, statement=True)
-            panel, files = self._panel(target, f"slides/{statement.slide}/{statement.id}", f"cite-{statement.slide}-{statement.id}")
-            self.statements[statement.ref] = panel
-            self.files.update(files)
+            self.statements[statement.ref] = self._panel(target, f"slides/{statement.slide}/{statement.id}",
+                                                         f"cite-{statement.slide}-{statement.id}")
         return self.statements[statement.ref]
-
-    def take_files(self) -> dict[str, str]:
-        files, self.files = self.files, {}
-        return files
 
     def _panel(self, target: cite.Target, base: str, pid: str) -> tuple[dict[str, object], dict[str, str]]:
         """The panel's data, and its downloads: `base`.bib and `base`.ris, dated by the edition."""
+        if self.kept is None:
+            return self._make_panel(target, base, pid)
+        key = (target, base, pid, self.accessed, self.publication)
+        if key not in self.kept:
+            self.kept[key] = self._make_panel(target, base, pid)
+        return self.kept[key]
+
+    def _make_panel(self, target: cite.Target, base: str, pid: str) -> tuple[dict[str, object], dict[str, str]]:
         c = cite.cite(target, self.publication, self.accessed)
         shown = (c.bibtex, c.ris, c.csl_json)
         if not any(form in text for text in shown for form, _name in _SENTINEL_FORMS):  # no data holds the sentinel
@@ -428,6 +545,7 @@ def _environment(templates: FsPath, lang: str) -> jinja2.Environment:
 
 
 _MD_PUNCTUATION = frozenset(string.punctuation) - {"&", "<", ">"}
+_MD_ESCAPES = str.maketrans({**{ch: "\\" + ch for ch in _MD_PUNCTUATION}, "&": "&amp;", "<": "&lt;", ">": "&gt;"})
 
 
 def md_text(value: object) -> Markup:
@@ -436,14 +554,7 @@ def md_text(value: object) -> Markup:
     Relies on pymdownx.escapeall, which makes a backslash escape any character. Newlines become
     spaces so a value can never start a new block (a heading, a list, a fence).
     """
-    text = " ".join(str(value).split())
-    out = []
-    for ch in text:
-        if ch in _MD_PUNCTUATION:
-            out.append("\\" + ch)
-        else:
-            out.append(str(escape(ch)))
-    return Markup("".join(out))
+    return Markup(" ".join(str(value).split()).translate(_MD_ESCAPES))
 
 
 def markdown_field(value: object) -> Markup:

@@ -35,7 +35,9 @@ def validate(documents: list[Document], schema_dir: FsPath, docs_dir: FsPath | N
     `docs_dir` holds the hand-written pages, which may not take a generated page's address;
     `languages` are the site's editions, the source language first.
     """
-    validators = _validators(schema_dir)
+    validators, broken = _validators(schema_dir)
+    if broken:  # nothing can be checked against a schema that cannot be read: say only that
+        return broken
     readable = [d for d in documents if d.data is not None]
     findings: list[Finding] = []
     for doc in readable:
@@ -59,16 +61,48 @@ def validate(documents: list[Document], schema_dir: FsPath, docs_dir: FsPath | N
 # ---------------------------------------------------------------------------------------------
 
 
-def _validators(schema_dir: FsPath) -> dict[str, jsonschema.Draft202012Validator]:
-    """Read afresh on every run, so that `mkdocs serve` picks up an edited schema too."""
-    schemas = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in schema_dir.glob("*.schema.json")}
+def _validators(schema_dir: FsPath) -> tuple[dict[str, jsonschema.Draft202012Validator], list[Finding]]:
+    """Read afresh on every run, so that `mkdocs serve` picks up an edited schema too; a schema that
+    is missing, is not JSON or is not a valid JSON Schema is an error located in it."""
+    schemas: dict[str, dict] = {}
+    broken: list[Finding] = []
+    shown = f"{schema_dir.parent.name}/{schema_dir.name}"
+    for kind in KINDS:
+        name = f"{kind.name}.schema.json"
+        path = schema_dir / name
+        try:
+            schema = json.loads(path.read_text(encoding="utf-8"))
+            jsonschema.Draft202012Validator.check_schema(schema)
+        except FileNotFoundError:
+            broken.append(Finding("error", f"{shown}/{name}", 1, 1, f"(schema {kind.name})", "(file)",
+                                  f"expected the schema of kind '{kind.name}', found no file"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            line, col = (exc.lineno, exc.colno) if isinstance(exc, json.JSONDecodeError) else (1, 1)
+            broken.append(Finding("error", f"{shown}/{name}", line, col, f"(schema {kind.name})", "(file)",
+                                  f"expected valid JSON, found {exc.msg if isinstance(exc, json.JSONDecodeError) else 'bytes that are not UTF-8'}"))
+        except jsonschema.SchemaError as exc:
+            where = "/".join(str(p) for p in exc.absolute_path) or "(schema)"
+            broken.append(Finding("error", f"{shown}/{name}", 1, 1, f"(schema {kind.name})", where,
+                                  f"expected a valid JSON Schema, found {' '.join(exc.message.split())}"))
+        else:
+            schemas[name] = schema
+    for path in sorted(schema_dir.glob("*.schema.json")):  # shared definitions (envelope.schema.json)
+        if path.name not in schemas and path.name not in {f"{k.name}.schema.json" for k in KINDS}:
+            try:
+                schemas[path.name] = json.loads(path.read_text(encoding="utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                line, col = (exc.lineno, exc.colno) if isinstance(exc, json.JSONDecodeError) else (1, 1)
+                broken.append(Finding("error", f"{shown}/{path.name}", line, col, "(schema)", "(file)",
+                                      f"expected valid JSON, found {exc.msg if isinstance(exc, json.JSONDecodeError) else 'bytes that are not UTF-8'}"))
+    if broken:
+        return {}, broken
     registry: Registry = Registry().with_resources(
         (name, Resource.from_contents(s)) for name, s in schemas.items()
     )
     return {
         kind.name: jsonschema.Draft202012Validator(schemas[f"{kind.name}.schema.json"], registry=registry)
         for kind in KINDS
-    }
+    }, []
 
 
 def _schema_findings(doc: Document, validator: jsonschema.Draft202012Validator, languages: tuple[str, ...]) -> Iterator[Finding]:

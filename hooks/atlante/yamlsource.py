@@ -8,7 +8,10 @@ several documents, deep nesting) are refused instead of expanded.
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 import yaml
@@ -62,8 +65,36 @@ def oversize(size: int) -> str | None:
     return f"expected a data file under {MAX_BYTES:,} bytes, found {size:,} bytes" if size > MAX_BYTES else None
 
 
-def read(text_bytes: bytes, file: str, subject: str) -> tuple[object, Positions, list[Finding]]:
+Read = tuple[object, Positions, list[Finding]]
+_MEMO: ContextVar[dict | None] = ContextVar("yamlsource_memo", default=None)
+
+
+@contextlib.contextmanager
+def remembering(memo: dict[tuple[bytes, str, str], Read]) -> Iterator[None]:
+    """Within the block, a file read before with the same bytes, name and subject is not parsed
+    again: `memo` keeps what this block read (and only that), for the next block to reuse. Values
+    are shared between runs, so nothing may change them (nothing does: the core only reads data)."""
+    previous = dict(memo)
+    memo.clear()
+    token = _MEMO.set({"previous": previous, "now": memo})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
+def read(text_bytes: bytes, file: str, subject: str) -> Read:
     """Parse `text_bytes`; on failure return (None, positions, findings) and never raise."""
+    memo = _MEMO.get()
+    if memo is None:
+        return _read(text_bytes, file, subject)
+    key = (text_bytes, file, subject)
+    found = memo["now"].get(key) or memo["previous"].get(key) or _read(text_bytes, file, subject)
+    memo["now"][key] = found
+    return found
+
+
+def _read(text_bytes: bytes, file: str, subject: str) -> Read:
     positions = Positions()
 
     def refuse(line: int, col: int, field_: str, message: str) -> tuple[None, Positions, list[Finding]]:
@@ -83,13 +114,15 @@ def read(text_bytes: bytes, file: str, subject: str) -> tuple[object, Positions,
     ):
         return refuse(1, 1, "(file)", "expected a mapping of fields (id, title, …), found an empty file")
 
-    loader = yaml.SafeLoader(text)
+    if _FAST is not None:  # libyaml: the same tree, several times faster; on any problem the
+        try:               # pure-Python parser reads the file again, for its exact messages
+            value = _parse(text, _FAST, positions)
+        except (_Refused, yaml.YAMLError):
+            positions = Positions()
+        else:
+            return _finish(value, positions, refuse)
     try:
-        _check_depth(text)
-        node = loader.get_single_node()
-        if node is None:
-            return refuse(1, 1, "(file)", "expected a mapping of fields, found an empty document")
-        value = _build(loader, node, (), positions, set(), 0)
+        value = _parse(text, yaml.SafeLoader, positions)
     except _Refused as exc:
         return refuse(exc.line, exc.col, exc.field, exc.message)
     except yaml.MarkedYAMLError as exc:
@@ -107,18 +140,53 @@ def read(text_bytes: bytes, file: str, subject: str) -> tuple[object, Positions,
         return refuse(line, col, "(file)", f"expected valid YAML, found a syntax error: {problem}")
     except yaml.YAMLError as exc:
         return refuse(1, 1, "(file)", f"expected valid YAML, found {' '.join(str(exc).split())}")
+    return _finish(value, positions, refuse)
+
+
+_FAST = getattr(yaml, "CSafeLoader", None)
+_EMPTY = object()
+
+
+def _parse(text: str, loader_class: type, positions: Positions) -> object:
+    """The document's value (_EMPTY for none), positions recorded; raises _Refused or YAMLError."""
+    loader = loader_class(text)
+    try:
+        _check_depth(text, loader_class)
+        node = loader.get_single_node()
+        if node is None:
+            return _EMPTY
+        return _build(loader, node, (), positions, set(), 0, source=_Lines(text))
     finally:
         loader.dispose()
+
+
+def _finish(value: object, positions: Positions, refuse) -> tuple[object, Positions, list[Finding]]:
+    if value is _EMPTY:
+        return refuse(1, 1, "(file)", "expected a mapping of fields, found an empty document")
     if not isinstance(value, dict):
         line, col = positions.of(())
         return refuse(line, col, "(file)", f"expected a mapping of fields (id, title, …), found {describe(value)}")
     return value, positions, []
 
 
-def _check_depth(text: str) -> None:
+class _Lines:
+    """The source's lines, split once, for the folded-hyphen check."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._lines: list[str] | None = None
+
+    @property
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = self.text.splitlines()
+        return self._lines
+
+
+def _check_depth(text: str, loader_class: type = yaml.SafeLoader) -> None:
     """Refuse deep nesting from the event stream, before the (recursive) composer sees it."""
     depth = 0
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+    for event in yaml.parse(text, Loader=loader_class):
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             if depth > MAX_DEPTH:
@@ -134,7 +202,7 @@ _PLAIN_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool",
 
 def _build(
     loader: yaml.SafeLoader, node: yaml.Node, path: Path, pos: Positions, seen: set[int], depth: int,
-    alias_at: tuple[int, int] = (1, 1),
+    alias_at: tuple[int, int] = (1, 1), *, source: _Lines,
 ) -> object:
     """The Python value of `node`; `alias_at` is where the value is written, should it be an alias."""
     line, col = node.start_mark.line + 1, node.start_mark.column + 1
@@ -166,16 +234,16 @@ def _build(
                 )
             first_line[key] = kl
             pos.keys[(*path, key)] = (kl, kc)
-            result[key] = _build(loader, value_node, (*path, key), pos, seen, depth + 1, (kl, kc))
+            result[key] = _build(loader, value_node, (*path, key), pos, seen, depth + 1, (kl, kc), source=source)
         return result
     if isinstance(node, yaml.SequenceNode):
         return [
-            _build(loader, item, (*path, i), pos, seen, depth + 1, (line, col)) for i, item in enumerate(node.value)
+            _build(loader, item, (*path, i), pos, seen, depth + 1, (line, col), source=source) for i, item in enumerate(node.value)
         ]
     if node.style == "|":
         pos.literal.add(path)
     elif node.end_mark.line > node.start_mark.line:
-        _find_folded_hyphens(loader.buffer, node, path, pos)
+        _find_folded_hyphens(source.lines, node, path, pos)
     return _scalar(loader, node, path)
 
 
@@ -184,9 +252,8 @@ _WORD_START = re.compile(r"^(\w+)")
 _SUSPENDED = {"e", "ed", "o", "od", "and", "or", "nor", "to"}  # "pre- e post-industriale" is right as is
 
 
-def _find_folded_hyphens(source: str, node: yaml.Node, path: Path, pos: Positions) -> None:
+def _find_folded_hyphens(lines: list[str], node: yaml.Node, path: Path, pos: Positions) -> None:
     """Record each line of a folded scalar that ends in 'word-' and is followed by a word."""
-    lines = source.splitlines()
     first = node.start_mark.line + (1 if node.style == ">" else 0)  # a '>' header line holds no text
     for index in range(first, min(node.end_mark.line, len(lines) - 1)):
         end = _HYPHEN_END.search(lines[index].rstrip())

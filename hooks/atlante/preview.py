@@ -1,0 +1,176 @@
+"""The live preview (`mkdocs serve`), engine-free parts: what the browser shows while the site
+cannot be built, and the bookkeeping that lets a rebuild redo only what an edit changed.
+
+The MkDocs adapter (hooks/atlante_hooks.py) wires these into the server: while a build fails,
+every page request answers at once with `error_page` (the located errors, and the server's
+reload script, so that the browser comes back to the site as soon as the file is fixed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterable
+from html import escape
+from pathlib import Path
+
+import jinja2
+
+
+def error_page(lines: Iterable[str], lang: str = "it") -> bytes:
+    """A self-contained HTML page listing `lines` (each escaped), in the edition's language."""
+    words = _WORDS.get(lang, _WORDS["it"])
+    items = "\n".join(f"<li><code>{escape(line)}</code></li>" for line in lines) or f"<li>{escape(words['unknown'])}</li>"
+    return f"""<!doctype html>
+<html lang="{escape(lang)}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{escape(words['title'])}</title>
+<style>
+body {{ font: 16px/1.5 system-ui, sans-serif; margin: 0; padding: 1.5rem; color: #1b1b1b; background: #fff; }}
+main {{ max-width: 60rem; margin: 0 auto; }}
+h1 {{ font-size: 1.5rem; color: #a4000f; }}
+ul {{ padding-left: 1.2rem; }}
+li {{ margin: .6rem 0; }}
+code {{ white-space: pre-wrap; overflow-wrap: anywhere; font-size: .95rem; }}
+@media (prefers-color-scheme: dark) {{ body {{ color: #eee; background: #1e1e1e; }} h1 {{ color: #ff8a8a; }} }}
+</style>
+</head>
+<body>
+<main>
+<h1>{escape(words['title'])}</h1>
+<p>{escape(words['intro'])}</p>
+<ul class="atlante-preview-errors">
+{items}
+</ul>
+<p>{escape(words['after'])}</p>
+</main>
+</body>
+</html>
+""".encode()
+
+
+_WORDS = {
+    "it": {"title": "Anteprima: il sito non si può costruire",
+           "intro": "Il server è attivo, ma i file contengono errori. Per ciascuno: file, riga, colonna, voce, campo, "
+                    "che cosa ci si aspettava e che cosa c'è:",
+           "after": "Correggi e salva: questa pagina si ricarica da sola e mostra il sito aggiornato. "
+                    "Gli stessi messaggi sono nel terminale di make serve e in make check.",
+           "unknown": "Errore sconosciuto: vedi il terminale."},
+    "en": {"title": "Preview: the site cannot be built",
+           "intro": "The server is running, but the files have errors. For each: file, line, column, entry, field, "
+                    "what was expected and what was found:",
+           "after": "Fix it and save: this page reloads by itself and shows the updated site. "
+                    "The same messages are in the terminal of make serve and in make check.",
+           "unknown": "Unknown error: see the terminal."},
+}
+
+
+def explain(exc: BaseException, project: Path) -> str | None:
+    """A located line for an error that no finding reported (a template's syntax error, a missing
+    template, a file that vanished mid-build); None for errors the build has logged already."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        where = _shown(exc.filename or exc.name or "(template)", project)
+        return f"{where}:{exc.lineno}: (template): expected a valid Jinja template, found a syntax error: {exc.message}"
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return f"{exc.name}: (template): expected this template in overrides/ or the theme, found none"
+    if isinstance(exc, jinja2.TemplateError):
+        return f"(template): expected a template that renders, found: {exc.message}"
+    if isinstance(exc, OSError) and exc.filename:
+        return f"{_shown(str(exc.filename), project)}: (file): expected a readable file, found: {exc.strerror}"
+    if type(exc).__module__.startswith("click") or type(exc).__name__ in ("Abort", "PluginError", "ConfigurationError"):
+        return None  # MkDocs logged the reason (our findings, a config error) before raising
+    return f"(build): {type(exc).__name__}: {' '.join(str(exc).split())}"
+
+
+def _shown(path: str, project: Path) -> str:
+    try:
+        return Path(path).resolve().relative_to(project.resolve()).as_posix()
+    except ValueError:
+        return path
+
+
+class PageFiles:
+    """Generated pages as files in `folder`, each rewritten only when it changes: a build that skips
+    pages whose source is older than their output (MkDocs' dirty builds) then renders only the pages
+    an edit changed. `stamp` stands for what the page carries besides its text (figures, metadata):
+    when it changes, the file is rewritten too."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.stamps: dict[str, str] = {}
+
+    def place(self, path: str, text: str, stamp: str = "") -> Path:
+        target = self.folder / path
+        digest = hashlib.blake2b(f"{stamp}\x00{text}".encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+        if self.stamps.get(path) != digest or not target.is_file():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(target.name + ".tmp")
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, target)  # whole or not at all
+            self.stamps[path] = digest
+        return target
+
+    def keep_only(self, paths: set[str]) -> list[str]:
+        """Forget (and delete) the files of pages no longer generated; returns their paths."""
+        gone = sorted(set(self.stamps) - paths)
+        for path in gone:
+            (self.folder / path).unlink(missing_ok=True)
+            del self.stamps[path]
+        return gone
+
+
+def output_of(src_uri: str) -> str:
+    """Where MkDocs writes a page with directory URLs: "cities/milano.md" -> "cities/milano/index.html"."""
+    stem = src_uri.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        return stem + ".html"
+    return f"{stem}/index.html"
+
+
+def merge_search_index(previous: dict[str, list[dict]], written: dict, rebuilt: set[str],
+                       pages: set[str]) -> tuple[dict[str, list[dict]], dict]:
+    """The search index of a partial build made whole: Material writes the entries of the pages it
+    rebuilt; the others' come from the previous build. `rebuilt`, `pages`: page URLs ("cities/milano/").
+    Returns the entries by page, for the next merge, and the index to write."""
+    by_page: dict[str, list[dict]] = {url: list(entries) for url, entries in previous.items() if url in pages}
+    fresh: dict[str, list[dict]] = {}
+    for entry in written.get("docs", []):
+        url = str(entry.get("location", "")).split("#", 1)[0]
+        if url in rebuilt:
+            fresh.setdefault(url, []).append(entry)
+    for url in rebuilt:
+        by_page[url] = fresh.get(url, [])
+    docs = [entry for url in sorted(by_page) for entry in by_page[url]]
+    return by_page, {**written, "docs": docs}
+
+
+def site_state(paths: Iterable[Path], skip: Iterable[Path] = ()) -> str:
+    """Names, sizes and modification times of the files under `paths` (files or folders), except
+    under `skip`: what decides that every page must be rendered again (theme, configuration)."""
+    skipped = tuple(str(p.resolve()) + os.sep for p in skip)
+    seen = []
+    for path in paths:
+        found = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else []
+        for p in found:
+            if str(p.resolve()).startswith(skipped):
+                continue
+            stat = p.stat()
+            seen.append((p.as_posix(), stat.st_size, stat.st_mtime_ns))
+    return hashlib.blake2b(json.dumps(seen).encode(), digest_size=16).hexdigest()
+
+
+def remove_pages(site_dir: Path, skip: Iterable[str] = ()) -> int:
+    """Delete every page (*.html) under `site_dir`, except under the sub-folders `skip` (other
+    editions): a dirty build then renders them all again. Returns how many were removed."""
+    prefixes = tuple(s.strip("/") + "/" for s in skip if s.strip("/"))
+    removed = 0
+    for page in site_dir.rglob("*.html"):
+        if re.sub(r"\\", "/", str(page.relative_to(site_dir))).startswith(prefixes):
+            continue
+        page.unlink(missing_ok=True)
+        removed += 1
+    return removed

@@ -1,0 +1,137 @@
+"""The preview's engine-free parts: a run that keeps a cache gives exactly what a fresh run gives,
+after any kind of edit, while rendering only what the edit touched; the error page escapes what it
+shows; the page files and the search index of a partial build stay whole."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from atlante import pipeline, preview
+
+from helpers import ORPHAN_CONCEPT, edit, make_project, write
+
+# Edits of every kind an editor makes: (file, old, new). Each is applied on top of the previous ones.
+EDITS = [
+    ("data/cities/milano.yaml", 'title: "Milano"', 'title: "Milano <città> & *co*"'),
+    ("data/cities/milano.yaml", 'title: "Milan"', 'title: "Milan, metropolitan city"'),
+    ("data/cities/milano.yaml", "Milano è la prima", "Milano, ritoccata, è la prima"),
+    ("overrides/atlante/i18n/it.yaml", "language: ", "language: "),  # rewritten as is: nothing changes
+]
+
+
+def _same(a: pipeline.Result, b: pipeline.Result) -> None:
+    assert not a.errors and not b.errors, (a.errors[:3], b.errors[:3])
+    assert [p.src_uri for p in a.pages] == [p.src_uri for p in b.pages]
+    for x, y in zip(a.pages, b.pages, strict=True):
+        assert x.markdown == y.markdown, x.src_uri
+        assert (x.figures, x.meta, x.files, x.in_nav, x.source) == (y.figures, y.meta, y.files, y.in_nav, y.source), x.src_uri
+    assert a.downloads == b.downloads
+
+
+@pytest.mark.parametrize("lang", ["it", "en"])
+def test_a_cached_run_gives_what_a_fresh_run_gives_after_every_edit(tmp_path: Path, lang: str) -> None:
+    project = make_project(tmp_path)
+    cache = pipeline.Cache()
+    first = pipeline.run(project, lang=lang, cache=cache)
+    assert cache.memo(lang).rendered == len([p for p in first.pages if p.source]) + 1  # every entity, the site pages
+    again = pipeline.run(project, lang=lang, cache=cache)
+    _same(again, pipeline.run(project, lang=lang))
+    assert cache.memo(lang).rendered == 0, "nothing changed, yet pages were rendered again"
+
+    for file, old, new in EDITS:
+        edit(project, file, old, new)
+        _same(pipeline.run(project, lang=lang, cache=cache), pipeline.run(project, lang=lang))
+
+    # a statement's wording, quoted on the pages of every entry that cites it
+    slide = next((project / "data" / "slides").glob("slide-3.yaml")).read_text(encoding="utf-8")
+    assert "text:" in slide
+    (project / "data/slides/slide-3.yaml").write_text(slide.replace("text: ", "text: Ritoccato, ", 1), encoding="utf-8")
+    cached = pipeline.run(project, lang=lang, cache=cache)
+    _same(cached, pipeline.run(project, lang=lang))
+    assert 0 < cache.memo(lang).rendered < len(cached.pages) / 2, "an edit should render some pages, not all"
+
+    # an entry added, linked from nothing (a warning), then removed
+    write(project, "data/concepts/innovazione.yaml", ORPHAN_CONCEPT)
+    _same(pipeline.run(project, lang=lang, cache=cache), pipeline.run(project, lang=lang))
+    (project / "data/concepts/innovazione.yaml").unlink()
+    _same(pipeline.run(project, lang=lang, cache=cache), pipeline.run(project, lang=lang))
+
+    # a template edit renders again every page that uses it
+    template = project / "overrides/atlante/entity.md"
+    template.write_text(template.read_text(encoding="utf-8").replace("## {{ t.ui.facts }}", "## {{ t.ui.facts }}!"),
+                        encoding="utf-8")
+    _same(pipeline.run(project, lang=lang, cache=cache), pipeline.run(project, lang=lang))
+
+
+def test_a_run_after_an_error_and_its_fix_gives_the_fresh_result(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    cache = pipeline.Cache()
+    pipeline.run(project, cache=cache)
+    edit(project, "data/cities/milano.yaml", "region: Lombardia", "region: Lombardi")
+    broken = pipeline.run(project, cache=cache)
+    assert [str(f) for f in broken.errors] == [str(f) for f in pipeline.run(project).errors]
+    edit(project, "data/cities/milano.yaml", "region: Lombardi", "region: Lombardia")
+    _same(pipeline.run(project, cache=cache), pipeline.run(project))
+
+
+def test_a_template_syntax_error_is_a_located_error_not_a_traceback(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    template = project / "overrides/atlante/entity.md"
+    lines = template.read_text(encoding="utf-8").splitlines()
+    lines.insert(20, "{% if %}")
+    template.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = pipeline.run(project)
+    assert [str(f) for f in result.errors] == [
+        "overrides/atlante/entity.md:21:1: (template): (file): expected a valid Jinja template, found a syntax error: "
+        "Expected an expression, got 'end of statement block'"]
+
+
+def test_the_error_page_escapes_what_it_shows() -> None:
+    page = preview.error_page(["data/x.yaml:1:1: city:x: title: expected text, found '<script>alert(1)</script>'"])
+    text = page.decode()
+    assert "<script>alert" not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert 'lang="it"' in text and "Anteprima" in text
+    assert "Preview" in preview.error_page([], "en").decode()
+
+
+def test_page_files_are_rewritten_only_when_they_change(tmp_path: Path) -> None:
+    files = preview.PageFiles(tmp_path)
+    path = files.place("cities/milano.md", "# Milano\n")
+    before = path.stat().st_mtime_ns
+    assert files.place("cities/milano.md", "# Milano\n") == path and path.stat().st_mtime_ns == before
+    files.place("cities/milano.md", "# Milano\n", stamp="figures changed")
+    assert path.stat().st_mtime_ns >= before and files.stamps["cities/milano.md"] != ""
+    files.place("cities/torino.md", "# Torino\n")
+    assert files.keep_only({"cities/milano.md"}) == ["cities/torino.md"]
+    assert not (tmp_path / "cities/torino.md").exists() and path.exists()
+    assert preview.output_of("cities/milano.md") == "cities/milano/index.html"
+    assert preview.output_of("index.md") == "index.html" and preview.output_of("cities/index.md") == "cities/index.html"
+
+
+def test_a_partial_search_index_is_made_whole() -> None:
+    previous = {"": [{"location": "", "title": "Home"}],
+                "cities/milano/": [{"location": "cities/milano/", "title": "Milano"}],
+                "cities/milano-bis/": [{"location": "cities/milano-bis/", "title": "Bis"}],
+                "cities/gone/": [{"location": "cities/gone/", "title": "Gone"}]}
+    written = {"config": {"lang": ["it"]},
+               "docs": [{"location": "cities/milano/", "title": "Milano nuova"},
+                        {"location": "cities/milano/#fatti", "title": "Fatti"}]}
+    by_page, whole = preview.merge_search_index(previous, written, {"cities/milano/"},
+                                                {"", "cities/milano/", "cities/milano-bis/"})
+    assert whole["config"] == {"lang": ["it"]}
+    titles = [d["title"] for d in whole["docs"]]
+    assert sorted(titles) == ["Bis", "Fatti", "Home", "Milano nuova"]  # the gone page's entries left
+    assert by_page["cities/milano/"] == written["docs"]
+    json.dumps(whole)
+
+
+def test_removing_pages_spares_the_other_editions(tmp_path: Path) -> None:
+    for rel in ("index.html", "cities/milano/index.html", "en/index.html", "assets/x.css"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x")
+    assert preview.remove_pages(tmp_path, skip=["en/"]) == 2
+    assert (tmp_path / "en/index.html").exists() and (tmp_path / "assets/x.css").exists()
+    assert not (tmp_path / "index.html").exists()

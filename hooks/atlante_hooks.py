@@ -142,6 +142,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     assert result.catalog is not None
     config.nav = navigation(result.catalog, result.translations[lang], extra=config.nav or [])
     _redirect_aliases(config, redirects(result.catalog))
+    if _partial():
+        _list_theme_once(config, project)
     _result = result
     return config
 
@@ -285,6 +287,8 @@ def on_serve(server, *, config: MkDocsConfig, builder) -> object:
     server.builder = surviving
     server.set_app(serving)
     logging.getLogger("mkdocs.livereload").addFilter(_requests_are_not_warnings)
+    if _partial():
+        _watch_natively(server, project)
     return server
 
 
@@ -340,6 +344,69 @@ def _generator(config: MkDocsConfig):  # type: ignore[no-untyped-def]
             preview.remove_pages(Path(config.site_dir), skip=[e.prefix for e in _editions if not e.is_source and e.lang != lang])
         _surroundings[lang] = state
     return lambda path, text, stamp: File.generated(config, path, abs_src_path=str(pages.place(path, text, stamp)))
+
+
+def _watch_natively(server, project: Path) -> None:  # type: ignore[no-untyped-def]
+    """MkDocs polls the watched folders every half second; the system's notifications (inotify,
+    through watchdog, which MkDocs already uses) report a save at once. Where they are not
+    available, the polling stays."""
+    try:
+        from watchdog.observers import Observer
+
+        probe = Observer()
+        probe.schedule(_handler(), str(project), recursive=False)
+        probe.start()
+        probe.stop()
+        probe.join(timeout=5)
+        watched = dict(server._watched_paths)  # path -> how many asked for it
+        for path, count in watched.items():
+            for _ in range(count):
+                server.unwatch(path)
+        server.observer = Observer()
+        for path in watched:
+            server.watch(path)
+    except Exception as exc:  # noqa: BLE001 -- no notifications here: MkDocs' polling goes on
+        log.debug(f"File notifications unavailable ({exc}); polling for changes")
+
+
+def _handler():  # type: ignore[no-untyped-def]
+    from watchdog.events import FileSystemEventHandler
+
+    return FileSystemEventHandler()
+
+
+def _list_theme_once(config: MkDocsConfig, project: Path) -> None:
+    """Under --dirty, the theme package's files are listed once per process, not on every rebuild
+    (Material's folders hold thousands of icons); the project's own theme folder is listed afresh."""
+    theme = config.theme
+    make_env = theme.get_env
+
+    def get_env() -> jinja2.Environment:
+        env = make_env()
+        env.loader = _ListedOnce(env.loader.searchpath, project)  # type: ignore[union-attr]
+        return env
+
+    theme.get_env = get_env  # type: ignore[method-assign]
+
+
+class _ListedOnce(jinja2.FileSystemLoader):
+    listed: dict[str, list[str]] = {}
+
+    def __init__(self, searchpath: list[str], project: Path) -> None:
+        super().__init__(searchpath)
+        self.project = str(project.resolve()) + os.sep
+
+    def list_templates(self) -> list[str]:
+        found: set[str] = set()
+        for folder in self.searchpath:
+            if str(Path(folder).resolve()).startswith(self.project):
+                names = jinja2.FileSystemLoader(folder).list_templates()
+            else:
+                if folder not in self.listed:  # hidden files and folders: never the site's files
+                    self.listed[folder] = [n for n in jinja2.FileSystemLoader(folder).list_templates() if not n.startswith(".")]
+                names = self.listed[folder]
+            found.update(names)
+        return sorted(found)
 
 
 def _forget_gone_pages(config: MkDocsConfig) -> None:

@@ -1,23 +1,34 @@
 """Figures, not assertions: how long checking and building take, and how the build scales.
 
     make benchmark            # or: .venv/bin/python tests/benchmark.py [N ...]
+    .venv/bin/python tests/benchmark.py --preview [N ...]
 
 Builds the real site, then copies of it with N synthetic application themes added (each a
 valid, linked entity), and prints wall-clock times, page counts and site sizes.
+
+--preview: the live preview as `make serve` runs it (`mkdocs serve --dirty --no-strict`): the time
+from saving a title edit to the changed page being served with it (median and worst of several
+edits, polled every 50 ms; it includes the server's 0.5 s file polling), the time for a broken
+edit to be answered with the error page, and for the fix to bring the page back.
 """
 
 from __future__ import annotations
 
+import socket
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
 from atlante import pipeline  # noqa: E402
 
-from helpers import make_project, mkdocs_build, write  # noqa: E402
+from helpers import BIN, env, make_project, mkdocs_build, write  # noqa: E402
 
 
 def synthetic(project: Path, n: int) -> None:
@@ -55,7 +66,70 @@ def measure(n: int) -> None:
               f"{pages:>6} pages  {size / 1e6:7.1f} MB")
 
 
+def _served(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8")
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return 0, ""
+
+
+def _until(url: str, condition, limit: float = 300) -> float:
+    start = time.perf_counter()
+    while time.perf_counter() - start < limit:
+        if condition(*_served(url)):
+            return time.perf_counter() - start
+        time.sleep(0.05)
+    return float("nan")
+
+
+def preview(n: int, edits: int = 5) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        project = make_project(Path(tmp))
+        synthetic(project, n)
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        server = subprocess.Popen([str(BIN / "mkdocs"), "serve", "--dirty", "--no-strict", "--dev-addr", f"127.0.0.1:{port}"],
+                                  cwd=project, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            started = _until(base + "/cities/milano/", lambda status, body: status == 200)
+            cases = [("data/cities/milano.yaml", 'title: "Milano', "/cities/milano/")]
+            if n:
+                cases.append((f"data/themes/applicazione-{n // 2:05d}.yaml", "title: Applicazione",
+                              f"/themes/applicazione-{n // 2:05d}/"))
+            for file, old, page in cases:
+                times = []
+                for i in range(edits):
+                    text = (project / file).read_text(encoding="utf-8")
+                    mark = f"Modifica{i}x"
+                    (project / file).write_text(text.replace(old, old + mark, 1), encoding="utf-8")
+                    times.append(_until(base + page, lambda status, body, mark=mark: status == 200 and mark in body))
+                    old = old + mark
+                    time.sleep(1)
+                print(f"{57 + n:>6} entities  first build {started:6.1f} s  edit of {file}: median "
+                      f"{statistics.median(times):5.2f} s, worst {max(times):5.2f} s ({edits} edits)")
+            milano = project / "data/cities/milano.yaml"
+            good = milano.read_text(encoding="utf-8")
+            milano.write_text(good.replace("region: Lombardia", "region: Lombardi"), encoding="utf-8")
+            broken = _until(base + "/cities/milano/", lambda status, body: status == 500 and "milano.yaml:8:9" in body)
+            milano.write_text(good.replace('title: "Milano', 'title: "Milano di nuovo'), encoding="utf-8")
+            fixed = _until(base + "/cities/milano/", lambda status, body: status == 200 and "Milano di nuovo" in body)
+            print(f"{57 + n:>6} entities  broken edit answered with the errors in {broken:5.2f} s; "
+                  f"fixed, the page is back in {fixed:5.2f} s")
+        finally:
+            server.terminate()
+            server.wait(timeout=60)
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["--preview"]:
+        for n in [int(a) for a in sys.argv[2:]] or [0, 1000]:
+            preview(n)
+        return
     sizes = [int(a) for a in sys.argv[1:]] or [0, 250, 500, 1000]
     print("entities: data files (57 real + synthetic); build: `mkdocs build --strict`, wall clock")
     for n in sizes:

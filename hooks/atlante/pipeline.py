@@ -45,6 +45,7 @@ class Cache:
     parsed: dict = field(default_factory=dict)
     memos: dict[str, Memo] = field(default_factory=dict)  # by language
     downloads: tuple[str, dict[str, str]] | None = None  # (key, files)
+    checked: tuple[str, list[Document], list[Finding], dict[str, i18n.Translation]] | None = None
 
     def memo(self, lang: str) -> Memo:
         return self.memos.setdefault(lang, Memo())
@@ -79,7 +80,7 @@ def run(project: FsPath, *, docs_dir: FsPath | None = None, lang: str = "it",
 
 def _run(project: FsPath, docs_dir: FsPath | None, lang: str, publication: meta.Publication | None,
          cache: Cache | None) -> Result:
-    documents, result = _checked(project, docs_dir or project / "docs")
+    documents, result = _checked(project, docs_dir or project / "docs", cache)
     if publication is None:
         publication, problems = meta.from_project(project, lang)
         result.findings += problems
@@ -128,7 +129,33 @@ def _template_finding(exc: jinja2.TemplateError, templates: FsPath, project: FsP
                    f"expected templates that render, found an error: {exc.message}")
 
 
-def _checked(project: FsPath, docs_dir: FsPath) -> tuple[list[Document], Result]:
+def _checked(project: FsPath, docs_dir: FsPath, cache: Cache | None = None) -> tuple[list[Document], Result]:
+    """Load and validate; with a cache, nothing is read again while no file they read has changed
+    (the second edition of a build, a save that changed nothing)."""
+    if cache is None:
+        return _check(project, docs_dir)
+    key = repr([_state(folder) for folder in (project / "data", i18n.folder(project), docs_dir)])
+    if cache.checked is None or cache.checked[0] != key:
+        documents, result = _check(project, docs_dir)
+        cache.checked = (key, documents, list(result.findings), dict(result.translations))
+    _key, documents, findings, translations = cache.checked
+    return documents, Result(list(findings), translations=dict(translations))
+
+
+def _state(folder: FsPath) -> list[tuple[str, int, int]]:
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(folder.rglob("*")):
+        try:
+            stat = path.stat()
+        except OSError:  # deleted meanwhile: the key differs anyway
+            continue
+        found.append((path.as_posix(), stat.st_size, stat.st_mtime_ns))
+    return found
+
+
+def _check(project: FsPath, docs_dir: FsPath) -> tuple[list[Document], Result]:
     data_dir = project / "data"
     translations, findings = i18n.load(project)
     documents, loaded = load(data_dir, shown_root=project)

@@ -41,7 +41,7 @@ def validate(documents: list[Document], schema_dir: FsPath, docs_dir: FsPath | N
     readable = [d for d in documents if d.data is not None]
     findings: list[Finding] = []
     for doc in readable:
-        schema_findings = list(_schema_findings(doc, validators[doc.kind], languages))
+        schema_findings = _schema_findings_of(doc, validators[doc.kind], languages)
         findings.extend(schema_findings)
         findings.extend(_text_findings(doc, languages))
         if not schema_findings:
@@ -61,9 +61,26 @@ def validate(documents: list[Document], schema_dir: FsPath, docs_dir: FsPath | N
 # ---------------------------------------------------------------------------------------------
 
 
+_VALIDATORS: dict[str, tuple[dict[str, jsonschema.Draft202012Validator], list[Finding]]] = {}
+
+
 def _validators(schema_dir: FsPath) -> tuple[dict[str, jsonschema.Draft202012Validator], list[Finding]]:
-    """Read afresh on every run, so that `mkdocs serve` picks up an edited schema too; a schema that
-    is missing, is not JSON or is not a valid JSON Schema is an error located in it."""
+    """Read on every run, so that `mkdocs serve` picks up an edited schema too, and compiled once
+    per content of the schema files; a schema that is missing, is not JSON or is not a valid JSON
+    Schema is an error located in it."""
+    try:
+        key = repr(sorted((p.name, p.read_bytes()) for p in schema_dir.glob("*.json")))
+    except OSError:
+        key = ""
+    if key and key in _VALIDATORS:
+        return _VALIDATORS[key]
+    _VALIDATORS.clear()  # the validators of the schemas as they were: their documents' findings go too
+    _SCHEMA_MEMO.clear()
+    _VALIDATORS[key] = found = _read_validators(schema_dir)
+    return found
+
+
+def _read_validators(schema_dir: FsPath) -> tuple[dict[str, jsonschema.Draft202012Validator], list[Finding]]:
     schemas: dict[str, dict] = {}
     broken: list[Finding] = []
     shown = f"{schema_dir.parent.name}/{schema_dir.name}"
@@ -103,6 +120,22 @@ def _validators(schema_dir: FsPath) -> tuple[dict[str, jsonschema.Draft202012Val
         kind.name: jsonschema.Draft202012Validator(schemas[f"{kind.name}.schema.json"], registry=registry)
         for kind in KINDS
     }, []
+
+
+# A document's schema findings depend only on its bytes, its kind's schema and the languages: kept by
+# those, so that a run after one edit (mkdocs serve) validates only the edited file again.
+_SCHEMA_MEMO: dict[tuple, list[Finding]] = {}
+
+
+def _schema_findings_of(doc: Document, validator: jsonschema.Draft202012Validator, languages: tuple[str, ...]) -> list[Finding]:
+    if not doc.digest:
+        return list(_schema_findings(doc, validator, languages))
+    key = (doc.file, doc.digest, id(validator), languages)
+    if key not in _SCHEMA_MEMO:
+        if len(_SCHEMA_MEMO) > 50_000:
+            _SCHEMA_MEMO.clear()
+        _SCHEMA_MEMO[key] = list(_schema_findings(doc, validator, languages))
+    return _SCHEMA_MEMO[key]
 
 
 def _schema_findings(doc: Document, validator: jsonschema.Draft202012Validator, languages: tuple[str, ...]) -> Iterator[Finding]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 
-from . import history, i18n, meta, opendata
+from . import history, i18n, meta, opendata, reference
 from .catalog import link
 from .load import Document, load
 from .model import SOURCE_LANG, Catalog, Finding
@@ -81,6 +81,7 @@ def _checked(project: FsPath, docs_dir: FsPath) -> tuple[list[Document], Result]
     findings += loaded
     findings += validate(documents, data_dir / "schema", docs_dir=docs_dir, languages=tuple(i18n.languages(project)))
     findings += i18n.tag_findings(documents, translations)
+    findings += reference.description_findings(project, translations)
     return documents, Result(sorted(set(findings), key=_where), translations=translations)
 
 

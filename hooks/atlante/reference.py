@@ -117,8 +117,11 @@ def description_findings(project: FsPath, translations: Mapping[str, i18n.Transl
 
 
 def _descriptions(translation: i18n.Translation) -> set[str]:
-    fields_ = (translation.words.get("opendata") or {}).get("fields")
-    return {k for k, v in fields_.items() if isinstance(v, str) and v.strip()} if isinstance(fields_, dict) else set()
+    """The keys a translation file describes (its shape is i18n's to report)."""
+    words = translation.words
+    data = words.get("opendata") if isinstance(words, dict) else None
+    described = data.get("fields") if isinstance(data, dict) else None
+    return {k for k, v in described.items() if isinstance(v, str) and v.strip()} if isinstance(described, dict) else set()
 
 
 def _written_at(kind: Kind, field: Field) -> tuple[str, Path]:

@@ -198,7 +198,8 @@ def restore(text: str) -> str:
 
 @dataclass(frozen=True)
 class Field:
-    """One field of a kind, at any depth: "coordinates.lat", "statements[].corrections[].original"."""
+    """One field of a kind, at any depth: "coordinates.lat", "statements[].corrections[].original",
+    "en.statements.<id>.text"."""
 
     path: str
     key: str  # its description's key under opendata.fields in the translation files ("" where composed)
@@ -220,7 +221,8 @@ class Field:
 
 
 def fields(kind: Kind, schema_dir: FsPath) -> list[Field]:
-    """Every field of `kind`, in schema order, children after their parent; $refs followed."""
+    """Every field of `kind`, in schema order, children after their parent (a language block's too);
+    $refs followed."""
     schema = _read(schema_dir / f"{kind.name}.schema.json")
     required = set(schema.get("required", []))
     out: list[Field] = []
@@ -641,7 +643,7 @@ def _dataset_words(schema_dir: FsPath, translations: Mapping[str, i18n.Translati
 
 def data_page(catalog: Catalog, schema_dir: FsPath, lang: str, publication: Publication) -> dict:
     """The downloads with their links, the per-entity API's pattern and example, the CSV rule, and
-    each table's columns, each with its field's anchor on the field reference (reference.anchor).
+    each table's columns, each with its field's anchor on the field reference (`anchor`).
 
     Links: the source edition's page (dati.md at the docs root) links the files as Markdown paths
     relative to it ("dati/atlante.json"), which MkDocs checks and rewrites; another edition links

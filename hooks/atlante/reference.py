@@ -41,7 +41,7 @@ def _entries(kind: Kind, kind_fields: list[Field]) -> list[dict]:
 
 def _entry(kind: Kind, field: Field, example: object) -> dict:
     return {
-        "path": field.path, "name": field.path.rsplit(".", 1)[-1], "anchor": anchor(kind, field.path),
+        "path": field.path, "anchor": anchor(kind, field.path),
         "depth": field.depth, "key": field.key, "required": field.required, "type": _type(kind, field),
         "relation": field.relation.name if field.relation else None,
         "targets": list(field.relation.targets) if field.relation else [],

@@ -11,7 +11,7 @@ from helpers import ROOT, open_page
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = ["/", "/cities/", "/cities/milano/", "/slides/slide-3/", "/concepts/", "/themes/energia/", "/informazioni/",
-         "/concept-map/", "/circles/circoli-magici-del-made-in-italy/", "/accessibilita/"]
+         "/concept-map/", "/circles/circoli-magici-del-made-in-italy/", "/accessibilita/", "/campi/"]
 PAGES += ["/en" + path for path in PAGES]
 
 

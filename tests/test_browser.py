@@ -180,3 +180,28 @@ def test_the_sidebar_title_does_not_cover_the_scrolled_navigation(browser: Brows
     top = page.evaluate(f"document.elementFromPoint({box['x'] + 40}, {box['y'] + 8}).closest('.md-nav__title, .md-nav__link') ?.className")
     assert top is not None and "md-nav__title" not in top
     page.context.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# The field reference: long pages of terms, read on a phone
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+@pytest.mark.parametrize("path", ["/campi/", "/en/campi/", "/dati/"])
+def test_the_field_reference_fits_the_screen_and_a_field_link_lands_on_it(browser: Browser, site_url: str,
+                                                                          path: str, width: int) -> None:
+    """No line of the reference or of the Dati page widens the page (long examples wrap); a link to a
+    field scrolls to its term, indented under its parent. Screenshots for a human eye."""
+    page, _ = open_page(browser, site_url + path, viewport={"width": width, "height": 900}, is_mobile=width < 600)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    name = path.strip("/").replace("/", "_")
+    page.screenshot(path=str(SCREENSHOTS / f"fields-{name}-{width}.png"), full_page=True)
+    if "campi" in path:
+        page.goto(site_url + path + "#city-coordinates-lat", wait_until="networkidle")
+        term = page.locator("#city-coordinates-lat")
+        assert term.is_visible() and 0 <= term.bounding_box()["y"] < 300
+        parent = page.locator("#city-coordinates").bounding_box()
+        assert term.bounding_box()["x"] > parent["x"]  # a nested field stands indented under its parent
+        page.screenshot(path=str(SCREENSHOTS / f"fields-{name}-anchor-{width}.png"))
+    page.context.close()

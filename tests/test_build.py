@@ -56,9 +56,24 @@ def test_every_entity_has_its_page_at_a_stable_url(built_site: Path) -> None:
             assert (built_site / folder / id_ / "index.html").is_file(), f"/{folder}/{id_}/"
     italian = [p for p in built_site.rglob("index.html") if not p.is_relative_to(built_site / "en")]
     english = list((built_site / "en").rglob("index.html"))
-    # home, concept map, whole brief, data, changelog, kind indexes, entities, hand-written pages
-    # (about, tags, accessibility)
-    assert len(italian) == len(english) == 1 + 1 + 3 + 9 + 57 + 3
+    # home, concept map, whole brief, data, field reference, changelog, kind indexes, entities,
+    # hand-written pages (about, tags, accessibility)
+    assert len(italian) == len(english) == 1 + 1 + 4 + 9 + 57 + 3
+
+
+@pytest.mark.parametrize(("prefix", "title"), [("", "Riferimento dei campi"), ("en/", "Field reference")])
+def test_the_field_reference_is_in_each_edition_and_its_nav_and_the_dati_page_links_its_fields(
+        built_site: Path, prefix: str, title: str) -> None:
+    page = soup(built_site, prefix + "campi")
+    assert heading(page.select_one("article h1")) == title
+    nav = [(heading(a), a["href"]) for a in soup(built_site, prefix + "cities/milano").select("nav.md-nav--primary a")]
+    assert (title, "../../campi/") in nav
+    labels = [label for label, _ in nav]
+    assert labels.index(title) == labels.index("Dati" if not prefix else "Data") + 1  # beside the data it describes
+    ids = {tag["id"] for tag in page.select("dt[id]")}
+    assert {"city-region", "city-coordinates-lat", "slide-statements-corrections-original"} <= ids
+    linked = [h for h in hrefs(content(built_site, prefix + "dati")) if "campi/#" in h]
+    assert "../campi/#city-region" in linked and {h.split("#")[1] for h in linked} <= ids
 
 
 def test_entity_page_shows_title_summary_statements_relations_and_tags(built_site: Path) -> None:

@@ -1,17 +1,17 @@
 """Open data: the downloads round-trip to the YAML in every format, validate as a Frictionless Data
 Package, parse as JSON-LD and DCAT-AP_IT, stay well-formed whatever the text holds; the Dati page
-documents every field of every schema, in every language."""
+lists each table's columns, each linked to its field on the field reference (test_reference.py)."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import re
 import socket
 import subprocess
 import sys
 import tomllib
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -344,35 +344,13 @@ def test_hostile_text_is_a_plain_literal_in_the_json_ld_graph(hostile: tuple[Pat
 
 
 # ---------------------------------------------------------------------------------------------
-# The Dati page: every field of every schema, described in the page's language
+# The Dati page: the downloads, and each table's columns linked to the field reference
 # ---------------------------------------------------------------------------------------------
 
 
-def schema_paths(kind_name: str) -> list[str]:
-    """Every field path of a kind's schema, walked here independently of opendata.fields."""
-    def resolve(node: dict) -> dict:
-        if "$ref" in node:
-            file, _, pointer = node["$ref"].partition("#")
-            target = json.loads((SCHEMAS / file).read_text(encoding="utf-8"))
-            for part in pointer.strip("/").split("/"):
-                target = target[part]
-            return {**target, **node}
-        return node
-
-    def walk(node: dict, path: str, descend: bool = True) -> Iterator[str]:
-        yield path
-        node = resolve(node)
-        if not descend:
-            return
-        if isinstance(node.get("items"), dict):
-            for name, sub in resolve(node["items"]).get("properties", {}).items():
-                yield from walk(sub, f"{path}[].{name}")
-        for name, sub in node.get("properties", {}).items():
-            yield from walk(sub, f"{path}.{name}", path != "relations")
-
-    schema = json.loads((SCHEMAS / f"{kind_name}.schema.json").read_text(encoding="utf-8"))
-    return [p for name, node in schema["properties"].items()
-            for p in walk(node, name, not node.get("x-language-block"))]
+def top_level_fields(kind_name: str) -> list[str]:
+    """A kind's top-level fields, read here from its schema independently of opendata.fields."""
+    return list(json.loads((SCHEMAS / f"{kind_name}.schema.json").read_text(encoding="utf-8"))["properties"])
 
 
 def render_page(catalog: Catalog, lang: str, publication: meta.Publication) -> str:
@@ -384,44 +362,34 @@ def render_page(catalog: Catalog, lang: str, publication: meta.Publication) -> s
 
 
 @pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.name)
-def test_the_page_data_lists_every_field_of_the_schema(catalog: Catalog, publication: meta.Publication,
-                                                       kind: Kind) -> None:
+def test_the_page_data_lists_each_tables_columns(catalog: Catalog, publication: meta.Publication, kind: Kind) -> None:
     page = opendata.data_page(catalog, SCHEMAS, "it", publication)
-    [entry] = [k for k in page["kinds"] if k["kind"] is kind]
-    assert [f["path"] for f in entry["fields"]] == schema_paths(kind.name)
+    [table] = [t for t in page["tables"] if t["kind"] is kind]
+    assert [c["name"] for c in table["columns"]] == top_level_fields(kind.name)
+    header = next(csv.reader(io.StringIO(opendata.downloads(catalog, publication, SCHEMAS, UPDATED)[f"dati/{kind.folder}.csv"])))
+    assert header == [c["name"] for c in table["columns"]] + ["url"]
 
 
 @pytest.mark.parametrize("lang", ["it", "en"])
-def test_the_page_shows_every_field_of_every_kind(catalog: Catalog, publication: meta.Publication, lang: str) -> None:
+def test_the_page_links_every_column_to_its_field_in_the_reference(catalog: Catalog, publication: meta.Publication,
+                                                                  lang: str) -> None:
     text = render_page(catalog, lang, publication)
     assert text.startswith("---\ndescription: ")
+    assert "](campi.md)" in text  # the reference, for what each field means
     sections = text.split("\n### ")[1:]
     assert len(sections) == len(KINDS)
     for kind, section in zip(KINDS, sections, strict=True):
         assert f"{{ #fields-{kind.folder} }}" in section.splitlines()[0]
-        rows = [line for line in section.splitlines() if line.startswith("| ") and not line.startswith("| ---")][1:]
-        assert [row.split(" | ")[0].removeprefix("| ") for row in rows] == [str(md_text(p)) for p in schema_paths(kind.name)]
-        assert all(row.count(" | ") == 4 for row in rows), kind.name
+        links = re.findall(r"\[<code>([^<]*)</code>\]\(campi\.md#([a-z0-9_-]+)\)", section)
+        assert [name for name, _ in links] == [str(md_text(f)) for f in top_level_fields(kind.name)]
+        assert [a for _, a in links] == [f"{kind.name}-{f}" for f in top_level_fields(kind.name)]
+        assert section.rstrip().endswith("<code>url</code>.")
 
 
-def test_every_field_has_a_description_in_every_language(catalog: Catalog, publication: meta.Publication) -> None:
-    translations, _ = i18n.load(ROOT)
-    rows = [f for k in opendata.data_page(catalog, SCHEMAS, "it", publication)["kinds"] for f in k["fields"]]
-    used = {f["key"] for f in rows if f["key"]}
-    for lang in i18n.languages(ROOT):
-        words = translations[lang].words["opendata"]
-        assert used - set(words["fields"]) == set(), f"{lang}: fields with no description under opendata.fields"
-        assert set(words["fields"]) - used == set(), f"{lang}: descriptions of fields no schema has"
-        assert set(i18n.languages(ROOT)) <= set(words["languages"]), f"{lang}: a language has no name"
-        assert {f["type"] for f in rows} | {f["item_type"] for f in rows if f["item_type"]} <= set(words["types"])
-
-
-def test_the_italian_page_shows_no_schema_description_in_english(catalog: Catalog,
-                                                                 publication: meta.Publication) -> None:
+def test_the_page_no_longer_repeats_the_fields_descriptions(catalog: Catalog, publication: meta.Publication) -> None:
+    words = i18n.load(ROOT)[0]["it"].words["opendata"]["fields"]
     text = render_page(catalog, "it", publication)
-    english = {f.description for k in KINDS for f in opendata.fields(k, SCHEMAS)}
-    assert [d for d in english if d and (d in text or str(md_text(d)) in text)] == []
-    assert "inglese" in text and "English" not in text
+    assert [d for d in words.values() if d in text] == []
 
 
 def test_the_page_links_the_downloads_relatively_in_the_source_edition_and_absolutely_elsewhere(

@@ -61,7 +61,8 @@ def _golden(name: str, text: str) -> None:
     assert text == golden.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("src_uri", ["index.md", "cities/index.md", "cities/beta.md", "circles/circolo.md", "slides/slide-1.md"])
+@pytest.mark.parametrize("src_uri", ["index.md", "cities/index.md", "cities/beta.md", "circles/circolo.md", "slides/slide-1.md",
+                                     "campi.md"])
 def test_page_matches_golden_file(pages: dict[str, str], src_uri: str) -> None:
     _golden(src_uri.replace("/", "__"), pages[src_uri])
 
@@ -82,7 +83,7 @@ def test_an_untranslated_text_falls_back_to_the_original_in_a_non_strict_run(pag
 
 def test_every_entity_and_kind_has_a_page(pages: dict[str, str]) -> None:
     assert sorted(pages) == sorted([
-        "index.md", "concept-map.md", "brief.md", "changelog.md", "dati.md", "challenges/index.md", "moves/index.md", "platforms/index.md", "circles/index.md",
+        "index.md", "concept-map.md", "brief.md", "changelog.md", "dati.md", "campi.md", "challenges/index.md", "moves/index.md", "platforms/index.md", "circles/index.md",
         "cities/index.md", "themes/index.md", "actions/index.md", "concepts/index.md", "slides/index.md",
         "slides/slide-1.md", "circles/circolo.md", "cities/alfa.md", "cities/beta.md", "concepts/concetto.md",
     ])
@@ -108,6 +109,6 @@ def test_navigation_stays_small_for_large_kinds() -> None:
     sections = {title: children for item in nav for title, children in item.items()}
     assert sections["Temi applicativi"] == ["themes/index.md"]
     assert sections["Città dei circoli magici"] == ["cities/index.md"] + [f"cities/{c}.md" for c in ("milano", "torino", "verona", "bologna", "firenze", "roma")]
-    assert nav[0] == {"Home": "index.md"} and nav[-3] == {"Informazioni": "informazioni.md"}
-    assert nav[-2] == {"Dati": "dati.md"}
+    assert nav[0] == {"Home": "index.md"} and nav[-4] == {"Informazioni": "informazioni.md"}
+    assert nav[-3] == {"Dati": "dati.md"} and nav[-2] == {"Riferimento dei campi": "campi.md"}  # the data, then its fields
     assert nav[-1] == {"Novità": "changelog.md"}

@@ -4,8 +4,9 @@
 file (entities with both directions of every relation, and the brief's statements), one JSON file
 per entity at /<kind folder>/<id>.json (a read-only API), one CSV per kind, a schema.org JSON-LD
 graph, a Frictionless Data Package describing the CSVs, and DCAT-AP_IT metadata that Italian data
-catalogues harvest. `data_page` gives the "Dati" page its facts, and every field of every kind read
-from the JSON Schemas, so the reference cannot drift from the data.
+catalogues harvest. `data_page` gives the "Dati" page its facts and each table's columns; `fields`
+reads every field of every kind from the JSON Schemas (for the tables, the data package and the field
+reference, reference.py), so that no description of the data can drift from it.
 
 Each entity's data is copied as it is: the downloads hold exactly what data/ holds. Serialisers do
 all the quoting (json, csv, rdflib); no file is built by joining strings. One rule changes a value:
@@ -18,8 +19,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path as FsPath
 
@@ -46,7 +48,7 @@ PAGE = "dati.md"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")  # with the full-width forms
 APOSTROPHE = "'"
 
-ENUM_SHOWN = 20  # the Dati page lists a field's allowed values when there are at most this many
+KEYED = "<id>"  # in a field's path, the key of an object holding one group of fields per id
 
 # ---------------------------------------------------------------------------------------------
 # The downloads
@@ -190,13 +192,14 @@ def restore(text: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# The fields of a kind, from its JSON Schema: the CSV columns, the Table Schema, the Dati page
+# The fields of a kind, from its JSON Schema: the CSV columns, the Table Schema, the field reference
 # ---------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Field:
-    """One field of a kind, at any depth: "coordinates.lat", "statements[].corrections[].original"."""
+    """One field of a kind, at any depth: "coordinates.lat", "statements[].corrections[].original",
+    "en.statements.<id>.text"."""
 
     path: str
     key: str  # its description's key under opendata.fields in the translation files ("" where composed)
@@ -211,19 +214,25 @@ class Field:
     minimum: float | None = None
     maximum: float | None = None
     relation: RelationType | None = None  # a relation type under `relations`
-    language: str | None = None  # a language block: its language
+    language: str | None = None  # a language block, or a field in one: its language
     translated: tuple[str, ...] = ()  # a language block's fields
+    original: str | None = None  # a field in a language block: the path of the field it translates
+    keyed: bool = False  # an object holding one group of fields per id (a language block's statements)
 
 
 def fields(kind: Kind, schema_dir: FsPath) -> list[Field]:
-    """Every field of `kind`, in schema order, children after their parent; $refs followed."""
+    """Every field of `kind`, in schema order, children after their parent (a language block's too);
+    $refs followed."""
     schema = _read(schema_dir / f"{kind.name}.schema.json")
     required = set(schema.get("required", []))
     out: list[Field] = []
     for name, node in schema["properties"].items():
-        if node.get(LANGUAGE_MARK):
+        if node.get(LANGUAGE_MARK):  # its fields translate others: described from them, not one by one
             out.append(Field(name, "", "object", False, 0, node.get("description", ""), language=name,
-                             translated=tuple(node.get("properties", {}))))
+                             translated=tuple(node.get("properties", {})), example=(node.get("examples") or [None])[0]))
+            out += [replace(f, key="", language=name, original=_translated(f.path, name))
+                    for sub_name, sub in node.get("properties", {}).items()
+                    for f in _walk(schema_dir, sub, f"{name}.{sub_name}", sub_name, False, 1)]
         elif name == "relations":
             out.append(_field(node, name, "relations", name in required, 0))
             out += [Field(f"{name}.{r}", "", "array", False, 1, _resolve(schema_dir, sub).get("description", ""),
@@ -240,11 +249,31 @@ def _walk(schema_dir: FsPath, node: dict, path: str, key: str, required: bool, d
         node = _resolve(schema_dir, node)
     out = [_field(node, path, key, required, depth)]
     items = node.get("items") if node.get("type") == "array" else None
-    holder, sep = (items, "[].") if isinstance(items, dict) else (node, ".")  # an object's fields, or its items'
+    keyed = node.get("additionalProperties")
+    if isinstance(items, dict):  # an object's fields, its items' or those under each of its keys
+        holder, sep = items, "[]."
+    elif isinstance(keyed, dict) and "properties" in keyed:
+        holder, sep = keyed, f".{KEYED}."
+        out[0] = replace(out[0], keyed=True)
+    else:
+        holder, sep = node, "."
     wanted = set(holder.get("required", []))
     for name, sub in holder.get("properties", {}).items():
         out += _walk(schema_dir, sub, f"{path}{sep}{name}", f"{key}{sep}{name}", name in wanted, depth + 1)
     return out
+
+
+def anchor(kind: Kind, path: str) -> str:
+    """A field's anchor on the field reference page (reference.py), which the Dati page links too:
+    the kind's name, then the path's names joined by hyphens ("city", "added[].source" ->
+    "city-added-source"). Field names never hold a hyphen, so two fields never share an anchor."""
+    return "-".join([kind.name, *(p for p in re.split(r"[.\[\]]+", path.replace(KEYED, "")) if p)])
+
+
+def _translated(path: str, lang: str) -> str:
+    """The field a language block's field translates: en.added[].source -> added[].source,
+    en.statements.<id>.text -> statements[].text."""
+    return path.removeprefix(f"{lang}.").replace(f".{KEYED}.", "[].")
 
 
 def _field(node: dict, path: str, key: str, required: bool, depth: int) -> Field:
@@ -614,7 +643,7 @@ def _dataset_words(schema_dir: FsPath, translations: Mapping[str, i18n.Translati
 
 def data_page(catalog: Catalog, schema_dir: FsPath, lang: str, publication: Publication) -> dict:
     """The downloads with their links, the per-entity API's pattern and example, the CSV rule, and
-    the reference of every field of every kind.
+    each table's columns, each with its field's anchor on the field reference (`anchor`).
 
     Links: the source edition's page (dati.md at the docs root) links the files as Markdown paths
     relative to it ("dati/atlante.json"), which MkDocs checks and rewrites; another edition links
@@ -632,26 +661,11 @@ def data_page(catalog: Catalog, schema_dir: FsPath, lang: str, publication: Publ
         "files": [{"name": name, "href": href(FOLDER + name), "what": what, "format": FORMAT_NAMES[fmt]}
                   for name, what, fmt in (*_distributions(), (DCAT_FILE, "dcat", "rdf")) if what != "csv"],
         "tables": [{"kind": kind, "name": csv_name(kind), "href": href(FOLDER + csv_name(kind)),
-                    "count": len(catalog.by_kind[kind.name])} for kind in KINDS],
+                    "count": len(catalog.by_kind[kind.name]),
+                    "columns": [{"name": f.path, "anchor": anchor(kind, f.path)}
+                                for f in fields(kind, schema_dir) if f.depth == 0]} for kind in KINDS],
         "api_root": publication.site_url,
         "example": {"name": api_path(example), "href": href(api_path(example)),
                     "title": str(example.text("title", lang))} if example else None,
         "formula_start": [c for c in FORMULA_START if c.isprintable()],  # tab and CR: in the words
-        "kinds": [{"kind": kind, "csv": csv_name(kind), "fields": [_row(f) for f in fields(kind, schema_dir)]}
-                  for kind in KINDS],
-    }
-
-
-def _row(field: Field) -> dict:
-    """A field for the reference table: enumerations listed only when short, the example as data text."""
-    example = field.example
-    shown = example if isinstance(example, str) or example is None else json.dumps(example, ensure_ascii=False)
-    return {
-        "path": field.path, "key": field.key, "type": field.type, "item_type": field.items, "required": field.required,
-        "nullable": field.nullable, "depth": field.depth,
-        "enum": list(field.enum) if 0 < len(field.enum) <= ENUM_SHOWN else [],
-        "example": shown,
-        "relation": field.relation.name if field.relation else None,
-        "targets": list(field.relation.targets) if field.relation else [],
-        "language": field.language, "translated": list(field.translated),
     }

@@ -11,7 +11,7 @@ from pathlib import Path as FsPath
 
 import jinja2
 
-from . import history, i18n, meta, opendata, yamlsource
+from . import history, i18n, meta, opendata, reference, yamlsource
 from .catalog import link
 from .load import Document, load
 from .model import SOURCE_LANG, Catalog, Finding
@@ -162,6 +162,7 @@ def _check(project: FsPath, docs_dir: FsPath) -> tuple[list[Document], Result]:
     findings += loaded
     findings += validate(documents, data_dir / "schema", docs_dir=docs_dir, languages=tuple(i18n.languages(project)))
     findings += i18n.tag_findings(documents, translations)
+    findings += reference.description_findings(project, translations)
     return documents, Result(sorted(set(findings), key=_where), translations=translations)
 
 

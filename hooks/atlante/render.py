@@ -25,7 +25,7 @@ import jinja2
 from babel.dates import format_date
 from markupsafe import Markup, escape
 
-from . import cite, geo, graph, opendata
+from . import cite, geo, graph, opendata, reference
 from .history import History
 from .i18n import Translation
 from .kinds import CHAIN, HOME_STEPS, KIND_BY_NAME, KINDS, Kind, address
@@ -34,7 +34,7 @@ from .metadata import PageMeta, entity_url, page_meta, statement_url
 from .model import SOURCE_LANG, Catalog, Entity, Ref, Statement
 
 # Markdown extensions the templates rely on; the MkDocs adapter checks the config has them.
-REQUIRED_EXTENSIONS = ("attr_list", "pymdownx.escapeall", "admonition", "tables")
+REQUIRED_EXTENSIONS = ("attr_list", "pymdownx.escapeall", "admonition", "tables", "def_list")
 
 # A kind with more entities than this lists only its index page in the navigation: MkDocs
 # renders the whole navigation into every page, so long flat sections make the build quadratic.
@@ -44,8 +44,9 @@ HOME = "index.md"
 CONCEPT_MAP = "concept-map.md"
 WHOLE_BRIEF = "brief.md"  # the whole brief on one page, in reading order, for print
 CHANGELOG = "changelog.md"
-DATA_PAGE = "dati.md"  # the open data: downloads and every field, from the schemas
-SITE_PAGES = (HOME, CONCEPT_MAP, WHOLE_BRIEF, CHANGELOG, DATA_PAGE)  # generated pages of no kind
+DATA_PAGE = "dati.md"  # the open data: downloads, tables and their columns
+FIELD_PAGE = reference.PAGE  # the field reference: every field of every kind, from the schemas
+SITE_PAGES = (HOME, CONCEPT_MAP, WHOLE_BRIEF, CHANGELOG, DATA_PAGE, FIELD_PAGE)  # generated pages of no kind
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ class Site:
 
     publication: Publication
     history: History
-    schema_dir: FsPath  # the JSON Schemas, which the Dati page documents
+    schema_dir: FsPath  # the JSON Schemas, which the field reference and the Dati page document
 
 
 def place_figures(html: str, figures: dict[str, str]) -> str:
@@ -137,8 +138,8 @@ class Memo:
 
 def render(catalog: Catalog, templates: FsPath, translation: Translation, site: Site,
            memo: Memo | None = None) -> list[Page]:
-    """Every generated page in the translation's language: home, concept map, whole brief, changelog,
-    kind indexes, entities; each with its metadata and its citation downloads. With a `memo`, pages
+    """Every generated page in the translation's language: home, concept map, whole brief, Dati, field
+    reference, changelog, kind indexes, entities; each with its metadata and its citation downloads. With a `memo`, pages
     whose inputs did not change since the memo's last run are taken from it."""
     lang = translation.lang
     publication = site.publication
@@ -190,6 +191,9 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, site: 
         pages.append(Page(DATA_PAGE, env.get_template("data.md").render(
             root="", url_root="../", opendata=opendata.data_page(catalog, site.schema_dir, lang, publication), **common),
             meta=generic("dati/", words["opendata"]["title"], words["opendata"]["description"])))
+        pages.append(Page(FIELD_PAGE, env.get_template("field_reference.md").render(
+            root="", url_root="../", reference=reference.kinds(site.schema_dir), **common),
+            meta=generic(FIELD_PAGE.removesuffix(".md") + "/", words["reference"]["title"], words["reference"]["description"])))
         pages.append(Page(CHANGELOG, env.get_template("changelog.md").render(
             root="", url_root="../", editions=_changelog(catalog, site.history), **common),
             meta=generic("changelog/", words["changelog"]["title"], words["changelog"]["description"])))
@@ -396,7 +400,8 @@ def navigation(catalog: Catalog, translation: Translation, *, extra: list | None
         if len(entities) <= NAV_LIMIT:
             children += [page_uri(e) for e in entities]
         nav.append({words["kinds"][kind.name]["plural"]: children})
-    return nav + list(extra or []) + [{words["opendata"]["title"]: DATA_PAGE}, {words["changelog"]["title"]: CHANGELOG}]
+    return nav + list(extra or []) + [{words["opendata"]["title"]: DATA_PAGE}, {words["reference"]["title"]: FIELD_PAGE},
+                                      {words["changelog"]["title"]: CHANGELOG}]
 
 
 def redirects(catalog: Catalog) -> dict[str, str]:
@@ -532,6 +537,7 @@ def _environment(templates: FsPath, lang: str) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["md"] = md_text
+    env.filters["code"] = code_text
     env.filters["markdown"] = markdown_field
     env.filters["href"] = href
     env.filters["statement_href"] = statement_href
@@ -555,6 +561,12 @@ def md_text(value: object) -> Markup:
     spaces so a value can never start a new block (a heading, a list, a fence).
     """
     return Markup(" ".join(str(value).split()).translate(_MD_ESCAPES))
+
+
+def code_text(value: object) -> Markup:
+    """Plain text shown as code (a field's name, a schema's example): `md_text` inside <code>, so
+    that no character can close the element or become Markdown."""
+    return Markup(f"<code>{md_text(value)}</code>")
 
 
 def markdown_field(value: object) -> Markup:

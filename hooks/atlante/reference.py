@@ -1,0 +1,144 @@
+"""The field reference ("Riferimento dei campi", /campi/): every field of every kind, from the JSON Schemas.
+
+`kinds` gives the page its data: for each kind, in the kinds' order, every field that
+opendata.fields reads from the kind's schema (nested objects, list items and the language blocks
+included), each with an anchor that depends only on the kind and the field's path
+(`city-coordinates-lat`), whether it is required, what its type is in words, and the schema's
+first example. The descriptions are the translation files' (`opendata.fields.<key>`), looked up
+by the template in the page's language; `description_findings` reports, as located errors, every
+field that a translation file does not describe, so that a page is never rendered without them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path as FsPath
+
+from . import i18n, yamlsource
+from .kinds import KINDS, Kind
+from .model import SOURCE_LANG, Finding, Path
+from .opendata import Field, anchor, fields
+from .schemas import ENVELOPE
+
+PAGE = "campi.md"  # served at /campi/ in every edition
+
+
+def kinds(schema_dir: FsPath) -> list[dict]:
+    """What the page shows, kind by kind: data only; every value is escaped by the template."""
+    return [{"kind": kind, "file": f"data/{kind.folder}/<id>.yaml", "schema": f"data/schema/{kind.name}.schema.json",
+             "fields": _entries(kind, fields(kind, schema_dir))} for kind in KINDS]
+
+
+def _entries(kind: Kind, kind_fields: list[Field]) -> list[dict]:
+    """A translation's schema repeats the example of the field it translates, in Italian: the page
+    shows an example of its own only, and links the field translated."""
+    examples = {f.path: f.example for f in kind_fields if not f.language}
+    return [_entry(kind, f, None if f.original and examples.get(f.original) == f.example else f.example)
+            for f in kind_fields]
+
+
+def _entry(kind: Kind, field: Field, example: object) -> dict:
+    return {
+        "path": field.path, "anchor": anchor(kind, field.path),
+        "depth": field.depth, "key": field.key, "required": field.required, "type": _type(kind, field),
+        "relation": field.relation.name if field.relation else None,
+        "targets": list(field.relation.targets) if field.relation else [],
+        "language": field.language, "translated": list(field.translated),
+        "original": field.original, "original_anchor": anchor(kind, field.original) if field.original else None,
+        "example": None if example is None else example if isinstance(example, str) else
+        json.dumps(example, ensure_ascii=False),
+    }
+
+
+def _type(kind: Kind, field: Field) -> dict:
+    """The field's type as the words under reference.types name it, with what those words need."""
+    out: dict = {"nullable": field.nullable, "values": [], "minimum": field.minimum, "maximum": field.maximum}
+    if field.language and not field.original:
+        out["name"] = "translation"
+    elif field.relation:
+        out["name"] = "references"
+    elif field.path == "relations":
+        out["name"] = "relations"
+    elif field.key == "sources":
+        out["name"] = "statements"
+    elif field.path == kind.place:
+        out["name"] = "coordinates"
+    elif field.enum:
+        out["name"], out["values"] = "values", [str(v) for v in field.enum]
+    elif field.keyed:
+        out["name"] = "keyed"
+    elif field.type == "array":
+        out["name"] = "items" if field.items == "object" else "texts" if field.items == "string" else "list"
+    elif field.type == "object":
+        out["name"] = "group"
+    else:
+        out["name"] = {"string": "text"}.get(field.type, field.type)  # integer, number, boolean
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Every field described in every language: checked with the data, before any page is rendered
+# ---------------------------------------------------------------------------------------------
+
+
+def description_findings(project: FsPath, translations: Mapping[str, i18n.Translation]) -> Iterator[Finding]:
+    """One error for each field of a schema whose description a translation file lacks, located in
+    the schema where the field is written. A key the source language has and another lacks is
+    already reported by i18n.load (as a key missing from that file): it is not reported twice."""
+    schema_dir = project / "data" / "schema"
+    if not translations or not all((schema_dir / f"{k.name}.schema.json").is_file() for k in KINDS):
+        return
+    described = {lang: _descriptions(t) for lang, t in translations.items()}
+    source = described.get(SOURCE_LANG, set())
+    seen: set[tuple[str, str]] = set()
+    places: dict[str, yamlsource.Positions | None] = {}
+    for kind in KINDS:
+        try:
+            kind_fields = fields(kind, schema_dir)
+        except (OSError, ValueError, KeyError, TypeError):
+            return  # a broken schema: validate reports it
+        for field in kind_fields:
+            if not field.key:
+                continue  # a relation or a translation: described from the model's words
+            for lang in translations:
+                if field.key in described[lang] or (lang != SOURCE_LANG and field.key in source) or (lang, field.key) in seen:
+                    continue
+                seen.add((lang, field.key))
+                file, pointer = _written_at(kind, field)
+                if file not in places:
+                    places[file] = _positions(project / file, file)
+                line, col = places[file].of(pointer) if places[file] else (1, 1)  # type: ignore[union-attr]
+                where = "/".join((*i18n.FOLDER, f"{lang}.yaml"))
+                yield Finding("error", file, line, col, f"(language {lang})", field.path,
+                              f"expected a description of this field under opendata.fields.'{field.key}' in {where} "
+                              f"(the field reference and the Dati page show it), found none")
+
+
+def _descriptions(translation: i18n.Translation) -> set[str]:
+    """The keys a translation file describes (its shape is i18n's to report)."""
+    words = translation.words
+    data = words.get("opendata") if isinstance(words, dict) else None
+    described = data.get("fields") if isinstance(data, dict) else None
+    return {k for k, v in described.items() if isinstance(v, str) and v.strip()} if isinstance(described, dict) else set()
+
+
+def _written_at(kind: Kind, field: Field) -> tuple[str, Path]:
+    """The schema file and the JSON path where a field is written: a kind's own field in the kind's
+    schema, a shared one ("added[].source") in the envelope's definitions."""
+    own = field.key.startswith(f"{kind.name}.")
+    pointer: list[str | int] = ["properties" if own else "$defs"]
+    for part in re.split(r"(\[\]\.|\.)", field.key.removeprefix(f"{kind.name}.")):
+        pointer += {".": ["properties"], "[].": ["items", "properties"]}.get(part, [part] if part else [])
+    file = f"data/schema/{kind.name}.schema.json" if own else "data/schema/" + ENVELOPE.split("#")[0]
+    return file, tuple(pointer)
+
+
+def _positions(path: FsPath, shown: str) -> yamlsource.Positions | None:
+    """Where each node of a JSON file is: JSON is YAML, read by the loader that records lines."""
+    try:
+        _data, positions, problems = yamlsource.read(path.read_bytes(), shown, "(schema)")
+    except OSError:
+        return None
+    return None if problems else positions

@@ -85,6 +85,7 @@ _server = None  # the live-reload server, once on_serve has run
 _cache = pipeline.Cache()  # what the core parsed and rendered, by file and page
 _failure: list[str] | None = None  # why the last build failed: every page shows it until fixed
 _page_files: dict[str, preview.PageFiles] = {}  # by language, under --dirty
+_placed: dict[str, dict[str, tuple[str, object, str]]] = {}  # by language: path -> (text, page, file) last placed
 _surroundings: dict[str, str] = {}  # by language: the theme's and configuration's state at the last build
 _titles: dict[str, dict[str, str]] = {}  # by language: each page's title at the last build
 _search: dict[str, dict[str, list[dict]]] = {}  # by language: each page's search entries
@@ -166,7 +167,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
             _sources[page.src_uri] = page.source
         if page.meta:
             _meta[page.src_uri] = page.meta
-        file = generated(page.src_uri, page.markdown, repr((page.figures, page.meta, page.in_nav)))
+        file = generated(page.src_uri, page.markdown, page)
         if not page.in_nav:
             file.inclusion = InclusionLevel.NOT_IN_NAV  # reachable from its kind's index page
         files.append(file)
@@ -343,7 +344,15 @@ def _generator(config: MkDocsConfig):  # type: ignore[no-untyped-def]
         if lang in _surroundings:
             preview.remove_pages(Path(config.site_dir), skip=[e.prefix for e in _editions if not e.is_source and e.lang != lang])
         _surroundings[lang] = state
-    return lambda path, text, stamp: File.generated(config, path, abs_src_path=str(pages.place(path, text, stamp)))
+    placed = _placed.setdefault(lang, {})
+
+    def place(path: str, text: str, stamp: object) -> File:
+        last = placed.get(path)
+        if last is None or last[0] is not text or last[1] is not stamp:  # the core kept unchanged pages as they were
+            placed[path] = (text, stamp, str(pages.place(path, text, repr(stamp))))
+        return File.generated(config, path, abs_src_path=placed[path][2])
+
+    return place
 
 
 def _watch_natively(server, project: Path) -> None:  # type: ignore[no-untyped-def]
@@ -418,6 +427,7 @@ def _forget_gone_pages(config: MkDocsConfig) -> None:
         target = site / (preview.output_of(path) if path.endswith(".md") else path)
         target.unlink(missing_ok=True)
         _titles.get(_lang(config), {}).pop(path, None)
+        _placed.get(_lang(config), {}).pop(path, None)
 
 
 def _whole_search_index(config: MkDocsConfig) -> None:

@@ -81,6 +81,8 @@ def remembering(memo: dict[tuple[bytes, str, str], Read]) -> Iterator[None]:
         yield
     finally:
         _MEMO.reset(token)
+        if not memo:  # the block read nothing (its caller had what it needed): keep the last reads
+            memo.update(previous)
 
 
 def read(text_bytes: bytes, file: str, subject: str) -> Read:

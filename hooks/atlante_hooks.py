@@ -91,6 +91,7 @@ _titles: dict[str, dict[str, str]] = {}  # by language: each page's title at the
 _search: dict[str, dict[str, list[dict]]] = {}  # by language: each page's search entries
 _rebuilt: set[str] = set()  # the URLs of the pages this build rendered
 _degraded = False  # this build found data errors under serve: hand-written pages only
+_refused: list[str] = []  # the findings of a build that on_config stopped
 
 # ---------------------------------------------------------------------------------------------
 # Events
@@ -139,6 +140,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if result.errors and _command == "serve" and _server is None:
         return _degrade(config, result)  # the preview's first build: serve the errors, not nothing
     if result.errors:
+        _refused[:] = [str(f) for f in result.findings]  # for the preview's error page: logs drop repeats
         raise PluginError(_summary(result))
     assert result.catalog is not None
     config.nav = navigation(result.catalog, result.translations[lang], extra=config.nav or [])
@@ -252,20 +254,26 @@ def on_serve(server, *, config: MkDocsConfig, builder) -> object:
     project = Path(config.config_file_path).parent
     lang = editions.SOURCE_LANG  # the error page speaks the source edition's language
 
+    last: dict[str, list[str]] = {}  # what the last failure said, by the exception's words
+
     def surviving() -> None:
         global _failure
         seen = _Collect()
+        _refused.clear()
         logging.getLogger("mkdocs").addHandler(seen)
         try:
             rebuild()
         except Exception as exc:  # noqa: BLE001 -- whatever broke, the preview stays up and says what
+            said = " ".join(str(exc).split()) or type(exc).__name__
             line = preview.explain(exc, project)
-            if line is None and not seen.lines:  # nothing said why: say what MkDocs raised
-                line = f"(build): {' '.join(str(exc).split()) or type(exc).__name__}"
             log.debug("The preview's build failed", exc_info=exc)
             if line:
                 log.error(line)  # collected by `seen` too
-            _failure = list(seen.lines)
+            # MkDocs logs a message once per process: a second save with the same mistake logs nothing
+            found = list(_refused) or list(seen.lines) or last.get(said) or [f"(build): {said}"]
+            last.clear()
+            last[said] = found
+            _failure = found
             log.error("The preview shows these errors on every page until they are fixed; the server is still running.")
         else:
             _failure = None
@@ -357,13 +365,33 @@ def _generator(config: MkDocsConfig):  # type: ignore[no-untyped-def]
 
 def _watch_natively(server, project: Path) -> None:  # type: ignore[no-untyped-def]
     """MkDocs polls the watched folders every half second; the system's notifications (inotify,
-    through watchdog, which MkDocs already uses) report a save at once. Where they are not
-    available, the polling stays."""
+    through watchdog, which MkDocs already uses) report a save at once. Only changes count: a file
+    merely read (the build reads them all) must not start another build. Where notifications are
+    not available, the polling stays."""
     try:
+        from watchdog.events import (
+            DirCreatedEvent,
+            DirDeletedEvent,
+            DirMovedEvent,
+            FileClosedEvent,
+            FileCreatedEvent,
+            FileDeletedEvent,
+            FileModifiedEvent,
+            FileMovedEvent,
+            FileSystemEventHandler,
+        )
         from watchdog.observers import Observer
 
-        probe = Observer()
-        probe.schedule(_handler(), str(project), recursive=False)
+        changes = [FileCreatedEvent, FileModifiedEvent, FileDeletedEvent, FileMovedEvent, FileClosedEvent,
+                   DirCreatedEvent, DirDeletedEvent, DirMovedEvent]
+
+        class ChangesOnly(Observer):  # type: ignore[valid-type,misc]
+            def schedule(self, event_handler, path, *, recursive=False, event_filter=None, follow_symlink=False):  # type: ignore[no-untyped-def]
+                return super().schedule(event_handler, path, recursive=recursive, event_filter=event_filter or changes,
+                                        follow_symlink=follow_symlink)
+
+        probe = ChangesOnly()
+        probe.schedule(FileSystemEventHandler(), str(project), recursive=False)
         probe.start()
         probe.stop()
         probe.join(timeout=5)
@@ -371,17 +399,11 @@ def _watch_natively(server, project: Path) -> None:  # type: ignore[no-untyped-d
         for path, count in watched.items():
             for _ in range(count):
                 server.unwatch(path)
-        server.observer = Observer()
+        server.observer = ChangesOnly()
         for path in watched:
             server.watch(path)
     except Exception as exc:  # noqa: BLE001 -- no notifications here: MkDocs' polling goes on
         log.debug(f"File notifications unavailable ({exc}); polling for changes")
-
-
-def _handler():  # type: ignore[no-untyped-def]
-    from watchdog.events import FileSystemEventHandler
-
-    return FileSystemEventHandler()
 
 
 def _list_theme_once(config: MkDocsConfig, project: Path) -> None:

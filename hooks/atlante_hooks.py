@@ -108,7 +108,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     assert _result is not None  # on_config stopped the build otherwise
     for file in [f for f in files if f.src_uri.startswith(_TEMPLATES)]:
         files.remove(file)  # the templates' translation files are in the theme folder, not for the site
-    # The core has refused any hand-written page at a generated address (validate._address_findings).
+    # The core has refused any hand-written page at a generated address (the rule address-taken, rules.py).
     _figures.clear()
     _meta.clear()
     _sources.clear()

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from atlante import rules
+
 from helpers import atlante, edit, make_project
 
 
@@ -19,31 +21,49 @@ def broken(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return project
 
 
-ERROR = ("data/cities/milano.yaml", 16, 7, "city:milano", "relations.parte_di[0]")
+ERROR = ("data/cities/milano.yaml", 16, 7, "city:milano", "relations.parte_di[0]", "unknown-reference")
 
 
 def test_check_as_text_lists_errors_then_warnings_and_exits_1(broken: Path) -> None:
     result = atlante(broken, "check", "--lang", "en")
-    lines = result.stdout.splitlines()
-    assert lines[0].startswith("data/cities/milano.yaml:16:7: city:milano: relations.parte_di[0]: expected ")
-    assert lines[1].startswith("data/cities/roma.yaml:") and ": warning: city:roma: en.title: " in lines[1]
+    assert result.stdout.splitlines() == [
+        "data/cities/milano.yaml:16:7: city:milano: relations.parte_di[0]: expected a known circle (a file "
+        "data/circles/circoli-magici.yaml), found 'circle:circoli-magici', which does not exist (did you mean "
+        "'circle:circoli-magici-nuovi-o-rinnovati'?) (unknown-reference)",
+        "data/cities/roma.yaml:3:1: warning: city:roma: en.title: expected a translation of title in the 'en' block, "
+        "found none (untranslated)",
+    ]
     assert result.stderr.strip() == "1 errors, 1 warnings in project/data" and result.returncode == 1
 
 
-def test_check_as_github_annotations_lands_on_the_lines(broken: Path) -> None:
+def test_check_as_github_annotations_lands_on_the_lines_titled_by_rule(broken: Path) -> None:
     result = atlante(broken, "check", "--format", "github")
-    error, warning = result.stdout.splitlines()
-    assert error.startswith("::error file=data/cities/milano.yaml,line=16,col=7,title=city%3Amilano%3A relations.parte_di[0]::expected ")
-    assert warning.startswith("::warning file=data/cities/roma.yaml,line=")
+    assert result.stdout.splitlines() == [
+        "::error file=data/cities/milano.yaml,line=16,col=7,title=atlante unknown-reference::city:milano: "
+        "relations.parte_di[0]: expected a known circle (a file data/circles/circoli-magici.yaml), found "
+        "'circle:circoli-magici', which does not exist (did you mean 'circle:circoli-magici-nuovi-o-rinnovati'?)",
+        "::warning file=data/cities/roma.yaml,line=3,col=1,title=atlante untranslated::city:roma: en.title: "
+        "expected a translation of title in the 'en' block, found none",
+    ]
     assert result.returncode == 1
 
 
-def test_check_as_json_separates_errors_and_warnings(broken: Path) -> None:
+def test_check_as_json_separates_errors_and_warnings_and_names_their_rules(broken: Path) -> None:
     result = atlante(broken, "check", "--format", "json")
     report = json.loads(result.stdout)
-    assert [(f["file"], f["line"], f["col"], f["subject"], f["field"]) for f in report["errors"]] == [ERROR]
-    assert [f["field"] for f in report["warnings"]] == ["en.title"] and report["valid"] is False
+    assert [(f["file"], f["line"], f["col"], f["subject"], f["field"], f["rule"]) for f in report["errors"]] == [ERROR]
+    assert [(f["field"], f["rule"]) for f in report["warnings"]] == [("en.title", "untranslated")] and report["valid"] is False
     assert result.returncode == 1
+
+
+def test_rules_lists_every_rule_with_its_level(broken: Path) -> None:
+    result = atlante(broken, "rules")
+    lines = result.stdout.splitlines()
+    assert result.returncode == 0 and [line.split()[0] for line in lines] == list(rules.RULES)
+    assert any(line.split()[:2] == ["unknown-reference", "error"] for line in lines)
+    assert any(line.split()[:2] == ["orphan", "warning"] for line in lines)
+    assert {"syntax", "schema", "hidden-character", "link", "address-taken", "alias-conflict", "untranslated",
+            "outside-italy"} <= set(rules.RULES)
 
 
 def test_check_says_valid_in_the_chosen_language_and_exits_0(tmp_path: Path) -> None:
@@ -60,7 +80,7 @@ def test_wrong_usage_exits_2_saying_what_was_expected(broken: Path, args: tuple[
 
 
 def test_every_command_has_help(broken: Path) -> None:
-    for command in ("check", "list", "show", "new", "generate"):
+    for command in ("check", "rules", "list", "show", "new", "generate"):
         result = atlante(broken, command, "--help")
         assert result.returncode == 0 and result.stdout.startswith(f"usage: atlante {command}")
 

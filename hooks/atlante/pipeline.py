@@ -62,7 +62,8 @@ def run(project: FsPath, *, docs_dir: FsPath | None = None, lang: str = "it",
         known = ", ".join(f"'{k}'" for k in result.translations)
         where = "/".join((*i18n.FOLDER, f"{lang}.yaml"))
         result.findings.append(Finding("error", where, 1, 1, f"(language {lang})", "(file)",
-                                       f"expected a translation file for the edition's language (known: {known}), found none"))
+                                       f"expected a translation file for the edition's language (known: {known}), found none",
+                                       "interface-words"))
     if result.errors:
         return result
     result.catalog = link(documents, tuple(result.translations))

@@ -52,9 +52,9 @@ class Positions:
 
 
 class _Refused(Exception):
-    def __init__(self, line: int, col: int, field: str, message: str) -> None:
+    def __init__(self, line: int, col: int, field: str, message: str, rule: str = "syntax") -> None:
         super().__init__(message)
-        self.line, self.col, self.field, self.message = line, col, field, message
+        self.line, self.col, self.field, self.message, self.rule = line, col, field, message, rule
 
 
 def oversize(size: int) -> str | None:
@@ -66,11 +66,11 @@ def read(text_bytes: bytes, file: str, subject: str) -> tuple[object, Positions,
     """Parse `text_bytes`; on failure return (None, positions, findings) and never raise."""
     positions = Positions()
 
-    def refuse(line: int, col: int, field_: str, message: str) -> tuple[None, Positions, list[Finding]]:
-        return None, positions, [Finding("error", file, line, col, subject, field_, message)]
+    def refuse(line: int, col: int, field_: str, message: str, rule: str = "syntax") -> tuple[None, Positions, list[Finding]]:
+        return None, positions, [Finding("error", file, line, col, subject, field_, message, rule)]
 
     if (too_large := oversize(len(text_bytes))) is not None:
-        return refuse(1, 1, "(file)", too_large)
+        return refuse(1, 1, "(file)", too_large, "file-size")
     try:
         text = text_bytes.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -91,7 +91,7 @@ def read(text_bytes: bytes, file: str, subject: str) -> tuple[object, Positions,
             return refuse(1, 1, "(file)", "expected a mapping of fields, found an empty document")
         value = _build(loader, node, (), positions, set(), 0)
     except _Refused as exc:
-        return refuse(exc.line, exc.col, exc.field, exc.message)
+        return refuse(exc.line, exc.col, exc.field, exc.message, exc.rule)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = " ".join(str(exc.problem or exc.context or "unreadable text").split())
@@ -162,7 +162,7 @@ def _build(
             if key in result:
                 raise _Refused(
                     kl, kc, dotted((*path, key)),
-                    f"expected each field once, found '{key}' twice (lines {first_line[key]} and {kl})",
+                    f"expected each field once, found '{key}' twice (lines {first_line[key]} and {kl})", "duplicate-key",
                 )
             first_line[key] = kl
             pos.keys[(*path, key)] = (kl, kc)

@@ -93,7 +93,7 @@ def test_a_javascript_link_in_an_english_body_is_an_error(project: Path) -> None
     write(project, PROVA, TRANSLATED.replace("en:\n", "body: Testo.\nen:\n") + "  body: \"[x](javascript:alert(1))\"\n")
     assert findings(project, "error") == [
         "data/themes/prova.yaml:12:9: theme:prova: en.body: expected links to https:// or mailto: addresses "
-        "(or to pages of this site), found 'javascript:alert(1' (link)",  # the address ends at the first ')'
+        "(or to pages of this site), found 'javascript:alert(1)' (link)",
     ]
 
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import markdown
 import pytest
+from bs4 import BeautifulSoup
 
-from atlante import pipeline, rules
+from atlante import links, pipeline, rules
 from atlante.kinds import KINDS
+from atlante.sanitize import clean_html
 
 from helpers import ORPHAN_CONCEPT, edit, make_project, write
 
@@ -294,3 +297,54 @@ def test_a_document_that_fails_its_schema_is_not_checked_by_the_rules(project: P
 def test_the_fields_outside_the_brief_are_declared_per_kind() -> None:
     assert {k.name: k.not_in_brief for k in KINDS if k.not_in_brief} == {"city": ("region", "coordinates")}
     assert rules.RULES["unmarked-addition"].check is not None
+
+
+# ---------------------------------------------------------------------------------------------
+# One link policy: the validator reports in the Markdown source what the sanitiser drops
+# ---------------------------------------------------------------------------------------------
+
+BAD_LINKS = """\
+Un [testo](https://example.org/) con una [fonte](http://example.org/)
+e un [clic](javascript:alert(1)).
+
+Un [rimando][a] e un'immagine ![traccia](https://example.org/pixel.png),
+<a href="java&#115;cript:alert(2)">clic</a> e [una pagina](../roma/).
+
+[a]: vbscript:msgbox(1)
+"""
+
+
+def test_each_link_or_image_against_the_policy_is_one_finding_on_its_line(project: Path) -> None:
+    indented = "".join(f"  {line}\n" for line in BAD_LINKS.splitlines())
+    edit(project, MILANO, "region: Lombardia\n", f"body: |\n{indented}region: Lombardia\n")
+    edit(project, MILANO, '  title: "Milan"\n', '  title: "Milan"\n  body: An English body.\n')
+    assert messages(project) == [
+        "data/cities/milano.yaml:9:1: city:milano: body: expected links to https:// or mailto: addresses (or to pages "
+        "of this site), found 'http://example.org/' (link)",
+        "data/cities/milano.yaml:10:1: city:milano: body: expected links to https:// or mailto: addresses (or to pages "
+        "of this site), found 'javascript:alert(1)' (link)",
+        "data/cities/milano.yaml:12:1: city:milano: body: expected an image of this site (a relative address: pages "
+        "load nothing from other hosts), found 'https://example.org/pixel.png' (image-source)",
+        "data/cities/milano.yaml:13:1: city:milano: body: expected links to https:// or mailto: addresses (or to pages "
+        "of this site), found 'javascript:alert(2)' (link)",
+        "data/cities/milano.yaml:15:1: city:milano: body: expected links to https:// or mailto: addresses (or to pages "
+        "of this site), found 'vbscript:msgbox(1)' (link)",
+    ]
+
+
+def test_the_sanitiser_drops_what_the_policy_refuses_from_a_built_page() -> None:
+    html = clean_html(markdown.markdown(BAD_LINKS, extensions=["attr_list", "tables"]))
+    page = BeautifulSoup(html, "html.parser")
+    assert [a.get("href") for a in page.find_all("a")] == ["https://example.org/", None, None, None, None, "../roma/"]
+    assert [img.get("src") for img in page.find_all("img")] == [None]
+    assert all(links.allowed(a["href"]) for a in page.find_all("a", href=True))
+
+
+@pytest.mark.parametrize(("address", "image", "allowed"), [
+    ("https://example.org/", False, True), ("mailto:redazione@example.org", False, True), ("../roma/", False, True),
+    ("#fonti", False, True), ("http://example.org/", False, False), (" javascript:alert(1)", False, False),
+    ("java\tscript:alert(1)", False, False), ("//example.org/", False, False), ("data:text/html,x", False, False),
+    ("img/mappa.png", True, True), ("https://example.org/p.png", True, False), ("data:image/png;base64,x", True, False),
+])
+def test_the_link_policy(address: str, image: bool, allowed: bool) -> None:
+    assert links.allowed(address, image=image) is allowed

@@ -17,13 +17,12 @@ cites wait until every file is valid (a broken file may be the one that links).
 from __future__ import annotations
 
 import dataclasses
-import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path as FsPath
 
-from . import geo
+from . import geo, links
 from .kinds import KIND_BY_NAME, KINDS, RELATION_BY_NAME, STATEMENT_TEXTS
 from .load import Document
 from .messages import describe, dotted, suggest
@@ -163,27 +162,31 @@ def _folded_hyphen(doc: Document, _: Context) -> Iterator[Finding]:
                             f"move '{end}' to the next line", spot=(line, col))
 
 
-_SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.\-]*)\s*:")
-_LINKS = re.compile(
-    r"\]\(\s*<?(?P<inline>[^)\s>]*)"  # [text](address)
-    r"|^[ ]{0,3}\[[^\]]+\]:[ \t]*<?(?P<reference>[^\s>]+)"  # [label]: address
-    r"|<(?P<auto>[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^<>\s]*)>"  # <scheme:address>
-    r"|\b(?:href|src)\s*=\s*[\"']?(?P<html>[^\"'\s>]+)",  # raw HTML attributes
-    re.MULTILINE | re.IGNORECASE,
-)
-
-
-@declare("link", "error", "links in Markdown fields go to https:, mailto: or pages of this site", "document")
+@declare("link", "error", "links in Markdown fields go to https:, mailto: or relative addresses (pages of this site)",
+         "document")
 def _link(doc: Document, context: Context) -> Iterator[Finding]:
+    for path, text in _markdown(doc, context):
+        for found in links.addresses(text):
+            if not found.image and not links.allowed(found.address):
+                yield at(doc, path, "expected links to https:// or mailto: addresses (or to pages of this site), "
+                                    f"found '{found.address}'", spot=doc.positions.of_line_in(path, found.line))
+
+
+@declare("image-source", "error", "images in Markdown fields are files of this site (relative addresses)", "document")
+def _image_source(doc: Document, context: Context) -> Iterator[Finding]:
+    for path, text in _markdown(doc, context):
+        for found in links.addresses(text):
+            if found.image and not links.allowed(found.address, image=True):
+                yield at(doc, path, "expected an image of this site (a relative address: pages load nothing from "
+                                    f"other hosts), found '{found.address}'", spot=doc.positions.of_line_in(path, found.line))
+
+
+def _markdown(doc: Document, context: Context) -> Iterator[tuple[Path, str]]:
+    """The Markdown fields of the document: `body`, and `<lang>.body` in a language block."""
     for path, text in _strings(doc.data):
-        if _is_markdown(path, context.languages):
-            for match in _LINKS.finditer(text):
-                address = next(g for g in match.groups() if g is not None)
-                scheme = _SCHEME.match(address)
-                if scheme and scheme[1].lower() not in ("https", "mailto"):
-                    spot = doc.positions.of_line_in(path, text.count("\n", 0, match.start()))
-                    yield at(doc, path, f"expected links to https:// or mailto: addresses (or to pages of this site), "
-                                        f"found '{address}'", spot=spot)
+        if (len(path) == 1 and path[0] in MARKDOWN_FIELDS) or (
+                len(path) == 2 and path[0] in context.languages[1:] and path[1] in MARKDOWN_FIELDS):
+            yield path, text
 
 
 def _strings(value: object, path: Path = ()) -> Iterator[tuple[Path, str]]:
@@ -195,12 +198,6 @@ def _strings(value: object, path: Path = ()) -> Iterator[tuple[Path, str]]:
     elif isinstance(value, list):
         for i, item in enumerate(value):
             yield from _strings(item, (*path, i))
-
-
-def _is_markdown(path: Path, languages: tuple[str, ...]) -> bool:
-    """`body`, or `<lang>.body` in a language block."""
-    return (len(path) == 1 and path[0] in MARKDOWN_FIELDS) or (
-        len(path) == 2 and path[0] in languages[1:] and path[1] in MARKDOWN_FIELDS)
 
 
 # ---------------------------------------------------------------------------------------------

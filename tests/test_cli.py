@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import string
 from pathlib import Path
 
 import pytest
 
-from atlante import rules
+from atlante import i18n, rules
 
-from helpers import atlante, edit, make_project
+from helpers import ROOT, atlante, edit, make_project
 
 
 @pytest.fixture(scope="module")
@@ -143,3 +144,28 @@ def test_new_refuses_an_id_that_is_taken_reserved_or_a_path(tmp_path: Path, new_
     assert (result.returncode, result.stderr.strip()) == (1, message)
     assert sorted(p.name for p in (project / "data/cities").iterdir()) == before  # nothing written
     assert not (tmp_path / "pwned.yaml").exists()
+
+
+def test_check_says_the_rules_messages_in_the_chosen_language(broken: Path) -> None:
+    result = atlante(broken, "check", "--lang", "it")
+    assert result.stdout.splitlines() == [
+        "data/cities/milano.yaml:16:7: city:milano: relations.parte_di[0]: atteso un circle esistente (un file "
+        "data/circles/circoli-magici.yaml), trovato 'circle:circoli-magici', che non esiste (forse "
+        "'circle:circoli-magici-nuovi-o-rinnovati'?) (unknown-reference)",
+        "data/cities/roma.yaml:3:1: warning: city:roma: en.title: attesa una traduzione di title nel blocco 'en', "
+        "trovata nessuna (untranslated)",
+    ]
+    report = json.loads(atlante(broken, "check", "--lang", "it", "--format", "json").stdout)
+    assert report["warnings"][0]["message"] == "attesa una traduzione di title nel blocco 'en', trovata nessuna"
+
+
+def test_the_translation_files_give_every_rules_message_with_its_placeholders() -> None:
+    translations, _ = i18n.load(ROOT)
+    assert translations["en"].words["cli"]["findings"] == rules.templates()  # the English, as the rules say it
+    italian = translations["it"].words["cli"]["findings"]
+    for rule_id, english in rules.templates().items():
+        pairs = english.items() if isinstance(english, dict) else [("", english)]
+        for variant, template in pairs:
+            translated = italian[rule_id][variant] if variant else italian[rule_id]
+            names = {name for _, name, _, _ in string.Formatter().parse(template) if name}
+            assert {name for _, name, _, _ in string.Formatter().parse(translated) if name} <= names, (rule_id, variant)

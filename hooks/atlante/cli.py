@@ -8,12 +8,15 @@ entry's file with every field documented, for the editor to fill in; `atlante ge
 the parts of the schemas and of the README that come from the model's tables.
 
 Exit codes: 0 fine, 1 problems found (errors; warnings too with --strict), 2 wrong usage. The
-command's own words follow --lang, else the locale (LC_ALL, LC_MESSAGES, LANG): Italian or English.
+command's own words follow --lang, else the locale (LC_ALL, LC_MESSAGES, LANG): Italian or English;
+so do the messages of the rules that have templates in the translation files (cli.findings), while
+the MkDocs build reports in English.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import difflib
 import json
 import os
@@ -80,13 +83,15 @@ def main(argv: list[str] | None = None) -> int:
 
 def _check(project: Path, form: str, strict: bool, words: dict) -> int:
     result = pipeline.check(project)
+    said = [dataclasses.replace(f, message=rules.localised(f, words.get("findings") or {}, words["did_you_mean"]))
+            for f in result.errors + result.warnings]  # errors first: they are what blocks
     errors, warnings = len(result.errors), len(result.warnings)
     failed = errors > 0 or (strict and warnings > 0)
     if form == "json":
-        print(json.dumps({"errors": [_as_dict(f) for f in result.errors], "warnings": [_as_dict(f) for f in result.warnings],
+        print(json.dumps({"errors": [_as_dict(f) for f in said[:errors]], "warnings": [_as_dict(f) for f in said[errors:]],
                           "valid": not failed}, ensure_ascii=False, indent=2))
     else:
-        for finding in result.errors + result.warnings:  # errors first: they are what blocks
+        for finding in said:
             print(_annotation(finding) if form == "github" else finding)
     summary = words["invalid" if failed else "valid"].format(errors=errors, warnings=warnings,
                                                               project=project.resolve().name)

@@ -4,7 +4,9 @@ Every finding carries the id of the rule that found it (`atlante check` prints i
 does, and `atlante rules` lists them all). The rules of this module run after the schema, and only
 on documents that passed it, so they read each field with the type the schema gives it; a rule with
 `scope="document"` runs once per such document, one with `scope="run"` once per run, over all of
-them. A rule function says where and what (`at`); the table says which rule and how serious.
+them. A rule function says where, and which of its messages with which values (`at`); the table
+says which rule, how serious, and its messages' English templates, which the translation files
+give in other languages (`atlante check --lang it`; the build reports in English).
 
 Rules of the other steps are declared here too, so that the list is complete: loading (load.py,
 yamlsource.py), the schema (validate.py), the translation files (i18n.py) and mkdocs.yml (meta.py).
@@ -25,7 +27,7 @@ from pathlib import Path as FsPath
 from . import geo, links
 from .kinds import KIND_BY_NAME, KINDS, RELATION_BY_NAME, STATEMENT_TEXTS
 from .load import Document
-from .messages import describe, dotted, suggest
+from .messages import closest, describe, dotted, phrase
 from .model import SLUG, SOURCE_LANG, STATEMENT_REF, Finding, Path, Ref
 from .render import SITE_PAGES
 
@@ -41,18 +43,25 @@ class Rule:
     checks: str  # what it checks, for editors: `atlante rules`
     scope: str = "document"  # "document" | "run" | "load" (applied by another step)
     check: Callable[..., Iterator[Finding]] | None = None
+    messages: dict[str, str] = dataclasses.field(default_factory=dict)  # variant ("" if one) -> English template
 
 
 RULES: dict[str, Rule] = {}
 
 
-def declare(id_: str, level: str, checks: str, scope: str = "load",
+def declare(id_: str, level: str, checks: str, scope: str = "load", message: str | None = None,
+            messages: dict[str, str] | None = None,
             ) -> Callable[[Callable[..., Iterator[Finding]]], Callable[..., Iterator[Finding]]]:
-    """Register a rule; used bare for the rules other steps apply, as a decorator for the ones here."""
-    RULES[id_] = Rule(id_, level, checks, scope)
+    """Register a rule; used bare for the rules other steps apply, as a decorator for the ones here.
+
+    `message` is the English template of the rule's one message, `messages` those of its variants:
+    named placeholders, `{hint}` for a near miss. The translation files give them in other
+    languages, under cli.findings.<rule id>[.<variant>], for `atlante check --lang`."""
+    templates = {"": message} if message is not None else dict(messages or {})
+    RULES[id_] = Rule(id_, level, checks, scope, None, templates)
 
     def register(check: Callable[..., Iterator[Finding]]) -> Callable[..., Iterator[Finding]]:
-        RULES[id_] = Rule(id_, level, checks, scope, check)
+        RULES[id_] = Rule(id_, level, checks, scope, check, templates)
         return check
 
     return register
@@ -78,16 +87,41 @@ def run(context: Context) -> Iterator[Finding]:
         found = rule.check(context) if rule.scope == "run" else (
             f for doc in context.valid for f in rule.check(doc, context))
         for finding in found:
-            yield dataclasses.replace(finding, level=rule.level, rule=rule.id)
+            variant = finding.template
+            yield dataclasses.replace(finding, level=rule.level, rule=rule.id, template=f"{rule.id}.{variant}".rstrip("."),
+                                      message=phrase(rule.messages[variant], finding.args))
 
 
-def at(doc: Document, path: Path, message: str, *, key: bool = False, where: Path | None = None,
-       spot: tuple[int, int] | None = None) -> Finding:
-    """A finding on `path` of `doc`, at its value (its key with `key`; `where`'s, or `spot`, when given).
-    Level and rule are filled in by `run`."""
+def at(doc: Document, path: Path, variant: str = "", *, key: bool = False, where: Path | None = None,
+       spot: tuple[int, int] | None = None, **args: object) -> Finding:
+    """A finding on `path` of `doc`, at its value (its key with `key`; `where`'s, or `spot`, when given),
+    saying the rule's message (or its `variant`) with `args`. Level, rule and words are filled in by `run`."""
     line, col = spot or (doc.positions.of_key(where if where is not None else path) if key
                          else doc.positions.of(where if where is not None else path))
-    return Finding("", doc.file, line, col, doc.subject, dotted(path) or "(file)", message, "")
+    return _unsaid(doc.file, line, col, doc.subject, dotted(path) or "(file)", variant, args)
+
+
+def _unsaid(file: str, line: int, col: int, subject: str, field: str, variant: str, args: dict[str, object]) -> Finding:
+    return Finding("", file, line, col, subject, field, "", "", variant, tuple((k, str(v)) for k, v in args.items()))
+
+
+def localised(finding: Finding, templates: dict, did_you_mean: str) -> str:
+    """The finding's message with a translation file's templates (cli.findings); as found, where
+    they lack its template or it has none (the findings of loading, of the schema and of i18n)."""
+    rule_id, _, variant = finding.template.partition(".")
+    entry = templates.get(rule_id) if finding.template else None
+    text = entry.get(variant) if isinstance(entry, dict) else (entry if not variant else None)
+    if not isinstance(text, str):
+        return finding.message
+    try:
+        return phrase(text, finding.args, did_you_mean)
+    except (KeyError, IndexError, ValueError):  # a template naming a placeholder the rule does not give
+        return finding.message
+
+
+def templates() -> dict[str, str | dict[str, str]]:
+    """The English templates, as the translation files write them under cli.findings."""
+    return {r.id: r.messages[""] if list(r.messages) == [""] else dict(r.messages) for r in RULES.values() if r.messages}
 
 
 def listing() -> list[tuple[str, str, str]]:
@@ -117,24 +151,25 @@ declare("configuration", "error", "mkdocs.yml describes the publication (site ad
 RESERVED_IDS = ("index",)  # /<kind>/index.md is the kind's index page
 
 
-@declare("file-name", "error", "a file name is an id: lowercase letters, digits and single hyphens", "document")
+@declare("file-name", "error", "a file name is an id: lowercase letters, digits and single hyphens", "document",
+         "expected a file name of lowercase letters, digits and single hyphens, found '{name}'")
 def _file_name(doc: Document, _: Context) -> Iterator[Finding]:
     if not SLUG.match(doc.stem):
-        yield at(doc, (), f"expected a file name of lowercase letters, digits and single hyphens, found '{doc.stem}.yaml'")
+        yield at(doc, (), name=f"{doc.stem}.yaml")
 
 
-@declare("id-mismatch", "error", "the field 'id' is the file name", "document")
+@declare("id-mismatch", "error", "the field 'id' is the file name", "document",
+         "expected '{stem}' (the file name), found {found}")
 def _id_mismatch(doc: Document, _: Context) -> Iterator[Finding]:
     if doc.data["id"] != doc.stem and SLUG.match(doc.stem):  # else `file-name` says it
-        yield at(doc, ("id",), f"expected '{doc.stem}' (the file name), found {describe(doc.data['id'])}")
+        yield at(doc, ("id",), stem=doc.stem, found=describe(doc.data["id"]))
 
 
-@declare("reserved-id", "error", "an id is not 'index', the address of its kind's index page", "document")
+@declare("reserved-id", "error", "an id is not 'index', the address of its kind's index page", "document",
+         "expected an id other than {reserved} (the address /{folder}/ is the index of the {kind} pages), found '{stem}'")
 def _reserved_id(doc: Document, _: Context) -> Iterator[Finding]:
     if doc.stem in RESERVED_IDS:
-        folder = KIND_BY_NAME[doc.kind].folder
-        yield at(doc, ("id",), f"expected an id other than {_names(RESERVED_IDS)} (the address /{folder}/ is the index "
-                               f"of the {doc.kind} pages), found '{doc.stem}'")
+        yield at(doc, ("id",), reserved=_names(RESERVED_IDS), folder=KIND_BY_NAME[doc.kind].folder, kind=doc.kind, stem=doc.stem)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -145,40 +180,40 @@ MARKDOWN_FIELDS = ("body",)
 _ALLOWED_CONTROLS = {"\n", "\t"}
 
 
-@declare("hidden-character", "error", "no text holds invisible or direction-changing characters", "document")
+@declare("hidden-character", "error", "no text holds invisible or direction-changing characters", "document",
+         "expected visible text, found invisible or direction-changing characters ({names})")
 def _hidden_character(doc: Document, _: Context) -> Iterator[Finding]:
     for path, text in _strings(doc.data):
         hidden = [ch for ch in text if ch not in _ALLOWED_CONTROLS and unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")]
         if hidden:
             names = ", ".join(dict.fromkeys(f"U+{ord(ch):04X} {unicodedata.name(ch, 'CONTROL')}" for ch in hidden))
-            yield at(doc, path, f"expected visible text, found invisible or direction-changing characters ({names})")
+            yield at(doc, path, names=names)
 
 
-@declare("folded-hyphen", "warning", "a folded line does not end inside a hyphenated word (YAML would add a space)", "document")
+@declare("folded-hyphen", "warning", "a folded line does not end inside a hyphenated word (YAML would add a space)", "document",
+         "expected a hyphenated word on one line, found '{end}' at the end of line {line} and '{start}' on the next: "
+         "YAML joins them with a space ('{end} {start}'); move '{end}' to the next line")
 def _folded_hyphen(doc: Document, _: Context) -> Iterator[Finding]:
     for path, line, col, end, start in doc.positions.folded_hyphens:
-        yield at(doc, path, f"expected a hyphenated word on one line, found '{end}' at the end of line {line} and "
-                            f"'{start}' on the next: YAML joins them with a space ('{end} {start}'); "
-                            f"move '{end}' to the next line", spot=(line, col))
+        yield at(doc, path, spot=(line, col), end=end, line=line, start=start)
 
 
 @declare("link", "error", "links in Markdown fields go to https:, mailto: or relative addresses (pages of this site)",
-         "document")
+         "document", "expected links to https:// or mailto: addresses (or to pages of this site), found '{address}'")
 def _link(doc: Document, context: Context) -> Iterator[Finding]:
     for path, text in _markdown(doc, context):
         for found in links.addresses(text):
             if not found.image and not links.allowed(found.address):
-                yield at(doc, path, "expected links to https:// or mailto: addresses (or to pages of this site), "
-                                    f"found '{found.address}'", spot=doc.positions.of_line_in(path, found.line))
+                yield at(doc, path, spot=doc.positions.of_line_in(path, found.line), address=found.address)
 
 
-@declare("image-source", "error", "images in Markdown fields are files of this site (relative addresses)", "document")
+@declare("image-source", "error", "images in Markdown fields are files of this site (relative addresses)", "document",
+         "expected an image of this site (a relative address: pages load nothing from other hosts), found '{address}'")
 def _image_source(doc: Document, context: Context) -> Iterator[Finding]:
     for path, text in _markdown(doc, context):
         for found in links.addresses(text):
             if found.image and not links.allowed(found.address, image=True):
-                yield at(doc, path, "expected an image of this site (a relative address: pages load nothing from "
-                                    f"other hosts), found '{found.address}'", spot=doc.positions.of_line_in(path, found.line))
+                yield at(doc, path, spot=doc.positions.of_line_in(path, found.line), address=found.address)
 
 
 def _markdown(doc: Document, context: Context) -> Iterator[tuple[Path, str]]:
@@ -212,33 +247,36 @@ def _references(doc: Document) -> Iterator[tuple[Path, Ref, tuple[str, ...]]]:
             yield ("relations", rtype, i), Ref.parse(text), RELATION_BY_NAME[rtype].targets
 
 
-@declare("relation-kind", "error", "a relation points to a kind of entity its type allows", "document")
+@declare("relation-kind", "error", "a relation points to a kind of entity its type allows", "document", messages={
+    "unknown-kind": "expected a reference to a {targets}, found the unknown kind '{kind}'{hint}",
+    "wrong-kind": "expected a reference to a {targets}, found '{ref}' (a {kind})"})
 def _relation_kind(doc: Document, _: Context) -> Iterator[Finding]:
     for path, ref, targets in _references(doc):
         if ref.kind not in KIND_BY_NAME:
-            yield at(doc, path, f"expected a reference to a {_or(targets)}, found the unknown kind '{ref.kind}'"
-                                f"{suggest(ref.kind, KIND_BY_NAME)}")
+            yield at(doc, path, "unknown-kind", targets=_or(targets), kind=ref.kind, hint=closest(ref.kind, KIND_BY_NAME))
         elif ref.kind not in targets:
-            yield at(doc, path, f"expected a reference to a {_or(targets)}, found '{ref}' (a {ref.kind})")
+            yield at(doc, path, "wrong-kind", targets=_or(targets), ref=ref, kind=ref.kind)
 
 
-@declare("unknown-reference", "error", "a relation points to an entity that has a data file", "document")
+@declare("unknown-reference", "error", "a relation points to an entity that has a data file", "document",
+         "expected a known {kind} (a file {file}), found '{ref}', which does not exist{hint}")
 def _unknown_reference(doc: Document, context: Context) -> Iterator[Finding]:
     for path, ref, targets in _references(doc):
         if ref.kind in targets and ref.id not in context.existing[ref.kind]:
-            hint = suggest(str(ref), [f"{k}:{i}" for k in targets for i in context.existing[k]])
-            yield at(doc, path, f"expected a known {ref.kind} (a file data/{KIND_BY_NAME[ref.kind].folder}/{ref.id}.yaml), "
-                                f"found '{ref}', which does not exist{hint}")
+            yield at(doc, path, kind=ref.kind, file=f"data/{KIND_BY_NAME[ref.kind].folder}/{ref.id}.yaml", ref=ref,
+                     hint=closest(str(ref), [f"{k}:{i}" for k in targets for i in context.existing[k]]))
 
 
-@declare("self-reference", "error", "a relation points to another entity, not to the one writing it", "document")
+@declare("self-reference", "error", "a relation points to another entity, not to the one writing it", "document",
+         "expected a reference to another entity, found '{ref}', this entity itself")
 def _self_reference(doc: Document, _: Context) -> Iterator[Finding]:
     for path, ref, _targets in _references(doc):
         if ref == Ref(doc.kind, doc.stem):
-            yield at(doc, path, f"expected a reference to another entity, found '{ref}', this entity itself")
+            yield at(doc, path, ref=ref)
 
 
-@declare("orphan", "warning", "some relation links each entity (but slides) to or from another", "run")
+@declare("orphan", "warning", "some relation links each entity (but slides) to or from another", "run",
+         "expected a relation to or from another entity, found none: nothing links to this page")
 def _orphan(context: Context) -> Iterator[Finding]:
     if context.broken:
         return  # a file that could not be read may be the one that links
@@ -249,7 +287,7 @@ def _orphan(context: Context) -> Iterator[Finding]:
                 linked.update((str(ref), doc.subject))
     for doc in context.valid:
         if doc.kind != "slide" and doc.subject not in linked:
-            yield at(doc, ("relations",), "expected a relation to or from another entity, found none: nothing links to this page")
+            yield at(doc, ("relations",))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -257,7 +295,9 @@ def _orphan(context: Context) -> Iterator[Finding]:
 # ---------------------------------------------------------------------------------------------
 
 
-@declare("unknown-statement", "error", "each source names a slide of data/slides/ and one of its statements", "document")
+@declare("unknown-statement", "error", "each source names a slide of data/slides/ and one of its statements", "document",
+         messages={"slide": "expected a slide of data/slides/ ({slides}), found '{slide}'{hint}",
+                   "statement": "expected a statement of {slide} ({statements}), found '{statement}'{hint}"})
 def _unknown_statement(doc: Document, context: Context) -> Iterator[Finding]:
     slides = context.existing["slide"]
     for i, text in enumerate(doc.data.get("sources") or []):
@@ -266,36 +306,37 @@ def _unknown_statement(doc: Document, context: Context) -> Iterator[Finding]:
         if ("slide", slide_id) in context.broken:
             continue
         if slide_id not in slides:
-            yield at(doc, ("sources", i), f"expected a slide of data/slides/ ({_names(sorted(slides))}), found '{slide_id}'"
-                                          f"{suggest(slide_id, slides)}")
+            yield at(doc, ("sources", i), "slide", slides=_names(sorted(slides)), slide=slide_id, hint=closest(slide_id, slides))
         elif statement_id not in context.statements[slide_id]:
             known = context.statements[slide_id]
-            yield at(doc, ("sources", i), f"expected a statement of {slide_id} ({_names(known)}), found '{statement_id}'"
-                                          f"{suggest(statement_id, known)}")
+            yield at(doc, ("sources", i), "statement", slide=slide_id, statements=_names(known), statement=statement_id,
+                     hint=closest(statement_id, known))
 
 
-@declare("unsourced-wording", "error", "'named_as' quotes words of one of the entity's sources", "document")
+@declare("unsourced-wording", "error", "'named_as' quotes words of one of the entity's sources", "document",
+         "expected words that appear in one of this entity's sources, found {found}")
 def _unsourced_wording(doc: Document, context: Context) -> Iterator[Finding]:
     named_as, sources = doc.data.get("named_as"), doc.data.get("sources") or []
     if named_as is None:
         return
     texts = [_statement_text(context.statements, s) for s in sources]
     if texts and all(texts) and not any(named_as.casefold() in t.casefold() for t in texts):
-        yield at(doc, ("named_as",), f"expected words that appear in one of this entity's sources, found {describe(named_as)}")
+        yield at(doc, ("named_as",), found=describe(named_as))
 
 
-@declare("duplicate-id", "error", "each statement id is written once in its slide", "document")
+@declare("duplicate-id", "error", "each statement id is written once in its slide", "document",
+         "expected each statement id once in the slide, found '{id}' again (first at statements[{first}])")
 def _duplicate_id(doc: Document, _: Context) -> Iterator[Finding]:
     first: dict[str, int] = {}
     for i, st in enumerate(doc.data.get("statements") or []):
         if st["id"] in first:
-            yield at(doc, ("statements", i, "id"), f"expected each statement id once in the slide, found '{st['id']}' "
-                                                   f"again (first at statements[{first[st['id']]}])")
+            yield at(doc, ("statements", i, "id"), id=st["id"], first=first[st["id"]])
         else:
             first[st["id"]] = i
 
 
-@declare("uncited-statement", "warning", "each statement of a slide is a source of some entity", "run")
+@declare("uncited-statement", "warning", "each statement of a slide is a source of some entity", "run",
+         "expected an entity that represents statement '{id}' (in its sources), found none")
 def _uncited_statement(context: Context) -> Iterator[Finding]:
     if context.broken:
         return  # a file that could not be read may be the one that cites
@@ -303,8 +344,7 @@ def _uncited_statement(context: Context) -> Iterator[Finding]:
     for doc in context.valid:
         for i, st in enumerate(doc.data.get("statements") or []):
             if f"{doc.stem}#{st['id']}" not in used:
-                yield at(doc, ("statements", i), f"expected an entity that represents statement '{st['id']}' "
-                                                 "(in its sources), found none")
+                yield at(doc, ("statements", i), id=st["id"])
 
 
 def statement_index(docs: Iterable[Document]) -> dict[str, dict[str, str]]:
@@ -328,24 +368,24 @@ def _statement_text(index: dict[str, dict[str, str]], ref: str) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-@declare("added-field", "error", "the fields listed under 'added' are fields of the file", "document")
+@declare("added-field", "error", "the fields listed under 'added' are fields of the file", "document",
+         "expected a field written in this file ({fields}), found '{name}'{hint}")
 def _added_field(doc: Document, context: Context) -> Iterator[Finding]:
     present = [k for k in doc.data if k not in ("id", "added", *context.languages[1:])]
     for i, item in enumerate(doc.data.get("added") or []):
         for j, name in enumerate(item["fields"]):
             if name not in present:
-                yield at(doc, ("added", i, "fields", j), f"expected a field written in this file ({_names(present)}), "
-                                                         f"found '{name}'{suggest(name, present)}")
+                yield at(doc, ("added", i, "fields", j), fields=_names(present), name=name, hint=closest(name, present))
 
 
 @declare("unmarked-addition", "error", "the fields a kind declares as not in the brief (a city's region and "
-         "coordinates) are listed under 'added'", "document")
+         "coordinates) are listed under 'added'", "document",
+         "expected '{name}' to be listed under 'added' with its source (the brief does not give it), found it unmarked")
 def _unmarked_addition(doc: Document, _: Context) -> Iterator[Finding]:
     marked = {name for item in doc.data.get("added") or [] for name in item["fields"]}
     for name in KIND_BY_NAME[doc.kind].not_in_brief:
         if name in doc.data and name not in marked:
-            yield at(doc, (name,), f"expected '{name}' to be listed under 'added' with its source (the brief does not "
-                                   "give it), found it unmarked")
+            yield at(doc, (name,), name=name)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -362,22 +402,23 @@ def _place(doc: Document) -> tuple[str, float, float, str | None] | None:
     return name, where["lat"], where["lon"], geo.region_of(where["lat"], where["lon"])
 
 
-@declare("outside-italy", "error", "coordinates are a point in Italy (the maps show Italy)", "document")
+@declare("outside-italy", "error", "coordinates are a point in Italy (the maps show Italy)", "document",
+         "expected a point in Italy (inside the ISTAT regional boundaries), found lat {lat}, lon {lon}, outside every "
+         "region; check the order and sign of the numbers")
 def _outside_italy(doc: Document, _: Context) -> Iterator[Finding]:
     place = _place(doc)
     if place is not None and place[3] is None:
         name, lat, lon, _region = place
-        yield at(doc, (name,), f"expected a point in Italy (inside the ISTAT regional boundaries), found lat {lat}, "
-                               f"lon {lon}, outside every region; check the order and sign of the numbers")
+        yield at(doc, (name,), lat=lat, lon=lon)
 
 
-@declare("wrong-region", "error", "coordinates are a point in the entity's 'region'", "document")
+@declare("wrong-region", "error", "coordinates are a point in the entity's 'region'", "document",
+         "expected a point in {region} (the entity's region), found lat {lat}, lon {lon}, which is in {found}")
 def _wrong_region(doc: Document, _: Context) -> Iterator[Finding]:
     place = _place(doc)
     if place is not None and place[3] is not None and doc.data.get("region") not in (None, place[3]):
         name, lat, lon, found = place
-        yield at(doc, (name,), f"expected a point in {doc.data['region']} (the entity's region), found lat {lat}, "
-                               f"lon {lon}, which is in {found}")
+        yield at(doc, (name,), region=doc.data["region"], lat=lat, lon=lon, found=found)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -385,40 +426,42 @@ def _wrong_region(doc: Document, _: Context) -> Iterator[Finding]:
 # ---------------------------------------------------------------------------------------------
 
 
-@declare("translation-mismatch", "error", "a language block translates only texts the file has", "document")
+@declare("translation-mismatch", "error", "a language block translates only texts the file has", "document", messages={
+    "field": "expected only translations of fields this file has, found '{name}', which the file lacks in its source text",
+    "added": "expected at most {allowed} {items} (one per item of 'added'), found {found}",
+    "statement": "expected the id of a statement of this slide ({statements}), found '{id}'{hint}",
+    "statement-field": "expected only translations of fields statement '{id}' has, found '{name}', which it lacks"})
 def _translation_mismatch(doc: Document, context: Context) -> Iterator[Finding]:
     data = doc.data or {}
     for lang in context.languages[1:]:
         block = data.get(lang) or {}
         for name in KIND_BY_NAME[doc.kind].translatable:
             if name in block and name not in data:
-                yield at(doc, (lang, name), f"expected only translations of fields this file has, found '{name}', "
-                                            "which the file lacks in its source text", key=True)
+                yield at(doc, (lang, name), "field", key=True, name=name)
         added, translated = data.get("added") or [], block.get("added") or []
         if len(translated) > len(added):
-            yield at(doc, (lang, "added", len(added)), f"expected at most {len(added)} item{'s' * (len(added) != 1)} "
-                                                       f"(one per item of 'added'), found {len(translated)}")
+            yield at(doc, (lang, "added", len(added)), "added", allowed=len(added), items="item" if len(added) == 1 else "items",
+                     found=len(translated))
         statements = {st["id"]: st for st in data.get("statements") or []}
         for sid, translation in (block.get("statements") or {}).items():
             if sid not in statements:
-                yield at(doc, (lang, "statements", sid), f"expected the id of a statement of this slide "
-                                                         f"({_names(statements)}), found '{sid}'{suggest(sid, statements)}", key=True)
+                yield at(doc, (lang, "statements", sid), "statement", key=True, statements=_names(statements), id=sid,
+                         hint=closest(sid, statements))
                 continue
             for name in STATEMENT_TEXTS:
                 if name in translation and name not in statements[sid]:
-                    yield at(doc, (lang, "statements", sid, name), f"expected only translations of fields statement "
-                                                                   f"'{sid}' has, found '{name}', which it lacks", key=True)
+                    yield at(doc, (lang, "statements", sid, name), "statement-field", key=True, id=sid, name=name)
 
 
-@declare("untranslated", "warning", "each text of the source language has its translation in every language block", "document")
+@declare("untranslated", "warning", "each text of the source language has its translation in every language block", "document",
+         "expected a translation of {original} in the '{lang}' block, found none")
 def _untranslated(doc: Document, context: Context) -> Iterator[Finding]:
     data = doc.data or {}
     for lang in context.languages[1:]:
         block = data.get(lang) or {}
 
         def missing(path: Path, original: Path, lang: str = lang) -> Finding:
-            return at(doc, path, f"expected a translation of {dotted(original)} in the '{lang}' block, found none",
-                      where=original, key=True)
+            return at(doc, path, where=original, key=True, original=dotted(original), lang=lang)
 
         for name in KIND_BY_NAME[doc.kind].translatable:
             if name in data and data[name] not in (None, "") and name not in block:
@@ -440,7 +483,9 @@ def _untranslated(doc: Document, context: Context) -> Iterator[Finding]:
 
 
 @declare("address-taken", "error", "no hand-written page in docs/ takes the address of a generated page "
-         "(home, a kind's index, an entity)", "run")
+         "(home, a kind's index, an entity)", "run", messages={
+    "entity": "expected an id whose address {url} is free, found the hand-written page {page} there",
+    "generated": "expected no hand-written page at {url}, found one: that page is generated from data/"})
 def _address_taken(context: Context) -> Iterator[Finding]:
     """Every edition has the same generated pages: the source one at /, each other at /<lang>/, whose
     hand-written pages are in docs/<lang>/."""
@@ -456,36 +501,38 @@ def _address_taken(context: Context) -> Iterator[Finding]:
         rel = page.relative_to(docs_dir).as_posix()
         url = _url_of(rel)
         if url in entity_urls:
-            yield at(entity_urls[url], ("id",), f"expected an id whose address {url} is free, found the hand-written "
-                                                f"page docs/{rel} there")
+            yield at(entity_urls[url], ("id",), "entity", url=url, page=f"docs/{rel}")
         elif url in index_urls:
-            yield Finding("", f"docs/{rel}", 1, 1, "(docs)", "(file)",
-                          f"expected no hand-written page at {url}, found one: that page is generated from data/", "")
+            yield _unsaid(f"docs/{rel}", 1, 1, "(docs)", "(file)", "generated", {"url": url})
 
 
 @declare("alias-conflict", "error", "an alias (a retired id) is not a live id, 'index', the entity's own id "
-         "or another entity's alias", "run")
+         "or another entity's alias", "run", messages={
+    "own-id": "expected an earlier id, found '{alias}', this entity's own id",
+    "reserved": "expected an earlier id, found '{alias}': /{folder}/{alias}/ is the index of the {kind} pages",
+    "live-id": "expected a retired id, found '{alias}', the id of {file}: /{folder}/{alias}/ cannot both show that page "
+               "and redirect here",
+    "claimed": "expected each alias once among the {kind} entities, found '{alias}' also in {file} (aliases[{index}], "
+               "line {line})"})
 def _alias_conflict(context: Context) -> Iterator[Finding]:
     """An alias is a retired address that now redirects: two pages, or two redirects, cannot share one URL."""
     claimed: dict[tuple[str, str], tuple[Document, int]] = {}
     for doc in context.valid:
         folder = KIND_BY_NAME[doc.kind].folder
         for i, alias in enumerate(doc.data.get("aliases") or []):
+            where: Path = ("aliases", i)
             if alias == doc.stem:
-                message = f"expected an earlier id, found '{alias}', this entity's own id"
+                yield at(doc, where, "own-id", alias=alias)
             elif alias in RESERVED_IDS:
-                message = f"expected an earlier id, found '{alias}': /{folder}/{alias}/ is the index of the {doc.kind} pages"
+                yield at(doc, where, "reserved", alias=alias, folder=folder, kind=doc.kind)
             elif alias in context.existing[doc.kind]:
-                message = (f"expected a retired id, found '{alias}', the id of data/{folder}/{alias}.yaml: "
-                           f"/{folder}/{alias}/ cannot both show that page and redirect here")
+                yield at(doc, where, "live-id", alias=alias, file=f"data/{folder}/{alias}.yaml", folder=folder)
             elif (doc.kind, alias) in claimed and claimed[(doc.kind, alias)][0] is not doc:
                 first, j = claimed[(doc.kind, alias)]
-                message = (f"expected each alias once among the {doc.kind} entities, found '{alias}' also in "
-                           f"{first.file} (aliases[{j}], line {first.positions.of(('aliases', j))[0]})")
+                yield at(doc, where, "claimed", kind=doc.kind, alias=alias, file=first.file, index=j,
+                         line=first.positions.of(("aliases", j))[0])
             else:
                 claimed[(doc.kind, alias)] = (doc, i)
-                continue
-            yield at(doc, ("aliases", i), message)
 
 
 def _url_of(src: str) -> str:

@@ -88,7 +88,8 @@ def run(context: Context) -> Iterator[Finding]:
             f for doc in context.valid for f in rule.check(doc, context))
         for finding in found:
             variant = finding.template
-            yield dataclasses.replace(finding, level=rule.level, rule=rule.id, template=f"{rule.id}.{variant}".rstrip("."),
+            yield dataclasses.replace(finding, level=rule.level, rule=rule.id,
+                                      template=f"{rule.id}.{variant}" if variant else rule.id,
                                       message=phrase(rule.messages[variant], finding.args))
 
 

@@ -159,7 +159,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         return files
     assert _result is not None  # on_config stopped the build otherwise
     generated = _generator(config)
-    # The core has refused any hand-written page at a generated address (validate._address_findings).
+    # The core has refused any hand-written page at a generated address (the rule address-taken, rules.py).
     _figures.clear()
     _meta.clear()
     _sources.clear()

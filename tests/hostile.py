@@ -180,6 +180,11 @@ CASES: list[Case] = [
     Case("javascript-in-source-url", "markup", edit(MILANO, "url: https://it.wikipedia.org/wiki/Milano", "url: javascript:alert('pwned')")),
     Case("markup-in-a-tag", "markup", edit(MILANO, "tags: [citta, circoli-magici]", "tags: [citta, \"<script>alert('pwned')</script>\"]")),
     Case("http-link-in-body", "markup", body("[fonte](http://example.org/)")),
+    # The one link policy (links.py) reads raw HTML too, character references decoded, as the sanitiser does
+    Case("obfuscated-javascript-href-in-body", "markup", body("<a href=\"java&#115;cript:alert('pwned')\">clic</a> <a href=\" javascript:alert('pwned')\">clic</a>")),
+    Case("remote-image-in-body", "markup", body("Testo.\n\n![traccia](https://example.org/pixel.png)")),
+    Case("remote-image-by-reference-in-body", "markup", body("![traccia][p]\n\n[p]: https://example.org/pixel.png")),
+    Case("remote-image-in-html-block", "markup", body("<div>\n<img src=\"https://example.org/pixel.png\">\n</div>")),
     # -- Markup: neutralised where the content is allowed -------------------------------------
     Case("script-in-title", "markup", edit(MILANO, 'title: "Milano"', "title: \"Milano</title><script>alert('pwned')</script>\""),
          neutralised=("cities/milano", "circles/circoli-magici-del-made-in-italy", "cities")),
@@ -203,11 +208,7 @@ CASES: list[Case] = [
          neutralised=("cities/milano",)),
     Case("html-block-in-body", "markup", body("<div onclick=\"alert('pwned')\"><iframe src=\"https://example.org/\"></iframe><form action=\"https://example.org/\"><input name=x></form></div>"),
          neutralised=("cities/milano",)),
-    Case("obfuscated-javascript-href-in-body", "markup", body("<a href=\"java&#115;cript:alert('pwned')\">clic</a> <a href=\" javascript:alert('pwned')\">clic</a>"),
-         neutralised=("cities/milano",)),
     Case("attribute-list-in-body", "markup", body("Paragrafo.\n{: onclick=\"alert('pwned')\" style=\"position:fixed;inset:0\" }"),
-         neutralised=("cities/milano",)),
-    Case("remote-image-in-body", "markup", body("![traccia](https://example.org/pixel.png)"),
          neutralised=("cities/milano",)),
     Case("heading-and-fence-smuggled-in-summary", "markup", prova("summary: Un caso di prova.", 'summary: "Riga\\n# Titolo finto\\n```\\n<script>alert(\'pwned\')</script>"'),
          neutralised=("themes/prova", "themes/altre-applicazioni-possibili")),

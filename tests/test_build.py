@@ -165,7 +165,7 @@ def test_every_internal_link_resolves_and_every_external_one_is_https(built_site
 def test_markup_in_data_is_shown_as_text_never_run(tmp_path: Path) -> None:
     project = make_project(tmp_path)
     edit(project, "data/cities/milano.yaml", 'title: "Milano"', 'title: "Milano </title><script>alert(1)</script>"')
-    edit(project, "data/cities/milano.yaml", "region: Lombardia\n", 'body: "Testo <img src=x onerror=alert(1)> e <a href=\\"#\\" onclick=\\"alert(3)\\">link</a>\\n\\n![](https://example.org/x.png)\\n\\n<script>alert(2)</script>"\nregion: Lombardia\n')
+    edit(project, "data/cities/milano.yaml", "region: Lombardia\n", 'body: "Testo <img src=x onerror=alert(1)> e <a href=\\"#\\" onclick=\\"alert(3)\\">link</a>\\n\\n<script>alert(2)</script>"\nregion: Lombardia\n')
     edit(project, "data/cities/milano.yaml", '  title: "Milan"\n', '  title: "Milan"\n  body: "<script>alert(4)</script> <img src=x onerror=alert(5)>"\n')
     result = mkdocs_build(project)
     assert result.returncode == 0, result.stderr
@@ -274,7 +274,7 @@ def test_an_untranslated_entity_fails_the_strict_build(tmp_path: Path) -> None:
     edit(project, "data/cities/milano.yaml", '  title: "Milan"\n', "")
     result = mkdocs_build(project)
     assert result.returncode == 1
-    assert re.search(r"WARNING +- +data/cities/milano.yaml:3:1: warning: city:milano: en.title: expected a translation of title in the 'en' block, found none", result.stderr)
+    assert re.search(r"WARNING +- +data/cities/milano.yaml:3:1: warning: city:milano: en.title: expected a translation of title in the 'en' block, found none \(untranslated\)", result.stderr)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -290,7 +290,7 @@ def test_broken_data_aborts_with_located_messages_and_no_site(tmp_path: Path) ->
     assert result.returncode == 1
     assert "Traceback" not in result.stderr + result.stdout
     assert "data/cities/milano.yaml:16:7: city:milano: relations.parte_di[0]: expected a known circle" in result.stderr
-    assert "data/themes/energia.yaml:9:11: theme:energia: category: expected one of 'tema', 'dominio', 'gruppo', 'applicazione', found 'domini' (did you mean 'dominio'?)" in result.stderr
+    assert "data/themes/energia.yaml:9:11: theme:energia: category: expected one of 'tema', 'dominio', 'gruppo', 'applicazione', found 'domini' (did you mean 'dominio'?) (schema)" in result.stderr
     assert "2 errors in data/: nothing was built." in result.stderr
     assert not (project / "site").exists()
 
@@ -310,7 +310,7 @@ def test_a_hand_written_page_may_not_hide_a_generated_one(tmp_path: Path) -> Non
     write(project, "docs/cities/milano.md", "# Milano scritta a mano\n")
     result = mkdocs_build(project)
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert "data/cities/milano.yaml:2:5: city:milano: id: expected an id whose address /cities/milano/ is free, found the hand-written page docs/cities/milano.md there" in result.stderr
+    assert "data/cities/milano.yaml:2:5: city:milano: id: expected an id whose address /cities/milano/ is free, found the hand-written page docs/cities/milano.md there (address-taken)" in result.stderr
 
 
 def test_a_broken_internal_link_fails_the_strict_build(tmp_path: Path) -> None:
@@ -350,9 +350,9 @@ def test_atlante_check_reports_every_problem_and_exits_1(tmp_path: Path) -> None
     result = atlante(project, "check")
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
-        "data/cities/roma.yaml:2:5: city:roma: id: expected 'roma' (the file name), found 'rome'",
+        "data/cities/roma.yaml:2:5: city:roma: id: expected 'roma' (the file name), found 'rome' (id-mismatch)",
         "data/themes/rotto.yaml:3:1: theme:rotto: (file): expected valid YAML, found a syntax error: expected the node content, but found '<stream end>' "
-        "(while parsing a flow node that starts at line 3, column 1)",
+        "(while parsing a flow node that starts at line 3, column 1) (syntax)",
     ]
     assert result.stderr == "2 errors, 0 warnings in project/data\n"
     assert "Traceback" not in result.stderr

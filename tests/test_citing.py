@@ -434,7 +434,7 @@ def test_a_configuration_mistake_names_the_file_and_line(tmp_path: Path) -> None
     publication, findings = meta.from_project(tmp_path)
     assert publication.brief_date == "2014-05-20"  # an unquoted YAML date is read as the date it says
     assert [str(f) for f in findings] == [
-        "mkdocs.yml:10:1: (configuration): extra.publication.licence.url: expected an https address, found 'http://x'"]
+        "mkdocs.yml:10:1: (configuration): extra.publication.licence.url: expected an https address, found 'http://x' (configuration)"]
 
 
 def test_a_shallow_clone_has_no_history_to_date_pages_by(tmp_path: Path) -> None:

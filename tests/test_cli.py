@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import string
 from pathlib import Path
 
 import pytest
 
-from helpers import atlante, edit, make_project
+from atlante import i18n, rules
+
+from helpers import ROOT, atlante, edit, make_project
 
 
 @pytest.fixture(scope="module")
@@ -19,31 +22,49 @@ def broken(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return project
 
 
-ERROR = ("data/cities/milano.yaml", 16, 7, "city:milano", "relations.parte_di[0]")
+ERROR = ("data/cities/milano.yaml", 16, 7, "city:milano", "relations.parte_di[0]", "unknown-reference")
 
 
 def test_check_as_text_lists_errors_then_warnings_and_exits_1(broken: Path) -> None:
     result = atlante(broken, "check", "--lang", "en")
-    lines = result.stdout.splitlines()
-    assert lines[0].startswith("data/cities/milano.yaml:16:7: city:milano: relations.parte_di[0]: expected ")
-    assert lines[1].startswith("data/cities/roma.yaml:") and ": warning: city:roma: en.title: " in lines[1]
+    assert result.stdout.splitlines() == [
+        "data/cities/milano.yaml:16:7: city:milano: relations.parte_di[0]: expected a known circle (a file "
+        "data/circles/circoli-magici.yaml), found 'circle:circoli-magici', which does not exist (did you mean "
+        "'circle:circoli-magici-nuovi-o-rinnovati'?) (unknown-reference)",
+        "data/cities/roma.yaml:3:1: warning: city:roma: en.title: expected a translation of title in the 'en' block, "
+        "found none (untranslated)",
+    ]
     assert result.stderr.strip() == "1 errors, 1 warnings in project/data" and result.returncode == 1
 
 
-def test_check_as_github_annotations_lands_on_the_lines(broken: Path) -> None:
+def test_check_as_github_annotations_lands_on_the_lines_titled_by_rule(broken: Path) -> None:
     result = atlante(broken, "check", "--format", "github")
-    error, warning = result.stdout.splitlines()
-    assert error.startswith("::error file=data/cities/milano.yaml,line=16,col=7,title=city%3Amilano%3A relations.parte_di[0]::expected ")
-    assert warning.startswith("::warning file=data/cities/roma.yaml,line=")
+    assert result.stdout.splitlines() == [
+        "::error file=data/cities/milano.yaml,line=16,col=7,title=atlante unknown-reference::city:milano: "
+        "relations.parte_di[0]: expected a known circle (a file data/circles/circoli-magici.yaml), found "
+        "'circle:circoli-magici', which does not exist (did you mean 'circle:circoli-magici-nuovi-o-rinnovati'?)",
+        "::warning file=data/cities/roma.yaml,line=3,col=1,title=atlante untranslated::city:roma: en.title: "
+        "expected a translation of title in the 'en' block, found none",
+    ]
     assert result.returncode == 1
 
 
-def test_check_as_json_separates_errors_and_warnings(broken: Path) -> None:
+def test_check_as_json_separates_errors_and_warnings_and_names_their_rules(broken: Path) -> None:
     result = atlante(broken, "check", "--format", "json")
     report = json.loads(result.stdout)
-    assert [(f["file"], f["line"], f["col"], f["subject"], f["field"]) for f in report["errors"]] == [ERROR]
-    assert [f["field"] for f in report["warnings"]] == ["en.title"] and report["valid"] is False
+    assert [(f["file"], f["line"], f["col"], f["subject"], f["field"], f["rule"]) for f in report["errors"]] == [ERROR]
+    assert [(f["field"], f["rule"]) for f in report["warnings"]] == [("en.title", "untranslated")] and report["valid"] is False
     assert result.returncode == 1
+
+
+def test_rules_lists_every_rule_with_its_level(broken: Path) -> None:
+    result = atlante(broken, "rules")
+    lines = result.stdout.splitlines()
+    assert result.returncode == 0 and [line.split()[0] for line in lines] == list(rules.RULES)
+    assert any(line.split()[:2] == ["unknown-reference", "error"] for line in lines)
+    assert any(line.split()[:2] == ["orphan", "warning"] for line in lines)
+    assert {"syntax", "schema", "hidden-character", "link", "address-taken", "alias-conflict", "untranslated",
+            "outside-italy"} <= set(rules.RULES)
 
 
 def test_check_says_valid_in_the_chosen_language_and_exits_0(tmp_path: Path) -> None:
@@ -60,7 +81,7 @@ def test_wrong_usage_exits_2_saying_what_was_expected(broken: Path, args: tuple[
 
 
 def test_every_command_has_help(broken: Path) -> None:
-    for command in ("check", "list", "show", "new", "generate"):
+    for command in ("check", "rules", "list", "show", "new", "generate"):
         result = atlante(broken, command, "--help")
         assert result.returncode == 0 and result.stdout.startswith(f"usage: atlante {command}")
 
@@ -123,3 +144,28 @@ def test_new_refuses_an_id_that_is_taken_reserved_or_a_path(tmp_path: Path, new_
     assert (result.returncode, result.stderr.strip()) == (1, message)
     assert sorted(p.name for p in (project / "data/cities").iterdir()) == before  # nothing written
     assert not (tmp_path / "pwned.yaml").exists()
+
+
+def test_check_says_the_rules_messages_in_the_chosen_language(broken: Path) -> None:
+    result = atlante(broken, "check", "--lang", "it")
+    assert result.stdout.splitlines() == [
+        "data/cities/milano.yaml:16:7: city:milano: relations.parte_di[0]: atteso un circle esistente (un file "
+        "data/circles/circoli-magici.yaml), trovato 'circle:circoli-magici', che non esiste (forse "
+        "'circle:circoli-magici-nuovi-o-rinnovati'?) (unknown-reference)",
+        "data/cities/roma.yaml:3:1: warning: city:roma: en.title: attesa una traduzione di title nel blocco 'en', "
+        "trovata nessuna (untranslated)",
+    ]
+    report = json.loads(atlante(broken, "check", "--lang", "it", "--format", "json").stdout)
+    assert report["warnings"][0]["message"] == "attesa una traduzione di title nel blocco 'en', trovata nessuna"
+
+
+def test_the_translation_files_give_every_rules_message_with_its_placeholders() -> None:
+    translations, _ = i18n.load(ROOT)
+    assert translations["en"].words["cli"]["findings"] == rules.templates()  # the English, as the rules say it
+    italian = translations["it"].words["cli"]["findings"]
+    for rule_id, english in rules.templates().items():
+        pairs = english.items() if isinstance(english, dict) else [("", english)]
+        for variant, template in pairs:
+            translated = italian[rule_id][variant] if variant else italian[rule_id]
+            names = {name for _, name, _, _ in string.Formatter().parse(template) if name}
+            assert {name for _, name, _, _ in string.Formatter().parse(translated) if name} <= names, (rule_id, variant)

@@ -27,12 +27,12 @@ def test_positions_are_recorded_for_every_value_and_key() -> None:
 
 def test_duplicate_key_names_both_lines() -> None:
     _, _, problems = read("id: x\ntitle: A\nsummary: s\ntitle: B\n")
-    assert problems == ["data/cities/x.yaml:4:1: city:x: title: expected each field once, found 'title' twice (lines 2 and 4)"]
+    assert problems == ["data/cities/x.yaml:4:1: city:x: title: expected each field once, found 'title' twice (lines 2 and 4) (duplicate-key)"]
 
 
 def test_invalid_yaml_is_located() -> None:
     _, _, problems = read('id: x\ntitle: "unclosed\n')
-    assert problems == ["data/cities/x.yaml:2:8: city:x: (file): expected valid YAML, found a syntax error: found unexpected end of stream (while scanning a quoted scalar that starts at line 2, column 8)"]
+    assert problems == ["data/cities/x.yaml:2:8: city:x: (file): expected valid YAML, found a syntax error: found unexpected end of stream (while scanning a quoted scalar that starts at line 2, column 8) (syntax)"]
 
 
 def test_tab_indentation_is_refused() -> None:
@@ -42,37 +42,37 @@ def test_tab_indentation_is_refused() -> None:
 
 def test_alias_is_refused_not_expanded() -> None:
     _, _, problems = read("id: &a x\ntitle: *a\n")
-    assert problems == ["data/cities/x.yaml:2:1: city:x: title: expected plain values, found an alias (anchors and aliases '&'/'*' are not allowed)"]
+    assert problems == ["data/cities/x.yaml:2:1: city:x: title: expected plain values, found an alias (anchors and aliases '&'/'*' are not allowed) (syntax)"]
 
 
 def test_python_tag_is_refused() -> None:
     _, _, problems = read("id: !!python/object/apply:os.system ['true']\n")
-    assert problems == ["data/cities/x.yaml:1:5: city:x: id: expected a plain value, found the tag !!python/object/apply:os.system"]
+    assert problems == ["data/cities/x.yaml:1:5: city:x: id: expected a plain value, found the tag !!python/object/apply:os.system (syntax)"]
 
 
 def test_merge_key_is_refused() -> None:
     _, _, problems = read("id: x\n<<: {title: A}\n")
-    assert problems == ["data/cities/x.yaml:2:1: city:x: (file): expected plain field names, found a merge key '<<'"]
+    assert problems == ["data/cities/x.yaml:2:1: city:x: (file): expected plain field names, found a merge key '<<' (syntax)"]
 
 
 def test_several_documents_are_refused() -> None:
     _, _, problems = read("id: x\n---\nid: y\n")
-    assert problems == ["data/cities/x.yaml:2:1: city:x: (file): expected one YAML document, found a second document (a line '---' starts another)"]
+    assert problems == ["data/cities/x.yaml:2:1: city:x: (file): expected one YAML document, found a second document (a line '---' starts another) (syntax)"]
 
 
 def test_document_that_is_a_list_is_refused() -> None:
     _, _, problems = read("- id: x\n")
-    assert problems == ["data/cities/x.yaml:1:1: city:x: (file): expected a mapping of fields (id, title, …), found a list of 1 item"]
+    assert problems == ["data/cities/x.yaml:1:1: city:x: (file): expected a mapping of fields (id, title, …), found a list of 1 item (syntax)"]
 
 
 def test_empty_file_is_refused() -> None:
     _, _, problems = read("# only a comment\n")
-    assert problems == ["data/cities/x.yaml:1:1: city:x: (file): expected a mapping of fields (id, title, …), found an empty file"]
+    assert problems == ["data/cities/x.yaml:1:1: city:x: (file): expected a mapping of fields (id, title, …), found an empty file (syntax)"]
 
 
 def test_invalid_utf8_is_located() -> None:
     _, _, problems = read(b"id: x\ntitle: caf\xe9\n")
-    assert problems == ["data/cities/x.yaml:2:11: city:x: (file): expected UTF-8 text, found the byte 0xe9"]
+    assert problems == ["data/cities/x.yaml:2:11: city:x: (file): expected UTF-8 text, found the byte 0xe9 (syntax)"]
 
 
 def test_byte_order_mark_is_accepted() -> None:
@@ -87,7 +87,7 @@ def test_deep_nesting_is_refused() -> None:
 
 def test_oversized_file_is_refused_before_parsing() -> None:
     _, _, problems = read("id: x\nbody: " + "a" * 1_000_001 + "\n")
-    assert problems == ["data/cities/x.yaml:1:1: city:x: (file): expected a data file under 1,000,000 bytes, found 1,000,014 bytes"]
+    assert problems == ["data/cities/x.yaml:1:1: city:x: (file): expected a data file under 1,000,000 bytes, found 1,000,014 bytes (file-size)"]
 
 
 def test_files_the_loader_would_skip_are_reported(tmp_path: Path) -> None:
@@ -100,8 +100,8 @@ def test_files_the_loader_would_skip_are_reported(tmp_path: Path) -> None:
     documents, findings = load(data)
     assert documents == []
     assert [str(f) for f in findings] == [
-        "data/cities/.bozza.yaml:1:1: city:bozza: (file): expected <id>.yaml, found a hidden file (name starting with '.')",
-        "data/cities/roma.yml:1:1: city:roma: (file): expected a file name ending in .yaml, found 'roma.yml' (rename it to .yaml)",
-        "data/citta/roma.yaml:1:1: (file roma.yaml): (folder): expected a kind folder (challenges, moves, platforms, circles, cities, themes, actions, concepts, slides), found 'citta'",
-        "data/note.yaml:1:1: (file note.yaml): (file): expected data files inside a kind folder (challenges, moves, platforms, circles, cities, themes, actions, concepts, slides), found a file directly in data/",
+        "data/cities/.bozza.yaml:1:1: city:bozza: (file): expected <id>.yaml, found a hidden file (name starting with '.') (file-layout)",
+        "data/cities/roma.yml:1:1: city:roma: (file): expected a file name ending in .yaml, found 'roma.yml' (rename it to .yaml) (file-layout)",
+        "data/citta/roma.yaml:1:1: (file roma.yaml): (folder): expected a kind folder (challenges, moves, platforms, circles, cities, themes, actions, concepts, slides), found 'citta' (file-layout)",
+        "data/note.yaml:1:1: (file note.yaml): (file): expected data files inside a kind folder (challenges, moves, platforms, circles, cities, themes, actions, concepts, slides), found a file directly in data/ (file-layout)",
     ]

@@ -86,7 +86,7 @@ def test_a_template_syntax_error_is_a_located_error_not_a_traceback(tmp_path: Pa
     result = pipeline.run(project)
     assert [str(f) for f in result.errors] == [
         "overrides/atlante/entity.md:21:1: (template): (file): expected a valid Jinja template, found a syntax error: "
-        "Expected an expression, got 'end of statement block'"]
+        "Expected an expression, got 'end of statement block' (template)"]
 
 
 def test_the_error_page_escapes_what_it_shows() -> None:

@@ -179,10 +179,10 @@ def test_a_field_without_a_description_is_a_located_error_not_a_template_error(t
     assert messages == [
         f"data/schema/city.schema.json:{line}:15: (language en): region: expected a description of this field under "
         "opendata.fields.'city.region' in overrides/atlante/i18n/en.yaml (the field reference and the Dati page show it), "
-        "found none",
+        "found none (field-description)",
         f"data/schema/city.schema.json:{line}:15: (language it): region: expected a description of this field under "
         "opendata.fields.'city.region' in overrides/atlante/i18n/it.yaml (the field reference and the Dati page show it), "
-        "found none",
+        "found none (field-description)",
         # missing in English only: i18n says so, once, where the key belongs
         next(m for m in messages if m.startswith("overrides/atlante/i18n/en.yaml:")),
     ]

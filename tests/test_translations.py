@@ -38,8 +38,8 @@ def test_a_complete_translation_passes(project: Path) -> None:
 def test_each_untranslated_text_is_a_warning_naming_file_line_and_field(project: Path) -> None:
     write(project, PROVA, TRANSLATED.replace("  summary: A test case.\n", "") + "body: Un testo.\n")
     assert findings(project, "warning") == [
-        "data/themes/prova.yaml:3:1: warning: theme:prova: en.summary: expected a translation of summary in the 'en' block, found none",
-        "data/themes/prova.yaml:10:1: warning: theme:prova: en.body: expected a translation of body in the 'en' block, found none",
+        "data/themes/prova.yaml:3:1: warning: theme:prova: en.summary: expected a translation of summary in the 'en' block, found none (untranslated)",
+        "data/themes/prova.yaml:10:1: warning: theme:prova: en.body: expected a translation of body in the 'en' block, found none (untranslated)",
     ]
 
 
@@ -67,7 +67,7 @@ def test_a_translation_of_a_field_the_original_lacks_is_an_error(project: Path) 
     write(project, PROVA, TRANSLATED + "  body: A text the Italian does not have.\n")
     assert findings(project, "error") == [
         "data/themes/prova.yaml:11:3: theme:prova: en.body: expected only translations of fields this file has, "
-        "found 'body', which the file lacks in its source text",
+        "found 'body', which the file lacks in its source text (translation-mismatch)",
     ]
 
 
@@ -76,7 +76,7 @@ def test_an_unknown_language_key_is_an_error_with_a_hint(project: Path) -> None:
     [error] = findings(project, "error")
     assert error.startswith("data/themes/prova.yaml:11:1: theme:prova: de: expected one of the fields 'id', 'aliases', 'title', ")
     assert error.endswith("found 'de' (a language block? The site's other languages are 'en'; a new language needs its "
-                          "interface words in overrides/atlante/i18n/de.yaml)")
+                          "interface words in overrides/atlante/i18n/de.yaml) (schema)")
 
 
 def test_a_statement_translation_must_name_a_statement_of_the_slide(project: Path) -> None:
@@ -85,7 +85,7 @@ def test_a_statement_translation_must_name_a_statement_of_the_slide(project: Pat
     assert len(errors) == 1
     assert errors[0].endswith("slide:slide-4: en.statements.nuovi-circolo: expected the id of a statement of this slide "
                               "('titolo', 'nuovi-circoli', 'idee-trasversali', 'smart-cities', 'altre-applicazioni', "
-                              "'azioni-coordinate', 'la-chiave'), found 'nuovi-circolo' (did you mean 'nuovi-circoli'?)")
+                              "'azioni-coordinate', 'la-chiave'), found 'nuovi-circolo' (did you mean 'nuovi-circoli'?) (translation-mismatch)")
     assert "warning: slide:slide-4: en.statements.nuovi-circoli.text: expected a translation" in " ".join(findings(project, "warning"))
 
 
@@ -93,14 +93,14 @@ def test_a_javascript_link_in_an_english_body_is_an_error(project: Path) -> None
     write(project, PROVA, TRANSLATED.replace("en:\n", "body: Testo.\nen:\n") + "  body: \"[x](javascript:alert(1))\"\n")
     assert findings(project, "error") == [
         "data/themes/prova.yaml:12:9: theme:prova: en.body: expected links to https:// or mailto: addresses "
-        "(or to pages of this site), found 'javascript:alert(1'",  # the address ends at the first ')'
+        "(or to pages of this site), found 'javascript:alert(1)' (link)",
     ]
 
 
 def test_markup_in_english_fields_must_be_text(project: Path) -> None:
     write(project, PROVA, TRANSLATED.replace("  title: Test", "  title: [Test]"))
     assert findings(project, "error") == [
-        "data/themes/prova.yaml:9:10: theme:prova: en.title: expected a text, found a list of 1 item",
+        "data/themes/prova.yaml:9:10: theme:prova: en.title: expected a text, found a list of 1 item (schema)",
     ]
 
 
@@ -133,8 +133,8 @@ def test_a_missing_interface_key_is_a_located_error(project: Path) -> None:
     edit(project, "overrides/atlante/i18n/en.yaml", "  relations: Connections\n", "")
     edit(project, "overrides/atlante/i18n/en.yaml", "  heading: Slide heading\n", "  heading: Slide heading\n  extra: Extra\n")
     assert findings(project, "error") == [
-        "overrides/atlante/i18n/en.yaml:7:3: (language en): ui.relations: expected this key (as in it.yaml), found it missing",
-        "overrides/atlante/i18n/en.yaml:23:3: (language en): ui.extra: expected only the keys of it.yaml, found this one, which it lacks",
+        "overrides/atlante/i18n/en.yaml:7:3: (language en): ui.relations: expected this key (as in it.yaml), found it missing (interface-words)",
+        "overrides/atlante/i18n/en.yaml:23:3: (language en): ui.extra: expected only the keys of it.yaml, found this one, which it lacks (interface-words)",
     ]
 
 

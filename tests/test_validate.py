@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import markdown
 import pytest
+from bs4 import BeautifulSoup
 
-from atlante import pipeline
+from atlante import links, pipeline, rules
+from atlante.kinds import KINDS
+from atlante.sanitize import clean_html
 
 from helpers import ORPHAN_CONCEPT, edit, make_project, write
 
@@ -29,24 +33,24 @@ def test_real_data_is_valid_without_warnings(project: Path) -> None:
 def test_unknown_field_suggests_the_near_miss_and_missing_field_is_named(project: Path) -> None:
     edit(project, MILANO, 'title: "Milano"', 'titel: "Milano"')
     assert messages(project) == [
-        "data/cities/milano.yaml:2:1: city:milano: title: expected this field, found it missing",
+        "data/cities/milano.yaml:2:1: city:milano: title: expected this field, found it missing (schema)",
         "data/cities/milano.yaml:3:1: city:milano: titel: expected one of the fields 'id', 'aliases', 'title', 'summary', "
         "'named_as', 'body', 'tags', 'sources', 'relations', 'added', 'region', 'coordinates', "
-        "'en', found 'titel' (did you mean 'title'?)",
+        "'en', found 'titel' (did you mean 'title'?) (schema)",
     ]
 
 
 def test_wrong_type(project: Path) -> None:
     edit(project, MILANO, "lat: 45.4642", "lat: nord")
     assert messages(project) == [
-        "data/cities/milano.yaml:9:20: city:milano: coordinates.lat: expected a number, found 'nord'",
+        "data/cities/milano.yaml:9:20: city:milano: coordinates.lat: expected a number, found 'nord' (schema)",
     ]
 
 
 def test_out_of_range_coordinate(project: Path) -> None:
     edit(project, MILANO, "lon: 9.1900", "lon: 190")
     assert messages(project) == [
-        "data/cities/milano.yaml:9:34: city:milano: coordinates.lon: expected a number ≤ 180, found the number 190",
+        "data/cities/milano.yaml:9:34: city:milano: coordinates.lon: expected a number ≤ 180, found the number 190 (schema)",
     ]
 
 
@@ -54,29 +58,31 @@ def test_enum_suggests_the_near_miss(project: Path) -> None:
     edit(project, MILANO, "region: Lombardia", "region: Lombardi")
     [message] = messages(project)
     assert message.startswith("data/cities/milano.yaml:8:9: city:milano: region: expected one of 'Abruzzo', ")
-    assert message.endswith(", found 'Lombardi' (did you mean 'Lombardia'?)")
+    assert message.endswith(", found 'Lombardi' (did you mean 'Lombardia'?) (schema)")
 
 
 def test_pattern_is_explained_in_words(project: Path) -> None:
     edit(project, MILANO, "tags: [citta, circoli-magici]", "tags: [citta, Circoli Magici]")
     assert messages(project) == [
         "data/cities/milano.yaml:10:15: city:milano: tags[1]: expected lowercase letters, digits and single "
-        "hyphens (like 'made-in-italy'), found 'Circoli Magici'",
+        "hyphens (like 'made-in-italy'), found 'Circoli Magici' (schema)",
     ]
 
 
 def test_id_must_equal_the_file_name(project: Path) -> None:
     edit(project, MILANO, "id: milano", "id: milan")
     assert messages(project) == [
-        "data/cities/milano.yaml:2:5: city:milano: id: expected 'milano' (the file name), found 'milan'",
+        "data/cities/milano.yaml:2:5: city:milano: id: expected 'milano' (the file name), found 'milan' (id-mismatch)",
     ]
 
 
 def test_file_name_must_be_a_slug(project: Path) -> None:
     (project / MILANO).rename(project / "data/cities/Milano.yaml")
-    edit(project, "data/cities/Milano.yaml", "id: milano", "id: Milano")
-    errors = messages(project)
-    assert "data/cities/Milano.yaml:2:1: city:Milano: (file): expected a file name of lowercase letters, digits and single hyphens, found 'Milano.yaml'" in errors
+    errors = [m for m in messages(project) if m.startswith("data/cities/Milano.yaml")]
+    assert errors == [  # one cause, one message: not also an id that differs from the file name
+        "data/cities/Milano.yaml:2:1: city:Milano: (file): expected a file name of lowercase letters, digits and single "
+        "hyphens, found 'Milano.yaml' (file-name)",
+    ]
 
 
 def test_dangling_reference_suggests_the_closest_id(project: Path) -> None:
@@ -84,7 +90,7 @@ def test_dangling_reference_suggests_the_closest_id(project: Path) -> None:
     assert messages(project) == [
         "data/cities/milano.yaml:16:7: city:milano: relations.parte_di[0]: expected a known circle (a file "
         "data/circles/circoli-magici-del-made-in-itali.yaml), found 'circle:circoli-magici-del-made-in-itali', "
-        "which does not exist (did you mean 'circle:circoli-magici-del-made-in-italy'?)",
+        "which does not exist (did you mean 'circle:circoli-magici-del-made-in-italy'?) (unknown-reference)",
     ]
 
 
@@ -92,7 +98,7 @@ def test_reference_of_the_wrong_kind(project: Path) -> None:
     edit(project, MILANO, "- circle:circoli-magici-del-made-in-italy", "- city:roma")
     assert messages(project) == [
         "data/cities/milano.yaml:16:7: city:milano: relations.parte_di[0]: expected a reference to a circle, "
-        "found 'city:roma' (a city)",
+        "found 'city:roma' (a city) (relation-kind)",
     ]
 
 
@@ -100,7 +106,7 @@ def test_reference_to_an_unknown_kind(project: Path) -> None:
     edit(project, MILANO, "- circle:circoli-magici-del-made-in-italy", "- circl:circoli-magici-del-made-in-italy")
     assert messages(project) == [
         "data/cities/milano.yaml:16:7: city:milano: relations.parte_di[0]: expected a reference to a circle, "
-        "found the unknown kind 'circl' (did you mean 'circle'?)",
+        "found the unknown kind 'circl' (did you mean 'circle'?) (relation-kind)",
     ]
 
 
@@ -108,14 +114,14 @@ def test_unknown_relation_type(project: Path) -> None:
     edit(project, MILANO, "  parte_di:", "  parte-di:")
     assert messages(project) == [
         "data/cities/milano.yaml:15:3: city:milano: relations.parte-di: expected one of the fields 'parte_di', "
-        "'richiama', found 'parte-di' (did you mean 'parte_di'?)",
+        "'richiama', found 'parte-di' (did you mean 'parte_di'?) (schema)",
     ]
 
 
 def test_self_reference(project: Path) -> None:
     edit(project, "data/themes/energia.yaml", "- theme:smart-cities-e-patrimonio-culturale", "- theme:energia")
     errors = messages(project)
-    assert "data/themes/energia.yaml:15:7: theme:energia: relations.dominio_di[0]: expected a reference to another entity, found 'theme:energia', this entity itself" in errors
+    assert "data/themes/energia.yaml:15:7: theme:energia: relations.dominio_di[0]: expected a reference to another entity, found 'theme:energia', this entity itself (self-reference)" in errors
 
 
 def test_duplicate_relation(project: Path) -> None:
@@ -123,7 +129,7 @@ def test_duplicate_relation(project: Path) -> None:
          "    - circle:circoli-magici-del-made-in-italy\n    - circle:circoli-magici-del-made-in-italy\n")
     assert messages(project) == [
         "data/cities/milano.yaml:17:7: city:milano: relations.parte_di[1]: expected each item once, found "
-        "'circle:circoli-magici-del-made-in-italy' again (first at item 0)",
+        "'circle:circoli-magici-del-made-in-italy' again (first at item 0) (schema)",
     ]
 
 
@@ -131,14 +137,14 @@ def test_unknown_statement_suggests_the_closest(project: Path) -> None:
     edit(project, MILANO, "- slide-3#citta-sedi", "- slide-3#citta-sede")
     [message] = messages(project)
     assert message.startswith("data/cities/milano.yaml:12:5: city:milano: sources[0]: expected a statement of slide-3 ('titolo', ")
-    assert message.endswith("found 'citta-sede' (did you mean 'citta-sedi'?)")
+    assert message.endswith("found 'citta-sede' (did you mean 'citta-sedi'?) (unknown-statement)")
 
 
 def test_unknown_slide(project: Path) -> None:
     edit(project, MILANO, "- slide-3#citta-sedi", "- slide-5#citta-sedi")
     assert messages(project) == [
         "data/cities/milano.yaml:12:5: city:milano: sources[0]: expected a slide of data/slides/ ('slide-2', "
-        "'slide-3', 'slide-4'), found 'slide-5' (did you mean 'slide-4'?)",
+        "'slide-3', 'slide-4'), found 'slide-5' (did you mean 'slide-4'?) (unknown-statement)",
     ]
 
 
@@ -147,10 +153,10 @@ def test_added_must_name_fields_of_the_file(project: Path) -> None:
     errors = messages(project)
     assert errors == [
         "data/cities/milano.yaml:8:9: city:milano: region: expected 'region' to be listed under 'added' with its "
-        "source (the brief does not give it), found it unmarked",
+        "source (the brief does not give it), found it unmarked (unmarked-addition)",
         "data/cities/milano.yaml:18:14: city:milano: added[0].fields[0]: expected a field written in this file "
         "('title', 'summary', 'region', 'coordinates', 'tags', 'sources', 'relations'), found 'regione' "
-        "(did you mean 'region'?)",
+        "(did you mean 'region'?) (added-field)",
     ]
 
 
@@ -158,7 +164,7 @@ def test_named_as_must_appear_in_a_source(project: Path) -> None:
     edit(project, "data/concepts/filiera.yaml", 'named_as: "filiere"', 'named_as: "catene del valore"')
     assert messages(project) == [
         "data/concepts/filiera.yaml:8:11: concept:filiera: named_as: expected words that appear in one of this "
-        "entity's sources, found 'catene del valore'",
+        "entity's sources, found 'catene del valore' (unsourced-wording)",
     ]
 
 
@@ -166,11 +172,11 @@ def test_duplicate_statement_id(project: Path) -> None:
     edit(project, "data/slides/slide-3.yaml", "  - id: gia-funzionato", "  - id: concetto")
     assert [m for m in messages(project) if m.startswith("data/slides/")] == [
         "data/slides/slide-3.yaml:24:9: slide:slide-3: statements[2].id: expected each statement id once in the "
-        "slide, found 'concetto' again (first at statements[1])",
+        "slide, found 'concetto' again (first at statements[1]) (duplicate-id)",
         # the English block still translates the statement under its old id
         "data/slides/slide-3.yaml:64:5: slide:slide-3: en.statements.gia-funzionato: expected the id of a statement of "
         "this slide ('titolo', 'concetto', 'citta-sedi', 'senza-distretti', 'catalizzatori', 'intelaiatura'), found "
-        "'gia-funzionato'",
+        "'gia-funzionato' (translation-mismatch)",
     ]
 
 
@@ -179,7 +185,7 @@ def test_entity_nothing_links_to_is_a_warning(project: Path) -> None:
     assert messages(project) == []
     assert messages(project, "warning") == [
         "data/concepts/innovazione.yaml:1:1: warning: concept:innovazione: relations: expected a relation to or "
-        "from another entity, found none: nothing links to this page",
+        "from another entity, found none: nothing links to this page (orphan)",
     ]
 
 
@@ -187,9 +193,9 @@ def test_statement_no_entity_represents_is_a_warning(project: Path) -> None:
     edit(project, "data/slides/slide-4.yaml", "  - id: nuovi-circoli\n", "  - id: domanda\n    text: Una domanda in più?\n  - id: nuovi-circoli\n")
     assert messages(project, "warning") == [
         "data/slides/slide-4.yaml:17:5: warning: slide:slide-4: statements[1]: expected an entity that represents "
-        "statement 'domanda' (in its sources), found none",
+        "statement 'domanda' (in its sources), found none (uncited-statement)",
         "data/slides/slide-4.yaml:18:5: warning: slide:slide-4: en.statements.domanda.text: expected a translation of "
-        "statements[1].text in the 'en' block, found none",
+        "statements[1].text in the 'en' block, found none (untranslated)",
     ]
 
 
@@ -244,7 +250,7 @@ def test_a_tag_needs_a_name_in_the_translation_files(project: Path) -> None:
         "data/cities/milano.yaml:10:31: city:milano: tags[2]: expected a tag named under 'tags:' in "
         "overrides/atlante/i18n/it.yaml (known: circoli-magici, citta, crisi, globalizzazione, imprese, innovazione, "
         "made-in-italy, patrimonio-culturale, piattaforme, politiche, smart-cities, territorio), found 'metropoli'; "
-        "add its name there, in every language",
+        "add its name there, in every language (unknown-tag)",
     ]
 
 
@@ -254,16 +260,91 @@ def test_a_tag_needs_a_name_in_the_translation_files(project: Path) -> None:
 
 
 def test_aliases_may_not_take_a_live_id_the_index_their_own_id_or_another_alias(project: Path) -> None:
-    edit(project, MILANO, "id: milano\n", "id: milano\naliases: [torino, index, milano, milan, Milan]\n")
+    edit(project, MILANO, "id: milano\n", "id: milano\naliases: [torino, index, milano, milan]\n")
     edit(project, "data/cities/roma.yaml", "id: roma\n", "id: roma\naliases: [milan]\n")
     assert messages(project) == [
         "data/cities/milano.yaml:3:11: city:milano: aliases[0]: expected a retired id, found 'torino', the id of "
-        "data/cities/torino.yaml: /cities/torino/ cannot both show that page and redirect here",
+        "data/cities/torino.yaml: /cities/torino/ cannot both show that page and redirect here (alias-conflict)",
         "data/cities/milano.yaml:3:19: city:milano: aliases[1]: expected an earlier id, found 'index': /cities/index/ "
-        "is the index of the city pages",
-        "data/cities/milano.yaml:3:26: city:milano: aliases[2]: expected an earlier id, found 'milano', this entity's own id",
-        "data/cities/milano.yaml:3:41: city:milano: aliases[4]: expected lowercase letters, digits and single hyphens "
-        "(like 'made-in-italy'), found 'Milan'",
+        "is the index of the city pages (alias-conflict)",
+        "data/cities/milano.yaml:3:26: city:milano: aliases[2]: expected an earlier id, found 'milano', this entity's own id (alias-conflict)",
         "data/cities/roma.yaml:3:11: city:roma: aliases[0]: expected each alias once among the city entities, found "
-        "'milan' also in data/cities/milano.yaml (aliases[3], line 3)",
+        "'milan' also in data/cities/milano.yaml (aliases[3], line 3) (alias-conflict)",
     ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Rules: each finding names its rule; the rules wait for a document to pass its schema
+# ---------------------------------------------------------------------------------------------
+
+
+def test_every_finding_names_a_listed_rule_of_its_level(project: Path) -> None:
+    edit(project, MILANO, "- circle:circoli-magici-del-made-in-italy", "- circle:circoli-magici")
+    edit(project, "data/cities/roma.yaml", '  title: "Rome"\n', "")
+    found = pipeline.check(project).findings
+    assert [(f.rule, f.level) for f in found] == [("unknown-reference", "error"), ("untranslated", "warning")]
+    assert all(rules.RULES[f.rule].level == f.level for f in found)
+
+
+def test_a_document_that_fails_its_schema_is_not_checked_by_the_rules(project: Path) -> None:
+    edit(project, MILANO, "id: milano\n", "id: milano\naliases: [torino, Milan]\n")
+    assert messages(project) == [
+        "data/cities/milano.yaml:3:19: city:milano: aliases[1]: expected lowercase letters, digits and single hyphens "
+        "(like 'made-in-italy'), found 'Milan' (schema)",
+    ]
+
+
+def test_the_fields_outside_the_brief_are_declared_per_kind() -> None:
+    assert {k.name: k.not_in_brief for k in KINDS if k.not_in_brief} == {"city": ("region", "coordinates")}
+    assert rules.RULES["unmarked-addition"].check is not None
+
+
+# ---------------------------------------------------------------------------------------------
+# One link policy: the validator reports in the Markdown source what the sanitiser drops
+# ---------------------------------------------------------------------------------------------
+
+BAD_LINKS = """\
+Un [testo](https://example.org/) con una [fonte](http://example.org/)
+e un [clic](javascript:alert(1)).
+
+Un [rimando][a] e un'immagine ![traccia](https://example.org/pixel.png),
+<a href="java&#115;cript:alert(2)">clic</a> e [una pagina](../roma/).
+
+[a]: vbscript:msgbox(1)
+"""
+
+
+def test_each_link_or_image_against_the_policy_is_one_finding_on_its_line(project: Path) -> None:
+    indented = "".join(f"  {line}\n" for line in BAD_LINKS.splitlines())
+    edit(project, MILANO, "region: Lombardia\n", f"body: |\n{indented}region: Lombardia\n")
+    edit(project, MILANO, '  title: "Milan"\n', '  title: "Milan"\n  body: An English body.\n')
+    assert messages(project) == [
+        "data/cities/milano.yaml:9:1: city:milano: body: expected links to https:// or mailto: addresses (or to pages "
+        "of this site), found 'http://example.org/' (link)",
+        "data/cities/milano.yaml:10:1: city:milano: body: expected links to https:// or mailto: addresses (or to pages "
+        "of this site), found 'javascript:alert(1)' (link)",
+        "data/cities/milano.yaml:12:1: city:milano: body: expected an image of this site (a relative address: pages "
+        "load nothing from other hosts), found 'https://example.org/pixel.png' (image-source)",
+        "data/cities/milano.yaml:13:1: city:milano: body: expected links to https:// or mailto: addresses (or to pages "
+        "of this site), found 'javascript:alert(2)' (link)",
+        "data/cities/milano.yaml:15:1: city:milano: body: expected links to https:// or mailto: addresses (or to pages "
+        "of this site), found 'vbscript:msgbox(1)' (link)",
+    ]
+
+
+def test_the_sanitiser_drops_what_the_policy_refuses_from_a_built_page() -> None:
+    html = clean_html(markdown.markdown(BAD_LINKS, extensions=["attr_list", "tables"]))
+    page = BeautifulSoup(html, "html.parser")
+    assert [a.get("href") for a in page.find_all("a")] == ["https://example.org/", None, None, None, None, "../roma/"]
+    assert [img.get("src") for img in page.find_all("img")] == [None]
+    assert all(links.allowed(a["href"]) for a in page.find_all("a", href=True))
+
+
+@pytest.mark.parametrize(("address", "image", "allowed"), [
+    ("https://example.org/", False, True), ("mailto:redazione@example.org", False, True), ("../roma/", False, True),
+    ("#fonti", False, True), ("http://example.org/", False, False), (" javascript:alert(1)", False, False),
+    ("java\tscript:alert(1)", False, False), ("//example.org/", False, False), ("data:text/html,x", False, False),
+    ("img/mappa.png", True, True), ("https://example.org/p.png", True, False), ("data:image/png;base64,x", True, False),
+])
+def test_the_link_policy(address: str, image: bool, allowed: bool) -> None:
+    assert links.allowed(address, image=image) is allowed

@@ -2,24 +2,28 @@
 
 `atlante check` validates data/ (every language) without building, printing its findings as text,
 as GitHub Actions annotations (so that they land on the lines of a pull request) or as JSON;
+`atlante rules` lists the checks, with the id each finding ends with;
 `atlante list` and `atlante show` say what exists and how it is linked; `atlante new` writes a new
 entry's file with every field documented, for the editor to fill in; `atlante generate` rewrites
 the parts of the schemas and of the README that come from the model's tables.
 
 Exit codes: 0 fine, 1 problems found (errors; warnings too with --strict), 2 wrong usage. The
-command's own words follow --lang, else the locale (LC_ALL, LC_MESSAGES, LANG): Italian or English.
+command's own words follow --lang, else the locale (LC_ALL, LC_MESSAGES, LANG): Italian or English;
+so do the messages of the rules that have templates in the translation files (cli.findings), while
+the MkDocs build reports in English.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import difflib
 import json
 import os
 import sys
 from pathlib import Path
 
-from . import i18n, pipeline, schemas, skeleton
+from . import i18n, pipeline, rules, schemas, skeleton
 from .kinds import KIND_BY_FOLDER, KIND_BY_NAME, KINDS, Kind
 from .model import SLUG, Finding, Ref
 
@@ -42,6 +46,7 @@ def main(argv: list[str] | None = None) -> int:
                        help="fail on warnings too (an untranslated text, an orphan page), as the build does")
     check.add_argument("--format", choices=("text", "github", "json"), default="text",
                        help="text (file:line:col: …), github (Actions annotations on the pull request's lines) or json")
+    command("rules", "list the checks of atlante check: the id each finding ends with, its level, what it checks")
     listing = command("list", "list the entries of every kind, or of one kind, with their titles")
     listing.add_argument("kind", nargs="?", help="a kind (city) or its folder (cities); default: every kind")
     show = command("show", "show one entry: its file, summary, statements and links in both directions")
@@ -55,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     words = _words(args.project, args.lang or _locale_lang())
 
+    if args.command == "rules":
+        return _rules()
     if args.command == "generate":
         return _generate(args.project, only_check=args.check)
     if args.command == "new":
@@ -76,18 +83,28 @@ def main(argv: list[str] | None = None) -> int:
 
 def _check(project: Path, form: str, strict: bool, words: dict) -> int:
     result = pipeline.check(project)
+    said = [dataclasses.replace(f, message=rules.localised(f, words.get("findings") or {}, words["did_you_mean"]))
+            for f in result.errors + result.warnings]  # errors first: they are what blocks
     errors, warnings = len(result.errors), len(result.warnings)
     failed = errors > 0 or (strict and warnings > 0)
     if form == "json":
-        print(json.dumps({"errors": [_as_dict(f) for f in result.errors], "warnings": [_as_dict(f) for f in result.warnings],
+        print(json.dumps({"errors": [_as_dict(f) for f in said[:errors]], "warnings": [_as_dict(f) for f in said[errors:]],
                           "valid": not failed}, ensure_ascii=False, indent=2))
     else:
-        for finding in result.errors + result.warnings:  # errors first: they are what blocks
+        for finding in said:
             print(_annotation(finding) if form == "github" else finding)
     summary = words["invalid" if failed else "valid"].format(errors=errors, warnings=warnings,
                                                               project=project.resolve().name)
     print(summary, file=sys.stderr)
     return 1 if failed else 0
+
+
+def _rules() -> int:
+    listed = rules.listing()
+    width = max(len(rule_id) for rule_id, _, _ in listed)
+    for rule_id, level, checks in listed:
+        print(f"{rule_id:<{width}}  {level:<7}  {checks}")
+    return 0
 
 
 def _new(project: Path, kind: Kind, new_id: str, title: str | None, lang: str, words: dict) -> int:
@@ -152,9 +169,9 @@ def _show(project: Path, ref: Ref, words: dict, lang: str) -> int:
 def _annotation(finding: Finding) -> str:
     """A GitHub Actions workflow command: the finding on its file's line in the pull request."""
     level = "error" if finding.level == "error" else "warning"
-    title = f"{finding.subject}: {finding.field}"
+    message = f"{finding.subject}: {finding.field}: {finding.message}"
     return (f"::{level} file={_property(finding.file)},line={finding.line},col={finding.col},"
-            f"title={_property(title)}::{_data(finding.message)}")
+            f"title={_property(f'atlante {finding.rule}')}::{_data(message)}")
 
 
 def _data(text: str) -> str:  # GitHub's escaping of a workflow command's message
@@ -167,7 +184,7 @@ def _property(text: str) -> str:  # … and of its properties
 
 def _as_dict(finding: Finding) -> dict[str, object]:
     return {"level": finding.level, "file": finding.file, "line": finding.line, "col": finding.col,
-            "subject": finding.subject, "field": finding.field, "message": finding.message}
+            "subject": finding.subject, "field": finding.field, "message": finding.message, "rule": finding.rule}
 
 
 def _locale_lang() -> str:

@@ -54,7 +54,7 @@ def load(project: FsPath) -> tuple[dict[str, Translation], list[Finding]]:
         where = f"{shown}/{lang}.yaml"
         if not path.is_file():
             findings.append(Finding("error", where, 1, 1, f"(language {lang})", "(file)",
-                                    "expected the translation file of the source language, found none"))
+                                    "expected the translation file of the source language, found none", "interface-words"))
             continue
         data, positions, problems = yamlsource.read(path.read_bytes(), where, f"(language {lang})")
         findings += problems
@@ -84,7 +84,7 @@ def tag_findings(documents: list, translations: dict[str, Translation]) -> Itera
             if isinstance(tag, str) and SLUG.fullmatch(tag) and tag not in known:  # the schema refuses a bad slug
                 yield Finding("error", doc.file, *doc.positions.of(("tags", i)), doc.subject, f"tags[{i}]",
                               f"expected a tag named under 'tags:' in {where} (known: {', '.join(sorted(known))}), "
-                              f"found '{tag}'{suggest(tag, known)}; add its name there, in every language")
+                              f"found '{tag}'{suggest(tag, known)}; add its name there, in every language", "unknown-tag")
 
 
 def _leaves(value: object, path: Path = ()) -> Iterator[tuple[Path, object]]:
@@ -99,7 +99,7 @@ def _shape_findings(lang: str, where: str, data: dict, positions: yamlsource.Pos
     for path, value in _leaves(data):
         if not isinstance(value, str):
             yield Finding("error", where, *positions.of(path), f"(language {lang})", dotted(path),
-                          f"expected a text, found {type(value).__name__}")
+                          f"expected a text, found {type(value).__name__}", "interface-words")
 
 
 def _required_findings(reference: dict, where: str, positions: yamlsource.Positions) -> Iterator[Finding]:
@@ -112,7 +112,7 @@ def _required_findings(reference: dict, where: str, positions: yamlsource.Positi
     for path in wanted:
         if path not in have:
             yield Finding("error", where, *positions.of(path), f"(language {SOURCE_LANG})", dotted(path),
-                          "expected this key (the model has it), found it missing")
+                          "expected this key (the model has it), found it missing", "interface-words")
 
 
 def _key_findings(lang: str, where: str, reference: dict, data: dict, positions: yamlsource.Positions) -> Iterator[Finding]:
@@ -120,7 +120,7 @@ def _key_findings(lang: str, where: str, reference: dict, data: dict, positions:
     wanted = {path for path, _ in _leaves(reference)}
     for path in sorted(wanted - mine, key=dotted):
         yield Finding("error", where, *positions.of(path), f"(language {lang})", dotted(path),
-                      f"expected this key (as in {SOURCE_LANG}.yaml), found it missing")
+                      f"expected this key (as in {SOURCE_LANG}.yaml), found it missing", "interface-words")
     for path in sorted(mine - wanted, key=dotted):
         yield Finding("error", where, *positions.of_key(path), f"(language {lang})", dotted(path),
-                      f"expected only the keys of {SOURCE_LANG}.yaml, found this one, which it lacks")
+                      f"expected only the keys of {SOURCE_LANG}.yaml, found this one, which it lacks", "interface-words")

@@ -46,6 +46,8 @@ class Kind:
     display: Display = field(default_factory=Display)
     texts: tuple[str, ...] = ()  # the kind's own plain-text fields, translated like the envelope's
     schema_type: str = "Thing"  # its schema.org type, for the JSON-LD of its pages and of the open data
+    not_in_brief: tuple[str, ...] = ()  # fields the brief never gives: each entity lists them under `added`,
+    # with the source they come from (the rule `unmarked-addition`)
 
     @property
     def place(self) -> str | None:
@@ -74,7 +76,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("city", "cities",
          Display(facts=(Fact("region", "value"), Fact("coordinates", "coordinates")),
                  columns=(Fact("region", "value"), Fact("coordinates", "coordinates")), home=(("circles", None, None),)),
-         schema_type="Place"),
+         schema_type="Place", not_in_brief=("region", "coordinates")),
     Kind("theme", "themes",
          Display(facts=(Fact("category", "value"), WORDING), group_by="category", home=(("new", None, None),))),
     Kind("action", "actions", Display(facts=(WORDING,), home=(("actions", None, None),)), schema_type="Action"),

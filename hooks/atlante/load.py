@@ -46,7 +46,7 @@ def load(data_dir: FsPath, shown_root: FsPath | None = None) -> tuple[list[Docum
     documents: list[Document] = []
     findings: list[Finding] = []
     if not data_dir.is_dir():
-        findings.append(Finding("error", shown(data_dir), 1, 1, "(data)", "(folder)", "expected a data folder, found nothing"))
+        findings.append(Finding("error", shown(data_dir), 1, 1, "(data)", "(folder)", "expected a data folder, found nothing", "file-layout"))
         return documents, findings
 
     for path in sorted(data_dir.rglob("*")):
@@ -57,32 +57,33 @@ def load(data_dir: FsPath, shown_root: FsPath | None = None) -> tuple[list[Docum
         subject = f"(file {rel.name})"
         if len(rel.parts) == 1:
             findings.append(Finding("error", where, 1, 1, subject, "(file)",
-                                    f"expected data files inside a kind folder ({_folders()}), found a file directly in data/"))
+                                    f"expected data files inside a kind folder ({_folders()}), found a file directly in data/", "file-layout"))
             continue
         folder = rel.parts[0]
         kind = KIND_BY_FOLDER.get(folder)
         subject = f"{kind.name}:{path.name.lstrip('.').split('.')[0]}" if kind else subject
         if kind is None:
             findings.append(Finding("error", where, 1, 1, subject, "(folder)",
-                                    f"expected a kind folder ({_folders()}), found '{folder}'{suggest(folder, KIND_BY_FOLDER)}"))
+                                    f"expected a kind folder ({_folders()}), found '{folder}'{suggest(folder, KIND_BY_FOLDER)}",
+                                    "file-layout"))
             continue
         if len(rel.parts) > 2:
             findings.append(Finding("error", where, 1, 1, subject, "(file)",
-                                    f"expected data/{folder}/<id>.yaml, found a file in a sub-folder"))
+                                    f"expected data/{folder}/<id>.yaml, found a file in a sub-folder", "file-layout"))
             continue
         if path.name.startswith("."):
             findings.append(Finding("error", where, 1, 1, subject, "(file)",
-                                    "expected <id>.yaml, found a hidden file (name starting with '.')"))
+                                    "expected <id>.yaml, found a hidden file (name starting with '.')", "file-layout"))
             continue
         if path.suffix != ".yaml":
             hint = " (rename it to .yaml)" if path.suffix.lower() in (".yml", ".yaml") else ""
             findings.append(Finding("error", where, 1, 1, subject, "(file)",
-                                    f"expected a file name ending in .yaml, found '{path.name}'{hint}"))
+                                    f"expected a file name ending in .yaml, found '{path.name}'{hint}", "file-layout"))
             continue
         stem = path.stem
         too_large = yamlsource.oversize(path.stat().st_size)
         if too_large is not None:  # refused before reading, so memory stays bounded
-            findings.append(Finding("error", where, 1, 1, f"{kind.name}:{stem}", "(file)", too_large))
+            findings.append(Finding("error", where, 1, 1, f"{kind.name}:{stem}", "(file)", too_large, "file-size"))
             documents.append(Document(kind.name, stem, where, None, Positions()))
             continue
         raw = path.read_bytes()

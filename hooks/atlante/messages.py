@@ -34,9 +34,28 @@ def describe(value: object) -> str:
     return f"a {type(value).__name__} ({value})"
 
 
-def suggest(word: object, known: Iterable[str]) -> str:
-    """' (did you mean 'title'?)' when a known name is close to `word`, else ''."""
+DID_YOU_MEAN = "did you mean {suggestion}?"
+
+
+def closest(word: object, known: Iterable[str]) -> str:
+    """The known name closest to `word` ('title' for 'titel'), or '' when none is close."""
     if not isinstance(word, str):
         return ""
     match = difflib.get_close_matches(word, sorted(known), n=1, cutoff=0.6)
-    return f" (did you mean '{match[0]}'?)" if match else ""
+    return match[0] if match else ""
+
+
+def suggest(word: object, known: Iterable[str]) -> str:
+    """' (did you mean 'title'?)' when a known name is close to `word`, else ''."""
+    return _hint(closest(word, known), DID_YOU_MEAN)
+
+
+def phrase(template: str, args: Iterable[tuple[str, str]], did_you_mean: str = DID_YOU_MEAN) -> str:
+    """A message from its template and named values; `{hint}` holds a near miss, said with `did_you_mean`."""
+    values = dict(args)
+    values["hint"] = _hint(values.get("hint", ""), did_you_mean)
+    return template.format(**values)
+
+
+def _hint(name: str, did_you_mean: str) -> str:
+    return " (" + did_you_mean.format(suggestion=f"'{name}'") + ")" if name else ""

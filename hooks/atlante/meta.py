@@ -129,7 +129,7 @@ def from_project(project: FsPath, lang: str = SOURCE_LANG) -> tuple[Publication,
     publication, problems = from_config(site_name=str(site_name), site_url=config.get("site_url"), extra=config.get("extra"),
                                         project=project, edition_date=history.build_date(), repo_url=config.get("repo_url"))
     return publication, [Finding("error", "mkdocs.yml", line_of(project / "mkdocs.yml", setting), 1, "(configuration)",
-                                 setting, message) for setting, message in (p.split(": ", 1) for p in problems)]
+                                 setting, message, "configuration") for setting, message in (p.split(": ", 1) for p in problems)]
 
 
 def located(config_file: FsPath, problems: list[str]) -> str:

@@ -28,10 +28,15 @@ class Finding:
     subject: str  # "city:milano"
     field: str  # "relations.parte_di[0]", or "(file)"
     message: str  # "expected …, found …"
+    rule: str  # the id of the rule that found it, "unknown-reference": see rules.RULES
+    # The message's template ("<rule>" or "<rule>.<variant>") and its named values, for saying it in
+    # another language (rules.localised); empty where the message is English only.
+    template: str = field(default="", compare=False)
+    args: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     def __str__(self) -> str:
         level = "" if self.level == "error" else f"{self.level}: "
-        return f"{self.file}:{self.line}:{self.col}: {level}{self.subject}: {self.field}: {self.message}"
+        return f"{self.file}:{self.line}:{self.col}: {level}{self.subject}: {self.field}: {self.message} ({self.rule})"
 
 
 @dataclass(frozen=True, order=True)

@@ -88,7 +88,8 @@ def _run(project: FsPath, docs_dir: FsPath | None, lang: str, publication: meta.
         known = ", ".join(f"'{k}'" for k in result.translations)
         where = "/".join((*i18n.FOLDER, f"{lang}.yaml"))
         result.findings.append(Finding("error", where, 1, 1, f"(language {lang})", "(file)",
-                                       f"expected a translation file for the edition's language (known: {known}), found none"))
+                                       f"expected a translation file for the edition's language (known: {known}), found none",
+                                       "interface-words"))
     if result.errors:
         return result
     result.catalog = link(documents, tuple(result.translations))
@@ -121,12 +122,12 @@ def _template_finding(exc: jinja2.TemplateError, templates: FsPath, project: FsP
         except ValueError:
             shown = where.as_posix()
         return Finding("error", shown, exc.lineno or 1, 1, "(template)", "(file)",
-                       f"expected a valid Jinja template, found a syntax error: {exc.message}")
+                       f"expected a valid Jinja template, found a syntax error: {exc.message}", "template")
     if isinstance(exc, jinja2.TemplateNotFound):
         return Finding("error", f"{templates.relative_to(project).as_posix()}/{exc.name}", 1, 1, "(template)", "(file)",
-                       "expected this template (another one includes it), found none")
+                       "expected this template (another one includes it), found none", "template")
     return Finding("error", templates.relative_to(project).as_posix(), 1, 1, "(template)", "(file)",
-                   f"expected templates that render, found an error: {exc.message}")
+                   f"expected templates that render, found an error: {exc.message}", "template")
 
 
 def _checked(project: FsPath, docs_dir: FsPath, cache: Cache | None = None) -> tuple[list[Document], Result]:

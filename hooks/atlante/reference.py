@@ -113,7 +113,7 @@ def description_findings(project: FsPath, translations: Mapping[str, i18n.Transl
                 where = "/".join((*i18n.FOLDER, f"{lang}.yaml"))
                 yield Finding("error", file, line, col, f"(language {lang})", field.path,
                               f"expected a description of this field under opendata.fields.'{field.key}' in {where} "
-                              f"(the field reference and the Dati page show it), found none")
+                              f"(the field reference and the Dati page show it), found none", "field-description")
 
 
 def _descriptions(translation: i18n.Translation) -> set[str]:

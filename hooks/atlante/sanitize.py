@@ -1,15 +1,16 @@
 """Allow-list sanitising of the HTML of generated pages, with nh3 (the Rust `ammonia` library).
 
 Markdown fields may produce only the elements and attributes listed here; scripts, styles, event
-handlers, forms and frames are removed, links keep only http(s), mailto and relative addresses,
-and images only relative addresses, so that no page loads anything from another host.
+handlers, forms and frames are removed. Addresses follow the one link policy of links.py, which the
+validator applies to the Markdown source: links keep only https, mailto and relative addresses,
+images only relative ones, so that no page loads anything from another host.
 """
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 import nh3
+
+from . import links
 
 TAGS = {
     "a", "abbr", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del", "details",
@@ -26,14 +27,12 @@ ATTRIBUTES = {
     "ol": {"start"},
     "details": {"open"},
 }
-URL_SCHEMES = {"http", "https", "mailto"}
+URL_SCHEMES = set(links.LINK_SCHEMES)
 
 
 def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
-    if tag == "img" and attribute == "src":
-        parts = urlsplit(value)
-        if parts.scheme or parts.netloc:  # remote or data: images would load from elsewhere
-            return None
+    if (tag, attribute) in (("a", "href"), ("img", "src")) and not links.allowed(value, image=tag == "img"):
+        return None  # dropped: a link nowhere, or an image from another host
     return value
 
 

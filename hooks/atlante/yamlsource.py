@@ -55,9 +55,9 @@ class Positions:
 
 
 class _Refused(Exception):
-    def __init__(self, line: int, col: int, field: str, message: str) -> None:
+    def __init__(self, line: int, col: int, field: str, message: str, rule: str = "syntax") -> None:
         super().__init__(message)
-        self.line, self.col, self.field, self.message = line, col, field, message
+        self.line, self.col, self.field, self.message, self.rule = line, col, field, message, rule
 
 
 def oversize(size: int) -> str | None:
@@ -99,11 +99,11 @@ def read(text_bytes: bytes, file: str, subject: str) -> Read:
 def _read(text_bytes: bytes, file: str, subject: str) -> Read:
     positions = Positions()
 
-    def refuse(line: int, col: int, field_: str, message: str) -> tuple[None, Positions, list[Finding]]:
-        return None, positions, [Finding("error", file, line, col, subject, field_, message)]
+    def refuse(line: int, col: int, field_: str, message: str, rule: str = "syntax") -> tuple[None, Positions, list[Finding]]:
+        return None, positions, [Finding("error", file, line, col, subject, field_, message, rule)]
 
     if (too_large := oversize(len(text_bytes))) is not None:
-        return refuse(1, 1, "(file)", too_large)
+        return refuse(1, 1, "(file)", too_large, "file-size")
     try:
         text = text_bytes.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -126,7 +126,7 @@ def _read(text_bytes: bytes, file: str, subject: str) -> Read:
     try:
         value = _parse(text, yaml.SafeLoader, positions)
     except _Refused as exc:
-        return refuse(exc.line, exc.col, exc.field, exc.message)
+        return refuse(exc.line, exc.col, exc.field, exc.message, exc.rule)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = " ".join(str(exc.problem or exc.context or "unreadable text").split())
@@ -232,7 +232,7 @@ def _build(
             if key in result:
                 raise _Refused(
                     kl, kc, dotted((*path, key)),
-                    f"expected each field once, found '{key}' twice (lines {first_line[key]} and {kl})",
+                    f"expected each field once, found '{key}' twice (lines {first_line[key]} and {kl})", "duplicate-key",
                 )
             first_line[key] = kl
             pos.keys[(*path, key)] = (kl, kc)

@@ -1,0 +1,562 @@
+"""The checks, as small named rules: each has an id, a level and one line saying what it checks.
+
+Every finding carries the id of the rule that found it (`atlante check` prints it last, as yamllint
+does, and `atlante rules` lists them all). The rules of this module run after the schema, and only
+on documents that passed it, so they read each field with the type the schema gives it; a rule with
+`scope="document"` runs once per such document, one with `scope="run"` once per run, over all of
+them. A rule function says where, and which of its messages with which values (`at`); the table
+says which rule, how serious, and its messages' English templates, which the translation files
+give in other languages (`atlante check --lang it`; the build reports in English).
+
+Rules of the other steps are declared here too, so that the list is complete: loading (load.py,
+yamlsource.py), the schema (validate.py), the translation files (i18n.py) and mkdocs.yml (meta.py).
+
+One cause, one message: a file that failed to load or its schema is reported for that alone. Files
+referencing it are not also told it is unknown, and the warnings about what nothing links to or
+cites wait until every file is valid (a broken file may be the one that links).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path as FsPath
+
+from . import geo, links
+from .kinds import KIND_BY_NAME, KINDS, RELATION_BY_NAME, STATEMENT_TEXTS
+from .load import Document
+from .messages import closest, describe, dotted, phrase
+from .model import SLUG, SOURCE_LANG, STATEMENT_REF, Finding, Path, Ref
+from .render import SITE_PAGES
+
+# ---------------------------------------------------------------------------------------------
+# The table of rules, and how they run
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str  # kebab-case, printed at the end of every finding: "unknown-reference"
+    level: str  # "error" | "warning"
+    checks: str  # what it checks, for editors: `atlante rules`
+    scope: str = "document"  # "document" | "run" | "load" (applied by another step)
+    check: Callable[..., Iterator[Finding]] | None = None
+    messages: dict[str, str] = dataclasses.field(default_factory=dict)  # variant ("" if one) -> English template
+
+
+RULES: dict[str, Rule] = {}
+
+
+def declare(id_: str, level: str, checks: str, scope: str = "load", message: str | None = None,
+            messages: dict[str, str] | None = None,
+            ) -> Callable[[Callable[..., Iterator[Finding]]], Callable[..., Iterator[Finding]]]:
+    """Register a rule; used bare for the rules other steps apply, as a decorator for the ones here.
+
+    `message` is the English template of the rule's one message, `messages` those of its variants:
+    named placeholders, `{hint}` for a near miss. The translation files give them in other
+    languages, under cli.findings.<rule id>[.<variant>], for `atlante check --lang`."""
+    templates = {"": message} if message is not None else dict(messages or {})
+    RULES[id_] = Rule(id_, level, checks, scope, None, templates)
+
+    def register(check: Callable[..., Iterator[Finding]]) -> Callable[..., Iterator[Finding]]:
+        RULES[id_] = Rule(id_, level, checks, scope, check, templates)
+        return check
+
+    return register
+
+
+@dataclass
+class Context:
+    """What the rules see of a run."""
+
+    valid: list[Document]  # loaded and valid against their schema
+    existing: dict[str, set[str]]  # kind -> ids of every data file found, valid or not
+    broken: set[tuple[str, str]]  # (kind, id) of the files that failed to load or their schema
+    languages: tuple[str, ...] = (SOURCE_LANG,)  # the site's editions, the source language first
+    docs_dir: FsPath | None = None  # the hand-written pages
+    statements: dict[str, dict[str, str]] = dataclasses.field(default_factory=dict)  # slide -> {id: text}
+
+
+def run(context: Context) -> Iterator[Finding]:
+    """Every rule of this module on what it applies to, each finding stamped with its rule."""
+    for rule in RULES.values():
+        if rule.check is None:
+            continue
+        found = rule.check(context) if rule.scope == "run" else (
+            f for doc in context.valid for f in rule.check(doc, context))
+        for finding in found:
+            variant = finding.template
+            yield dataclasses.replace(finding, level=rule.level, rule=rule.id,
+                                      template=f"{rule.id}.{variant}" if variant else rule.id,
+                                      message=phrase(rule.messages[variant], finding.args))
+
+
+def at(doc: Document, path: Path, variant: str = "", *, key: bool = False, where: Path | None = None,
+       spot: tuple[int, int] | None = None, **args: object) -> Finding:
+    """A finding on `path` of `doc`, at its value (its key with `key`; `where`'s, or `spot`, when given),
+    saying the rule's message (or its `variant`) with `args`. Level, rule and words are filled in by `run`."""
+    line, col = spot or (doc.positions.of_key(where if where is not None else path) if key
+                         else doc.positions.of(where if where is not None else path))
+    return _unsaid(doc.file, line, col, doc.subject, dotted(path) or "(file)", variant, args)
+
+
+def _unsaid(file: str, line: int, col: int, subject: str, field: str, variant: str, args: dict[str, object]) -> Finding:
+    return Finding("", file, line, col, subject, field, "", "", variant, tuple((k, str(v)) for k, v in args.items()))
+
+
+def localised(finding: Finding, templates: dict, did_you_mean: str) -> str:
+    """The finding's message with a translation file's templates (cli.findings); as found, where
+    they lack its template or it has none (the findings of loading, of the schema and of i18n)."""
+    rule_id, _, variant = finding.template.partition(".")
+    entry = templates.get(rule_id) if finding.template else None
+    text = entry.get(variant) if isinstance(entry, dict) else (entry if not variant else None)
+    if not isinstance(text, str):
+        return finding.message
+    try:
+        return phrase(text, finding.args, did_you_mean)
+    except (KeyError, IndexError, ValueError):  # a template naming a placeholder the rule does not give
+        return finding.message
+
+
+def templates() -> dict[str, str | dict[str, str]]:
+    """The English templates, as the translation files write them under cli.findings."""
+    return {r.id: r.messages[""] if list(r.messages) == [""] else dict(r.messages) for r in RULES.values() if r.messages}
+
+
+def listing() -> list[tuple[str, str, str]]:
+    """(id, level, what it checks) of every rule, in the order they are applied."""
+    return [(r.id, r.level, r.checks) for r in RULES.values()]
+
+
+# ---------------------------------------------------------------------------------------------
+# Rules applied by the other steps
+# ---------------------------------------------------------------------------------------------
+
+declare("file-layout", "error", "data files are data/<kind folder>/<id>.yaml: no stray, hidden, nested or misnamed files")
+declare("file-size", "error", "a data file is under 1 MB")
+declare("syntax", "error", "a file is UTF-8 text holding one YAML document: a mapping of plain values "
+        "(no anchors, aliases, tags or deep nesting)")
+declare("duplicate-key", "error", "each field is written once in its mapping")
+declare("schema", "error", "a document has the fields and values of its kind's JSON Schema (data/schema/)")
+declare("interface-words", "error", "each translation file (overrides/atlante/i18n/) has the keys of the Italian one, "
+        "and the model's words")
+declare("unknown-tag", "error", "each tag has a name under 'tags:' in the translation files")
+declare("configuration", "error", "mkdocs.yml describes the publication (site address, licence, publisher)")
+declare("schema-file", "error", "each kind's JSON Schema (data/schema/) is readable JSON and a valid JSON Schema")
+declare("field-description", "error", "each field of every schema has its description in every translation file "
+        "(opendata.fields), for the field reference and the Dati page")
+declare("template", "error", "the page templates (overrides/atlante/) compile and render")
+
+# ---------------------------------------------------------------------------------------------
+# File names and ids
+# ---------------------------------------------------------------------------------------------
+
+RESERVED_IDS = ("index",)  # /<kind>/index.md is the kind's index page
+
+
+@declare("file-name", "error", "a file name is an id: lowercase letters, digits and single hyphens", "document",
+         "expected a file name of lowercase letters, digits and single hyphens, found '{name}'")
+def _file_name(doc: Document, _: Context) -> Iterator[Finding]:
+    if not SLUG.match(doc.stem):
+        yield at(doc, (), name=f"{doc.stem}.yaml")
+
+
+@declare("id-mismatch", "error", "the field 'id' is the file name", "document",
+         "expected '{stem}' (the file name), found {found}")
+def _id_mismatch(doc: Document, _: Context) -> Iterator[Finding]:
+    if doc.data["id"] != doc.stem and SLUG.match(doc.stem):  # else `file-name` says it
+        yield at(doc, ("id",), stem=doc.stem, found=describe(doc.data["id"]))
+
+
+@declare("reserved-id", "error", "an id is not 'index', the address of its kind's index page", "document",
+         "expected an id other than {reserved} (the address /{folder}/ is the index of the {kind} pages), found '{stem}'")
+def _reserved_id(doc: Document, _: Context) -> Iterator[Finding]:
+    if doc.stem in RESERVED_IDS:
+        yield at(doc, ("id",), reserved=_names(RESERVED_IDS), folder=KIND_BY_NAME[doc.kind].folder, kind=doc.kind, stem=doc.stem)
+
+
+# ---------------------------------------------------------------------------------------------
+# Text: invisible characters anywhere, lines folded inside a word, link addresses in Markdown
+# ---------------------------------------------------------------------------------------------
+
+MARKDOWN_FIELDS = ("body",)
+_ALLOWED_CONTROLS = {"\n", "\t"}
+
+
+@declare("hidden-character", "error", "no text holds invisible or direction-changing characters", "document",
+         "expected visible text, found invisible or direction-changing characters ({names})")
+def _hidden_character(doc: Document, _: Context) -> Iterator[Finding]:
+    for path, text in _strings(doc.data):
+        hidden = [ch for ch in text if ch not in _ALLOWED_CONTROLS and unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")]
+        if hidden:
+            names = ", ".join(dict.fromkeys(f"U+{ord(ch):04X} {unicodedata.name(ch, 'CONTROL')}" for ch in hidden))
+            yield at(doc, path, names=names)
+
+
+@declare("folded-hyphen", "warning", "a folded line does not end inside a hyphenated word (YAML would add a space)", "document",
+         "expected a hyphenated word on one line, found '{end}' at the end of line {line} and '{start}' on the next: "
+         "YAML joins them with a space ('{end} {start}'); move '{end}' to the next line")
+def _folded_hyphen(doc: Document, _: Context) -> Iterator[Finding]:
+    for path, line, col, end, start in doc.positions.folded_hyphens:
+        yield at(doc, path, spot=(line, col), end=end, line=line, start=start)
+
+
+@declare("link", "error", "links in Markdown fields go to https:, mailto: or relative addresses (pages of this site)",
+         "document", "expected links to https:// or mailto: addresses (or to pages of this site), found '{address}'")
+def _link(doc: Document, context: Context) -> Iterator[Finding]:
+    for path, text in _markdown(doc, context):
+        for found in links.addresses(text):
+            if not found.image and not links.allowed(found.address):
+                yield at(doc, path, spot=doc.positions.of_line_in(path, found.line), address=found.address)
+
+
+@declare("image-source", "error", "images in Markdown fields are files of this site (relative addresses)", "document",
+         "expected an image of this site (a relative address: pages load nothing from other hosts), found '{address}'")
+def _image_source(doc: Document, context: Context) -> Iterator[Finding]:
+    for path, text in _markdown(doc, context):
+        for found in links.addresses(text):
+            if found.image and not links.allowed(found.address, image=True):
+                yield at(doc, path, spot=doc.positions.of_line_in(path, found.line), address=found.address)
+
+
+def _markdown(doc: Document, context: Context) -> Iterator[tuple[Path, str]]:
+    """The Markdown fields of the document: `body`, and `<lang>.body` in a language block."""
+    for path, text in _strings(doc.data):
+        if (len(path) == 1 and path[0] in MARKDOWN_FIELDS) or (
+                len(path) == 2 and path[0] in context.languages[1:] and path[1] in MARKDOWN_FIELDS):
+            yield path, text
+
+
+def _strings(value: object, path: Path = ()) -> Iterator[tuple[Path, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, (*path, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _strings(item, (*path, i))
+
+
+# ---------------------------------------------------------------------------------------------
+# Relations: each points to an entity that exists, of a kind the relation type allows, not itself
+# ---------------------------------------------------------------------------------------------
+
+
+def _references(doc: Document) -> Iterator[tuple[Path, Ref, tuple[str, ...]]]:
+    """(path, reference, kinds the relation type allows) of every relation the document writes."""
+    for rtype, targets in (doc.data.get("relations") or {}).items():
+        for i, text in enumerate(targets):
+            yield ("relations", rtype, i), Ref.parse(text), RELATION_BY_NAME[rtype].targets
+
+
+@declare("relation-kind", "error", "a relation points to a kind of entity its type allows", "document", messages={
+    "unknown-kind": "expected a reference to a {targets}, found the unknown kind '{kind}'{hint}",
+    "wrong-kind": "expected a reference to a {targets}, found '{ref}' (a {kind})"})
+def _relation_kind(doc: Document, _: Context) -> Iterator[Finding]:
+    for path, ref, targets in _references(doc):
+        if ref.kind not in KIND_BY_NAME:
+            yield at(doc, path, "unknown-kind", targets=_or(targets), kind=ref.kind, hint=closest(ref.kind, KIND_BY_NAME))
+        elif ref.kind not in targets:
+            yield at(doc, path, "wrong-kind", targets=_or(targets), ref=ref, kind=ref.kind)
+
+
+@declare("unknown-reference", "error", "a relation points to an entity that has a data file", "document",
+         "expected a known {kind} (a file {file}), found '{ref}', which does not exist{hint}")
+def _unknown_reference(doc: Document, context: Context) -> Iterator[Finding]:
+    for path, ref, targets in _references(doc):
+        if ref.kind in targets and ref.id not in context.existing[ref.kind]:
+            yield at(doc, path, kind=ref.kind, file=f"data/{KIND_BY_NAME[ref.kind].folder}/{ref.id}.yaml", ref=ref,
+                     hint=closest(str(ref), [f"{k}:{i}" for k in targets for i in context.existing[k]]))
+
+
+@declare("self-reference", "error", "a relation points to another entity, not to the one writing it", "document",
+         "expected a reference to another entity, found '{ref}', this entity itself")
+def _self_reference(doc: Document, _: Context) -> Iterator[Finding]:
+    for path, ref, _targets in _references(doc):
+        if ref == Ref(doc.kind, doc.stem):
+            yield at(doc, path, ref=ref)
+
+
+@declare("orphan", "warning", "some relation links each entity (but slides) to or from another", "run",
+         "expected a relation to or from another entity, found none: nothing links to this page")
+def _orphan(context: Context) -> Iterator[Finding]:
+    if context.broken:
+        return  # a file that could not be read may be the one that links
+    linked: set[str] = set()
+    for doc in context.valid:
+        for _path, ref, targets in _references(doc):
+            if ref.kind in targets and ref.id in context.existing[ref.kind] and ref != Ref(doc.kind, doc.stem):
+                linked.update((str(ref), doc.subject))
+    for doc in context.valid:
+        if doc.kind != "slide" and doc.subject not in linked:
+            yield at(doc, ("relations",))
+
+
+# ---------------------------------------------------------------------------------------------
+# Sources: each names a statement of a slide; slides' statements are cited, once each
+# ---------------------------------------------------------------------------------------------
+
+
+@declare("unknown-statement", "error", "each source names a slide of data/slides/ and one of its statements", "document",
+         messages={"slide": "expected a slide of data/slides/ ({slides}), found '{slide}'{hint}",
+                   "statement": "expected a statement of {slide} ({statements}), found '{statement}'{hint}"})
+def _unknown_statement(doc: Document, context: Context) -> Iterator[Finding]:
+    slides = context.existing["slide"]
+    for i, text in enumerate(doc.data.get("sources") or []):
+        m = STATEMENT_REF.match(text)
+        slide_id, statement_id = m["slide"], m["statement"]
+        if ("slide", slide_id) in context.broken:
+            continue
+        if slide_id not in slides:
+            yield at(doc, ("sources", i), "slide", slides=_names(sorted(slides)), slide=slide_id, hint=closest(slide_id, slides))
+        elif statement_id not in context.statements[slide_id]:
+            known = context.statements[slide_id]
+            yield at(doc, ("sources", i), "statement", slide=slide_id, statements=_names(known), statement=statement_id,
+                     hint=closest(statement_id, known))
+
+
+@declare("unsourced-wording", "error", "'named_as' quotes words of one of the entity's sources", "document",
+         "expected words that appear in one of this entity's sources, found {found}")
+def _unsourced_wording(doc: Document, context: Context) -> Iterator[Finding]:
+    named_as, sources = doc.data.get("named_as"), doc.data.get("sources") or []
+    if named_as is None:
+        return
+    texts = [_statement_text(context.statements, s) for s in sources]
+    if texts and all(texts) and not any(named_as.casefold() in t.casefold() for t in texts):
+        yield at(doc, ("named_as",), found=describe(named_as))
+
+
+@declare("duplicate-id", "error", "each statement id is written once in its slide", "document",
+         "expected each statement id once in the slide, found '{id}' again (first at statements[{first}])")
+def _duplicate_id(doc: Document, _: Context) -> Iterator[Finding]:
+    first: dict[str, int] = {}
+    for i, st in enumerate(doc.data.get("statements") or []):
+        if st["id"] in first:
+            yield at(doc, ("statements", i, "id"), id=st["id"], first=first[st["id"]])
+        else:
+            first[st["id"]] = i
+
+
+@declare("uncited-statement", "warning", "each statement of a slide is a source of some entity", "run",
+         "expected an entity that represents statement '{id}' (in its sources), found none")
+def _uncited_statement(context: Context) -> Iterator[Finding]:
+    if context.broken:
+        return  # a file that could not be read may be the one that cites
+    used = {text for d in context.valid for text in d.data.get("sources") or []}
+    for doc in context.valid:
+        for i, st in enumerate(doc.data.get("statements") or []):
+            if f"{doc.stem}#{st['id']}" not in used:
+                yield at(doc, ("statements", i), id=st["id"])
+
+
+def statement_index(docs: Iterable[Document]) -> dict[str, dict[str, str]]:
+    """slide id -> {statement id: text}; a duplicate id keeps its first text (`duplicate-id` reports it)."""
+    index: dict[str, dict[str, str]] = {}
+    for doc in docs:
+        if doc.kind == "slide":
+            texts = index[doc.stem] = {}
+            for st in doc.data.get("statements") or []:
+                texts.setdefault(st["id"], str(st.get("text", "")))
+    return index
+
+
+def _statement_text(index: dict[str, dict[str, str]], ref: str) -> str:
+    m = STATEMENT_REF.match(ref)
+    return index.get(m["slide"], {}).get(m["statement"], "") if m else ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Additions: what the brief does not say is marked, with its source
+# ---------------------------------------------------------------------------------------------
+
+
+@declare("added-field", "error", "the fields listed under 'added' are fields of the file", "document",
+         "expected a field written in this file ({fields}), found '{name}'{hint}")
+def _added_field(doc: Document, context: Context) -> Iterator[Finding]:
+    present = [k for k in doc.data if k not in ("id", "added", *context.languages[1:])]
+    for i, item in enumerate(doc.data.get("added") or []):
+        for j, name in enumerate(item["fields"]):
+            if name not in present:
+                yield at(doc, ("added", i, "fields", j), fields=_names(present), name=name, hint=closest(name, present))
+
+
+@declare("unmarked-addition", "error", "the fields a kind declares as not in the brief (a city's region and "
+         "coordinates) are listed under 'added'", "document",
+         "expected '{name}' to be listed under 'added' with its source (the brief does not give it), found it unmarked")
+def _unmarked_addition(doc: Document, _: Context) -> Iterator[Finding]:
+    marked = {name for item in doc.data.get("added") or [] for name in item["fields"]}
+    for name in KIND_BY_NAME[doc.kind].not_in_brief:
+        if name in doc.data and name not in marked:
+            yield at(doc, (name,), name=name)
+
+
+# ---------------------------------------------------------------------------------------------
+# Places: coordinates lie in Italy, and in the region the entity names
+# ---------------------------------------------------------------------------------------------
+
+
+def _place(doc: Document) -> tuple[str, float, float, str | None] | None:
+    """(field, lat, lon, the ISTAT region there) of a kind that sits on the maps, else None."""
+    name = KIND_BY_NAME[doc.kind].place
+    where = doc.data.get(name) if name else None
+    if where is None:
+        return None
+    return name, where["lat"], where["lon"], geo.region_of(where["lat"], where["lon"])
+
+
+@declare("outside-italy", "error", "coordinates are a point in Italy (the maps show Italy)", "document",
+         "expected a point in Italy (inside the ISTAT regional boundaries), found lat {lat}, lon {lon}, outside every "
+         "region; check the order and sign of the numbers")
+def _outside_italy(doc: Document, _: Context) -> Iterator[Finding]:
+    place = _place(doc)
+    if place is not None and place[3] is None:
+        name, lat, lon, _region = place
+        yield at(doc, (name,), lat=lat, lon=lon)
+
+
+@declare("wrong-region", "error", "coordinates are a point in the entity's 'region'", "document",
+         "expected a point in {region} (the entity's region), found lat {lat}, lon {lon}, which is in {found}")
+def _wrong_region(doc: Document, _: Context) -> Iterator[Finding]:
+    place = _place(doc)
+    if place is not None and place[3] is not None and doc.data.get("region") not in (None, place[3]):
+        name, lat, lon, found = place
+        yield at(doc, (name,), region=doc.data["region"], lat=lat, lon=lon, found=found)
+
+
+# ---------------------------------------------------------------------------------------------
+# Translations: a language block mirrors the source text it translates, and covers all of it
+# ---------------------------------------------------------------------------------------------
+
+
+@declare("translation-mismatch", "error", "a language block translates only texts the file has", "document", messages={
+    "field": "expected only translations of fields this file has, found '{name}', which the file lacks in its source text",
+    "added": "expected at most {allowed} {items} (one per item of 'added'), found {found}",
+    "statement": "expected the id of a statement of this slide ({statements}), found '{id}'{hint}",
+    "statement-field": "expected only translations of fields statement '{id}' has, found '{name}', which it lacks"})
+def _translation_mismatch(doc: Document, context: Context) -> Iterator[Finding]:
+    data = doc.data or {}
+    for lang in context.languages[1:]:
+        block = data.get(lang) or {}
+        for name in KIND_BY_NAME[doc.kind].translatable:
+            if name in block and name not in data:
+                yield at(doc, (lang, name), "field", key=True, name=name)
+        added, translated = data.get("added") or [], block.get("added") or []
+        if len(translated) > len(added):
+            yield at(doc, (lang, "added", len(added)), "added", allowed=len(added), items="item" if len(added) == 1 else "items",
+                     found=len(translated))
+        statements = {st["id"]: st for st in data.get("statements") or []}
+        for sid, translation in (block.get("statements") or {}).items():
+            if sid not in statements:
+                yield at(doc, (lang, "statements", sid), "statement", key=True, statements=_names(statements), id=sid,
+                         hint=closest(sid, statements))
+                continue
+            for name in STATEMENT_TEXTS:
+                if name in translation and name not in statements[sid]:
+                    yield at(doc, (lang, "statements", sid, name), "statement-field", key=True, id=sid, name=name)
+
+
+@declare("untranslated", "warning", "each text of the source language has its translation in every language block", "document",
+         "expected a translation of {original} in the '{lang}' block, found none")
+def _untranslated(doc: Document, context: Context) -> Iterator[Finding]:
+    data = doc.data or {}
+    for lang in context.languages[1:]:
+        block = data.get(lang) or {}
+
+        def missing(path: Path, original: Path, lang: str = lang) -> Finding:
+            return at(doc, path, where=original, key=True, original=dotted(original), lang=lang)
+
+        for name in KIND_BY_NAME[doc.kind].translatable:
+            if name in data and data[name] not in (None, "") and name not in block:
+                yield missing((lang, name), (name,))
+        translated = block.get("added") or []
+        for i, _item in enumerate(data.get("added") or []):
+            if i >= len(translated):
+                yield missing((lang, "added", i, "source"), ("added", i, "source"))
+        translations = block.get("statements") or {}
+        for i, st in enumerate(data.get("statements") or []):
+            for name in STATEMENT_TEXTS:
+                if name in st and name not in (translations.get(st["id"]) or {}):
+                    yield missing((lang, "statements", st["id"], name), ("statements", i, name))
+
+
+# ---------------------------------------------------------------------------------------------
+# Addresses: an entity's URL may not be taken by a hand-written page, nor an alias's
+# ---------------------------------------------------------------------------------------------
+
+
+@declare("address-taken", "error", "no hand-written page in docs/ takes the address of a generated page "
+         "(home, a kind's index, an entity)", "run", messages={
+    "entity": "expected an id whose address {url} is free, found the hand-written page {page} there",
+    "generated": "expected no hand-written page at {url}, found one: that page is generated from data/"})
+def _address_taken(context: Context) -> Iterator[Finding]:
+    """Every edition has the same generated pages: the source one at /, each other at /<lang>/, whose
+    hand-written pages are in docs/<lang>/."""
+    docs_dir = context.docs_dir
+    if docs_dir is None or not docs_dir.is_dir():
+        return
+    prefixes = ["/"] + [f"/{lang}/" for lang in context.languages if lang != SOURCE_LANG]
+    entity_urls = {f"{prefix}{KIND_BY_NAME[doc.kind].folder}/{doc.stem}/": doc
+                   for doc in context.valid if doc.stem not in RESERVED_IDS for prefix in prefixes}
+    index_urls = {*prefixes, *(f"{p}{k.folder}/" for p in prefixes for k in KINDS),
+                  *(p + _url_of(page).lstrip("/") for p in prefixes for page in SITE_PAGES)}
+    for page in sorted(docs_dir.rglob("*.md")):
+        rel = page.relative_to(docs_dir).as_posix()
+        url = _url_of(rel)
+        if url in entity_urls:
+            yield at(entity_urls[url], ("id",), "entity", url=url, page=f"docs/{rel}")
+        elif url in index_urls:
+            yield _unsaid(f"docs/{rel}", 1, 1, "(docs)", "(file)", "generated", {"url": url})
+
+
+@declare("alias-conflict", "error", "an alias (a retired id) is not a live id, 'index', the entity's own id "
+         "or another entity's alias", "run", messages={
+    "own-id": "expected an earlier id, found '{alias}', this entity's own id",
+    "reserved": "expected an earlier id, found '{alias}': /{folder}/{alias}/ is the index of the {kind} pages",
+    "live-id": "expected a retired id, found '{alias}', the id of {file}: /{folder}/{alias}/ cannot both show that page "
+               "and redirect here",
+    "claimed": "expected each alias once among the {kind} entities, found '{alias}' also in {file} (aliases[{index}], "
+               "line {line})"})
+def _alias_conflict(context: Context) -> Iterator[Finding]:
+    """An alias is a retired address that now redirects: two pages, or two redirects, cannot share one URL."""
+    claimed: dict[tuple[str, str], tuple[Document, int]] = {}
+    for doc in context.valid:
+        folder = KIND_BY_NAME[doc.kind].folder
+        for i, alias in enumerate(doc.data.get("aliases") or []):
+            where: Path = ("aliases", i)
+            if alias == doc.stem:
+                yield at(doc, where, "own-id", alias=alias)
+            elif alias in RESERVED_IDS:
+                yield at(doc, where, "reserved", alias=alias, folder=folder, kind=doc.kind)
+            elif alias in context.existing[doc.kind]:
+                yield at(doc, where, "live-id", alias=alias, file=f"data/{folder}/{alias}.yaml", folder=folder)
+            elif (doc.kind, alias) in claimed and claimed[(doc.kind, alias)][0] is not doc:
+                first, j = claimed[(doc.kind, alias)]
+                yield at(doc, where, "claimed", kind=doc.kind, alias=alias, file=first.file, index=j,
+                         line=first.positions.of(("aliases", j))[0])
+            else:
+                claimed[(doc.kind, alias)] = (doc, i)
+
+
+def _url_of(src: str) -> str:
+    """The address MkDocs gives a Markdown file with use_directory_urls (index.md and README.md are the folder)."""
+    stem = src.removesuffix(".md")
+    head, _, name = stem.rpartition("/")
+    if name in ("index", "README"):
+        return f"/{head}/" if head else "/"
+    return f"/{stem}/"
+
+
+# ---------------------------------------------------------------------------------------------
+# Words
+# ---------------------------------------------------------------------------------------------
+
+
+def _names(names: Iterable[object]) -> str:
+    return ", ".join(f"'{n}'" for n in names)
+
+
+def _or(kinds: Iterable[str]) -> str:
+    return " or ".join(kinds)

@@ -47,7 +47,7 @@ import subprocess
 import tempfile
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import jinja2
 import jinja2.bccache
@@ -111,16 +111,16 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _rebuilt.clear()
     missing = [ext for ext in REQUIRED_EXTENSIONS if ext not in config.markdown_extensions]
     if missing:
-        raise PluginError(f"mkdocs.yml: markdown_extensions: expected {', '.join(missing)}, found them missing")
+        _refuse(f"mkdocs.yml: markdown_extensions: expected {', '.join(missing)}, found them missing")
     if not config.use_directory_urls:  # maps and graphs link pages by their directory URLs
-        raise PluginError(f"{Path(config.config_file_path).name}: use_directory_urls: expected true, found false")
+        _refuse(f"{Path(config.config_file_path).name}: use_directory_urls: expected true, found false")
     lang = config.theme["language"]
     _editions, problems = editions.from_alternate(config.extra.get("alternate"))
     _edition = next((e for e in _editions if e.lang == lang), None)
     if _edition is None:
         problems.append(f"extra.alternate: expected an entry for this edition's language '{lang}' (theme.language), found none")
     if problems:
-        raise PluginError("\n".join(f"{Path(config.config_file_path).name}: {p}" for p in problems))
+        _refuse("\n".join(f"{Path(config.config_file_path).name}: {p}" for p in problems))
     assert _edition is not None
     _root = editions.root_url(config.site_url or "", _edition)
     if config.site_url and not _edition.is_source:
@@ -132,7 +132,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
                                               extra=config.extra, project=project, edition_date=history.build_date(),
                                               repo_url=config.repo_url)
     if problems:
-        raise PluginError(meta.located(Path(config.config_file_path), problems))
+        _refuse(meta.located(Path(config.config_file_path), problems))
     result = pipeline.run(project, docs_dir=project / "docs", lang=lang, publication=_publication, cache=_cache)
     _warned = bool(result.warnings)
     for warning in result.warnings:
@@ -140,8 +140,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if result.errors and _command == "serve" and _server is None:
         return _degrade(config, result)  # the preview's first build: serve the errors, not nothing
     if result.errors:
-        _refused[:] = [str(f) for f in result.findings]  # for the preview's error page: logs drop repeats
-        raise PluginError(_summary(result))
+        _refuse(_summary(result), [str(f) for f in result.findings])
     assert result.catalog is not None
     config.nav = navigation(result.catalog, result.translations[lang], extra=config.nav or [])
     _redirect_aliases(config, redirects(result.catalog))
@@ -304,6 +303,13 @@ def on_serve(server, *, config: MkDocsConfig, builder) -> object:
 # ---------------------------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------------------------
+
+
+def _refuse(message: str, lines: list[str] | None = None) -> NoReturn:
+    """Stop the build with `message`; the preview's error page shows `lines` (MkDocs' log drops a
+    message it has logged before, so the page cannot rely on it)."""
+    _refused[:] = lines if lines is not None else message.splitlines()
+    raise PluginError(message)
 
 
 def _partial() -> bool:

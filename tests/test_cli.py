@@ -169,3 +169,14 @@ def test_the_translation_files_give_every_rules_message_with_its_placeholders() 
             translated = italian[rule_id][variant] if variant else italian[rule_id]
             names = {name for _, name, _, _ in string.Formatter().parse(template) if name}
             assert {name for _, name, _, _ in string.Formatter().parse(translated) if name} <= names, (rule_id, variant)
+
+
+def test_the_schema_s_frequent_findings_are_said_in_italian_too(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    edit(project, "data/cities/milano.yaml", "region: Lombardia", "region: Lombardi")
+    edit(project, "data/cities/torino.yaml", "\nid: torino", "\nid: torino\ntitolo: Torino")
+    italian = atlante(project, "check", "--lang", "it").stdout
+    english = atlante(project, "check", "--lang", "en").stdout
+    assert "region: atteso uno tra 'Abruzzo'," in italian and "trovato 'Lombardi' (forse 'Lombardia'?) (schema)" in italian
+    assert "titolo: atteso uno dei campi " in italian and "trovato 'titolo' (forse 'title'?) (schema)" in italian
+    assert "region: expected one of 'Abruzzo'," in english and "found 'Lombardi' (did you mean 'Lombardia'?) (schema)" in english

@@ -49,6 +49,15 @@ class Rule:
 RULES: dict[str, Rule] = {}
 
 
+# The schema's most frequent findings, worded by validate._rephrase; the others stay English only.
+SCHEMA_MESSAGES = {
+    "missing": "expected this field, found it missing",
+    "unknown-field": "expected one of the fields {fields}, found {found}{hint}",
+    "not-listed": "expected one of {values}, found {found}{hint}",
+    "empty": "expected some text, found an empty text",
+}
+
+
 def declare(id_: str, level: str, checks: str, scope: str = "load", message: str | None = None,
             messages: dict[str, str] | None = None,
             ) -> Callable[[Callable[..., Iterator[Finding]]], Callable[..., Iterator[Finding]]]:
@@ -139,7 +148,8 @@ declare("file-size", "error", "a data file is under 1 MB")
 declare("syntax", "error", "a file is UTF-8 text holding one YAML document: a mapping of plain values "
         "(no anchors, aliases, tags or deep nesting)")
 declare("duplicate-key", "error", "each field is written once in its mapping")
-declare("schema", "error", "a document has the fields and values of its kind's JSON Schema (data/schema/)")
+declare("schema", "error", "a document has the fields and values of its kind's JSON Schema (data/schema/)",
+        messages=SCHEMA_MESSAGES)
 declare("interface-words", "error", "each translation file (overrides/atlante/i18n/) has the keys of the Italian one, "
         "and the model's words")
 declare("unknown-tag", "error", "each tag has a name under 'tags:' in the translation files")

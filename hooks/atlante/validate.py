@@ -19,7 +19,7 @@ from referencing import Registry, Resource
 from . import rules
 from .kinds import KINDS
 from .load import Document
-from .messages import describe, dotted, suggest
+from .messages import closest, describe, dotted, phrase, suggest
 from .model import SLUG, SOURCE_LANG, Finding
 
 # ---------------------------------------------------------------------------------------------
@@ -153,15 +153,21 @@ def _rephrase(doc: Document, error: jsonschema.ValidationError, languages: tuple
     value, kind, expect = error.instance, error.validator, error.validator_value
     schema = error.schema if isinstance(error.schema, dict) else {}
 
-    def at(p: tuple, message: str, key: bool = False, where: tuple | None = None) -> Finding:
+    def at(p: tuple, message: str, key: bool = False, where: tuple | None = None, said: str = "", **args: object) -> Finding:
+        """`said`: the variant of rules.SCHEMA_MESSAGES that words `message` with `args`, for other languages."""
         spot = where if where is not None else p
         line, col = doc.positions.of_key(spot) if key else doc.positions.of(spot)
-        return Finding("error", doc.file, line, col, doc.subject, dotted(p) or "(file)", message, "schema")
+        return Finding("error", doc.file, line, col, doc.subject, dotted(p) or "(file)", message, "schema",
+                       f"schema.{said}" if said else "", tuple((k, str(v)) for k, v in args.items()))
+
+    def say(p: tuple, variant: str, key: bool = False, where: tuple | None = None, **args: object) -> Finding:
+        return at(p, phrase(rules.SCHEMA_MESSAGES[variant], [(k, str(v)) for k, v in args.items()]), key, where,
+                  variant, **args)
 
     if kind == "required":
         present = set(value) if isinstance(value, dict) else set()
         for name in [n for n in expect if n not in present]:
-            yield at((*path, name), "expected this field, found it missing", where=path)
+            yield say((*path, name), "missing", where=path)
         return
     if kind == "additionalProperties":
         allowed = schema.get("properties", {})
@@ -171,7 +177,10 @@ def _rephrase(doc: Document, error: jsonschema.ValidationError, languages: tuple
                 others = [lang for lang in languages if lang != SOURCE_LANG]
                 hint = (f" (a language block? The site's other languages are {_names(others)}; a new language needs "
                         f"its interface words in overrides/atlante/i18n/{name}.yaml)")
-            yield at((*path, name), f"expected one of the fields {_names(allowed)}, found {describe(name)}{hint}", key=True)
+                yield at((*path, name), f"expected one of the fields {_names(allowed)}, found {describe(name)}{hint}", key=True)
+                continue
+            yield say((*path, name), "unknown-field", key=True, fields=_names(allowed), found=describe(name),
+                      hint=closest(name, allowed))
         return
     if kind == "type":
         wanted = expect if isinstance(expect, list) else [expect]
@@ -181,14 +190,17 @@ def _rephrase(doc: Document, error: jsonschema.ValidationError, languages: tuple
         yield at(path, f"expected {expected}, found {describe(value)}")
         return
     if kind == "enum":
-        yield at(path, f"expected one of {_names(expect)}, found {describe(value)}{suggest(value, map(str, expect))}")
+        if isinstance(value, str):
+            yield say(path, "not-listed", values=_names(expect), found=describe(value), hint=closest(value, map(str, expect)))
+        else:
+            yield at(path, f"expected one of {_names(expect)}, found {describe(value)}{suggest(value, map(str, expect))}")
         return
     if kind == "pattern":
         yield at(path, f"expected {_pattern_name(expect)}, found {describe(value)}")
         return
     if kind in ("minLength", "maxLength"):
         if kind == "minLength" and expect == 1:
-            yield at(path, "expected some text, found an empty text")
+            yield say(path, "empty")
         else:
             bound = "at least" if kind == "minLength" else "at most"
             yield at(path, f"expected {bound} {expect} characters, found {len(value)}")

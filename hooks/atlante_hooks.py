@@ -37,6 +37,7 @@ that belongs to one edition is kept by language; the rest is rebuilt in on_confi
 from __future__ import annotations
 
 import atexit
+import dataclasses
 import importlib
 import json
 import logging
@@ -55,7 +56,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
-from atlante import editions, history, meta, metadata, pipeline, preview
+from atlante import editions, history, meta, metadata, pipeline, preview, rules
+from atlante.messages import DID_YOU_MEAN
 from atlante.render import REQUIRED_EXTENSIONS, navigation, place_figures, redirects
 from atlante.sanitize import clean_html
 
@@ -140,7 +142,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if result.errors and _command == "serve" and _server is None:
         return _degrade(config, result)  # the preview's first build: serve the errors, not nothing
     if result.errors:
-        _refuse(_summary(result), [str(f) for f in result.findings])
+        _refuse(_summary(result), _in_source_language(result))
     assert result.catalog is not None
     config.nav = navigation(result.catalog, result.translations[lang], extra=config.nav or [])
     _redirect_aliases(config, redirects(result.catalog))
@@ -312,6 +314,16 @@ def _refuse(message: str, lines: list[str] | None = None) -> NoReturn:
     raise PluginError(message)
 
 
+def _in_source_language(result: pipeline.Result) -> list[str]:
+    """The findings, errors first, as `atlante check` says them in the brief's language: for the
+    preview's error page (the terminal keeps the build's English)."""
+    source = result.translations.get(editions.SOURCE_LANG)
+    words = source.words.get("cli", {}) if source else {}
+    return [str(dataclasses.replace(f, message=rules.localised(f, words.get("findings") or {},
+                                                                words.get("did_you_mean") or DID_YOU_MEAN)))
+            for f in result.errors + result.warnings]
+
+
 def _partial() -> bool:
     """Under `mkdocs serve --dirty`: only the pages an edit changed are rendered again."""
     return _command == "serve" and _dirty
@@ -326,9 +338,9 @@ def _degrade(config: MkDocsConfig, result: pipeline.Result) -> MkDocsConfig:
     server answer every page with the errors (on_serve) until they are fixed."""
     global _degraded, _failure, _result
     _degraded = True
-    _failure = [str(f) for f in result.findings if f.level == "error"]
-    for line in _failure:
-        log.error(line)
+    for finding in result.errors:
+        log.error(str(finding))
+    _failure = _in_source_language(result)
     log.error(f"{len(_failure)} error{'s' if len(_failure) != 1 else ''} in data/: the preview shows them on every page "
               f"until they are fixed; the server is still running.")
     _result = pipeline.Result(result.findings, translations=result.translations)

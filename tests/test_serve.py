@@ -88,11 +88,12 @@ def test_an_edit_shows_and_every_mistake_is_shown_at_once_until_fixed(tmp_path: 
         edit(project, milano, 'title: "Milan"', 'title: "Milan, metropolitan city"')
         assert site.shows("/en/cities/milano/", "Milan, metropolitan city"), "the English edition missed the edit"
 
-        # A value the schema refuses: every page, in both editions, names file, line, field and the fix
+        # A value the schema refuses: every page, in both editions, names file, line, field and the fix,
+        # in the brief's language as `atlante check --lang it` says it (the terminal keeps English)
         edit(project, milano, "region: Lombardia", "region: Lombardi")
-        assert site.fails("/cities/milano/", "data/cities/milano.yaml:8:9: city:milano: region: expected one of")
+        assert site.fails("/cities/milano/", "data/cities/milano.yaml:8:9: city:milano: region: atteso uno tra")
         status, body = site.get("/en/themes/", timeout=5)
-        assert status == 500 and "found &#x27;Lombardi&#x27; (did you mean &#x27;Lombardia&#x27;?)" in body
+        assert status == 500 and "trovato &#x27;Lombardi&#x27; (forse &#x27;Lombardia&#x27;?) (schema)" in body
         assert site.get("/assets/stylesheets/atlante.css")[0] in (200, 404)  # assets are served as ever
         edit(project, milano, "region: Lombardi", "region: Lombardia")
         assert site.shows("/cities/milano/", "Milano, città metropolitana"), "the preview never recovered"

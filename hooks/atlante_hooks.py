@@ -47,6 +47,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -94,6 +95,7 @@ _search: dict[str, dict[str, list[dict]]] = {}  # by language: each page's searc
 _rebuilt: set[str] = set()  # the URLs of the pages this build rendered
 _degraded = False  # this build found data errors under serve: hand-written pages only
 _refused: list[str] = []  # the findings of a build that on_config stopped
+_later: list = []  # under --dirty: the other editions' builds, run once the source edition is served
 
 # ---------------------------------------------------------------------------------------------
 # Events
@@ -235,6 +237,7 @@ def on_post_build(*, config: MkDocsConfig) -> None:
         return  # a strict build with warnings fails anyway: do not build the rest of the site
     project = Path(config.config_file_path).parent
     site = Path(config.site_dir)
+    others = []
     for edition in _editions:
         if edition.is_source:
             continue
@@ -242,9 +245,19 @@ def on_post_build(*, config: MkDocsConfig) -> None:
         if not path.is_file():
             raise PluginError(f"{Path(config.config_file_path).name}: extra.alternate lists '{edition.lang}', "
                               f"expected its config {path.name} beside it, found none")
-        _build_edition(config, path, site / edition.prefix)
-    if not _degraded:
-        _compare_editions(site)
+        others.append((path, site / edition.prefix))
+    degraded = _degraded
+
+    def the_others() -> None:
+        for path, site_dir in others:
+            _build_edition(config, path, site_dir)
+        if not degraded:
+            _compare_editions(site)
+
+    if _partial() and _server is not None and not degraded:
+        _later.append(the_others)  # the preview shows the edited edition first (on_serve)
+        return
+    the_others()
 
 
 def on_serve(server, *, config: MkDocsConfig, builder) -> object:
@@ -256,14 +269,16 @@ def on_serve(server, *, config: MkDocsConfig, builder) -> object:
     lang = editions.SOURCE_LANG  # the error page speaks the source edition's language
 
     last: dict[str, list[str]] = {}  # what the last failure said, by the exception's words
+    background: list[threading.Thread] = []  # the other editions' build, while the source edition is served
 
-    def surviving() -> None:
+    def attempt(build) -> bool:  # type: ignore[no-untyped-def]
+        """Run `build`; on failure keep what the error page shows. True if it succeeded."""
         global _failure
         seen = _Collect()
         _refused.clear()
         logging.getLogger("mkdocs").addHandler(seen)
         try:
-            rebuild()
+            build()
         except Exception as exc:  # noqa: BLE001 -- whatever broke, the preview stays up and says what
             said = " ".join(str(exc).split()) or type(exc).__name__
             line = preview.explain(exc, project)
@@ -276,10 +291,40 @@ def on_serve(server, *, config: MkDocsConfig, builder) -> object:
             last[said] = found
             _failure = found
             log.error("The preview shows these errors on every page until they are fixed; the server is still running.")
-        else:
-            _failure = None
+            return False
         finally:
             logging.getLogger("mkdocs").removeHandler(seen)
+        return True
+
+    def surviving() -> None:
+        global _failure
+        for thread in background:  # one build at a time: the other editions' first
+            thread.join()
+        background.clear()
+        _later.clear()
+        if not attempt(rebuild):
+            _later.clear()
+            return
+        _failure = None
+        if _later:  # the browsers reload to the edited edition now; the other editions follow
+            work = list(_later)
+            _later.clear()
+            thread = threading.Thread(target=finish, args=(work,), name="atlante-other-editions", daemon=True)
+            background.append(thread)
+            thread.start()
+
+    def finish(work: list) -> None:  # type: ignore[type-arg]
+        started = time.monotonic()
+        if attempt(lambda: [step() for step in work]):
+            log.info(f"Other editions built in {time.monotonic() - started:.2f} seconds")
+        try:  # reload the browsers, unless a rebuild has begun (its end reloads them)
+            with server._epoch_cond:
+                if server._wanted_epoch == server._visible_epoch:
+                    server._wanted_epoch = server._visible_epoch = max(server._visible_epoch + 1,
+                                                                       round(time.monotonic() * 1000))
+                    server._epoch_cond.notify_all()
+        except AttributeError:
+            pass
 
     def serving(environ: dict, start_response):  # type: ignore[no-untyped-def]
         path = environ.get("PATH_INFO", "")

@@ -28,6 +28,9 @@ on_serve         wraps the server's rebuild so that a failed build never leaves 
                  core keeps what it parsed and rendered (pipeline.Cache). A change to the theme or
                  the configuration renders every page again; pages that are gone are removed; the
                  search index and the navigation titles of the pages not rendered are kept whole.
+                 After a rebuild of the source edition the browsers reload at once; the other
+                 editions build in the background (one build at a time) and reload them again.
+                 Saves are reported by the system's file notifications where available.
 
 Builds are dated by the last commit (SOURCE_DATE_EPOCH) unless the caller sets a date. The module
 is loaded once and serves every config (mkdocs.yml and mkdocs.<lang>.yml) of the process: state

@@ -136,6 +136,13 @@ def test_an_edit_shows_and_every_mistake_is_shown_at_once_until_fixed(tmp_path: 
             (project / template).write_text(text, encoding="utf-8")
             assert site.shows(path, "Milano"), f"{template}: the preview never recovered"
 
+        # A hand-written page, and the configuration (every page shows the site's name)
+        edit(project, "docs/informazioni.md", "# Informazioni", "# Informazioni sul sito")
+        assert site.shows("/informazioni/", "Informazioni sul sito"), "a docs/ edit never showed"
+        edit(project, "mkdocs.yml", "site_name: Circoli magici del made in Italy", "site_name: Circoli magici (anteprima)")
+        assert site.shows("/cities/milano/", "Circoli magici (anteprima)"), "a configuration edit never showed"
+        assert site.shows("/themes/", "Circoli magici (anteprima)"), "a configuration edit missed a page"
+
         # A new entry shows; a deleted one leaves the preview (not served from the last build)
         (project / "data/cities/pavia.yaml").write_text(
             whole.replace("id: milano", "id: pavia").replace('title: "Milano, città metropolitana"', 'title: "Pavia"'),

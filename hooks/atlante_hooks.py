@@ -99,6 +99,9 @@ _rebuilt: set[str] = set()  # the URLs of the pages this build rendered
 _degraded = False  # this build found data errors under serve: hand-written pages only
 _refused: list[str] = []  # the findings of a build that on_config stopped
 _later: list = []  # under --dirty: the other editions' builds, run once the source edition is served
+_first_phase = False  # a preview rebuild's first build: only the edited entries' pages are rendered
+_deferred: list[str] = []  # the pages that first build left for the second
+_digests: dict[str, dict[str, str]] = {}  # by language: data file -> digest at the last build
 
 # ---------------------------------------------------------------------------------------------
 # Events
@@ -165,6 +168,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         return files
     assert _result is not None  # on_config stopped the build otherwise
     generated = _generator(config)
+    edited = _edited_files(config)
     # The core has refused any hand-written page at a generated address (the rule address-taken, rules.py).
     _figures.clear()
     _meta.clear()
@@ -175,12 +179,13 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
             _sources[page.src_uri] = page.source
         if page.meta:
             _meta[page.src_uri] = page.meta
-        file = generated(page.src_uri, page.markdown, page)
+        own = page.source in edited
+        file = generated(page.src_uri, page.markdown, page, own)
         if not page.in_nav:
             file.inclusion = InclusionLevel.NOT_IN_NAV  # reachable from its kind's index page
         files.append(file)
         for path, text in page.files.items():  # its citations as .bib and .ris
-            files.append(generated(path, text, ""))
+            files.append(generated(path, text, "", own))
     for path, text in _result.downloads.items():  # the open data, in the source edition only
         files.append(generated(path, text, ""))
     if _partial():
@@ -300,26 +305,46 @@ def on_serve(server, *, config: MkDocsConfig, builder) -> object:
         return True
 
     def surviving() -> None:
-        global _failure
-        for thread in background:  # one build at a time: the other editions' first
+        """First the edited entries' pages in the source edition, and the browsers reload; then, in
+        the background, the rest of the source edition (indexes, neighbours, whole-site pages) and
+        the other editions, and the browsers reload again."""
+        global _failure, _first_phase
+        for thread in background:  # one build at a time: the last edit's second phase first
             thread.join()
         background.clear()
         _later.clear()
-        if not attempt(rebuild):
+        _deferred.clear()
+        _first_phase = True
+        try:
+            built = attempt(rebuild)
+        finally:
+            _first_phase = False
+        if not built:
             _later.clear()
             return
         _failure = None
-        if _later:  # the browsers reload to the edited edition now; the other editions follow
-            work = list(_later)
-            _later.clear()
-            thread = threading.Thread(target=finish, args=(work,), name="atlante-other-editions", daemon=True)
+        work = list(_later)
+        _later.clear()
+        if _deferred:
+            work = [rest]
+        if work:
+            thread = threading.Thread(target=finish, args=(work,), name="atlante-second-phase", daemon=True)
             background.append(thread)
             thread.start()
+
+    def rest() -> None:
+        """The source edition again, every changed page now, then the other editions it queues."""
+        _later.clear()
+        rebuild()
+        steps = list(_later)
+        _later.clear()
+        for step in steps:
+            step()
 
     def finish(work: list) -> None:  # type: ignore[type-arg]
         started = time.monotonic()
         if attempt(lambda: [step() for step in work]):
-            log.info(f"Other editions built in {time.monotonic() - started:.2f} seconds")
+            log.info(f"The rest of the preview built in {time.monotonic() - started:.2f} seconds")
         try:  # reload the browsers, unless a rebuild has begun (its end reloads them)
             with server._epoch_cond:
                 if server._wanted_epoch == server._visible_epoch:
@@ -399,11 +424,21 @@ def _degrade(config: MkDocsConfig, result: pipeline.Result) -> MkDocsConfig:
     return config
 
 
+def _edited_files(config: MkDocsConfig) -> set[str]:
+    """The data files whose content changed since this edition's last build (under --dirty)."""
+    if not _partial() or _result is None or _result.catalog is None:
+        return set()
+    now = {e.file: e.digest for e in _result.catalog.entities.values()}
+    before = _digests.get(_lang(config), {})
+    _digests[_lang(config)] = now
+    return {file for file, digest in now.items() if before.get(file) != digest}
+
+
 def _generator(config: MkDocsConfig):  # type: ignore[no-untyped-def]
     """How the build gets a generated file: in memory, or (under --dirty) as a file rewritten only
     when it changes, so that MkDocs renders it again only then."""
     if not _partial():
-        return lambda path, text, stamp: File.generated(config, path, content=text)
+        return lambda path, text, stamp, own=False: File.generated(config, path, content=text)
     lang = _lang(config)
     if lang not in _page_files:
         folder = Path(tempfile.mkdtemp(prefix=f"atlante-preview-{lang}-"))
@@ -419,11 +454,15 @@ def _generator(config: MkDocsConfig):  # type: ignore[no-untyped-def]
             preview.remove_pages(Path(config.site_dir), skip=[e.prefix for e in _editions if not e.is_source and e.lang != lang])
         _surroundings[lang] = state
     placed = _placed.setdefault(lang, {})
+    first = _first_phase and _edition is not None and _edition.is_source
 
-    def place(path: str, text: str, stamp: object) -> File:
+    def place(path: str, text: str, stamp: object, own: bool = False) -> File:
         last = placed.get(path)
         if last is None or last[0] is not text or last[1] is not stamp:  # the core kept unchanged pages as they were
-            placed[path] = (text, stamp, str(pages.place(path, text, repr(stamp))))
+            if first and not own and last is not None:  # not the edited entry's: the second phase renders it
+                _deferred.append(path)
+            else:
+                placed[path] = (text, stamp, str(pages.place(path, text, repr(stamp))))
         return File.generated(config, path, abs_src_path=placed[path][2])
 
     return place

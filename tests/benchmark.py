@@ -3,8 +3,9 @@
     make benchmark            # or: .venv/bin/python tests/benchmark.py [N ...]
     .venv/bin/python tests/benchmark.py --preview [N ...]
 
-Builds the real site, then copies of it with N synthetic application themes added (each a
-valid, linked entity), and prints wall-clock times, page counts and site sizes.
+Builds the real site, then copies of it with N synthetic entries added (atlante synth: every kind,
+in realistic proportions, each valid and linked), and prints wall-clock times, page counts and site
+sizes.
 
 --preview: the live preview as `make serve` runs it (`mkdocs serve --dirty --no-strict`): the time
 from saving a title edit to the changed page being served with it (median and worst of several
@@ -26,31 +27,27 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from atlante import pipeline  # noqa: E402
+from atlante import pipeline, synth  # noqa: E402
 
-from helpers import BIN, env, make_project, mkdocs_build, write  # noqa: E402
+from helpers import BIN, ROOT, env, make_project, mkdocs_build  # noqa: E402
 
 
-def synthetic(project: Path, n: int) -> None:
-    for i in range(n):
-        write(project, f"data/themes/applicazione-{i:05d}.yaml", f"""
-            id: applicazione-{i:05d}
-            title: Applicazione di prova {i}
-            summary: Un'applicazione generata per misurare la scala del sito.
-            category: applicazione
-            sources: [slide-4#altre-applicazioni]
-            relations:
-              esempio_di: [theme:altre-applicazioni-possibili]
-            en:
-              title: Test application {i}
-              summary: An application generated to measure the site's scale.
-            """)
+def synthetic(tmp: Path, n: int) -> Path:
+    """A copy of the real project whose data/ is the brief's data grown by `n` synthetic entries of
+    every kind (`atlante synth`: valid, linked, about 2.4 relations each)."""
+    project = make_project(tmp, data=False)
+    synth.synthesise(ROOT, project, n, seed=0)
+    return project
+
+
+def _theme(n: int) -> str:
+    """The id of a synthetic theme halfway through the `n` entries (there is one when n >= 4)."""
+    return f"synth-theme-{max(1, synth.proportions(n)['theme'] // 2):05d}"
 
 
 def measure(n: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        project = make_project(Path(tmp))
-        synthetic(project, n)
+        project = synthetic(Path(tmp), n)
         start = time.perf_counter()
         result = pipeline.check(project)
         checked = time.perf_counter() - start
@@ -87,8 +84,7 @@ def _until(url: str, condition, limit: float = 300) -> float:
 
 def preview(n: int, edits: int = 5) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        project = make_project(Path(tmp))
-        synthetic(project, n)
+        project = synthetic(Path(tmp), n)
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
@@ -98,9 +94,8 @@ def preview(n: int, edits: int = 5) -> None:
         try:
             started = _until(base + "/cities/milano/", lambda status, body: status == 200)
             cases = [("data/cities/milano.yaml", 'title: "Milano', "/cities/milano/")]
-            if n:
-                cases.append((f"data/themes/applicazione-{n // 2:05d}.yaml", "title: Applicazione",
-                              f"/themes/applicazione-{n // 2:05d}/"))
+            if synth.proportions(n)["theme"]:
+                cases.append((f"data/themes/{_theme(n)}.yaml", 'title: "Tema', f"/themes/{_theme(n)}/"))
             for file, old, page in cases:
                 times = []
                 for i in range(edits):

@@ -5,7 +5,8 @@ as GitHub Actions annotations (so that they land on the lines of a pull request)
 `atlante rules` lists the checks, with the id each finding ends with;
 `atlante list` and `atlante show` say what exists and how it is linked; `atlante new` writes a new
 entry's file with every field documented, for the editor to fill in; `atlante generate` rewrites
-the parts of the schemas and of the README that come from the model's tables.
+the parts of the schemas and of the README that come from the model's tables; `atlante synth` writes
+a copy of data/ grown by N synthetic entries, valid and linked, for measuring how the site scales.
 
 Exit codes: 0 fine, 1 problems found (errors; warnings too with --strict), 2 wrong usage. The
 command's own words follow --lang, else the locale (LC_ALL, LC_MESSAGES, LANG): Italian or English;
@@ -23,7 +24,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import i18n, pipeline, rules, schemas, skeleton
+from . import i18n, pipeline, rules, schemas, skeleton, synth
 from .kinds import KIND_BY_FOLDER, KIND_BY_NAME, KINDS, Kind
 from .model import SLUG, Finding, Ref
 
@@ -57,6 +58,11 @@ def main(argv: list[str] | None = None) -> int:
     new.add_argument("--title", help="its title, in Italian")
     generate = command("generate", "rewrite the schemas' relation and language blocks and the README's relation table")
     generate.add_argument("--check", action="store_true", help="write nothing; exit 1 if a generated file is not current")
+    grown = command("synth", "write a data/ of the brief's data and N synthetic entries, valid and linked, to measure scale")
+    grown.add_argument("--entities", type=_count, required=True, metavar="N", help="how many synthetic entries to add")
+    grown.add_argument("--out", type=Path, required=True, metavar="DIR", help="the folder to write data/ into (its data/ must hold "
+                       "nothing but schemas)")
+    grown.add_argument("--seed", type=int, default=0, metavar="S", help="the random seed: the same seed writes the same bytes (default: 0)")
     args = parser.parse_args(argv)
     words = _words(args.project, args.lang or _locale_lang())
 
@@ -64,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
         return _rules()
     if args.command == "generate":
         return _generate(args.project, only_check=args.check)
+    if args.command == "synth":
+        return _synth(args.project, args.out, args.entities, args.seed, words)
     if args.command == "new":
         kind = skeleton.kind_of(args.kind)
         if kind is None:
@@ -120,6 +128,24 @@ def _new(project: Path, kind: Kind, new_id: str, title: str | None, lang: str, w
     path.write_text(text, encoding="utf-8")
     print(words["wrote"].format(file=path.relative_to(project).as_posix()), file=sys.stderr)
     return 0
+
+
+def _synth(project: Path, out: Path, entities: int, seed: int, words: dict) -> int:
+    try:
+        written = synth.synthesise(project, out, entities, seed)
+    except synth.Refused as refused:
+        print(words["synth_refused"].format(folder=refused), file=sys.stderr)
+        return 1
+    print(words["synthesised"].format(count=sum(written.counts.values()), folder=written.folder,
+                                      relations=written.relations), file=sys.stderr)
+    return 0
+
+
+def _count(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a number of entries, 0 or more, found {text!r}")
+    return value
 
 
 def _list(project: Path, kind_name: str | None, words: dict) -> int:
@@ -208,7 +234,9 @@ _FALLBACK = {"valid": "{errors} errors, {warnings} warnings: data/ is valid",
              "not_found": "{ref}: no entry with this reference", "did_you_mean": "did you mean {suggestion}?",
              "file": "File", "summary": "Summary", "outgoing": "Links written here", "incoming": "Links to this entry",
              "statements": "Statements of the brief", "aliases": "Earlier ids", "none": "none",
-             "wrote": "wrote {file}: fill in the null values, then atlante check"}
+             "wrote": "wrote {file}: fill in the null values, then atlante check",
+             "synthesised": "wrote {folder}: the brief's data and {count} synthetic entries ({relations} relations)",
+             "synth_refused": "{folder} already holds data: choose a new folder (or one whose data/ has only schema/)"}
 
 
 def _generate(project: Path, *, only_check: bool) -> int:

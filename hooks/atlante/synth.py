@@ -1,0 +1,285 @@
+"""Synthetic data sets: the real brief's data plus N generated entries, valid and linked, for measuring scale.
+
+`atlante synth --entities N --out <dir>` writes `<dir>/data/`: a copy of the project's schemas and
+data, and N entries spread over the kinds in the proportions of a grown data set (mostly themes,
+cities, concepts and platforms), each as an editor would write it: an English block for every text,
+about two tags (names the translation files give), one or two sources (statements of the slides),
+and about 2.4 relations, each of a type its kind may write, to a kind the type allows. Relations
+within a kind point to earlier entries only, so hierarchies stay acyclic; every concept is drawn on
+by some entry, so nothing is an orphan. Cities lie in their region: a known point of it (a regional
+capital or an inland town), moved by a small jitter that is kept only when it stays in the region.
+
+The same seed gives the same bytes: one `random.Random(seed)`, entries made in a fixed order, and
+YAML written by hand rather than by a dumper.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path as FsPath
+
+from . import geo, i18n
+from .kinds import KIND_BY_NAME, KINDS, RelationType, relation_types_for
+from .load import SCHEMA_FOLDER, Document, load
+
+# ---------------------------------------------------------------------------------------------
+# Entry points
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Written:
+    counts: dict[str, int]  # kind -> synthetic entries written
+    relations: int  # references written by them, in all
+    folder: FsPath  # <out>/data
+
+
+class Refused(Exception):
+    """The output folder already holds data that is not a copy of the schemas."""
+
+
+def synthesise(project: FsPath, out: FsPath, entities: int, seed: int = 0) -> Written:
+    """Write `out/data/`: the project's data/ (schemas included) and `entities` synthetic entries."""
+    source, target = project / "data", out / "data"
+    if target.is_dir() and any(p.name != SCHEMA_FOLDER for p in target.iterdir()):
+        raise Refused(str(target))
+    documents, _ = load(source, shown_root=project)
+    translations, _ = i18n.load(project)
+    tags = sorted(set.intersection(*(set(t.words.get("tags") or {}) for t in translations.values())))
+    plan = _Plan(random.Random(seed), documents, tags, source / SCHEMA_FOLDER)
+    files = plan.entries(entities)
+    shutil.copytree(source, target, dirs_exist_ok=True)
+    for rel, text in files.items():
+        path = target / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text.encode("utf-8"))
+    return Written(dict(plan.counts), plan.written_relations, target)
+
+
+def proportions(entities: int) -> dict[str, int]:
+    """How many synthetic entries of each kind make `entities` (largest remainders, in brief order)."""
+    exact = {kind: entities * share for kind, share in SHARES.items()}
+    counts = {kind: int(value) for kind, value in exact.items()}
+    order = sorted(SHARES, key=lambda k: (-(exact[k] - counts[k]), list(SHARES).index(k)))
+    for kind in order[:entities - sum(counts.values())]:
+        counts[kind] += 1
+    return counts
+
+
+# ---------------------------------------------------------------------------------------------
+# The plan: every entry decided in one pass, in a fixed order, from one random generator
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Entry:
+    kind: str
+    id: str
+    number: int
+    relations: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def ref(self) -> str:
+        return f"{self.kind}:{self.id}"
+
+    def count(self) -> int:
+        return sum(len(v) for v in self.relations.values())
+
+
+class _Plan:
+    def __init__(self, rng: random.Random, documents: list[Document], tags: list[str], schema_dir: FsPath) -> None:
+        self.rng = rng
+        self.tags = tags
+        self.schema_dir = schema_dir
+        self.real: dict[str, list[str]] = {k.name: [] for k in KINDS}
+        self.statements: list[tuple[str, str, str]] = []  # (source ref, Italian text, English text)
+        for doc in documents:
+            if doc.data is None:
+                continue
+            self.real[doc.kind].append(doc.stem)
+            if doc.kind == "slide":
+                english = (doc.data.get("en") or {}).get("statements") or {}  # type: ignore[union-attr]
+                for st in doc.data.get("statements") or []:  # type: ignore[union-attr]
+                    self.statements.append((f"{doc.stem}#{st['id']}", str(st.get("text", "")),
+                                            str((english.get(st["id"]) or {}).get("text", ""))))
+        self.counts: dict[str, int] = {}
+        self.written_relations = 0
+
+    def entries(self, entities: int) -> dict[str, str]:
+        self.counts = proportions(entities)
+        made: dict[str, list[_Entry]] = {k.name: [] for k in KINDS}
+        order: list[_Entry] = []
+        for kind in (k.name for k in KINDS if k.name in SHARES):
+            for number in range(1, self.counts[kind] + 1):
+                entry = _Entry(kind, f"synth-{kind}-{number:05d}", number)
+                made[kind].append(entry)
+                order.append(entry)
+        for entry in order:
+            if not relation_types_for(entry.kind):
+                continue  # a concept writes nothing: others draw on it
+            wanted = self.rng.choices((1, 2, 3, 4), weights=RELATION_COUNT_WEIGHTS)[0]
+            for _ in range(wanted):
+                self._relate(entry, made)
+        writers = [e for e in order if "richiama" in [t.name for t in relation_types_for(e.kind)]]
+        drawn = {ref for e in order for ref in e.relations.get("richiama", [])}
+        for concept in made["concept"]:
+            if concept.ref not in drawn and writers:
+                self.rng.choice(writers).relations.setdefault("richiama", []).append(concept.ref)
+        self.written_relations = sum(e.count() for e in order)
+        return {f"{KIND_BY_NAME[e.kind].folder}/{e.id}.yaml": self._text(e) for e in order}
+
+    def _relate(self, entry: _Entry, made: dict[str, list[_Entry]]) -> None:
+        types = relation_types_for(entry.kind)
+        rtype = self.rng.choices(types, weights=[1 if t.name == "richiama" else 3 for t in types])[0]
+        for _ in range(5):
+            target = self._target(entry, rtype, made)
+            if target is not None and target not in entry.relations.get(rtype.name, []):
+                entry.relations.setdefault(rtype.name, []).append(target)
+                return
+
+    def _target(self, entry: _Entry, rtype: RelationType, made: dict[str, list[_Entry]]) -> str | None:
+        kind = self.rng.choice(rtype.targets)
+        pool = [f"{kind}:{i}" for i in self.real[kind]]
+        synthetic = made[kind] if kind != entry.kind else made[kind][:entry.number - 1]  # earlier ones: no cycles
+        pool += [e.ref for e in synthetic]
+        return self.rng.choice(pool) if pool else None
+
+    # --- the file ---
+
+    def _text(self, entry: _Entry) -> str:
+        rng, kind = self.rng, entry.kind
+        words = WORDS[kind]
+        topic = rng.choice(TOPICS)
+        title_it, title_en = f"{words[0]} {entry.number}: {topic[0]}", f"{words[1]} {entry.number}: {topic[1]}"
+        sources = rng.sample(self.statements, 2 if rng.random() < 0.3 else 1)
+        tags = sorted(rng.sample(self.tags, min(len(self.tags), rng.choices((1, 2, 3), weights=(3, 4, 3))[0])))
+        summary_it = (f"Voce generata per misurare il sito: {words[2]} {topic[0]}, che riprende "
+                      f"{_cited(sources, 'it')} del brief. Il testo non dice nulla del brief.")
+        summary_en = (f"An entry generated to measure the site: {words[3]} {topic[1]}, drawing on "
+                      f"{_cited(sources, 'en')} of the brief. The text says nothing about the brief.")
+        lines = [f"# yaml-language-server: $schema=../schema/{kind}.schema.json", f"id: {entry.id}",
+                 f"title: {_q(title_it)}", *_folded("summary", summary_it, 0)]
+        english: list[str] = [f"title: {_q(title_en)}", *_folded("summary", summary_en, 0)]
+        if kind in ("action", "concept"):  # their schemas require the brief's own words
+            named_it, named_en = self._wording(sources[0])
+            lines.append(f"named_as: {_q(named_it)}")
+            english.append(f"named_as: {_q(named_en)}")
+        for name in ("category", "period"):
+            values = self._enum(kind, name)
+            if values:
+                lines.append(f"{name}: {rng.choice(values)}")
+        if kind == "move":
+            lines.append(f"label: {_q(topic[0])}")
+            english.append(f"label: {_q(topic[1])}")
+        if kind == "city":
+            region = rng.choice(sorted(REGION_POINTS))
+            lat, lon = _point_in(region, rng)
+            lines += [f"region: {_q(region)}", f"coordinates: {{lat: {lat:.4f}, lon: {lon:.4f}}}"]
+        lines.append(f"tags: [{', '.join(tags)}]")
+        lines += ["sources:", *(f"  - {ref}" for ref, _, _ in sources)]
+        if entry.relations:
+            lines.append("relations:")
+            for rtype in (t.name for t in relation_types_for(kind) if t.name in entry.relations):
+                lines += [f"  {rtype}:", *(f"    - {ref}" for ref in entry.relations[rtype])]
+        if kind == "city":
+            lines += ["added:", "  - fields: [region, coordinates]",
+                      f"    source: {_q('Punto noto della regione, spostato di poco (dati sintetici)')}"]
+            english += ["added:", f"  - source: {_q('A known point of the region, moved slightly (synthetic data)')}"]
+        lines += ["en:", *(f"  {line}" for line in english)]
+        return "\n".join(lines) + "\n"
+
+    def _wording(self, source: tuple[str, str, str]) -> tuple[str, str]:
+        """A few consecutive words of the statement, as written there, in each language."""
+        return _words_of(source[1], self.rng), _words_of(source[2] or source[1], self.rng)
+
+    def _enum(self, kind: str, name: str) -> list[str]:
+        schema = json.loads((self.schema_dir / f"{kind}.schema.json").read_text(encoding="utf-8"))
+        return list((schema.get("properties") or {}).get(name, {}).get("enum") or [])
+
+
+def _cited(sources: list[tuple[str, str, str]], lang: str) -> str:
+    refs = [f"{ref.split('#')[0].replace('-', ' ')} ({ref.split('#')[1]})" for ref, _, _ in sources]
+    joiner = " e " if lang == "it" else " and "
+    return joiner.join(refs)
+
+
+def _words_of(text: str, rng: random.Random) -> str:
+    spans = [m.span() for m in re.finditer(r"\w+", text)]
+    if not spans:
+        return text.strip() or "-"
+    length = min(len(spans), rng.choice((2, 3, 4)))
+    start = rng.randrange(len(spans) - length + 1)
+    return text[spans[start][0]:spans[start + length - 1][1]]
+
+
+def _point_in(region: str, rng: random.Random) -> tuple[float, float]:
+    """A point near the region's known point that the map places in that region."""
+    lat, lon = REGION_POINTS[region]
+    for _ in range(4):
+        moved = round(lat + rng.uniform(-JITTER, JITTER), 4), round(lon + rng.uniform(-JITTER, JITTER), 4)
+        if geo.region_of(*moved) == region:
+            return moved
+    return lat, lon
+
+
+def _q(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
+
+
+def _folded(name: str, text: str, indent: int, width: int = 96) -> list[str]:
+    pad = " " * (indent + 2)
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(pad) + len(line) + 1 + len(word) > width:
+            lines.append(pad + line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return [f"{' ' * indent}{name}: >-", *lines, pad + line]
+
+
+# ---------------------------------------------------------------------------------------------
+# Proportions, densities and words
+# ---------------------------------------------------------------------------------------------
+
+# Share of each kind among the synthetic entries: a data set grown by applications, places and terms.
+SHARES = {"challenge": 0.05, "move": 0.03, "platform": 0.13, "circle": 0.04, "city": 0.21, "theme": 0.32,
+          "action": 0.05, "concept": 0.17}
+# How many relations an entry that may write some writes: 1 to 4, about 2.8 on average, so that with
+# the concepts (which write none, but are drawn on) the set has about 2.4 per entry.
+RELATION_COUNT_WEIGHTS = (0.08, 0.27, 0.37, 0.28)
+JITTER = 0.02  # degrees, about 2 km
+
+# A known inland point of every region (its capital, or a town inland where the capital is on a
+# narrow coast), checked by the tests to lie in the region.
+REGION_POINTS: dict[str, tuple[float, float]] = {
+    "Abruzzo": (42.3498, 13.3995), "Basilicata": (40.6404, 15.8056), "Calabria": (38.9098, 16.5877),
+    "Campania": (40.9146, 14.7906), "Emilia-Romagna": (44.4949, 11.3426), "Friuli-Venezia Giulia": (46.0711, 13.2346),
+    "Lazio": (41.9028, 12.4964), "Liguria": (44.4500, 8.9500), "Lombardia": (45.4642, 9.1900),
+    "Marche": (43.2984, 13.4535), "Molise": (41.5603, 14.6627), "Piemonte": (45.0703, 7.6869),
+    "Puglia": (40.8270, 16.5536), "Sardegna": (40.3209, 9.3301), "Sicilia": (37.5670, 14.2795),
+    "Toscana": (43.7696, 11.2558), "Trentino-Alto Adige": (46.0748, 11.1217), "Umbria": (43.1107, 12.3908),
+    "Valle d'Aosta": (45.7370, 7.3201), "Veneto": (45.4064, 11.8768),
+}
+
+# kind -> (Italian title word, English title word, Italian summary phrase, English summary phrase)
+WORDS = {
+    "challenge": ("Sfida", "Challenge", "una sfida di", "a challenge of"),
+    "move": ("Mossa", "Move", "una mossa di", "a move of"),
+    "platform": ("Piattaforma", "Platform", "una piattaforma di", "a platform of"),
+    "circle": ("Circolo", "Circle", "un circolo magico di", "a magic circle of"),
+    "city": ("Città", "City", "una città di", "a city of"),
+    "theme": ("Tema", "Theme", "un tema di", "a theme of"),
+    "action": ("Azione", "Action", "un'azione di", "an action of"),
+    "concept": ("Concetto", "Concept", "un concetto di", "a concept of"),
+}
+TOPICS = (
+    ("energia", "energy"), ("mobilità", "mobility"), ("agricoltura", "farming"), ("turismo", "tourism"),
+    ("design", "design"), ("moda", "fashion"), ("meccanica", "engineering"), ("cultura", "culture"),
+    ("welfare", "welfare"), ("logistica", "logistics"), ("ricerca", "research"), ("paesaggio", "landscape"),
+    ("artigianato", "crafts"), ("salute", "health"), ("formazione", "training"), ("acqua", "water"),
+)

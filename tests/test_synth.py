@@ -1,0 +1,95 @@
+"""`atlante synth`: the brief's data grown by N synthetic entries, valid, linked and reproducible."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+from atlante import geo, pipeline, synth
+from atlante.kinds import KIND_BY_FOLDER, RELATION_BY_NAME
+
+from helpers import ROOT, atlante, make_project
+
+N = 200
+
+
+def _files(data: Path) -> dict[str, bytes]:
+    return {p.relative_to(data).as_posix(): p.read_bytes() for p in sorted(data.rglob("*")) if p.is_file()}
+
+
+def _synthetic(data: Path) -> list[tuple[str, dict]]:
+    return [(KIND_BY_FOLDER[p.parent.name].name, yaml.safe_load(p.read_text(encoding="utf-8")))
+            for p in sorted(data.glob("*/synth-*.yaml"))]
+
+
+@pytest.fixture(scope="module")
+def grown(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real project, its data/ replaced by the brief's data and N synthetic entries (seed 7)."""
+    project = make_project(tmp_path_factory.mktemp("synth"), data=False)
+    synth.synthesise(ROOT, project, N, seed=7)
+    return project
+
+
+def test_the_grown_data_has_no_error_and_no_warning(grown: Path) -> None:
+    result = pipeline.check(grown)
+    assert result.errors == [] and result.warnings == []
+
+
+def test_it_holds_the_real_data_unchanged(grown: Path) -> None:
+    real, written = _files(ROOT / "data"), _files(grown / "data")
+    assert {name: written.get(name) for name in real} == real
+
+
+def test_the_counts_of_each_kind_add_up_to_n_mostly_themes_cities_platforms_concepts(grown: Path) -> None:
+    counts = Counter(kind for kind, _ in _synthetic(grown / "data"))
+    assert sum(counts.values()) == N and counts == Counter({k: v for k, v in synth.proportions(N).items() if v})
+    assert [kind for kind, _ in counts.most_common(4)] == ["theme", "city", "concept", "platform"]
+
+
+def test_entries_have_realistic_density_of_relations_tags_and_sources(grown: Path) -> None:
+    entries = _synthetic(grown / "data")
+    relations = [ref for _, data in entries for refs in (data.get("relations") or {}).values() for ref in refs]
+    assert 2 <= len(relations) / N <= 3
+    assert 1.5 <= sum(len(data.get("tags") or []) for _, data in entries) / N <= 2.5
+    assert 1.1 <= sum(len(data["sources"]) for _, data in entries) / N <= 1.5
+
+
+def test_relations_respect_their_types_source_and_target_kinds(grown: Path) -> None:
+    for kind, data in _synthetic(grown / "data"):
+        for rtype, refs in (data.get("relations") or {}).items():
+            assert kind in RELATION_BY_NAME[rtype].sources
+            assert all(ref.split(":")[0] in RELATION_BY_NAME[rtype].targets for ref in refs)
+
+
+def test_every_region_point_lies_in_its_region() -> None:
+    assert {region: geo.region_of(*point) for region, point in synth.REGION_POINTS.items()} == {
+        region: region for region in synth.REGION_POINTS}
+
+
+def test_the_same_seed_writes_the_same_bytes_and_another_seed_differs(grown: Path, tmp_path: Path) -> None:
+    synth.synthesise(ROOT, tmp_path / "again", N, seed=7)
+    synth.synthesise(ROOT, tmp_path / "other", N, seed=8)
+    assert _files(tmp_path / "again" / "data") == _files(grown / "data")
+    assert _files(tmp_path / "other" / "data") != _files(grown / "data")
+
+
+def test_the_command_writes_the_data_and_says_so(tmp_path: Path) -> None:
+    result = atlante(ROOT, "synth", "--entities", "30", "--out", str(tmp_path / "out"), "--seed", "3", "--lang", "en")
+    assert result.returncode == 0, result.stderr
+    assert "30 synthetic entries" in result.stderr
+    assert len(list((tmp_path / "out" / "data").glob("*/synth-*.yaml"))) == 30
+
+
+def test_the_command_refuses_a_folder_that_already_holds_data(tmp_path: Path) -> None:
+    atlante(ROOT, "synth", "--entities", "5", "--out", str(tmp_path))
+    result = atlante(ROOT, "synth", "--entities", "5", "--out", str(tmp_path), "--lang", "it")
+    assert result.returncode == 1 and "contiene già dei dati" in result.stderr
+
+
+def test_synth_help_names_its_options() -> None:
+    result = atlante(ROOT, "synth", "--help")
+    assert result.returncode == 0
+    assert all(option in result.stdout for option in ("--entities N", "--out DIR", "--seed S"))

@@ -39,6 +39,14 @@ REQUIRED_EXTENSIONS = ("attr_list", "pymdownx.escapeall", "admonition", "tables"
 # A kind with more entities than this lists only its index page in the navigation: MkDocs
 # renders the whole navigation into every page, so long flat sections make the build quadratic.
 NAV_LIMIT = 40
+# Entries one listing shows on one page. A longer listing (a kind's index, the whole brief, the concept
+# map's list) continues on numbered pages, <folder>/page/2/ and on; a step of the home page or a
+# statement's list shows this many and links to the rest. So no page lists thousands of links.
+LIST_LIMIT = 100
+# Markers a map labels and links one by one; with more it draws them as unlabelled dots, and the
+# concept map (a drawn graph) is left out above this many entries: their lists carry the links.
+FIGURE_LIMIT = 150
+STEP_LIMIT = 40  # entries a step of the home page lists; it links the indexes of the rest
 
 HOME = "index.md"
 CONCEPT_MAP = "concept-map.md"
@@ -110,8 +118,48 @@ def page_uri(entity: Entity) -> str:
     return address(entity.kind, entity.id).removesuffix("/") + ".md"
 
 
-def index_uri(kind: Kind) -> str:
-    return f"{kind.folder}/index.md"
+def index_uri(kind: Kind, number: int = 1) -> str:
+    return paged_uri(f"{kind.folder}/index.md", number)
+
+
+def paged_uri(first: str, number: int) -> str:
+    """The source path of page `number` of a listing whose first page is `first` ("themes/index.md"
+    or "brief.md"): themes/page/2.md, brief/page/2.md."""
+    if number == 1:
+        return first
+    return f"{first.removesuffix('index.md').removesuffix('.md').rstrip('/')}/page/{number}.md"
+
+
+def _continues(uri: str) -> str | None:
+    """The first page of the listing that `uri` continues ("brief.md" for "brief/page/2.md"), or None."""
+    folder, sep, _ = uri.partition("/page/")
+    return f"{folder}.md" if sep else None
+
+
+def chunks(items: list, limit: int = LIST_LIMIT) -> list[list]:
+    """A listing cut into pages of `limit` entries (one empty page for an empty listing)."""
+    return [items[i:i + limit] for i in range(0, len(items), limit)] or [[]]
+
+
+def _pager(first: str, number: int, count: int) -> dict[str, object] | None:
+    """The links of page `number` of `count` to every page of its listing, relative to the page
+    (Markdown source paths, as MkDocs resolves them), or None for a listing of one page."""
+    if count == 1:
+        return None
+    here = paged_uri(first, number)
+    depth = here.count("/")
+    up = "../" * depth
+    return {"number": number, "count": count,
+            "pages": [(n, None if n == number else up + paged_uri(first, n)) for n in range(1, count + 1)],
+            "previous": up + paged_uri(first, number - 1) if number > 1 else None,
+            "next": up + paged_uri(first, number + 1) if number < count else None}
+
+
+def _roots(uri: str) -> tuple[str, str]:
+    """`root` (Markdown links, relative to the source file) and `url_root` (raw HTML links, relative
+    to the page's URL, one folder deeper) of a generated page."""
+    depth = uri.count("/")
+    return "../" * depth, "../" * (depth + (0 if uri.rsplit("/", 1)[-1] == "index.md" else 1))
 
 
 @dataclass
@@ -152,7 +200,7 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, site: 
     env.filters["long_date"] = lambda day: _long_date(day, lang)
     env.filters["cite_statement"] = citer.statement
     common = {"catalog": catalog, "kinds": KINDS, "t": translation.words, "tr": translation, "lang": lang,
-              "source_lang": SOURCE_LANG, "publication": publication, "history": site.history}
+              "source_lang": SOURCE_LANG, "publication": publication, "history": site.history, "limit": STEP_LIMIT}
     words = translation.words
     kept: dict[str, tuple[str, Page]] = {}
     rendered = 0
@@ -175,19 +223,43 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, site: 
 
     def site_pages() -> list[Page]:
         places = _city_map(catalog, lang)
+        drawn = len(catalog.entities) <= FIGURE_LIMIT  # a larger graph is unreadable: its list is the map
         concepts = graph.concept_map(catalog, CHAIN, lang, lambda k: translation.words["kinds"][k]["plural"],
-                                     translation.relation, column=140, gap=30)
+                                     translation.relation, column=140, gap=30) if drawn else None
         home = env.get_template("home.md").render(root="", url_root="", steps=_home_steps(catalog, lang),
                                                   city_map=places, concept_map=concepts, brief=publication.brief, **common)
         pages = [Page(HOME, home, figures=figures.take(), meta=generic(
             "", translation.words["brief_title"], words["ui"]["home_intro"], home=True, distribution=opendata.distribution()))]
-        pages.append(Page(CONCEPT_MAP, env.get_template("concept_map.md").render(
-            root="", url_root="../", concept_map=concepts, chain=CHAIN, **common), figures=figures.take(),
-            meta=generic("concept-map/", words["figures"]["concept_map"], words["figures"]["concept_map_intro"])))
-        pages.append(Page(WHOLE_BRIEF, env.get_template("whole_brief.md").render(
-            root="", url_root="../", steps=_home_steps(catalog, lang), chain=[KIND_BY_NAME[k] for k in CHAIN],
-            entities_of=lambda kind: entities_of(catalog, kind, lang), **common),
-            meta=generic("brief/", words["whole"]["title"], words["whole"]["description"])))
+        chained = [e for kind_name in CHAIN for e in catalog.by_kind[kind_name]]
+        parts = chunks(chained)
+        for number, part in enumerate(parts, 1):
+            uri = paged_uri(CONCEPT_MAP, number)
+            root, url_root = _roots(uri)
+            title = words["figures"]["concept_map"]
+            title = title if number == 1 else f"{title} ({_page_of(words, number, len(parts))})"
+            pages.append(Page(uri, env.get_template("concept_map.md").render(
+                root=root, url_root=url_root, concept_map=concepts if number == 1 else None, chain=CHAIN, title=title,
+                listed=[(KIND_BY_NAME[k], [e for e in part if e.kind == k]) for k in CHAIN], count=len(chained),
+                pager=_pager(CONCEPT_MAP, number, len(parts)), **common), figures=figures.take(), in_nav=number == 1,
+                meta=generic(uri.removesuffix(".md") + "/", title, words["figures"]["concept_map_intro"])))
+        everything = [e for kind in KINDS for e in entities_of(catalog, kind, lang)]
+        parts = chunks(everything)
+        page_of = {e.ref: number for number, part in enumerate(parts, 1) for e in part}
+        for number, part in enumerate(parts, 1):
+            uri = paged_uri(WHOLE_BRIEF, number)
+            root, url_root = _roots(uri)
+            title = words["whole"]["title"] if number == 1 else f"{words['whole']['title']} ({_page_of(words, number, len(parts))})"
+
+            def on_page(entity: Entity, anchor: str, number: int = number, root: str = root) -> str:
+                """A link to `anchor` on the page of the whole brief that holds `entity`."""
+                there = page_of[entity.ref]
+                return f"#{anchor}" if there == number else f"{root}{paged_uri(WHOLE_BRIEF, there)}#{anchor}"
+
+            pages.append(Page(uri, env.get_template("whole_brief.md").render(
+                root=root, url_root=url_root, steps=_home_steps(catalog, lang), title=title, on_page=on_page,
+                sections=[(kind, [e for e in part if e.kind == kind.name]) for kind in KINDS],
+                pager=_pager(WHOLE_BRIEF, number, len(parts)), slides={e.id: e for e in catalog.by_kind["slide"]}, **common),
+                in_nav=number == 1, meta=generic(uri.removesuffix(".md") + "/", title, words["whole"]["description"])))
         pages.append(Page(DATA_PAGE, env.get_template("data.md").render(
             root="", url_root="../", opendata=opendata.data_page(catalog, site.schema_dir, lang, publication), **common),
             meta=generic("dati/", words["opendata"]["title"], words["opendata"]["description"])))
@@ -199,11 +271,19 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, site: 
             meta=generic("changelog/", words["changelog"]["title"], words["changelog"]["description"])))
         for kind in KINDS:
             entities = entities_of(catalog, kind, lang)
-            pages.append(Page(index_uri(kind), env.get_template("kind_index.md").render(
-                root="../", url_root="../", kind=kind, groups=_index_groups(kind, entities, translation),
-                added_columns=_added_columns(kind, entities), city_map=places if kind.place else None, **common),
-                figures=figures.take(), meta=generic(f"{kind.folder}/", words["kinds"][kind.name]["plural"],
-                                                      words["kinds"][kind.name]["intro"] or words["kinds"][kind.name]["plural"])))
+            parts = chunks(entities)
+            plural = words["kinds"][kind.name]["plural"]
+            for number, part in enumerate(parts, 1):
+                uri = index_uri(kind, number)
+                root, url_root = _roots(uri)
+                title = plural if number == 1 else f"{plural} ({_page_of(words, number, len(parts))})"
+                pages.append(Page(uri, env.get_template("kind_index.md").render(
+                    root=root, url_root=url_root, kind=kind, groups=_index_groups(kind, part, translation),
+                    added_columns=_added_columns(kind, entities), city_map=places if kind.place and number == 1 else None,
+                    pager=_pager(index_uri(kind), number, len(parts)), title=title, **common),
+                    in_nav=number == 1, figures=figures.take(), meta=generic(
+                        uri.removesuffix("index.md").removesuffix(".md").rstrip("/") + "/", title,
+                        words["kinds"][kind.name]["intro"] or plural)))
         return pages
 
     hit = memo.pages.get(SITE_BUNDLE) if memo else None
@@ -212,8 +292,7 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, site: 
     else:
         site_bundle, rendered = Page(SITE_BUNDLE, "", pages=tuple(site_pages())), rendered + 1  # type: ignore[call-arg]
     kept[SITE_BUNDLE] = (whole, site_bundle)
-    indexes = {p.src_uri: p for p in site_bundle.pages}
-    pages = [p for p in site_bundle.pages if p.src_uri in SITE_PAGES]
+    pages = [p for p in site_bundle.pages if p.src_uri in SITE_PAGES or _continues(p.src_uri) in SITE_PAGES]
 
     def entity_page(kind: Kind, entity: Entity, listed: bool) -> Page:
         template = env.get_template("slide.md" if kind.name == "slide" else "entity.md")
@@ -235,7 +314,7 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, site: 
     seen: dict[Ref, tuple[str, str, str, tuple[int, ...]]] = {}
     slides = {e.id: e for e in catalog.by_kind["slide"]}
     for kind in KINDS:
-        pages.append(indexes[index_uri(kind)])
+        pages += [p for p in site_bundle.pages if p.src_uri.startswith(f"{kind.folder}/")]
         entities = entities_of(catalog, kind, lang)
         listed = len(entities) <= NAV_LIMIT
         for entity in entities:
@@ -432,9 +511,14 @@ def _home_steps(catalog: Catalog, lang: str) -> list[dict[str, object]]:
             steps[step] += [e for e in entities_of(catalog, kind, lang) if field is None or e.data.get(field) == value]
         if kind.display.home_index:
             steps[kind.display.home_index].append(kind)
-    return [{"id": step, "items": items,
+    return [{"id": step, "items": items[:STEP_LIMIT], "more": len(items[STEP_LIMIT:]),
+             "more_in": [k for k in KINDS if any(isinstance(i, Entity) and i.kind == k.name for i in items[STEP_LIMIT:])],
              "places": any(isinstance(i, Entity) and KIND_BY_NAME[i.kind].place for i in items)}
             for step, items in steps.items() if items]
+
+
+def _page_of(words: dict, number: int, count: int) -> str:
+    return str(words["ui"]["page_of"]).replace("{number}", str(number)).replace("{count}", str(count))
 
 
 def _index_groups(kind: Kind, entities: list[Entity], translation: Translation) -> list[tuple[str | None, list[Entity]]]:
@@ -503,8 +587,17 @@ def _city_map(catalog: Catalog, lang: str) -> dict[str, object] | None:
     if not points:
         return None
     base = geo.base_map(geo.FULL)
-    return {"base": base, "markers": geo.place_markers(base, points, font=13),
-            "places": [(e, e.data.get("region")) for e, *_ in points]}
+    places = [(e, e.data.get("region")) for e, *_ in points]
+    if len(points) > FIGURE_LIMIT:  # too many to label and link one by one: dots, and the list links them
+        dots = [base.place(lat, lon) for _, _, lat, lon in points]
+        return {"base": base, "markers": [], "count": len(points), "places": places, "kinds": _place_kinds(),
+                "dots": [(min(max(x, 0), base.width), min(max(y, 0), base.height)) for x, y in dots]}
+    return {"base": base, "markers": geo.place_markers(base, points, font=13), "count": len(points),
+            "places": places, "dots": [], "kinds": _place_kinds()}
+
+
+def _place_kinds() -> list[Kind]:
+    return [kind for kind in KINDS if kind.place]
 
 
 def _locator(kind: Kind, entity: Entity, translation: Translation) -> dict[str, object] | None:

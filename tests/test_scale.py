@@ -1,0 +1,152 @@
+"""Large data sets: no page lists thousands of links. Listings continue on numbered pages, the home
+page and a statement list a few entries and link the rest, maps draw dots, the concept map its list.
+
+The core is checked in-process with the limits lowered on the real brief (every listing then spans
+several pages); one strict build of a grown data set proves the pages MkDocs writes link up."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from atlante import pipeline, render, synth
+from atlante.kinds import KIND_BY_NAME, KINDS
+
+from helpers import ROOT, make_project, mkdocs_build
+
+LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+@pytest.fixture(scope="module")
+def paged(request: pytest.FixtureRequest) -> dict[str, render.Page]:
+    """The real brief's Italian pages rendered with a listing limit of 5 and a figure limit of 3."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(render, "LIST_LIMIT", 5)
+        mp.setattr(render, "FIGURE_LIMIT", 3)
+        mp.setattr(render, "STEP_LIMIT", 4)
+        mp.setattr(render.chunks, "__defaults__", (5,))
+        result = pipeline.run(ROOT)
+    assert not result.errors
+    return {p.src_uri: p for p in result.pages}
+
+
+def _listed(page: render.Page, folder: str) -> list[str]:
+    return [m for m in LINK.findall(page.markdown) if m.startswith(f"../{folder}/") or m.startswith(f"../../{folder}/")]
+
+
+def test_a_kind_index_continues_on_numbered_pages_each_entity_once(paged: dict[str, render.Page]) -> None:
+    catalog = pipeline.run(ROOT).catalog
+    assert catalog is not None
+    themes = len(catalog.by_kind["theme"])
+    count = -(-themes // 5)
+    uris = ["themes/index.md"] + [f"themes/page/{n}.md" for n in range(2, count + 1)]
+    assert [u for u in paged if u.startswith("themes/") and (u == "themes/index.md" or "/page/" in u)] == uris
+    seen: Counter[str] = Counter()
+    for number, uri in enumerate(uris, 1):
+        page = paged[uri]
+        entries = [line for line in page.markdown.splitlines() if line.startswith("- [")]
+        assert 1 <= len(entries) <= 5
+        seen.update(LINK.search(line).group(1).rsplit("/", 1)[-1] for line in entries)  # type: ignore[union-attr]
+        assert page.in_nav == (number == 1)
+        pager = next(line for line in page.markdown.splitlines() if line.startswith("Pagine: "))
+        links = LINK.findall(pager)
+        # every other page by number, resolved from this page's folder, and the current one in bold
+        targets = {posixpath.normpath(posixpath.join(posixpath.dirname(uri), link)) for link in links}
+        assert f"**{number}**" in pager
+        assert targets == {u for u in uris if u != uri}
+        if number > 1:
+            title = f"Temi applicativi (pagina {number} di {count})"
+            assert page.meta is not None and ("name", "citation_title", title) in page.meta.tags
+    assert sum(seen.values()) == themes and max(seen.values()) == 1
+
+
+def test_the_whole_brief_is_split_and_its_links_find_their_page(paged: dict[str, render.Page]) -> None:
+    pages = {u: p for u, p in paged.items() if u == "brief.md" or u.startswith("brief/page/")}
+    assert len(pages) > 3
+    anchors = {u: set(re.findall(r"\{ #([a-z0-9-]+) \}", p.markdown)) for u, p in pages.items()}
+    across = 0
+    for uri, page in pages.items():
+        for link in LINK.findall(page.markdown):
+            path, _, anchor = link.partition("#")
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(uri), path)) if path else uri
+            if not anchor or target not in pages:
+                continue  # a link to another page of the site
+            assert anchor in anchors[target], (uri, link)
+            across += target != uri
+    assert across > 10
+    headings = Counter(a for found in anchors.values() for a in found if not a.startswith("s-") and a not in {k.folder for k in KINDS})
+    assert max(headings.values()) == 1
+
+
+def test_the_home_page_lists_a_few_entries_per_step_and_links_the_rest(paged: dict[str, render.Page]) -> None:
+    home = paged["index.md"].markdown
+    step = next(line for line in home.splitlines() if "e altre" in line)
+    assert len(LINK.findall(step.split(" e altre ")[0])) == 4
+    assert re.search(r"e altre \d+ voci: \[[^]]+\]\([a-z]+/index\.md\)", step)
+
+
+def test_a_large_map_draws_dots_and_its_list_is_the_index(paged: dict[str, render.Page]) -> None:
+    figures = "".join(paged["cities/index.md"].figures.values())
+    assert 'class="atlante-dots"' in figures and "atlante-marker" not in figures
+    assert len(re.findall(r"<circle ", figures)) >= 6
+    home = paged["index.md"].markdown
+    assert "luoghi della mappa sono troppi per nominarli" in home and "](cities/index.md)" in home
+
+
+def test_a_large_concept_map_is_its_list(paged: dict[str, render.Page]) -> None:
+    first = paged["concept-map.md"]
+    assert not first.figures and "troppe per un disegno leggibile" in first.markdown
+    assert "concept-map/page/2.md" in paged
+    assert not any("atlante-graph" in f for f in paged["index.md"].figures.values())
+
+
+def test_a_statement_lists_a_few_entries_and_links_the_rest(paged: dict[str, render.Page]) -> None:
+    slide = paged["slides/slide-4.md"].markdown
+    lines = [line for line in slide.splitlines() if line.startswith("Rappresentata in: ") and "e altre" in line]
+    assert lines
+    assert all(len(LINK.findall(line.split(" e altre ")[0])) == 4 for line in lines)
+
+
+def test_without_large_listings_the_pages_are_unchanged() -> None:
+    pages = {p.src_uri for p in pipeline.run(ROOT).pages}
+    assert not any("/page/" in uri for uri in pages)
+
+
+@pytest.fixture(scope="module")
+def grown_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real project grown by 300 synthetic entries, built strict (MkDocs checks links and anchors)."""
+    project = make_project(tmp_path_factory.mktemp("grown"), data=False)
+    synth.synthesise(ROOT, project, 300, seed=3)
+    result = mkdocs_build(project)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return project / "site"
+
+
+def test_a_grown_site_builds_its_numbered_pages_linked_both_ways(grown_site: Path) -> None:
+    for edition in (grown_site, grown_site / "en"):
+        themes = edition / "themes"
+        assert (themes / "page" / "2" / "index.html").is_file()
+        second = BeautifulSoup((themes / "page" / "2" / "index.html").read_text(encoding="utf-8"), "html.parser")
+        pager = second.select_one("p.atlante-pager")
+        assert pager is not None
+        hrefs = [a["href"] for a in pager.find_all("a")]
+        assert "../../" in hrefs  # page 1 is the index itself
+        for href in hrefs:
+            assert (themes / "page" / "2" / str(href) / "index.html").resolve().is_file(), href
+        here = edition / "brief" / "page" / "2"
+        hrefs = [str(a["href"]) for a in BeautifulSoup((here / "index.html").read_text(encoding="utf-8"),
+                                                         "html.parser").select("article a[href*='#']")]
+        pairs = [((here / h.split("#")[0]).resolve() / "index.html", h.split("#")[1]) for h in hrefs if not h.startswith("#")]
+        across = [(target, anchor) for target, anchor in pairs if target.is_relative_to((edition / "brief").resolve())]
+        assert len(across) > 5
+        for target, anchor in across:
+            assert BeautifulSoup(target.read_text(encoding="utf-8"), "html.parser").find(id=anchor), (target, anchor)
+    biggest = max(len(BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser").select("article a"))
+                  for p in grown_site.rglob("index.html"))
+    assert biggest < 1000
+    assert KIND_BY_NAME["theme"].folder == "themes"

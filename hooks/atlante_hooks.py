@@ -47,6 +47,7 @@ import logging
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
@@ -272,12 +273,15 @@ def on_serve(server, *, config: MkDocsConfig, builder) -> object:
     """The preview survives mistakes: a failed rebuild is shown on every page, not waited for."""
     global _server
     _server = server
+    if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        # stopped by a service manager or a script: leave as on Ctrl-C, removing the preview's folders
+        signal.signal(signal.SIGTERM, _interrupt)
     rebuild, answer = server.builder, server.serve_request
     project = Path(config.config_file_path).parent
     lang = editions.SOURCE_LANG  # the error page speaks the source edition's language
 
     last: dict[str, list[str]] = {}  # what the last failure said, by the exception's words
-    background: list[threading.Thread] = []  # the other editions' build, while the source edition is served
+    background = _second_phase  # the other editions' build, while the source edition is served
 
     def attempt(build) -> bool:  # type: ignore[no-untyped-def]
         """Run `build`; on failure keep what the error page shows. True if it succeeded."""
@@ -343,7 +347,7 @@ def on_serve(server, *, config: MkDocsConfig, builder) -> object:
 
     def finish(work: list) -> None:  # type: ignore[type-arg]
         started = time.monotonic()
-        if attempt(lambda: [step() for step in work]):
+        if attempt(lambda: [step() for step in work if not _stopping.is_set()]):
             log.info(f"The rest of the preview built in {time.monotonic() - started:.2f} seconds")
         try:  # reload the browsers, unless a rebuild has begun (its end reloads them)
             with server._epoch_cond:
@@ -378,6 +382,25 @@ def on_serve(server, *, config: MkDocsConfig, builder) -> object:
 # ---------------------------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------------------------
+
+
+def on_shutdown() -> None:
+    """Before the server removes its site folder: let the second phase's build in progress end (the
+    builds it has not begun are dropped), so that nothing writes into the folder being removed."""
+    if getattr(_thread, "nested", False):
+        return
+    _stopping.set()
+    for thread in _second_phase:
+        thread.join(timeout=120)
+
+
+_second_phase: list[threading.Thread] = []  # the preview's background builds (on_serve)
+_stopping = threading.Event()
+_thread = threading.local()  # .nested: this thread is building another edition (_build_edition)
+
+
+def _interrupt(*_: object) -> NoReturn:
+    raise KeyboardInterrupt
 
 
 def _refuse(message: str, lines: list[str] | None = None) -> NoReturn:
@@ -661,10 +684,12 @@ def _build_edition(config: MkDocsConfig, path: Path, site_dir: Path) -> None:
     other = load_config(config_file=str(path), site_dir=str(site_dir), strict=config.strict)
     command, dirty = _command, _dirty
     other.plugins.on_startup(command=command, dirty=dirty)
+    _thread.nested = True  # its on_shutdown is the edition's, not the server's
     try:
         build(other, dirty=_partial())
     finally:
         other.plugins.on_shutdown()
+        _thread.nested = False
 
 
 def _compare_editions(site: Path) -> None:

@@ -66,15 +66,19 @@ class Preview:
 @contextlib.contextmanager
 def preview(project: Path, *flags: str) -> Iterator[Preview]:
     port = free_port()
+    scratch = project.parent / "scratch"  # the server's temporary folders
+    scratch.mkdir()
     process = subprocess.Popen([str(BIN / "mkdocs"), "serve", *flags, "--dev-addr", f"127.0.0.1:{port}"],
-                               cwd=project, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                               cwd=project, env={**env(), "TMPDIR": str(scratch)},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     served = Preview(project, port, process)
     try:
         yield served
     finally:
-        process.terminate()
+        process.terminate()  # as a service manager stops it
         served.stderr = process.communicate(timeout=60)[1]  # type: ignore[attr-defined]
         print("\n".join(ln for ln in served.stderr.splitlines() if "GET /" not in ln)[-6000:])  # shown on failure
+    assert not list(scratch.iterdir()), "the stopped server left its temporary folders behind"
 
 
 def test_an_edit_shows_and_every_mistake_is_shown_at_once_until_fixed(tmp_path: Path) -> None:

@@ -44,6 +44,7 @@ import dataclasses
 import importlib
 import json
 import logging
+import multiprocessing
 import os
 import re
 import shutil
@@ -139,12 +140,15 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
     project = Path(config.config_file_path).parent
     _pin_build_date(project)
-    _publication, problems = meta.from_config(site_name=config.site_name, site_url=_root if config.site_url else None,
-                                              extra=config.extra, project=project, edition_date=history.build_date(),
-                                              repo_url=config.repo_url)
+    _publication, problems = _publication_of(config, _root, project)
     if problems:
         _refuse(meta.located(Path(config.config_file_path), problems))
-    result = pipeline.run(project, docs_dir=project / "docs", lang=lang, publication=_publication, cache=_cache)
+    if _edition.is_source:
+        _render_ahead(config, project)
+    ahead = _ahead.pop(lang, None)
+    rendered = _taken(ahead) if ahead and ahead[0] == _publication else None
+    result = pipeline.run(project, docs_dir=project / "docs", lang=lang, publication=_publication, cache=_cache,
+                          rendered=rendered)
     _warned = bool(result.warnings)
     for warning in result.warnings:
         log.warning(str(warning))
@@ -382,6 +386,66 @@ def on_serve(server, *, config: MkDocsConfig, builder) -> object:
 # ---------------------------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------------------------
+
+
+def _publication_of(config: MkDocsConfig, root: str, project: Path) -> tuple[meta.Publication, list[str]]:
+    return meta.from_config(site_name=config.site_name, site_url=root if config.site_url else None, extra=config.extra,
+                            project=project, edition_date=history.build_date(), repo_url=config.repo_url)
+
+
+def _render_ahead(config: MkDocsConfig, project: Path) -> None:
+    """`mkdocs build` on a machine of several cores: the other editions' pages are rendered in
+    another process while this one builds the source edition; their builds take them (on_config).
+
+    A fork of this process: the same files, templates and figure tokens; nothing is rendered twice
+    unless it fails, and then the edition's own run renders it and says what is wrong."""
+    _ahead.clear()
+    if _command != "build" or _partial() or (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return
+    engine = type(config).__module__.split(".")[0]
+    load_config = importlib.import_module(f"{engine}.config").load_config
+    for edition in _editions:
+        path = project / f"mkdocs.{edition.lang}.yml"
+        if edition.is_source or not path.is_file():
+            continue
+        try:
+            other = load_config(config_file=str(path), site_dir=str(Path(config.site_dir) / edition.prefix))
+        except Exception:  # noqa: BLE001 - its own build will say what is wrong with it
+            continue
+        publication, problems = _publication_of(other, editions.root_url(other.site_url or "", edition), project)
+        if problems:
+            continue
+        fork = multiprocessing.get_context("fork")
+        receiver, sender = fork.Pipe(duplex=False)
+        worker = fork.Process(target=_render_elsewhere, args=(sender, project, edition.lang, publication),
+                              name=f"atlante-render-{edition.lang}", daemon=True)  # gone with this process
+        worker.start()
+        sender.close()
+        _ahead[edition.lang] = (publication, worker, receiver)
+
+
+def _render_elsewhere(sender, project: Path, lang: str, publication: meta.Publication) -> None:  # type: ignore[no-untyped-def]
+    try:
+        sender.send(pipeline.pages(project, project / "docs", lang, publication))
+    except BaseException:  # noqa: BLE001 - the edition's own run renders it and says what is wrong
+        sender.send(None)
+    finally:
+        sender.close()
+
+
+def _taken(ahead: tuple) -> list | None:  # type: ignore[type-arg]
+    """The pages rendered ahead, or None (rendered here then) if the other process failed."""
+    _, worker, receiver = ahead
+    try:
+        return receiver.recv()
+    except (EOFError, OSError):
+        return None
+    finally:
+        receiver.close()
+        worker.join()
+
+
+_ahead: dict[str, tuple] = {}  # type: ignore[type-arg]  # by language: (publication, process, pipe) of _render_ahead
 
 
 def on_shutdown() -> None:

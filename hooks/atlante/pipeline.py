@@ -66,20 +66,29 @@ def linked(project: FsPath, *, docs_dir: FsPath | None = None) -> Result:
 
 
 def run(project: FsPath, *, docs_dir: FsPath | None = None, lang: str = "it",
-        publication: meta.Publication | None = None, cache: Cache | None = None) -> Result:
+        publication: meta.Publication | None = None, cache: Cache | None = None,
+        rendered: list[Page] | None = None) -> Result:
     """Every finding and, when there is no error, the catalog and the pages of edition `lang`.
 
     `publication`: what the configuration says of the site and the brief; by default, read from the
     project's mkdocs.yml (a problem there is an error located in it). `cache`: kept by the caller
-    between runs, to redo only what changed."""
+    between runs, to redo only what changed. `rendered`: the edition's pages, already rendered from
+    the same files (`pages`, in another process): they are taken instead of rendering them again."""
     if cache is not None:
         with yamlsource.remembering(cache.parsed):
-            return _run(project, docs_dir, lang, publication, cache)
-    return _run(project, docs_dir, lang, publication, None)
+            return _run(project, docs_dir, lang, publication, cache, rendered)
+    return _run(project, docs_dir, lang, publication, None, rendered)
+
+
+def pages(project: FsPath, docs_dir: FsPath, lang: str, publication: meta.Publication) -> list[Page] | None:
+    """The pages of edition `lang`, or None if anything is wrong (`run` then says what): the part of a
+    run that another process can do while this one builds another edition."""
+    result = run(project, docs_dir=docs_dir, lang=lang, publication=publication)
+    return None if result.errors else result.pages
 
 
 def _run(project: FsPath, docs_dir: FsPath | None, lang: str, publication: meta.Publication | None,
-         cache: Cache | None) -> Result:
+         cache: Cache | None, rendered: list[Page] | None = None) -> Result:
     documents, result = _checked(project, docs_dir or project / "docs", cache)
     if publication is None:
         publication, problems = meta.from_project(project, lang)
@@ -96,7 +105,8 @@ def _run(project: FsPath, docs_dir: FsPath | None, lang: str, publication: meta.
     site = Site(publication, history.read(project), project / "data" / "schema")
     templates = project / "overrides" / "atlante"
     try:
-        result.pages = render(result.catalog, templates, result.translations[lang], site, cache.memo(lang) if cache else None)
+        result.pages = rendered if rendered is not None else render(
+            result.catalog, templates, result.translations[lang], site, cache.memo(lang) if cache else None)
     except jinja2.TemplateError as exc:  # a template edited into an error: located, like a data error
         result.findings.append(_template_finding(exc, templates, project))
         return result

@@ -256,7 +256,7 @@ def _escape(text: str) -> str:
 def _finish(html: str, lang: str, accessed: date) -> Markup:
     """citeproc's HTML (it escapes every value) cleaned once more to its few tags, with the date."""
     clean = nh3.clean(html, tags={"i", "b", "span", "sup", "sub"}, attributes={}, url_schemes=set())
-    day = format_date(accessed, "long", locale=_locale(lang).replace("-", "_"))
+    day = long_date(accessed, _locale(lang).replace("-", "_"))
     when = f'<time class="atlante-accessed" datetime="{accessed.isoformat()}">{escape(day)}</time>'
     clean = re.sub(rf"(?<=\w){_ACCESSED}", " " + _ACCESSED, clean)  # ISO 690 glues its term to the date
     return Markup(clean.replace(_ACCESSED, when).strip())
@@ -295,8 +295,20 @@ def _plain(text: str) -> str:
 
 
 def _latex(text: str) -> str:
-    return unicode_to_latex(_plain(text), non_ascii_only=False, replacement_latex_protection="braces-all",
+    """BibTeX's text: every replacement braced, so each word converts alone (and once: titles recur)."""
+    return " ".join(_latex_word(word) for word in _plain(text).split(" "))
+
+
+@functools.lru_cache(maxsize=65536)
+def _latex_word(word: str) -> str:
+    return unicode_to_latex(word, non_ascii_only=False, replacement_latex_protection="braces-all",
                             unknown_char_policy="keep")
+
+
+@functools.lru_cache(maxsize=4096)
+def long_date(day: date, locale: str) -> str:
+    """Babel's long date (the same few days on every page)."""
+    return format_date(day, "long", locale=locale)
 
 
 def _iso(value: dict) -> str:

@@ -22,7 +22,6 @@ from pathlib import Path as FsPath
 from urllib.parse import quote
 
 import jinja2
-from babel.dates import format_date
 from markupsafe import Markup, escape
 
 from . import cite, geo, graph, opendata, reference
@@ -435,7 +434,7 @@ def _accessed_html(text: str, accessed: date) -> Markup:
 
 
 def _long_date(day: date | None, lang: str) -> str:
-    return format_date(day, "long", locale=lang) if day else ""
+    return cite.long_date(day, lang) if day else ""
 
 
 def _changelog(catalog: Catalog, history: History) -> list[dict[str, object]]:

@@ -2,6 +2,7 @@
 
     make benchmark            # or: .venv/bin/python tests/benchmark.py [N ...]
     .venv/bin/python tests/benchmark.py --preview [N ...]
+    .venv/bin/python tests/benchmark.py --engines [N ...]
 
 Builds the real site, then copies of it with N synthetic entries added (atlante synth: every kind,
 in realistic proportions, each valid and linked), and prints wall-clock times, page counts and site
@@ -11,10 +12,15 @@ sizes.
 from saving a title edit to the changed page being served with it (median and worst of several
 edits, polled every 50 ms; it includes the server's 0.5 s file polling), the time for a broken
 edit to be answered with the error page, and for the fix to bring the page back.
+
+--engines: `mkdocs build --strict` and `properdocs build --strict` (.venv-properdocs) of the same
+project, in turns, so that the machine's other load falls on both alike; wall clock and CPU time,
+median and range of 5 each.
 """
 
 from __future__ import annotations
 
+import resource
 import socket
 import statistics
 import subprocess
@@ -29,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from atlante import pipeline, synth  # noqa: E402
 
-from helpers import BIN, ROOT, env, make_project, mkdocs_build  # noqa: E402
+from helpers import BIN, ROOT, env, make_project, mkdocs_build, properdocs_build  # noqa: E402
 
 
 def synthetic(tmp: Path, n: int) -> Path:
@@ -120,7 +126,34 @@ def preview(n: int, edits: int = 5) -> None:
             server.wait(timeout=60)
 
 
+def engines(n: int, runs: int = 5) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        project = synthetic(Path(tmp), n)
+        times: dict[str, list[tuple[float, float]]] = {"MkDocs 1.6.1": [], "ProperDocs": []}
+        for _ in range(runs):
+            for name, build in zip(times, (mkdocs_build, properdocs_build), strict=True):
+                start, cpu = time.perf_counter(), _children_cpu()
+                result = build(project)
+                times[name].append((time.perf_counter() - start, _children_cpu() - cpu))
+                assert result.returncode == 0, result.stderr[-2000:]
+        for name, t in times.items():
+            wall, cpu = [w for w, _ in t], [c for _, c in t]
+            print(f"{57 + n:>6} entities  {name:<12}  wall {statistics.median(wall):6.2f} s "
+                  f"({min(wall):.2f}-{max(wall):.2f})  CPU {statistics.median(cpu):6.2f} s ({min(cpu):.2f}-{max(cpu):.2f})")
+
+
+def _children_cpu() -> float:
+    """User and system time of the finished child processes: less swayed by the machine's other load."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["--engines"]:
+        print("build: both editions, strict; wall clock and CPU time, median (range) of 5 runs each, in turns")
+        for n in [int(a) for a in sys.argv[2:]] or [0, 1000]:
+            engines(n)
+        return
     if sys.argv[1:2] == ["--preview"]:
         for n in [int(a) for a in sys.argv[2:]] or [0, 1000]:
             preview(n)

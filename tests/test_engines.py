@@ -12,26 +12,15 @@ from __future__ import annotations
 
 import difflib
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from helpers import ORPHAN_CONCEPT, ROOT, env, make_project, write
+from helpers import ORPHAN_CONCEPT, PROPERDOCS, ROOT, make_project, properdocs_build, write
 
-PROPERDOCS_VENV = ROOT / ".venv-properdocs"
-PROPERDOCS = PROPERDOCS_VENV / "bin" / "properdocs"
+PROPERDOCS_VENV = PROPERDOCS.parent.parent
 PINNED = re.search(r"^properdocs==(\S+)$", (ROOT / "tests/requirements-properdocs.txt").read_text(encoding="utf-8"), re.M)
 GENERATOR = re.compile(rb'<meta name="generator" content="([^"]*)">')
-
-
-def properdocs_build(project: Path) -> subprocess.CompletedProcess[str]:
-    """`properdocs build --strict` as a reader would run it: the config named, since ProperDocs
-    looks for properdocs.yml first and reads mkdocs.yml only as a legacy fallback."""
-    assert PROPERDOCS.exists(), "ProperDocs is missing: `make test` sets up .venv-properdocs (make .venv-properdocs/.installed)"
-    build_env = {k: v for k, v in env().items() if k != "PYTHONPATH"}  # only what its environment holds
-    return subprocess.run([str(PROPERDOCS), "build", "--strict", "-f", "mkdocs.yml"], cwd=project, env=build_env,
-                          capture_output=True, text=True, timeout=300)
 
 
 @pytest.fixture(scope="module")

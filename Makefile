@@ -10,10 +10,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 CFF    := .venv-cff
+PROPERDOCS := .venv-properdocs
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: setup serve build check generate lint test benchmark benchmark-smoke lighthouse browser clean
+.PHONY: setup serve build serve-properdocs build-properdocs check generate lint test benchmark benchmark-smoke lighthouse browser clean
 
 setup: $(STAMP)
 
@@ -28,6 +29,14 @@ $(CFF)/.installed: tests/requirements-cffconvert.txt
 	$(CFF)/bin/python -m pip install --quiet -r tests/requirements-cffconvert.txt
 	touch $@
 
+# ProperDocs, the maintained fork of MkDocs 1.6, builds the same site (README, Engines). Its environment
+# holds no MkDocs, which Material and mkdocs-redirects list: every package is pinned, installed without
+# its dependencies.
+$(PROPERDOCS)/.installed: tests/requirements-properdocs.txt
+	$(PYTHON) -m venv $(PROPERDOCS)
+	$(PROPERDOCS)/bin/python -m pip install --quiet --no-deps -r tests/requirements-properdocs.txt
+	touch $@
+
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -40,6 +49,13 @@ serve: setup
 
 build: setup
 	$(BIN)/mkdocs build --strict
+
+# The same with ProperDocs instead of MkDocs
+serve-properdocs: $(PROPERDOCS)/.installed
+	$(PROPERDOCS)/bin/properdocs serve -f mkdocs.yml --dirty --no-strict --dev-addr 127.0.0.1:8000
+
+build-properdocs: $(PROPERDOCS)/.installed
+	$(PROPERDOCS)/bin/properdocs build -f mkdocs.yml --strict
 
 check: setup
 	$(BIN)/atlante check
@@ -61,7 +77,7 @@ browser:
 	  fi; \
 	fi
 
-test: setup browser node_modules/.installed $(CFF)/.installed
+test: setup browser node_modules/.installed $(CFF)/.installed $(PROPERDOCS)/.installed
 	$(BIN)/python -m pytest
 
 # Build times at 100, 1 000 and 5 000 entries against plain MkDocs (benchmarks/README.md); about an hour.
@@ -77,4 +93,4 @@ lighthouse: setup browser node_modules/.installed
 	$(BIN)/python tests/lighthouse.py --english
 
 clean:
-	rm -rf site $(VENV) $(CFF) .pytest_cache node_modules
+	rm -rf site $(VENV) $(CFF) $(PROPERDOCS) .pytest_cache node_modules

@@ -15,6 +15,7 @@ start included:
            hooks (`mkdocs build -f mkdocs.yml`, then `-f mkdocs.en.yml`): the floor our hooks are
            measured against; ratio = hooks / plain;
 - zensical: the exported pages built by Zensical (.venv-zensical), when installed;
+- properdocs: the hooked build run by ProperDocs (.venv-properdocs), when installed;
 - preview: the median time from saving an edit of one entry's title to `mkdocs serve --dirty`
            serving the page with it (polled every 50 ms; includes the server's file polling);
 - memory:  the peak resident memory of the hooked build (and of the check);
@@ -50,6 +51,7 @@ from atlante import synth  # noqa: E402
 from helpers import BIN, env, make_project  # noqa: E402
 
 ZENSICAL = ROOT / ".venv-zensical" / "bin" / "zensical"
+PROPERDOCS = ROOT / ".venv-properdocs" / "bin" / "properdocs"
 REAL = 0  # set in main: the brief's own entries, which every synthetic project keeps
 
 
@@ -63,6 +65,7 @@ class Row:
     hooks: list[float] = field(default_factory=list)
     plain: list[float] = field(default_factory=list)
     zensical: list[float] = field(default_factory=list)
+    properdocs: list[float] = field(default_factory=list)
     export: float = 0.0
     rss: int = 0
     plain_rss: int = 0
@@ -110,6 +113,11 @@ def build_plain(exported: Path) -> tuple[float, int]:
     return seconds, peak
 
 
+def build_properdocs(project: Path) -> tuple[float, int]:
+    _empty(project / "site")
+    return timed([str(PROPERDOCS), "build", "--strict", "--quiet", "-f", "mkdocs.yml"], project, {"PYTHONPATH": ""})
+
+
 def build_zensical(exported: Path) -> tuple[float, int]:
     _empty(exported / "site")
     seconds, peak = 0.0, 0
@@ -138,6 +146,8 @@ def measure(n: int, rounds: int, edits: int) -> Row:
         runs = [("hooks", lambda: build_hooks(project)), ("plain", lambda: build_plain(exported))]
         if ZENSICAL.exists():
             runs.append(("zensical", lambda: build_zensical(exported)))
+        if PROPERDOCS.exists():
+            runs.append(("properdocs", lambda: build_properdocs(project)))
         for r in range(rounds):
             for name, run in runs[r % len(runs):] + runs[:r % len(runs)]:  # alternate, rotating the order
                 seconds, rss = run()
@@ -215,9 +225,9 @@ def preview(project: Path, n: int, edits: int) -> float:
 # The table
 # ---------------------------------------------------------------------------------------------
 
-HEADER = ("| N | entities | pages | hooks | plain | ratio | zensical | t(N)/t(prev) | check | preview | "
+HEADER = ("| N | entities | pages | hooks | plain | ratio | zensical | properdocs | t(N)/t(prev) | check | preview | "
           "peak RSS (build / check) | site per entity | search index per entity |\n"
-          "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+          "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 
 
 def _median(values: list[float]) -> float:
@@ -225,10 +235,12 @@ def _median(values: list[float]) -> float:
 
 
 def line(row: Row, previous: Row | None) -> str:
-    hooks, plain, zensical = _median(row.hooks), _median(row.plain), _median(row.zensical)
+    hooks, plain, zensical, properdocs = (_median(row.hooks), _median(row.plain), _median(row.zensical),
+                                          _median(row.properdocs))
     growth = f"{hooks / _median(previous.hooks):.2f}" if previous else "—"
     return (f"| {row.n:,} | {row.entities:,} | {row.pages:,} | {hooks:.1f} s | {plain:.1f} s | {hooks / plain:.2f} | "
-            f"{'—' if zensical != zensical else f'{zensical:.1f} s'} | {growth} | {_median(row.check):.2f} s | "
+            f"{'—' if zensical != zensical else f'{zensical:.1f} s'} | "
+            f"{'—' if properdocs != properdocs else f'{properdocs:.1f} s'} | {growth} | {_median(row.check):.2f} s | "
             f"{'—' if row.preview != row.preview else f'{row.preview:.2f} s'} | "
             f"{row.rss / 2**20:,.0f} / {row.check_rss / 2**20:,.0f} MB | {row.size / row.entities / 1024:,.0f} KB | "
             f"{row.search / row.entities / 1024:,.1f} KB |").replace(",", " ")

@@ -35,6 +35,9 @@ on_serve         wraps the server's rebuild so that a failed build never leaves 
 Builds are dated by the last commit (SOURCE_DATE_EPOCH) unless the caller sets a date. The module
 is loaded once and serves every config (mkdocs.yml and mkdocs.<lang>.yml) of the process: state
 that belongs to one edition is kept by language; the rest is rebuilt in on_config.
+
+The engine is MkDocs 1.6.1 or ProperDocs, its maintained fork, which answers to `mkdocs.` imports:
+where the two differ (the names of their modules and loggers), the hook asks the config (_engine).
 """
 
 from __future__ import annotations
@@ -113,14 +116,14 @@ _digests: dict[str, dict[str, str]] = {}  # by language: data file -> digest at 
 def on_startup(*, command: str, dirty: bool) -> None:
     global _command, _dirty
     _command, _dirty = command, dirty
-    if _partial():
-        logging.getLogger("mkdocs.commands.build").addFilter(_quiet_dirty_warning)
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _result, _edition, _editions, _root, _warned, _publication, _degraded
     _result, _degraded = None, False
     _rebuilt.clear()
+    if _partial():
+        logging.getLogger(f"{_engine(config)}.commands.build").addFilter(_quiet_dirty_warning)
     missing = [ext for ext in REQUIRED_EXTENSIONS if ext not in config.markdown_extensions]
     if missing:
         _refuse(f"mkdocs.yml: markdown_extensions: expected {', '.join(missing)}, found them missing")
@@ -138,7 +141,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if config.site_url and not _edition.is_source:
         config.site_url = _root + _edition.prefix  # one site_url, in mkdocs.yml; editions live below it
 
-    project = Path(config.config_file_path).parent
+    project = _project(config)
     _pin_build_date(project)
     _publication, problems = _publication_of(config, _root, project)
     if problems:
@@ -248,7 +251,7 @@ def on_post_build(*, config: MkDocsConfig) -> None:
         _whole_search_index(config)
     if not _edition.is_source or (config.strict and _warned):
         return  # a strict build with warnings fails anyway: do not build the rest of the site
-    project = Path(config.config_file_path).parent
+    project = _project(config)
     site = Path(config.site_dir)
     others = []
     for edition in _editions:
@@ -281,8 +284,9 @@ def on_serve(server, *, config: MkDocsConfig, builder) -> object:
         # stopped by a service manager or a script: leave as on Ctrl-C, removing the preview's folders
         signal.signal(signal.SIGTERM, _interrupt)
     rebuild, answer = server.builder, server.serve_request
-    project = Path(config.config_file_path).parent
+    project = _project(config)
     lang = editions.SOURCE_LANG  # the error page speaks the source edition's language
+    engine_log = logging.getLogger(_engine(config))  # under a fork, the hook's "mkdocs." loggers are below it too
 
     last: dict[str, list[str]] = {}  # what the last failure said, by the exception's words
     background = _second_phase  # the other editions' build, while the source edition is served
@@ -292,7 +296,7 @@ def on_serve(server, *, config: MkDocsConfig, builder) -> object:
         global _failure
         seen = _Collect()
         _refused.clear()
-        logging.getLogger("mkdocs").addHandler(seen)
+        engine_log.addHandler(seen)
         try:
             build()
         except Exception as exc:  # noqa: BLE001 -- whatever broke, the preview stays up and says what
@@ -309,7 +313,7 @@ def on_serve(server, *, config: MkDocsConfig, builder) -> object:
             log.error("The preview shows these errors on every page until they are fixed; the server is still running.")
             return False
         finally:
-            logging.getLogger("mkdocs").removeHandler(seen)
+            engine_log.removeHandler(seen)
         return True
 
     def surviving() -> None:
@@ -377,7 +381,7 @@ def on_serve(server, *, config: MkDocsConfig, builder) -> object:
 
     server.builder = surviving
     server.set_app(serving)
-    logging.getLogger("mkdocs.livereload").addFilter(_requests_are_not_warnings)
+    logging.getLogger(f"{engine_log.name}.livereload").addFilter(_requests_are_not_warnings)
     if _partial():
         _watch_natively(server, project)
     return server
@@ -489,6 +493,18 @@ def _partial() -> bool:
     return _command == "serve" and _dirty
 
 
+def _engine(config: MkDocsConfig) -> str:
+    """The package running the build: "mkdocs", or a fork's ("properdocs"), whose loggers and modules
+    have its own name (it also answers to `mkdocs.` imports, so the hook imports that name)."""
+    return type(config).__module__.split(".")[0]
+
+
+def _project(config: MkDocsConfig) -> Path:
+    """The project folder: the config's. Absolute, since `-f mkdocs.yml` gives a path relative to the
+    working folder, where MkDocs' own paths (docs_dir, site_dir) are absolute."""
+    return Path(config.config_file_path).absolute().parent
+
+
 def _lang(config: MkDocsConfig) -> str:
     return str(config.theme["language"])
 
@@ -532,7 +548,7 @@ def _generator(config: MkDocsConfig):  # type: ignore[no-untyped-def]
         atexit.register(shutil.rmtree, folder, ignore_errors=True)
         _page_files[lang] = preview.PageFiles(folder)
     pages = _page_files[lang]
-    project = Path(config.config_file_path).parent
+    project = _project(config)
     theme = [Path(d) for d in config.theme.dirs if project.resolve() in Path(d).resolve().parents]  # not the theme package's
     state = preview.site_state(theme + sorted(project.glob("mkdocs*.yml")),
                                skip=[project / "overrides" / "atlante"])
@@ -716,7 +732,7 @@ def _edit_url(config: MkDocsConfig, source: str | None) -> str | None:
     edit_uri ends with replaced by the data file's path; None for a generated page of no entity."""
     if not source or not config.repo_url or config.edit_uri is None:
         return None
-    docs = Path(config.docs_dir).relative_to(Path(config.config_file_path).parent).as_posix().rstrip("/") + "/"
+    docs = Path(config.docs_dir).relative_to(_project(config)).as_posix().rstrip("/") + "/"
     branch = config.edit_uri.removesuffix(docs)
     return f"{config.repo_url.rstrip('/')}/{branch.strip('/')}/{source}".replace("//data/", "/data/")
 
@@ -742,7 +758,7 @@ def _redirect_aliases(config: MkDocsConfig, maps: dict[str, str]) -> None:
 
 def _build_edition(config: MkDocsConfig, path: Path, site_dir: Path) -> None:
     """Build another edition's config with the engine running this one (MkDocs or a fork of it)."""
-    engine = type(config).__module__.split(".")[0]
+    engine = _engine(config)
     load_config = importlib.import_module(f"{engine}.config").load_config
     build = importlib.import_module(f"{engine}.commands.build").build
     other = load_config(config_file=str(path), site_dir=str(site_dir), strict=config.strict)

@@ -82,6 +82,19 @@ def mkdocs_build(project: Path, *extra: str) -> subprocess.CompletedProcess[str]
     )
 
 
+# ProperDocs, the maintained fork of MkDocs 1.6, in an environment of its own (make test sets it up)
+PROPERDOCS = ROOT / ".venv-properdocs" / "bin" / "properdocs"
+
+
+def properdocs_build(project: Path) -> subprocess.CompletedProcess[str]:
+    """`properdocs build --strict` as a reader would run it: the config named, since ProperDocs
+    looks for properdocs.yml first and reads mkdocs.yml only as a legacy fallback."""
+    assert PROPERDOCS.exists(), "ProperDocs is missing: `make test` sets up .venv-properdocs (make .venv-properdocs/.installed)"
+    build_env = {k: v for k, v in env().items() if k != "PYTHONPATH"}  # only what its environment holds
+    return subprocess.run([str(PROPERDOCS), "build", "--strict", "-f", "mkdocs.yml"], cwd=project, env=build_env,
+                          capture_output=True, text=True, timeout=300)
+
+
 def atlante(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(BIN / "atlante"), *args, "--project", str(project)], cwd=project, env=env(),

@@ -1,0 +1,339 @@
+"""`atlante export`: the site as plain documentation, for an engine that runs none of our hooks.
+
+Every page the hooks generate, in every edition, is written as a Markdown file beside the
+hand-written pages of docs/, with the navigation, the theme's stylesheet and script, the pages'
+citation files and the open data, and one plain configuration per edition (Material, the same
+Markdown extensions, no `hooks:`, no plugin of ours, no template override):
+
+    <dir>/mkdocs.yml        the source edition (Italian): docs/it/ -> site/
+    <dir>/mkdocs.<lang>.yml every other edition: docs/<lang>/ -> site/<lang>/
+    <dir>/docs/<lang>/      its pages, as Markdown, and their files
+
+Build the source edition first (`mkdocs build -f <dir>/mkdocs.yml`), then the others: each build
+empties its own site folder. The same pages come out as from the hooked build; what only the hooks
+add (metadata in <head>, page-to-page language switch, translation notice, edit links to data/,
+stemmed search) is missing, and README.md lists it.
+
+It is the same pipeline the hooks run (pipeline.run), so it refuses what the build refuses: data
+with errors (the findings `atlante check` prints). Figures (maps, graphs, citation panels: SVG and
+HTML from the templates) are kept out of a page's Markdown while it is converted, and put into its
+HTML after the sanitiser (render.place_figures); here they become raw HTML blocks of the Markdown,
+which Python-Markdown passes through. An engine without the hooks does not sanitise, so a page whose
+Markdown carries raw HTML that the sanitiser would change is refused too, naming its data file.
+Nothing is half-written: the export is made in a sibling folder and renamed into place, and it only
+replaces a folder that is empty or an earlier export (it holds the file MARKER).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+import yaml
+from markdown_it import MarkdownIt
+
+from . import editions, pipeline
+from .meta import _TolerantLoader
+from .model import SOURCE_LANG, Finding
+from .render import Page, navigation, redirects
+from .sanitize import clean_html
+
+MARKER = ".atlante-export"  # in the export's root: a later export may replace the folder
+# The scripts overrides/main.html loads after Material's bundle; their paths in the theme folder.
+SCRIPTS = ("assets/javascripts/atlante-cite.js",)
+# The plugins a plain engine has (MkDocs' search, Material's tags, mkdocs-redirects); Zensical
+# implements all three. Any other plugin of the config is not carried over.
+PLAIN_PLUGINS = ("search", "tags", "redirects")
+THEME_TEMPLATES = "atlante/"  # overrides/atlante/: the core's templates, not files of the site
+
+
+class Refused(Exception):
+    """The export was not written: `findings` (data errors, as `atlante check` reports them) or
+    `reason` (the target folder, an unsafe page) says why."""
+
+    def __init__(self, reason: str = "", findings: list[Finding] | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.findings = findings or []
+
+
+@dataclass
+class Exported:
+    folder: Path
+    pages: dict[str, int] = field(default_factory=dict)  # by language: Markdown pages written
+    files: int = 0  # every file written
+    warnings: list[Finding] = field(default_factory=list)
+
+
+def export(project: Path, target: Path) -> Exported:
+    """Write the export of `project` into `target` (replacing an earlier export there)."""
+    _check_target(target)
+    configs, edition_list = _configs(project)
+    trees: dict[str, dict[str, bytes]] = {}
+    written_configs: dict[str, str] = {}
+    exported = Exported(target)
+    unsafe: list[str] = []
+    for edition in edition_list:
+        result = pipeline.run(project, docs_dir=project / "docs", lang=edition.lang)
+        if result.errors:
+            raise Refused(findings=result.errors + result.warnings)
+        assert result.catalog is not None
+        if edition.is_source:
+            exported.warnings = result.warnings
+        config = configs[edition.lang]
+        unsafe += [line for page in result.pages if (line := _unsafe(page))]
+        tree = {page.src_uri: _markdown(page).encode() for page in result.pages}
+        tree.update({path: text.encode() for page in result.pages for path, text in page.files.items()})
+        if edition.is_source:
+            tree.update({path: text.encode() for path, text in result.downloads.items()})
+        tree.update(_hand_written(project, config, configs))
+        tree.update(_theme_files(project, config))
+        trees[edition.lang] = tree
+        nav = navigation(result.catalog, result.translations[edition.lang], extra=config.get("nav") or [])
+        written_configs[edition.lang] = _plain_config(config, edition, edition_list, nav, result.pages,
+                                                      redirects(result.catalog))
+        exported.pages[edition.lang] = sum(1 for path in tree if path.endswith(".md"))
+    if unsafe:
+        raise Refused("\n".join(sorted(set(unsafe))))
+    exported.files = _write(target, trees, written_configs)
+    return exported
+
+
+# ---------------------------------------------------------------------------------------------
+# What is written
+# ---------------------------------------------------------------------------------------------
+
+
+def _markdown(page: Page) -> str:
+    """The page's Markdown with each figure in place of its placeholder, as a raw HTML block (the
+    figure's own id replaces the placeholder's `{ #anchor }`)."""
+    text = page.markdown
+    for token, figure in page.figures.items():
+        text = re.sub(rf"^{token}\n(?:\{{ #[a-z0-9-]+ \}}\n)?", lambda _m, figure=figure: figure + "\n", text,
+                      count=1, flags=re.M)
+    left = [token for token in page.figures if token in text]
+    if left:  # a figure the templates placed other than as a paragraph of its own: place_figures would miss it too
+        raise Refused(f"(page {page.src_uri}): expected each figure as a paragraph of its own, found {len(left)} inside other text")
+    return text
+
+
+def _hand_written(project: Path, config: dict, configs: dict[str, dict]) -> dict[str, bytes]:
+    """The edition's docs_dir as it is, without the other editions' folders inside it."""
+    docs = (project / str(config.get("docs_dir") or "docs")).resolve()
+    others = [(project / str(c.get("docs_dir") or "docs")).resolve() for c in configs.values()]
+    others = [o for o in others if o != docs and docs in o.parents]
+    files = {}
+    for path in sorted(docs.rglob("*")):
+        rel = path.relative_to(docs)
+        if path.is_file() and not any(o in path.parents for o in others) and not any(p.startswith(".") for p in rel.parts):
+            files[rel.as_posix()] = path.read_bytes()
+    return files
+
+
+def _theme_files(project: Path, config: dict) -> dict[str, bytes]:
+    """The theme folder's files for the site (stylesheets, scripts, images), not its templates."""
+    custom = (config.get("theme") or {}).get("custom_dir")
+    if not custom:
+        return {}
+    folder = project / str(custom)
+    files = {}
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder).as_posix()
+        if path.is_file() and not rel.startswith(THEME_TEMPLATES) and path.suffix != ".html" and not rel.startswith("."):
+            files[rel] = path.read_bytes()
+    return files
+
+
+def _plain_config(config: dict, edition: editions.Edition, edition_list: list[editions.Edition], nav: list,
+                  pages: list[Page], redirect_maps: dict[str, str]) -> str:
+    """The edition's configuration for an engine without hooks."""
+    root = editions.root_url(str(config.get("site_url") or ""), edition_list[0]) if config.get("site_url") else None
+    theme = dict(config.get("theme") or {})
+    theme.pop("custom_dir", None)  # its templates need the hooks; its stylesheet and scripts are copied
+    theme["features"] = [f for f in theme.get("features") or [] if f != "content.action.edit"]
+    plugins = []
+    for item in config.get("plugins") or []:
+        name, options = (item, None) if isinstance(item, str) else next(iter(item.items()))
+        if name not in PLAIN_PLUGINS:
+            continue
+        if name == "redirects":
+            options = {**(options or {}), "redirect_maps": {**((options or {}).get("redirect_maps") or {}), **redirect_maps}}
+        plugins.append({name: options} if options else name)
+    hidden = sorted(f"/{p.src_uri}" for p in pages if not p.in_nav)
+    plain = {
+        "site_name": config.get("site_name"),
+        "site_description": " ".join(str(config.get("site_description") or "").split()) or None,
+        "site_url": (root + edition.prefix) if root else None,
+        "repo_url": config.get("repo_url"),
+        "edit_uri": "",  # pages are made from data/: there is no file of docs/ to edit
+        "docs_dir": f"docs/{edition.lang}",
+        "site_dir": "site" + (f"/{edition.prefix.rstrip('/')}" if edition.prefix else ""),
+        "use_directory_urls": True,
+        "nav": nav,
+        "not_in_nav": "\n".join(hidden) + "\n" if hidden else None,
+        "theme": theme,
+        "extra_css": list(config.get("extra_css") or []),
+        "extra_javascript": list(SCRIPTS),
+        "extra": {"alternate": (config.get("extra") or {}).get("alternate")},
+        "plugins": plugins,
+        "markdown_extensions": config.get("markdown_extensions") or [],
+        "validation": config.get("validation"),
+    }
+    build = "mkdocs.yml" if edition.is_source else f"mkdocs.{edition.lang}.yml"
+    header = (f"# Written by `atlante export` from the project's configuration: the {edition.name} edition, as plain\n"
+              f"# documentation (no hooks). Build it with `mkdocs build -f {build}` or `zensical build -f {build}`,\n"
+              f"# after mkdocs.yml (each build empties its site_dir). Do not edit: the next export rewrites it.\n")
+    return header + yaml.safe_dump({k: v for k, v in plain.items() if v is not None}, allow_unicode=True,
+                                   sort_keys=False, width=120)
+
+
+# ---------------------------------------------------------------------------------------------
+# The project's configurations, and the target folder
+# ---------------------------------------------------------------------------------------------
+
+
+def _configs(project: Path) -> tuple[dict[str, dict], list[editions.Edition]]:
+    """Each edition's configuration (mkdocs.<lang>.yml merged over the mkdocs.yml it INHERITs)."""
+    source = _read(project / "mkdocs.yml")
+    found, problems = editions.from_alternate((source.get("extra") or {}).get("alternate"))
+    if problems:
+        raise Refused("\n".join(f"mkdocs.yml: {p}" for p in problems))
+    found.sort(key=lambda e: not e.is_source)
+    configs = {SOURCE_LANG: source}
+    for edition in found:
+        if edition.is_source:
+            continue
+        path = project / f"mkdocs.{edition.lang}.yml"
+        if not path.is_file():
+            raise Refused(f"mkdocs.yml: extra.alternate lists '{edition.lang}', expected its config {path.name} beside it, "
+                          f"found none")
+        configs[edition.lang] = _merged(source, _read(path))
+    return configs, found
+
+
+def _read(path: Path) -> dict:
+    try:
+        loaded = yaml.load(path.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
+    except OSError as exc:
+        raise Refused(f"{path.name}: expected a readable configuration, found {exc.strerror}") from None
+    except yaml.YAMLError as exc:
+        raise Refused(f"{path.name}: expected valid YAML, found {' '.join(str(exc).split())}") from None
+    if not isinstance(loaded, dict):
+        raise Refused(f"{path.name}: expected a mapping of settings, found {type(loaded).__name__}")
+    return loaded
+
+
+def _merged(base: dict, child: dict) -> dict:
+    """MkDocs' INHERIT: mappings merged key by key, anything else replaced."""
+    merged = dict(base)
+    for key, value in child.items():
+        if key == "INHERIT":
+            continue
+        merged[key] = _merged(merged[key], value) if isinstance(value, dict) and isinstance(merged.get(key), dict) else value
+    return merged
+
+
+def _check_target(target: Path) -> None:
+    if target.exists() and not target.is_dir():
+        raise Refused(f"{target}: expected a folder for the export, found a file")
+    if target.is_dir() and any(target.iterdir()) and not (target / MARKER).is_file():
+        raise Refused(f"{target}: expected an empty folder or an earlier export, found other files: choose another folder")
+
+
+def _write(target: Path, trees: dict[str, dict[str, bytes]], configs: dict[str, str]) -> int:
+    """Everything into a sibling folder, then renamed into place: the target is never half-written."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fresh = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    count = 0
+    try:
+        (fresh / MARKER).write_text("Written by `atlante export`; the next export replaces this whole folder.\n",
+                                    encoding="utf-8")
+        for lang, text in configs.items():
+            (fresh / ("mkdocs.yml" if lang == SOURCE_LANG else f"mkdocs.{lang}.yml")).write_text(text, encoding="utf-8")
+            count += 1
+        for lang, tree in trees.items():
+            for path, content in sorted(tree.items()):
+                out = fresh / "docs" / lang / path
+                out.parent.mkdir(parents=True, exist_ok=True)
+                out.write_bytes(content)
+                count += 1
+        os.chmod(fresh, 0o777 & ~_umask())  # mkdtemp makes it private; the export is an ordinary folder
+        old = None
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
+            target.rename(old / "export")
+        fresh.rename(target)
+        if old is not None:
+            shutil.rmtree(old)
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+    return count + 1
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# ---------------------------------------------------------------------------------------------
+# Raw HTML that only the hooks would have cleaned
+# ---------------------------------------------------------------------------------------------
+
+
+def _unsafe(page: Page) -> str | None:
+    """A located line if the page's Markdown carries raw HTML that `clean_html` would change (an
+    element or attribute outside its allow-list): the hooks clean it, a plain engine would not."""
+    if "<" not in page.markdown:
+        return None
+    for token in _raw_html(page.markdown):
+        kept = _start_tags(clean_html(token))
+        for tag in _start_tags(token):
+            if tag not in kept:
+                where = page.source or f"(page {page.src_uri})"
+                return (f"{where}: {page.src_uri}: expected HTML that the site's sanitiser keeps, found {_shown(tag)}; "
+                        f"a plain engine would publish it as it is")
+    return None
+
+
+def _raw_html(markdown: str) -> list[str]:
+    found = []
+    for block in _PARSER.parse(markdown):
+        if block.type == "html_block":
+            found.append(block.content)
+        for child in block.children or []:
+            if child.type == "html_inline":
+                found.append(child.content)
+    return found
+
+
+class _StartTags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, tuple[tuple[str, str], ...]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, tuple(sorted((name, value or "") for name, value in attrs))))
+
+    handle_startendtag = handle_starttag
+
+
+def _start_tags(html: str) -> list[tuple[str, tuple[tuple[str, str], ...]]]:
+    parser = _StartTags()
+    parser.feed(html)
+    parser.close()
+    return parser.tags
+
+
+def _shown(tag: tuple[str, tuple[tuple[str, str], ...]]) -> str:
+    name, attrs = tag
+    return "<" + " ".join([name, *(f'{k}="{v}"' for k, v in attrs)])[:80] + ">"
+
+
+_PARSER = MarkdownIt("commonmark")

@@ -10,6 +10,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 CFF    := .venv-cff
+ZENSICAL := .venv-zensical
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
@@ -26,6 +27,13 @@ node_modules/.installed: package.json package-lock.json
 $(CFF)/.installed: tests/requirements-cffconvert.txt
 	$(PYTHON) -m venv $(CFF)
 	$(CFF)/bin/python -m pip install --quiet -r tests/requirements-cffconvert.txt
+	touch $@
+
+# Zensical builds the export (atlante export) with no hooks, as the test of the export does; it pins
+# its own Markdown stack, so it has an environment of its own too
+$(ZENSICAL)/.installed: tests/requirements-zensical.txt
+	$(PYTHON) -m venv $(ZENSICAL)
+	$(ZENSICAL)/bin/python -m pip install --quiet -r tests/requirements-zensical.txt
 	touch $@
 
 $(STAMP): pyproject.toml constraints.txt
@@ -61,7 +69,7 @@ browser:
 	  fi; \
 	fi
 
-test: setup browser node_modules/.installed $(CFF)/.installed
+test: setup browser node_modules/.installed $(CFF)/.installed $(ZENSICAL)/.installed
 	$(BIN)/python -m pytest
 
 benchmark: setup
@@ -72,4 +80,4 @@ lighthouse: setup browser node_modules/.installed
 	$(BIN)/python tests/lighthouse.py --english
 
 clean:
-	rm -rf site $(VENV) $(CFF) .pytest_cache node_modules
+	rm -rf site $(VENV) $(CFF) $(ZENSICAL) .pytest_cache node_modules

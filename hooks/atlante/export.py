@@ -26,18 +26,21 @@ replaces a folder that is empty or an earlier export (it holds the file MARKER).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 import yaml
 from markdown_it import MarkdownIt
 
-from . import editions, pipeline
+from . import editions, history, pipeline
 from .meta import _TolerantLoader
 from .model import SOURCE_LANG, Finding
 from .render import Page, navigation, redirects
@@ -73,11 +76,18 @@ class Exported:
 def export(project: Path, target: Path) -> Exported:
     """Write the export of `project` into `target` (replacing an earlier export there)."""
     _check_target(target)
+    with _dated_like_a_build(project):
+        return _export(project, target)
+
+
+def _export(project: Path, target: Path) -> Exported:
     configs, edition_list = _configs(project)
     trees: dict[str, dict[str, bytes]] = {}
     written_configs: dict[str, str] = {}
     exported = Exported(target)
     unsafe: list[str] = []
+    source = configs[SOURCE_LANG]
+    root = editions.root_url(str(source["site_url"]), edition_list[0]) if source.get("site_url") else None
     for edition in edition_list:
         result = pipeline.run(project, docs_dir=project / "docs", lang=edition.lang)
         if result.errors:
@@ -87,7 +97,8 @@ def export(project: Path, target: Path) -> Exported:
             exported.warnings = result.warnings
         config = configs[edition.lang]
         unsafe += [line for page in result.pages if (line := _unsafe(page))]
-        tree = {page.src_uri: _markdown(page).encode() for page in result.pages}
+        base = urlsplit(root or "/").path.rstrip("/") + "/" + edition.prefix  # the edition's root, from the host
+        tree = {page.src_uri: _markdown(page, base + _address(page.src_uri)).encode() for page in result.pages}
         tree.update({path: text.encode() for page in result.pages for path, text in page.files.items()})
         if edition.is_source:
             tree.update({path: text.encode() for path, text in result.downloads.items()})
@@ -95,8 +106,7 @@ def export(project: Path, target: Path) -> Exported:
         tree.update(_theme_files(project, config))
         trees[edition.lang] = tree
         nav = navigation(result.catalog, result.translations[edition.lang], extra=config.get("nav") or [])
-        written_configs[edition.lang] = _plain_config(config, edition, edition_list, nav, result.pages,
-                                                      redirects(result.catalog))
+        written_configs[edition.lang] = _plain_config(config, edition, root, nav, result.pages, redirects(result.catalog))
         exported.pages[edition.lang] = sum(1 for path in tree if path.endswith(".md"))
     if unsafe:
         raise Refused("\n".join(sorted(set(unsafe))))
@@ -109,17 +119,34 @@ def export(project: Path, target: Path) -> Exported:
 # ---------------------------------------------------------------------------------------------
 
 
-def _markdown(page: Page) -> str:
+def _markdown(page: Page, base: str) -> str:
     """The page's Markdown with each figure in place of its placeholder, as a raw HTML block (the
-    figure's own id replaces the placeholder's `{ #anchor }`)."""
+    figure's own id replaces the placeholder's `{ #anchor }`), its links made absolute paths.
+
+    The templates write a figure's links relative to the page's address, as the hooks place it into
+    the HTML. MkDocs leaves the links of raw HTML as they are written, but Zensical (0.0.73) resolves
+    them against the Markdown file's folder, one level above a page's address: relative, they could
+    not be right in both. `base` is the page's address as a path from the host ("/en/cities/milano/").
+    """
     text = page.markdown
     for token, figure in page.figures.items():
-        text = re.sub(rf"^{token}\n(?:\{{ #[a-z0-9-]+ \}}\n)?", lambda _m, figure=figure: figure + "\n", text,
+        placed = _LINK.sub(lambda m: f'{m[1]}="{urljoin(base, m[2])}"', figure)
+        text = re.sub(rf"^{token}\n(?:\{{ #[a-z0-9-]+ \}}\n)?", lambda _m, placed=placed: placed + "\n", text,
                       count=1, flags=re.M)
     left = [token for token in page.figures if token in text]
     if left:  # a figure the templates placed other than as a paragraph of its own: place_figures would miss it too
         raise Refused(f"(page {page.src_uri}): expected each figure as a paragraph of its own, found {len(left)} inside other text")
     return text
+
+
+# A relative link of a figure: not a fragment, not an absolute path, no scheme
+_LINK = re.compile(r'\b(href|src)="(?![#/]|[a-zA-Z][a-zA-Z0-9+.-]*:)([^"]*)"')
+
+
+def _address(src_uri: str) -> str:
+    """A page's address below its edition's root, with directory URLs: cities/milano.md -> cities/milano/."""
+    path = src_uri.removesuffix(".md")
+    return "" if path == "index" else path.removesuffix("/index") + "/"
 
 
 def _hand_written(project: Path, config: dict, configs: dict[str, dict]) -> dict[str, bytes]:
@@ -149,10 +176,9 @@ def _theme_files(project: Path, config: dict) -> dict[str, bytes]:
     return files
 
 
-def _plain_config(config: dict, edition: editions.Edition, edition_list: list[editions.Edition], nav: list,
-                  pages: list[Page], redirect_maps: dict[str, str]) -> str:
-    """The edition's configuration for an engine without hooks."""
-    root = editions.root_url(str(config.get("site_url") or ""), edition_list[0]) if config.get("site_url") else None
+def _plain_config(config: dict, edition: editions.Edition, root: str | None, nav: list, pages: list[Page],
+                  redirect_maps: dict[str, str]) -> str:
+    """The edition's configuration for an engine without hooks; `root`: the source edition's site_url."""
     theme = dict(config.get("theme") or {})
     theme.pop("custom_dir", None)  # its templates need the hooks; its stylesheet and scripts are copied
     theme["features"] = [f for f in theme.get("features") or [] if f != "content.action.edit"]
@@ -276,6 +302,26 @@ def _write(target: Path, trees: dict[str, dict[str, bytes]], configs: dict[str, 
     return count + 1
 
 
+@contextlib.contextmanager
+def _dated_like_a_build(project: Path) -> Iterator[None]:
+    """Date the pages as the hooked build does: by SOURCE_DATE_EPOCH if the caller set it, else by
+    the last commit (the hook's _pin_build_date); left as it was afterwards."""
+    if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
+        yield
+        return
+    epoch = (history._git(project, "log", "-1", "--format=%ct") or "").strip()
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch.isdigit():
+        os.environ["SOURCE_DATE_EPOCH"] = epoch
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = before
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
@@ -296,8 +342,8 @@ def _unsafe(page: Page) -> str | None:
         kept = _start_tags(clean_html(token))
         for tag in _start_tags(token):
             if tag not in kept:
-                where = page.source or f"(page {page.src_uri})"
-                return (f"{where}: {page.src_uri}: expected HTML that the site's sanitiser keeps, found {_shown(tag)}; "
+                where = f"{page.source}: {page.src_uri}" if page.source else page.src_uri
+                return (f"{where}: expected HTML that the site's sanitiser keeps, found {_shown(tag)}; "
                         f"a plain engine would publish it as it is")
     return None
 

@@ -206,6 +206,7 @@ def test_raw_html_that_only_the_hooks_would_clean_is_refused(tmp_path: Path) -> 
     assert atlante(project, "check").returncode == 0
     result = atlante(project, "export", str(tmp_path / "out"))
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert ('data/cities/milano.yaml: cities/milano.md: expected HTML that the site\'s sanitiser keeps, '
+    assert ('data/cities/milano.yaml: city:milano: body: expected HTML that the site\'s sanitiser keeps, '
             'found <span onclick="alert(1)">') in result.stderr
+    assert "en.body" not in result.stderr  # a <span> alone is kept
     assert sorted(p.name for p in tmp_path.iterdir()) == ["project"]

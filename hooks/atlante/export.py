@@ -19,7 +19,7 @@ with errors (the findings `atlante check` prints). Figures (maps, graphs, citati
 HTML from the templates) are kept out of a page's Markdown while it is converted, and put into its
 HTML after the sanitiser (render.place_figures); here they become raw HTML blocks of the Markdown,
 which Python-Markdown passes through. An engine without the hooks does not sanitise, so a page whose
-Markdown carries raw HTML that the sanitiser would change is refused too, naming its data file.
+data carries raw HTML in a Markdown field that the sanitiser would change is refused too.
 Nothing is half-written: the export is made in a sibling folder and renamed into place, and it only
 replaces a folder that is empty or an earlier export (it holds the file MARKER).
 """
@@ -42,8 +42,9 @@ from markdown_it import MarkdownIt
 
 from . import editions, history, pipeline
 from .meta import _TolerantLoader
-from .model import SOURCE_LANG, Finding
+from .model import SOURCE_LANG, Catalog, Finding
 from .render import Page, navigation, redirects
+from .rules import MARKDOWN_FIELDS
 from .sanitize import clean_html
 
 MARKER = ".atlante-export"  # in the export's root: a later export may replace the folder
@@ -85,7 +86,6 @@ def _export(project: Path, target: Path) -> Exported:
     trees: dict[str, dict[str, bytes]] = {}
     written_configs: dict[str, str] = {}
     exported = Exported(target)
-    unsafe: list[str] = []
     source = configs[SOURCE_LANG]
     root = editions.root_url(str(source["site_url"]), edition_list[0]) if source.get("site_url") else None
     for edition in edition_list:
@@ -96,7 +96,9 @@ def _export(project: Path, target: Path) -> Exported:
         if edition.is_source:
             exported.warnings = result.warnings
         config = configs[edition.lang]
-        unsafe += [line for page in result.pages if (line := _unsafe(page))]
+        unsafe = _unsafe(result.catalog, list(result.translations)) if edition.is_source else []
+        if unsafe:
+            raise Refused("\n".join(unsafe))
         base = urlsplit(root or "/").path.rstrip("/") + "/" + edition.prefix  # the edition's root, from the host
         tree = {page.src_uri: _markdown(page, base + _address(page.src_uri)).encode() for page in result.pages}
         tree.update({path: text.encode() for page in result.pages for path, text in page.files.items()})
@@ -108,8 +110,6 @@ def _export(project: Path, target: Path) -> Exported:
         nav = navigation(result.catalog, result.translations[edition.lang], extra=config.get("nav") or [])
         written_configs[edition.lang] = _plain_config(config, edition, root, nav, result.pages, redirects(result.catalog))
         exported.pages[edition.lang] = sum(1 for path in tree if path.endswith(".md"))
-    if unsafe:
-        raise Refused("\n".join(sorted(set(unsafe))))
     exported.files = _write(target, trees, written_configs)
     return exported
 
@@ -333,19 +333,24 @@ def _umask() -> int:
 # ---------------------------------------------------------------------------------------------
 
 
-def _unsafe(page: Page) -> str | None:
-    """A located line if the page's Markdown carries raw HTML that `clean_html` would change (an
-    element or attribute outside its allow-list): the hooks clean it, a plain engine would not."""
-    if "<" not in page.markdown:
-        return None
-    for token in _raw_html(page.markdown):
-        kept = _start_tags(clean_html(token))
-        for tag in _start_tags(token):
-            if tag not in kept:
-                where = f"{page.source}: {page.src_uri}" if page.source else page.src_uri
-                return (f"{where}: expected HTML that the site's sanitiser keeps, found {_shown(tag)}; "
-                        f"a plain engine would publish it as it is")
-    return None
+def _unsafe(catalog: Catalog, languages: list[str]) -> list[str]:
+    """A located line for each Markdown field (`body`, `<lang>.body`) whose raw HTML `clean_html`
+    would change (an element or attribute outside its allow-list): the hooks clean the HTML of the
+    pages made from it, a plain engine would not. The templates escape every other value."""
+    found = []
+    for entity in catalog.entities.values():
+        blocks = [("", entity.data)] + [(f"{lang}.", entity.data.get(lang)) for lang in languages if lang != SOURCE_LANG]
+        for prefix, block in blocks:
+            for name in MARKDOWN_FIELDS:
+                text = block.get(name) if isinstance(block, dict) else None
+                if not isinstance(text, str) or "<" not in text:
+                    continue
+                tag = next((t for html in _raw_html(text) for t in _start_tags(html) if t not in _start_tags(clean_html(html))),
+                           None)
+                if tag is not None:
+                    found.append(f"{entity.file}: {entity.ref}: {prefix}{name}: expected HTML that the site's sanitiser "
+                                 f"keeps, found {_shown(tag)}; a plain engine would publish it as it is")
+    return found
 
 
 def _raw_html(markdown: str) -> list[str]:

@@ -6,11 +6,13 @@ by Zensical (.venv-zensical), beside the hooked build of the same project.
 N = 0 is the real project; N > 0 adds N synthetic entries (atlante synth, as tests/benchmark.py).
 Each build is of both editions (the source one, then English) in a fresh copy, so nothing is cached.
 With --repeat, the steps alternate run by run and each figure is the median: the machine may be busy.
+CPU seconds (of the step's processes, every thread) vary less than wall-clock ones on a busy machine.
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
 import shutil
 import statistics
 import subprocess
@@ -28,10 +30,16 @@ from helpers import BIN, ROOT, atlante, env, make_project, mkdocs_build  # noqa:
 ZENSICAL = ROOT / ".venv-zensical" / "bin" / "zensical"
 
 
-def timed(step) -> float:  # type: ignore[no-untyped-def]
-    start = time.perf_counter()
+def timed(step) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    """Wall-clock seconds, and the CPU seconds of the processes the step ran (less noisy when busy)."""
+    start, cpu = time.perf_counter(), _children_cpu()
     step()
-    return time.perf_counter() - start
+    return time.perf_counter() - start, _children_cpu() - cpu
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def engine_build(export: Path, folder: Path, command: list[str]) -> Path:
@@ -51,7 +59,7 @@ def measure(n: int, repeat: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         project = make_project(Path(tmp)) if n == 0 else synthetic(Path(tmp), n)
         export = Path(tmp) / "export"
-        times: dict[str, list[float]] = {"hooked build": [], "export": [], "MkDocs build": [], "Zensical build": []}
+        times: dict[str, list[tuple[float, float]]] = {"hooked build": [], "export": [], "MkDocs build": [], "Zensical build": []}
         counts: dict[str, int] = {}
 
         def hooked() -> None:
@@ -76,8 +84,11 @@ def measure(n: int, repeat: int) -> None:
             for name, step in order:
                 times[name].append(timed(step))
         label = "real project" if n == 0 else f"+{n} entities"
-        print(f"{label}: " + "  ".join(f"{name} {statistics.median(t):6.2f} s ({counts[name]} {'Markdown files' if name == 'export' else 'pages'})"
-                                       for name, t in times.items()), flush=True)
+        print(f"{label}:", flush=True)
+        for name, runs in times.items():
+            wall, cpu = (statistics.median(r[i] for r in runs) for i in (0, 1))
+            unit = "Markdown files" if name == "export" else "pages"
+            print(f"  {name:<15} {wall:7.2f} s wall  {cpu:7.2f} s CPU  ({counts[name]} {unit})", flush=True)
 
 
 def main() -> None:

@@ -214,8 +214,16 @@ def _plain_config(config: dict, edition: editions.Edition, root: str | None, nav
     header = (f"# Written by `atlante export` from the project's configuration: the {edition.name} edition, as plain\n"
               f"# documentation (no hooks). Build it with `mkdocs build -f {build}` or `zensical build -f {build}`,\n"
               f"# after mkdocs.yml (each build empties its site_dir). Do not edit: the next export rewrites it.\n")
-    return header + yaml.safe_dump({k: v for k, v in plain.items() if v is not None}, allow_unicode=True,
-                                   sort_keys=False, width=120)
+    return header + yaml.dump({k: v for k, v in plain.items() if v is not None}, Dumper=_Dumper, allow_unicode=True,
+                              sort_keys=False, width=120)
+
+
+class _Dumper(yaml.SafeDumper):
+    """Texts of several lines (not_in_nav) as literal blocks, one path per line."""
+
+
+_Dumper.add_representer(str, lambda dumper, text: dumper.represent_scalar(
+    "tag:yaml.org,2002:str", text, style="|" if "\n" in text else None))
 
 
 # ---------------------------------------------------------------------------------------------

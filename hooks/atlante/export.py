@@ -110,7 +110,10 @@ def _export(project: Path, target: Path) -> Exported:
         nav = navigation(result.catalog, result.translations[edition.lang], extra=config.get("nav") or [])
         written_configs[edition.lang] = _plain_config(config, edition, root, nav, result.pages, redirects(result.catalog))
         exported.pages[edition.lang] = sum(1 for path in tree if path.endswith(".md"))
-    exported.files = _write(target, trees, written_configs)
+    try:
+        exported.files = _write(target, trees, written_configs)
+    except OSError as exc:  # a read-only or full disk: said, not a traceback
+        raise Refused(f"{exc.filename or target}: expected a folder the export can be written to, found: {exc.strerror}") from None
     return exported
 
 

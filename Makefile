@@ -11,6 +11,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 CFF    := .venv-cff
 PROPERDOCS := .venv-properdocs
+ZENSICAL := .venv-zensical
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
@@ -35,6 +36,12 @@ $(CFF)/.installed: tests/requirements-cffconvert.txt
 $(PROPERDOCS)/.installed: tests/requirements-properdocs.txt
 	$(PYTHON) -m venv $(PROPERDOCS)
 	$(PROPERDOCS)/bin/python -m pip install --quiet --no-deps -r tests/requirements-properdocs.txt
+
+# Zensical builds the export (atlante export) with no hooks, as the test of the export does; it pins
+# its own Markdown stack, so it has an environment of its own too
+$(ZENSICAL)/.installed: tests/requirements-zensical.txt
+	$(PYTHON) -m venv $(ZENSICAL)
+	$(ZENSICAL)/bin/python -m pip install --quiet -r tests/requirements-zensical.txt
 	touch $@
 
 $(STAMP): pyproject.toml constraints.txt
@@ -77,7 +84,7 @@ browser:
 	  fi; \
 	fi
 
-test: setup browser node_modules/.installed $(CFF)/.installed $(PROPERDOCS)/.installed
+test: setup browser node_modules/.installed $(CFF)/.installed $(PROPERDOCS)/.installed $(ZENSICAL)/.installed
 	$(BIN)/python -m pytest
 
 # Build times at 100, 1 000 and 5 000 entries against plain MkDocs (benchmarks/README.md); about an hour.
@@ -93,4 +100,4 @@ lighthouse: setup browser node_modules/.installed
 	$(BIN)/python tests/lighthouse.py --english
 
 clean:
-	rm -rf site $(VENV) $(CFF) $(PROPERDOCS) .pytest_cache node_modules
+	rm -rf site $(VENV) $(CFF) $(PROPERDOCS) $(ZENSICAL) .pytest_cache node_modules

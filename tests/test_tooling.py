@@ -86,7 +86,7 @@ def test_the_editor_knows_each_kinds_schema() -> None:
 # ---------------------------------------------------------------------------------------------
 
 CONTRIBUTING = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
-ATLANTE_COMMANDS = {"check", "list", "show", "new", "generate", "rules", "synth"}  # cli.main's subcommands, as its --help lists them
+ATLANTE_COMMANDS = {"check", "list", "show", "new", "generate", "rules", "synth", "export"}  # cli.main's subcommands, as its --help lists them
 
 
 def code_blocks(language: str) -> list[str]:

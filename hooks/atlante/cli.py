@@ -6,7 +6,9 @@ as GitHub Actions annotations (so that they land on the lines of a pull request)
 `atlante list` and `atlante show` say what exists and how it is linked; `atlante new` writes a new
 entry's file with every field documented, for the editor to fill in; `atlante generate` rewrites
 the parts of the schemas and of the README that come from the model's tables; `atlante synth` writes
-a copy of data/ grown by N synthetic entries, valid and linked, for measuring how the site scales.
+a copy of data/ grown by N synthetic entries, valid and linked, for measuring how the site scales;
+`atlante export` writes every page of every edition as Markdown with a plain configuration, which
+MkDocs or Zensical build without our hooks.
 
 Exit codes: 0 fine, 1 problems found (errors; warnings too with --strict), 2 wrong usage. The
 command's own words follow --lang, else the locale (LC_ALL, LC_MESSAGES, LANG): Italian or English;
@@ -24,7 +26,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import i18n, pipeline, rules, schemas, skeleton, synth
+from . import export, i18n, pipeline, rules, schemas, skeleton, synth
 from .kinds import KIND_BY_FOLDER, KIND_BY_NAME, KINDS, Kind
 from .model import SLUG, Finding, Ref
 
@@ -63,6 +65,9 @@ def main(argv: list[str] | None = None) -> int:
     grown.add_argument("--out", type=Path, required=True, metavar="DIR", help="the folder to write data/ into (its data/ must hold "
                        "nothing but schemas)")
     grown.add_argument("--seed", type=int, default=0, metavar="S", help="the random seed: the same seed writes the same bytes (default: 0)")
+    exporting = command("export", "write every page of both editions as Markdown, with the navigation and a plain "
+                        "configuration that MkDocs or Zensical build without our hooks")
+    exporting.add_argument("dir", type=Path, metavar="DIR", help="the folder to write (new, empty or an earlier export)")
     args = parser.parse_args(argv)
     words = _words(args.project, args.lang or _locale_lang())
 
@@ -72,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
         return _generate(args.project, only_check=args.check)
     if args.command == "synth":
         return _synth(args.project, args.out, args.entities, args.seed, words)
+    if args.command == "export":
+        return _export(args.project, args.dir, words)
     if args.command == "new":
         kind = skeleton.kind_of(args.kind)
         if kind is None:
@@ -138,6 +145,28 @@ def _synth(project: Path, out: Path, entities: int, seed: int, words: dict) -> i
         return 1
     print(words["synthesised"].format(count=sum(written.counts.values()), folder=written.folder,
                                       relations=written.relations), file=sys.stderr)
+    return 0
+
+
+def _export(project: Path, target: Path, words: dict) -> int:
+    try:
+        written = export.export(project, target)
+    except export.Refused as refused:
+        for finding in refused.findings:  # as `atlante check` prints them
+            print(dataclasses.replace(finding, message=rules.localised(finding, words.get("findings") or {},
+                                                                       words["did_you_mean"])))
+        if refused.findings:
+            errors = sum(1 for f in refused.findings if f.level == "error")
+            print(words["invalid"].format(errors=errors, warnings=len(refused.findings) - errors,
+                                          project=project.resolve().name), file=sys.stderr)
+        if refused.reason:
+            print(refused.reason, file=sys.stderr)
+        print(words["export_refused"].format(folder=target), file=sys.stderr)
+        return 1
+    for finding in written.warnings:
+        print(dataclasses.replace(finding, message=rules.localised(finding, words.get("findings") or {}, words["did_you_mean"])))
+    print(words["exported"].format(folder=target, pages=sum(written.pages.values()), editions=len(written.pages)),
+          file=sys.stderr)
     return 0
 
 
@@ -236,7 +265,10 @@ _FALLBACK = {"valid": "{errors} errors, {warnings} warnings: data/ is valid",
              "statements": "Statements of the brief", "aliases": "Earlier ids", "none": "none",
              "wrote": "wrote {file}: fill in the null values, then atlante check",
              "synthesised": "wrote {folder}: the brief's data and {count} synthetic entries ({relations} relations)",
-             "synth_refused": "{folder} already holds data: choose a new folder (or one whose data/ has only schema/)"}
+             "synth_refused": "{folder} already holds data: choose a new folder (or one whose data/ has only schema/)",
+             "exported": "wrote {folder}: {pages} pages in {editions} editions; build {folder}/mkdocs.yml first, then the "
+                         "other editions' mkdocs.<lang>.yml",
+             "export_refused": "nothing was exported to {folder}"}
 
 
 def _generate(project: Path, *, only_check: bool) -> int:

@@ -2,21 +2,27 @@
 
 The MkDocs hooks and the `atlante` command both call these; tests call them directly. One run
 checks every language (data blocks and translation files) and renders the pages of one edition.
+What only rendering needs (templates, maps, citations, open data) is imported by `run`, so that
+`atlante check` does not wait for it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
+from typing import TYPE_CHECKING
 
-import jinja2
-
-from . import history, i18n, meta, opendata, reference, yamlsource
+from . import i18n, reference, yamlsource
 from .catalog import link
 from .load import Document, load
 from .model import SOURCE_LANG, Catalog, Finding
-from .render import Memo, Page, Site, render
 from .validate import validate
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from . import meta
+    from .render import Memo, Page
 
 
 @dataclass
@@ -48,6 +54,8 @@ class Cache:
     checked: tuple[str, list[Document], list[Finding], dict[str, i18n.Translation]] | None = None
 
     def memo(self, lang: str) -> Memo:
+        from .render import Memo
+
         return self.memos.setdefault(lang, Memo())
 
 
@@ -80,6 +88,11 @@ def run(project: FsPath, *, docs_dir: FsPath | None = None, lang: str = "it",
 
 def _run(project: FsPath, docs_dir: FsPath | None, lang: str, publication: meta.Publication | None,
          cache: Cache | None) -> Result:
+    import jinja2
+
+    from . import history, meta, opendata
+    from .render import Site, render
+
     documents, result = _checked(project, docs_dir or project / "docs", cache)
     if publication is None:
         publication, problems = meta.from_project(project, lang)
@@ -115,6 +128,8 @@ def _run(project: FsPath, docs_dir: FsPath | None, lang: str, publication: meta.
 
 
 def _template_finding(exc: jinja2.TemplateError, templates: FsPath, project: FsPath) -> Finding:
+    import jinja2
+
     if isinstance(exc, jinja2.TemplateSyntaxError):
         where = FsPath(exc.filename).resolve() if exc.filename else templates / str(exc.name)
         try:

@@ -28,7 +28,21 @@ from markupsafe import Markup, escape
 from . import cite, geo, graph, opendata, reference
 from .history import History
 from .i18n import Translation
-from .kinds import CHAIN, HOME_STEPS, KIND_BY_NAME, KINDS, Kind, address
+from .kinds import (
+    CHAIN,
+    CHANGELOG,
+    CONCEPT_MAP,
+    DATA_PAGE,
+    FIELD_PAGE,
+    HOME,
+    HOME_STEPS,
+    KIND_BY_NAME,
+    KINDS,
+    SITE_PAGES,
+    WHOLE_BRIEF,
+    Kind,
+    address,
+)
 from .meta import Publication
 from .metadata import PageMeta, entity_url, page_meta, statement_url
 from .model import SOURCE_LANG, Catalog, Entity, Ref, Statement
@@ -40,13 +54,8 @@ REQUIRED_EXTENSIONS = ("attr_list", "pymdownx.escapeall", "admonition", "tables"
 # renders the whole navigation into every page, so long flat sections make the build quadratic.
 NAV_LIMIT = 40
 
-HOME = "index.md"
-CONCEPT_MAP = "concept-map.md"
-WHOLE_BRIEF = "brief.md"  # the whole brief on one page, in reading order, for print
-CHANGELOG = "changelog.md"
-DATA_PAGE = "dati.md"  # the open data: downloads, tables and their columns
-FIELD_PAGE = reference.PAGE  # the field reference: every field of every kind, from the schemas
-SITE_PAGES = (HOME, CONCEPT_MAP, WHOLE_BRIEF, CHANGELOG, DATA_PAGE, FIELD_PAGE)  # generated pages of no kind
+# The generated pages of no kind (kinds.SITE_PAGES): HOME, CONCEPT_MAP, WHOLE_BRIEF, CHANGELOG,
+# DATA_PAGE, FIELD_PAGE (reference.PAGE).
 
 
 @dataclass(frozen=True)

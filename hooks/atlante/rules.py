@@ -25,11 +25,10 @@ from dataclasses import dataclass
 from pathlib import Path as FsPath
 
 from . import geo, links
-from .kinds import KIND_BY_NAME, KINDS, RELATION_BY_NAME, STATEMENT_TEXTS
+from .kinds import KIND_BY_NAME, KINDS, RELATION_BY_NAME, SITE_PAGES, STATEMENT_TEXTS
 from .load import Document
 from .messages import closest, describe, dotted, phrase
 from .model import SLUG, SOURCE_LANG, STATEMENT_REF, Finding, Path, Ref
-from .render import SITE_PAGES
 
 # ---------------------------------------------------------------------------------------------
 # The table of rules, and how they run

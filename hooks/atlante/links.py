@@ -49,9 +49,11 @@ class Address:
     line: int  # 0-based line of the text where it is written
 
 
-@functools.lru_cache(maxsize=512)
+@functools.lru_cache(maxsize=8192)  # the rules `link` and `image-source` ask for each text in turn
 def addresses(markdown: str) -> tuple[Address, ...]:
     """Every link and image address of `markdown`, in order, each where it is written."""
+    if "[" not in markdown and "<" not in markdown:
+        return ()  # links, images and definitions start with '[' or '![', autolinks and HTML with '<'
     env: dict = {}
     tokens = _PARSER.parse(markdown, env)
     images = {t.attrGet("src") for t in _inline(tokens) if t.type == "image" and t.meta.get("reference")}

@@ -19,6 +19,7 @@ cites wait until every file is valid (a broken file may be the one that links).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -198,6 +199,8 @@ _ALLOWED_CONTROLS = {"\n", "\t"}
          "expected visible text, found invisible or direction-changing characters ({names})")
 def _hidden_character(doc: Document, _: Context) -> Iterator[Finding]:
     for path, text in _strings(doc.data):
+        if text.replace("\n", " ").replace("\t", " ").isprintable():
+            continue  # str.isprintable is false for every character of Cc, Cf, Zl and Zp: none here
         hidden = [ch for ch in text if ch not in _ALLOWED_CONTROLS and unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")]
         if hidden:
             names = ", ".join(dict.fromkeys(f"U+{ord(ch):04X} {unicodedata.name(ch, 'CONTROL')}" for ch in hidden))
@@ -232,10 +235,14 @@ def _image_source(doc: Document, context: Context) -> Iterator[Finding]:
 
 def _markdown(doc: Document, context: Context) -> Iterator[tuple[Path, str]]:
     """The Markdown fields of the document: `body`, and `<lang>.body` in a language block."""
-    for path, text in _strings(doc.data):
-        if (len(path) == 1 and path[0] in MARKDOWN_FIELDS) or (
-                len(path) == 2 and path[0] in context.languages[1:] and path[1] in MARKDOWN_FIELDS):
-            yield path, text
+    for name in MARKDOWN_FIELDS:
+        if isinstance(text := doc.data.get(name), str):
+            yield (name,), text
+    for lang in dict.fromkeys(context.languages[1:]):
+        block = doc.data.get(lang)
+        for name in MARKDOWN_FIELDS if isinstance(block, dict) else ():
+            if isinstance(text := block.get(name), str):
+                yield (lang, name), text
 
 
 def _strings(value: object, path: Path = ()) -> Iterator[tuple[Path, str]]:
@@ -413,7 +420,12 @@ def _place(doc: Document) -> tuple[str, float, float, str | None] | None:
     where = doc.data.get(name) if name else None
     if where is None:
         return None
-    return name, where["lat"], where["lon"], geo.region_of(where["lat"], where["lon"])
+    return name, where["lat"], where["lon"], _region_of(where["lat"], where["lon"])
+
+
+@functools.lru_cache(maxsize=16384)
+def _region_of(lat: float, lon: float) -> str | None:  # asked by two rules for each place
+    return geo.region_of(lat, lon)
 
 
 @declare("outside-italy", "error", "coordinates are a point in Italy (the maps show Italy)", "document",

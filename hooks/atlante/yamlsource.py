@@ -116,10 +116,10 @@ def _read(text_bytes: bytes, file: str, subject: str) -> Read:
     ):
         return refuse(1, 1, "(file)", "expected a mapping of fields (id, title, …), found an empty file")
 
-    if _FAST is not None:  # libyaml: the same tree, several times faster; on any problem the
-        try:               # pure-Python parser reads the file again, for its exact messages
-            value = _parse(text, _FAST, positions)
-        except (_Refused, yaml.YAMLError):
+    if _FAST is not None:  # libyaml's events, read once: several times faster. On any problem, or
+        try:               # anything unusual, the pure-Python parser reads the file again, for its
+            value = _from_events(text, positions)  # exact messages
+        except Exception:  # noqa: BLE001 - whatever it is, the careful reading below says it
             positions = Positions()
         else:
             return _finish(value, positions, refuse)
@@ -169,6 +169,85 @@ def _finish(value: object, positions: Positions, refuse) -> tuple[object, Positi
         line, col = positions.of(())
         return refuse(line, col, "(file)", f"expected a mapping of fields (id, title, …), found {describe(value)}")
     return value, positions, []
+
+
+class _Unusual(Exception):
+    """Something the one-pass reader leaves to the careful one: an error, a tag, an anchor, nesting."""
+
+
+def _from_events(text: str, positions: Positions) -> object:
+    """The document's value, positions recorded, in one pass over libyaml's events; the same value
+    and positions as `_parse`. Raises on anything but a plain document (which `_parse` then reads)."""
+    loader = _FAST(text)
+    try:
+        if not isinstance(loader.get_event(), yaml.StreamStartEvent) or not isinstance(loader.get_event(), yaml.DocumentStartEvent):
+            raise _Unusual
+        value = _event_value(loader, loader.get_event(), (), positions, 1, _Lines(text))
+        if not isinstance(loader.get_event(), yaml.DocumentEndEvent) or not isinstance(loader.get_event(), yaml.StreamEndEvent):
+            raise _Unusual  # a second document, say
+        return value
+    finally:
+        loader.dispose()
+
+
+_RESOLVED_BY_FIRST = frozenset(yaml.SafeLoader.yaml_implicit_resolvers)  # plain values whose first
+# character may make them something else than text (a number, a date, null…); '' for the empty value
+_STR = "tag:yaml.org,2002:str"
+
+
+def _event_value(loader: yaml.CSafeLoader, event: yaml.Event, path: Path, pos: Positions, nesting: int,
+                 source: _Lines) -> object:
+    if isinstance(event, yaml.AliasEvent) or event.anchor is not None or event.tag is not None:
+        raise _Unusual
+    mark = event.start_mark
+    pos.values[path] = (mark.line + 1, mark.column + 1)
+    if isinstance(event, yaml.ScalarEvent):
+        return _event_scalar(loader, event, path, pos, source)
+    if nesting > MAX_DEPTH:
+        raise _Unusual
+    if isinstance(event, yaml.SequenceStartEvent):
+        items = []
+        while not isinstance(event := loader.get_event(), yaml.SequenceEndEvent):
+            items.append(_event_value(loader, event, (*path, len(items)), pos, nesting + 1, source))
+        return items
+    if not isinstance(event, yaml.MappingStartEvent):
+        raise _Unusual
+    result: dict[str, object] = {}
+    while not isinstance(event := loader.get_event(), yaml.MappingEndEvent):
+        if not isinstance(event, yaml.ScalarEvent) or event.anchor is not None or event.tag is not None:
+            raise _Unusual  # a complex key, an alias, a tag
+        key = _event_scalar(loader, event, None, pos, source)  # a merge key '<<' is not a plain tag
+        if key in result:
+            raise _Unusual
+        mark = event.start_mark
+        pos.keys[(*path, key)] = (mark.line + 1, mark.column + 1)
+        result[key] = _event_value(loader, loader.get_event(), (*path, key), pos, nesting + 1, source)
+    return result
+
+
+def _event_scalar(loader: yaml.CSafeLoader, event: yaml.ScalarEvent, path: Path | None, pos: Positions,
+                  source: _Lines) -> object:
+    """A scalar's value (a key's, as text, when `path` is None), as `_scalar` constructs it."""
+    tag = _resolve(loader, event)
+    if tag not in _PLAIN_TAGS:
+        raise _Unusual
+    if path is not None:
+        if event.style == "|":
+            pos.literal.add(path)
+        elif event.end_mark.line > event.start_mark.line:
+            _find_folded_hyphens(source.lines, event, path, pos)
+    if tag == _STR:
+        return event.value if path is not None else str(event.value)
+    node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+    value = loader.yaml_constructors[tag](loader, node)
+    return value if path is not None else str(value)
+
+
+def _resolve(loader: yaml.CSafeLoader, event: yaml.ScalarEvent) -> str:
+    value, implicit = event.value, event.implicit
+    if implicit[0] and (not value or value[0] in _RESOLVED_BY_FIRST):
+        return loader.resolve(yaml.ScalarNode, value, implicit)
+    return _STR
 
 
 class _Lines:

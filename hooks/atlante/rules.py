@@ -198,9 +198,11 @@ _ALLOWED_CONTROLS = {"\n", "\t"}
 @declare("hidden-character", "error", "no text holds invisible or direction-changing characters", "document",
          "expected visible text, found invisible or direction-changing characters ({names})")
 def _hidden_character(doc: Document, _: Context) -> Iterator[Finding]:
+    if _all_printable(doc.data):
+        return
     for path, text in _strings(doc.data):
-        if text.replace("\n", " ").replace("\t", " ").isprintable():
-            continue  # str.isprintable is false for every character of Cc, Cf, Zl and Zp: none here
+        if _printable(text):
+            continue
         hidden = [ch for ch in text if ch not in _ALLOWED_CONTROLS and unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")]
         if hidden:
             names = ", ".join(dict.fromkeys(f"U+{ord(ch):04X} {unicodedata.name(ch, 'CONTROL')}" for ch in hidden))
@@ -231,6 +233,26 @@ def _image_source(doc: Document, context: Context) -> Iterator[Finding]:
         for found in links.addresses(text):
             if found.image and not links.allowed(found.address, image=True):
                 yield at(doc, path, spot=doc.positions.of_line_in(path, found.line), address=found.address)
+
+
+def _printable(text: str) -> bool:
+    """No character of Cc, Cf, Zl or Zp but newlines and tabs (str.isprintable is false for all of them)."""
+    return text.replace("\n", " ").replace("\t", " ").isprintable()
+
+
+def _all_printable(value: object) -> bool:
+    """Whether every text in `value` is `_printable` (as `_strings` would yield them, without their paths)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if not _printable(item):
+                return False
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return True
 
 
 def _markdown(doc: Document, context: Context) -> Iterator[tuple[Path, str]]:
@@ -265,7 +287,10 @@ def _references(doc: Document) -> Iterator[tuple[Path, Ref, tuple[str, ...]]]:
     """(path, reference, kinds the relation type allows) of every relation the document writes."""
     for rtype, targets in (doc.data.get("relations") or {}).items():
         for i, text in enumerate(targets):
-            yield ("relations", rtype, i), Ref.parse(text), RELATION_BY_NAME[rtype].targets
+            yield ("relations", rtype, i), _parsed(text), RELATION_BY_NAME[rtype].targets
+
+
+_parsed = functools.lru_cache(maxsize=65536)(Ref.parse)  # four rules read each reference (a frozen Ref)
 
 
 @declare("relation-kind", "error", "a relation points to a kind of entity its type allows", "document", messages={

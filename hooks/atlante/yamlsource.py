@@ -178,16 +178,16 @@ class _Unusual(Exception):
 def _from_events(text: str, positions: Positions) -> object:
     """The document's value, positions recorded, in one pass over libyaml's events; the same value
     and positions as `_parse`. Raises on anything but a plain document (which `_parse` then reads)."""
-    loader = _FAST(text)
+    reader = _OnePass(text, positions)
     try:
-        if not isinstance(loader.get_event(), yaml.StreamStartEvent) or not isinstance(loader.get_event(), yaml.DocumentStartEvent):
+        if type(reader.next()) is not yaml.StreamStartEvent or type(reader.next()) is not yaml.DocumentStartEvent:
             raise _Unusual
-        value = _event_value(loader, loader.get_event(), (), positions, 1, _Lines(text))
-        if not isinstance(loader.get_event(), yaml.DocumentEndEvent) or not isinstance(loader.get_event(), yaml.StreamEndEvent):
+        value = reader.value(reader.next(), (), 1)
+        if type(reader.next()) is not yaml.DocumentEndEvent or type(reader.next()) is not yaml.StreamEndEvent:
             raise _Unusual  # a second document, say
         return value
     finally:
-        loader.dispose()
+        reader.loader.dispose()
 
 
 _RESOLVED_BY_FIRST = frozenset(yaml.SafeLoader.yaml_implicit_resolvers)  # plain values whose first
@@ -195,59 +195,66 @@ _RESOLVED_BY_FIRST = frozenset(yaml.SafeLoader.yaml_implicit_resolvers)  # plain
 _STR = "tag:yaml.org,2002:str"
 
 
-def _event_value(loader: yaml.CSafeLoader, event: yaml.Event, path: Path, pos: Positions, nesting: int,
-                 source: _Lines) -> object:
-    if isinstance(event, yaml.AliasEvent) or event.anchor is not None or event.tag is not None:
-        raise _Unusual
-    mark = event.start_mark
-    pos.values[path] = (mark.line + 1, mark.column + 1)
-    if isinstance(event, yaml.ScalarEvent):
-        return _event_scalar(loader, event, path, pos, source)
-    if nesting > MAX_DEPTH:
-        raise _Unusual
-    if isinstance(event, yaml.SequenceStartEvent):
-        items = []
-        while not isinstance(event := loader.get_event(), yaml.SequenceEndEvent):
-            items.append(_event_value(loader, event, (*path, len(items)), pos, nesting + 1, source))
-        return items
-    if not isinstance(event, yaml.MappingStartEvent):
-        raise _Unusual
-    result: dict[str, object] = {}
-    while not isinstance(event := loader.get_event(), yaml.MappingEndEvent):
-        if not isinstance(event, yaml.ScalarEvent) or event.anchor is not None or event.tag is not None:
-            raise _Unusual  # a complex key, an alias, a tag
-        key = _event_scalar(loader, event, None, pos, source)  # a merge key '<<' is not a plain tag
-        if key in result:
+class _OnePass:
+    """Values built from events as `_build` builds them from nodes (written for speed: this reads
+    every data file)."""
+
+    def __init__(self, text: str, positions: Positions) -> None:
+        self.loader = _FAST(text)
+        self.next = self.loader.get_event
+        self.positions = positions
+        self.source = _Lines(text)
+
+    def value(self, event: yaml.Event, path: Path, nesting: int) -> object:
+        kind = type(event)
+        if kind is yaml.AliasEvent or event.anchor is not None or event.tag is not None:
             raise _Unusual
         mark = event.start_mark
-        pos.keys[(*path, key)] = (mark.line + 1, mark.column + 1)
-        result[key] = _event_value(loader, loader.get_event(), (*path, key), pos, nesting + 1, source)
-    return result
+        self.positions.values[path] = (mark.line + 1, mark.column + 1)
+        if kind is yaml.ScalarEvent:
+            value = event.value
+            if event.implicit[0] and (not value or value[0] in _RESOLVED_BY_FIRST):
+                value = self.construct(event)
+            if event.style == "|":
+                self.positions.literal.add(path)
+            elif event.end_mark.line > mark.line:
+                _find_folded_hyphens(self.source.lines, event, path, self.positions)
+            return value
+        if nesting > MAX_DEPTH:
+            raise _Unusual
+        following = self.next
+        if kind is yaml.SequenceStartEvent:
+            items: list[object] = []
+            while type(event := following()) is not yaml.SequenceEndEvent:
+                items.append(self.value(event, (*path, len(items)), nesting + 1))
+            return items
+        if kind is not yaml.MappingStartEvent:
+            raise _Unusual
+        result: dict[str, object] = {}
+        keys = self.positions.keys
+        while type(event := following()) is not yaml.MappingEndEvent:
+            if type(event) is not yaml.ScalarEvent or event.anchor is not None or event.tag is not None:
+                raise _Unusual  # a complex key, an alias, a tag
+            key = event.value
+            if event.implicit[0] and (not key or key[0] in _RESOLVED_BY_FIRST):
+                key = str(self.construct(event))  # a merge key '<<' is not a plain tag: refused there
+            if key in result:
+                raise _Unusual
+            child = (*path, key)
+            mark = event.start_mark
+            keys[child] = (mark.line + 1, mark.column + 1)
+            result[key] = self.value(following(), child, nesting + 1)
+        return result
 
-
-def _event_scalar(loader: yaml.CSafeLoader, event: yaml.ScalarEvent, path: Path | None, pos: Positions,
-                  source: _Lines) -> object:
-    """A scalar's value (a key's, as text, when `path` is None), as `_scalar` constructs it."""
-    tag = _resolve(loader, event)
-    if tag not in _PLAIN_TAGS:
-        raise _Unusual
-    if path is not None:
-        if event.style == "|":
-            pos.literal.add(path)
-        elif event.end_mark.line > event.start_mark.line:
-            _find_folded_hyphens(source.lines, event, path, pos)
-    if tag == _STR:
-        return event.value if path is not None else str(event.value)
-    node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
-    value = loader.yaml_constructors[tag](loader, node)
-    return value if path is not None else str(value)
-
-
-def _resolve(loader: yaml.CSafeLoader, event: yaml.ScalarEvent) -> str:
-    value, implicit = event.value, event.implicit
-    if implicit[0] and (not value or value[0] in _RESOLVED_BY_FIRST):
-        return loader.resolve(yaml.ScalarNode, value, implicit)
-    return _STR
+    def construct(self, event: yaml.ScalarEvent) -> object:
+        """A plain scalar's value, as `_scalar` constructs it: text, or what its form says it is."""
+        tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if tag == _STR:
+            return event.value
+        if tag not in _PLAIN_TAGS:
+            raise _Unusual
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        return self.loader.yaml_constructors[tag](self.loader, node)
 
 
 class _Lines:

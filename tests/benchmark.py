@@ -1,11 +1,16 @@
 """Figures, not assertions: how long checking and building take, and how the build scales.
 
     make benchmark            # or: .venv/bin/python tests/benchmark.py [N ...]
+    .venv/bin/python tests/benchmark.py --check [N ...]
     .venv/bin/python tests/benchmark.py --preview [N ...]
 
 Builds the real site, then copies of it with N synthetic entries added (atlante synth: every kind,
 in realistic proportions, each valid and linked), and prints wall-clock times, page counts and site
 sizes.
+
+--check: `atlante check` as an editor runs it, the whole command (process start included), on
+copies with N synthetic entries (default 1000 and 5000): the median wall clock of 5 runs and the
+largest peak memory (RSS) among them.
 
 --preview: the live preview as `make serve` runs it (`mkdocs serve --dirty --no-strict`): the time
 from saving a title edit to the changed page being served with it (median and worst of several
@@ -15,6 +20,7 @@ edit to be answered with the error page, and for the fix to bring the page back.
 
 from __future__ import annotations
 
+import os
 import socket
 import statistics
 import subprocess
@@ -120,7 +126,28 @@ def preview(n: int, edits: int = 5) -> None:
             server.wait(timeout=60)
 
 
+def check_command(n: int, runs: int = 5) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        project = synthetic(Path(tmp), n)
+        times, peaks = [], []
+        for _ in range(runs):
+            start = time.perf_counter()
+            process = subprocess.Popen([str(BIN / "atlante"), "check"], cwd=project, env=env(),
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            _pid, status, usage = os.wait4(process.pid, 0)
+            times.append(time.perf_counter() - start)
+            peaks.append(usage.ru_maxrss / 1024)  # kB on Linux
+            process.returncode = os.waitstatus_to_exitcode(status)
+            assert process.returncode == 0, f"atlante check failed on {n} synthetic entries"
+        print(f"{57 + n:>6} entities  atlante check: median {statistics.median(times):5.2f} s "
+              f"(of {runs}: {', '.join(f'{t:.2f}' for t in times)}), peak RSS {max(peaks):5.0f} MB")
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["--check"]:
+        for n in [int(a) for a in sys.argv[2:]] or [1000, 5000]:
+            check_command(n)
+        return
     if sys.argv[1:2] == ["--preview"]:
         for n in [int(a) for a in sys.argv[2:]] or [0, 1000]:
             preview(n)

@@ -217,7 +217,7 @@ class _OnePass:
                 value = self.construct(event)
             if event.style == "|":
                 self.positions.literal.add(path)
-            elif event.end_mark.line > mark.line:
+            elif event.end_mark.line > mark.line and self.source.may_end_in_hyphen:
                 _find_folded_hyphens(self.source.lines, event, path, self.positions)
             return value
         if nesting > MAX_DEPTH:
@@ -263,6 +263,14 @@ class _Lines:
     def __init__(self, text: str) -> None:
         self.text = text
         self._lines: list[str] | None = None
+        self._may_end_in_hyphen: bool | None = None
+
+    @property
+    def may_end_in_hyphen(self) -> bool:
+        """Whether some line may end in 'word-' (then be followed by whitespace: the line break is)."""
+        if self._may_end_in_hyphen is None:
+            self._may_end_in_hyphen = _WORD_HYPHEN_END.search(self.text) is not None
+        return self._may_end_in_hyphen
 
     @property
     def lines(self) -> list[str]:
@@ -330,12 +338,13 @@ def _build(
         ]
     if node.style == "|":
         pos.literal.add(path)
-    elif node.end_mark.line > node.start_mark.line:
+    elif node.end_mark.line > node.start_mark.line and source.may_end_in_hyphen:
         _find_folded_hyphens(source.lines, node, path, pos)
     return _scalar(loader, node, path)
 
 
 _HYPHEN_END = re.compile(r"(\w+-)$")
+_WORD_HYPHEN_END = re.compile(r"\w-(?:\s|\Z)")  # each line break str.splitlines knows is whitespace
 _WORD_START = re.compile(r"^(\w+)")
 _SUSPENDED = {"e", "ed", "o", "od", "and", "or", "nor", "to"}  # "pre- e post-industriale" is right as is
 

@@ -237,7 +237,7 @@ def _image_source(doc: Document, context: Context) -> Iterator[Finding]:
 
 def _printable(text: str) -> bool:
     """No character of Cc, Cf, Zl or Zp but newlines and tabs (str.isprintable is false for all of them)."""
-    return text.replace("\n", " ").replace("\t", " ").isprintable()
+    return text.isprintable() or text.replace("\n", " ").replace("\t", " ").isprintable()
 
 
 def _all_printable(value: object) -> bool:
@@ -246,7 +246,7 @@ def _all_printable(value: object) -> bool:
     while stack:
         item = stack.pop()
         if isinstance(item, str):
-            if not _printable(item):
+            if not item.isprintable() and not _printable(item):
                 return False
         elif isinstance(item, dict):
             stack.extend(item.values())
@@ -417,8 +417,9 @@ def _statement_text(index: dict[str, dict[str, str]], ref: str) -> str:
 @declare("added-field", "error", "the fields listed under 'added' are fields of the file", "document",
          "expected a field written in this file ({fields}), found '{name}'{hint}")
 def _added_field(doc: Document, context: Context) -> Iterator[Finding]:
-    present = [k for k in doc.data if k not in ("id", "added", *context.languages[1:])]
-    for i, item in enumerate(doc.data.get("added") or []):
+    added = doc.data.get("added") or []
+    present = [k for k in doc.data if k not in ("id", "added", *context.languages[1:])] if added else []
+    for i, item in enumerate(added):
         for j, name in enumerate(item["fields"]):
             if name not in present:
                 yield at(doc, ("added", i, "fields", j), fields=_names(present), name=name, hint=closest(name, present))

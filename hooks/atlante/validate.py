@@ -233,8 +233,8 @@ def _compiled(schema: dict, schemas: dict[str, dict]) -> jsonschema_rs.Validator
         return None
     try:
         registry = jsonschema_rs.Registry(list(schemas.items()))
-        return jsonschema_rs.Draft202012Validator(schema, registry=registry, validate_formats=False,
-                                                  keywords={"pattern": _PythonPattern})
+        return jsonschema_rs.Draft202012Validator(schema, registry=registry, validate_formats=False, offline=True,
+                                                  keywords={"pattern": _PythonPattern})  # offline: nothing fetched
     except Exception:  # noqa: BLE001 - then every document goes to the detailed validator
         return None
 

@@ -11,7 +11,6 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path as FsPath
-from pathlib import PurePosixPath
 
 from . import yamlsource
 from .kinds import KIND_BY_FOLDER
@@ -59,20 +58,22 @@ def load(data_dir: FsPath, shown_root: FsPath | None = None) -> tuple[list[Docum
     shown_top = "" if shown_top == "." else shown_top + "/"
     for path in sorted(data_dir.rglob("*"), key=lambda p: p.parts):  # the order of paths, cheaper
         text_path = str(path)
-        rel = PurePosixPath(text_path[len(top):]) if text_path.startswith(top) else path.relative_to(data_dir)
+        below = text_path.startswith(top)
+        rel = text_path[len(top):] if below else path.relative_to(data_dir).as_posix()  # 'cities/milano.yaml'
+        parts = rel.split("/")
         try:
             status: os.stat_result | None = os.stat(text_path)
         except OSError:
             status = None
-        if (status is not None and stat.S_ISDIR(status.st_mode)) or rel.parts[0] == SCHEMA_FOLDER:
+        if (status is not None and stat.S_ISDIR(status.st_mode)) or parts[0] == SCHEMA_FOLDER:
             continue
-        where = shown_top + rel.as_posix() if text_path.startswith(top) else shown(path)
-        subject = f"(file {rel.name})"
-        if len(rel.parts) == 1:
+        where = shown_top + rel if below else shown(path)
+        subject = f"(file {parts[-1]})"
+        if len(parts) == 1:
             findings.append(Finding("error", where, 1, 1, subject, "(file)",
                                     f"expected data files inside a kind folder ({_folders()}), found a file directly in data/", "file-layout"))
             continue
-        folder = rel.parts[0]
+        folder = parts[0]
         kind = KIND_BY_FOLDER.get(folder)
         subject = f"{kind.name}:{path.name.lstrip('.').split('.')[0]}" if kind else subject
         if kind is None:
@@ -80,7 +81,7 @@ def load(data_dir: FsPath, shown_root: FsPath | None = None) -> tuple[list[Docum
                                     f"expected a kind folder ({_folders()}), found '{folder}'{suggest(folder, KIND_BY_FOLDER)}",
                                     "file-layout"))
             continue
-        if len(rel.parts) > 2:
+        if len(parts) > 2:
             findings.append(Finding("error", where, 1, 1, subject, "(file)",
                                     f"expected data/{folder}/<id>.yaml, found a file in a sub-folder", "file-layout"))
             continue

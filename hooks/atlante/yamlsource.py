@@ -268,8 +268,9 @@ class _Lines:
     @property
     def may_end_in_hyphen(self) -> bool:
         """Whether some line may end in 'word-' (then be followed by whitespace: the line break is)."""
-        if self._may_end_in_hyphen is None:
-            self._may_end_in_hyphen = _WORD_HYPHEN_END.search(self.text) is not None
+        if self._may_end_in_hyphen is None:  # (a hyphen first: the regular expression engine looks for it quickly)
+            self._may_end_in_hyphen = any(m.start() and _WORD_CHARACTER.match(self.text, m.start() - 1)
+                                          for m in _HYPHEN_BEFORE_SPACE.finditer(self.text))
         return self._may_end_in_hyphen
 
     @property
@@ -344,7 +345,8 @@ def _build(
 
 
 _HYPHEN_END = re.compile(r"(\w+-)$")
-_WORD_HYPHEN_END = re.compile(r"\w-(?:\s|\Z)")  # each line break str.splitlines knows is whitespace
+_HYPHEN_BEFORE_SPACE = re.compile(r"-(?:\s|\Z)")  # each line break str.splitlines knows is whitespace
+_WORD_CHARACTER = re.compile(r"\w")
 _WORD_START = re.compile(r"^(\w+)")
 _SUSPENDED = {"e", "ed", "o", "od", "and", "or", "nor", "to"}  # "pre- e post-industriale" is right as is
 

@@ -15,6 +15,7 @@ that a city's coordinates lie in Italy and in its stated region. Markup is the t
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path as FsPath
@@ -73,8 +74,18 @@ def region_of(lat: float, lon: float) -> str | None:
     """The region a WGS 84 point falls in (within TOLERANCE_M of its coast), or None outside Italy."""
     x, y = _transformer().transform(lon, lat)
     point = Point(x, y)
+    shapes = _shapes()
+    for name, shape in shapes.items():  # a region holding the point is at distance 0, the least there is:
+        if shape.intersects(point):     # the first one is the answer (prepared shapes: this is quick)
+            return name
     best: tuple[float, str] | None = None
-    for name, shape in _shapes().items():
+    for name, shape in shapes.items():
+        # The distance to a region's bounding box is at most the distance to the region: a region
+        # whose box is clearly beyond the tolerance, or than the best so far, need not be measured.
+        x0, y0, x1, y1 = _bounds()[name]
+        near = math.hypot(max(x0 - x, 0.0, x - x1), max(y0 - y, 0.0, y - y1)) - 1.0  # 1 m for rounding
+        if near > TOLERANCE_M or (best is not None and near > best[0]):
+            continue
         distance = shape.distance(point)
         if distance <= TOLERANCE_M and (best is None or distance < best[0]):
             best = (distance, name)
@@ -186,6 +197,11 @@ def _shapes() -> dict[str, Polygon | MultiPolygon]:
         shapely.prepare(shape)
         shapes[name] = shape
     return shapes
+
+
+@cache
+def _bounds() -> dict[str, tuple[float, float, float, float]]:
+    return {name: shape.bounds for name, shape in _shapes().items()}
 
 
 def _simplify(arc: tuple[tuple[float, float], ...], tolerance: float) -> tuple[tuple[float, float], ...]:

@@ -16,11 +16,13 @@ import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from markdown_it import MarkdownIt, rules_inline
-from markdown_it.rules_inline import StateInline
-from markdown_it.token import Token
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_inline import StateInline
+    from markdown_it.token import Token
 
 LINK_SCHEMES = frozenset({"https", "mailto"})  # and relative addresses
 IMAGE_SCHEMES: frozenset[str] = frozenset()  # relative addresses only
@@ -49,11 +51,13 @@ class Address:
     line: int  # 0-based line of the text where it is written
 
 
-@functools.lru_cache(maxsize=512)
+@functools.lru_cache(maxsize=8192)  # the rules `link` and `image-source` ask for each text in turn
 def addresses(markdown: str) -> tuple[Address, ...]:
     """Every link and image address of `markdown`, in order, each where it is written."""
+    if "[" not in markdown and "<" not in markdown:
+        return ()  # links, images and definitions start with '[' or '![', autolinks and HTML with '<'
     env: dict = {}
-    tokens = _PARSER.parse(markdown, env)
+    tokens = _parser().parse(markdown, env)
     images = {t.attrGet("src") for t in _inline(tokens) if t.type == "image" and t.meta.get("reference")}
     found: list[Address] = []
     for block in tokens:
@@ -127,7 +131,11 @@ def _marking_references(rule: Callable[[StateInline, bool], bool]) -> Callable[[
     return marked
 
 
+@functools.cache
 def _parser() -> MarkdownIt:
+    """Made (and markdown-it imported) when a text first has a link: `atlante check` may need none."""
+    from markdown_it import MarkdownIt, rules_inline
+
     md = MarkdownIt("commonmark", {"inline_definitions": True})
     md.validateLink = lambda url: True  # see every address: the policy is ours, not markdown-it's
     md.normalizeLink = lambda url: url  # report it as written
@@ -135,5 +143,3 @@ def _parser() -> MarkdownIt:
     md.inline.ruler.at("image", _marking_references(rules_inline.image))
     return md
 
-
-_PARSER = _parser()

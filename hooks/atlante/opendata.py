@@ -24,9 +24,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path as FsPath
-
-from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF
+from typing import TYPE_CHECKING
 
 from . import i18n
 from .kinds import KIND_BY_NAME, KINDS, RELATION_BY_NAME, RELATION_TYPES, Kind, RelationType, address
@@ -34,6 +32,9 @@ from .meta import Publication
 from .metadata import dataset_iri, entity_iri, entity_url, iri, organisation, statement_url
 from .model import SOURCE_LANG, Catalog, Entity, Statement
 from .schemas import LANGUAGE_MARK
+
+if TYPE_CHECKING:
+    from rdflib import URIRef
 
 FOLDER = "dati/"  # the downloads' folder under the site root; the Dati page (dati.md) is served there too
 KNOWLEDGE_BASE = "atlante.json"
@@ -504,11 +505,11 @@ def _text(value: str, lang: str) -> dict:
 # ---------------------------------------------------------------------------------------------
 # DCAT-AP_IT: the catalogue, the dataset and one distribution per download, in RDF/XML written by
 # rdflib. No blank nodes (their ids are random) and a store that keeps insertion order, so that
-# two builds write the same bytes.
+# two builds write the same bytes. rdflib is imported by `dcat` (`atlante check` need not wait for it).
 # ---------------------------------------------------------------------------------------------
 
-DCATAPIT = Namespace("http://dati.gov.it/onto/dcatapit#")
-VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+DCATAPIT_NS = "http://dati.gov.it/onto/dcatapit#"
+VCARD_NS = "http://www.w3.org/2006/vcard/ns#"
 EU = "http://publications.europa.eu/resource/authority/"
 THEMES = ("REGI", "ECON")  # EU data themes: regions and cities; economy and finance
 FILE_TYPES = {"json": "JSON", "jsonld": "JSON_LD", "csv": "CSV", "rdf": "RDF_XML"}  # EU file-type authority
@@ -523,6 +524,10 @@ LICENCE_TYPES = {"https://creativecommons.org/licenses/by/": "Attribution",
 
 def dcat(catalog: Catalog, publication: Publication, words: dict[str, dict],
          updated: Mapping[str, date | None], files: Mapping[str, str]) -> str:
+    from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
+    from rdflib.namespace import DCAT, DCTERMS, FOAF
+
+    DCATAPIT, VCARD = Namespace(DCATAPIT_NS), Namespace(VCARD_NS)  # named as the vocabularies are
     g = Graph(store="SimpleMemory")
     for prefix, ns in (("dcat", DCAT), ("dct", DCTERMS), ("dcatapit", DCATAPIT), ("foaf", FOAF), ("vcard", VCARD)):
         g.bind(prefix, ns)

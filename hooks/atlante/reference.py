@@ -17,12 +17,12 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path as FsPath
 
 from . import i18n, yamlsource
-from .kinds import KINDS, Kind
+from .kinds import FIELD_PAGE, KINDS, Kind
 from .model import SOURCE_LANG, Finding, Path
 from .opendata import Field, anchor, fields
 from .schemas import ENVELOPE
 
-PAGE = "campi.md"  # served at /campi/ in every edition
+PAGE = FIELD_PAGE  # campi.md, served at /campi/ in every edition
 
 
 def kinds(schema_dir: FsPath) -> list[dict]:

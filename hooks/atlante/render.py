@@ -27,7 +27,21 @@ from markupsafe import Markup, escape
 from . import cite, geo, graph, opendata, reference
 from .history import History
 from .i18n import Translation
-from .kinds import CHAIN, HOME_STEPS, KIND_BY_NAME, KINDS, Kind, address
+from .kinds import (
+    CHAIN,
+    CHANGELOG,
+    CONCEPT_MAP,
+    DATA_PAGE,
+    FIELD_PAGE,
+    HOME,
+    HOME_STEPS,
+    KIND_BY_NAME,
+    KINDS,
+    SITE_PAGES,
+    WHOLE_BRIEF,
+    Kind,
+    address,
+)
 from .meta import Publication
 from .metadata import PageMeta, entity_url, page_meta, statement_url
 from .model import SOURCE_LANG, Catalog, Entity, Ref, Statement
@@ -47,13 +61,8 @@ LIST_LIMIT = 100
 FIGURE_LIMIT = 150
 STEP_LIMIT = 40  # entries a step of the home page lists; it links the indexes of the rest
 
-HOME = "index.md"
-CONCEPT_MAP = "concept-map.md"
-WHOLE_BRIEF = "brief.md"  # the whole brief on one page, in reading order, for print
-CHANGELOG = "changelog.md"
-DATA_PAGE = "dati.md"  # the open data: downloads, tables and their columns
-FIELD_PAGE = reference.PAGE  # the field reference: every field of every kind, from the schemas
-SITE_PAGES = (HOME, CONCEPT_MAP, WHOLE_BRIEF, CHANGELOG, DATA_PAGE, FIELD_PAGE)  # generated pages of no kind
+# The generated pages of no kind (kinds.SITE_PAGES): HOME, CONCEPT_MAP, WHOLE_BRIEF, CHANGELOG,
+# DATA_PAGE, FIELD_PAGE (reference.PAGE).
 
 
 @dataclass(frozen=True)

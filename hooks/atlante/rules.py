@@ -19,17 +19,17 @@ cites wait until every file is valid (a broken file may be the one that links).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path as FsPath
 
 from . import geo, links
-from .kinds import KIND_BY_NAME, KINDS, RELATION_BY_NAME, STATEMENT_TEXTS
+from .kinds import KIND_BY_NAME, KINDS, RELATION_BY_NAME, SITE_PAGES, STATEMENT_TEXTS
 from .load import Document
 from .messages import closest, describe, dotted, phrase
 from .model import SLUG, SOURCE_LANG, STATEMENT_REF, Finding, Path, Ref
-from .render import SITE_PAGES
 
 # ---------------------------------------------------------------------------------------------
 # The table of rules, and how they run
@@ -198,7 +198,11 @@ _ALLOWED_CONTROLS = {"\n", "\t"}
 @declare("hidden-character", "error", "no text holds invisible or direction-changing characters", "document",
          "expected visible text, found invisible or direction-changing characters ({names})")
 def _hidden_character(doc: Document, _: Context) -> Iterator[Finding]:
+    if _all_printable(doc.data):
+        return
     for path, text in _strings(doc.data):
+        if _printable(text):
+            continue
         hidden = [ch for ch in text if ch not in _ALLOWED_CONTROLS and unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")]
         if hidden:
             names = ", ".join(dict.fromkeys(f"U+{ord(ch):04X} {unicodedata.name(ch, 'CONTROL')}" for ch in hidden))
@@ -231,12 +235,36 @@ def _image_source(doc: Document, context: Context) -> Iterator[Finding]:
                 yield at(doc, path, spot=doc.positions.of_line_in(path, found.line), address=found.address)
 
 
+def _printable(text: str) -> bool:
+    """No character of Cc, Cf, Zl or Zp but newlines and tabs (str.isprintable is false for all of them)."""
+    return text.isprintable() or text.replace("\n", " ").replace("\t", " ").isprintable()
+
+
+def _all_printable(value: object) -> bool:
+    """Whether every text in `value` is `_printable` (as `_strings` would yield them, without their paths)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if not item.isprintable() and not _printable(item):
+                return False
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return True
+
+
 def _markdown(doc: Document, context: Context) -> Iterator[tuple[Path, str]]:
     """The Markdown fields of the document: `body`, and `<lang>.body` in a language block."""
-    for path, text in _strings(doc.data):
-        if (len(path) == 1 and path[0] in MARKDOWN_FIELDS) or (
-                len(path) == 2 and path[0] in context.languages[1:] and path[1] in MARKDOWN_FIELDS):
-            yield path, text
+    for name in MARKDOWN_FIELDS:
+        if isinstance(text := doc.data.get(name), str):
+            yield (name,), text
+    for lang in dict.fromkeys(context.languages[1:]):
+        block = doc.data.get(lang)
+        for name in MARKDOWN_FIELDS if isinstance(block, dict) else ():
+            if isinstance(text := block.get(name), str):
+                yield (lang, name), text
 
 
 def _strings(value: object, path: Path = ()) -> Iterator[tuple[Path, str]]:
@@ -259,7 +287,10 @@ def _references(doc: Document) -> Iterator[tuple[Path, Ref, tuple[str, ...]]]:
     """(path, reference, kinds the relation type allows) of every relation the document writes."""
     for rtype, targets in (doc.data.get("relations") or {}).items():
         for i, text in enumerate(targets):
-            yield ("relations", rtype, i), Ref.parse(text), RELATION_BY_NAME[rtype].targets
+            yield ("relations", rtype, i), _parsed(text), RELATION_BY_NAME[rtype].targets
+
+
+_parsed = functools.lru_cache(maxsize=65536)(Ref.parse)  # four rules read each reference (a frozen Ref)
 
 
 @declare("relation-kind", "error", "a relation points to a kind of entity its type allows", "document", messages={
@@ -386,8 +417,9 @@ def _statement_text(index: dict[str, dict[str, str]], ref: str) -> str:
 @declare("added-field", "error", "the fields listed under 'added' are fields of the file", "document",
          "expected a field written in this file ({fields}), found '{name}'{hint}")
 def _added_field(doc: Document, context: Context) -> Iterator[Finding]:
-    present = [k for k in doc.data if k not in ("id", "added", *context.languages[1:])]
-    for i, item in enumerate(doc.data.get("added") or []):
+    added = doc.data.get("added") or []
+    present = [k for k in doc.data if k not in ("id", "added", *context.languages[1:])] if added else []
+    for i, item in enumerate(added):
         for j, name in enumerate(item["fields"]):
             if name not in present:
                 yield at(doc, ("added", i, "fields", j), fields=_names(present), name=name, hint=closest(name, present))
@@ -414,7 +446,12 @@ def _place(doc: Document) -> tuple[str, float, float, str | None] | None:
     where = doc.data.get(name) if name else None
     if where is None:
         return None
-    return name, where["lat"], where["lon"], geo.region_of(where["lat"], where["lon"])
+    return name, where["lat"], where["lon"], _region_of(where["lat"], where["lon"])
+
+
+@functools.lru_cache(maxsize=16384)
+def _region_of(lat: float, lon: float) -> str | None:  # asked by two rules for each place
+    return geo.region_of(lat, lon)
 
 
 @declare("outside-italy", "error", "coordinates are a point in Italy (the maps show Italy)", "document",

@@ -4,6 +4,15 @@ on the documents that passed it.
 Findings are data, collected for the whole run; nothing here raises on bad input. Schema errors
 come from the jsonschema library (`iter_errors`) and are rephrased as "expected …, found …" at the
 line of the offending value, with the nearest known name where there is one (the rule `schema`).
+
+Two validators per kind: a compiled one (jsonschema-rs) says only whether a document is valid, and
+is asked first; the detailed one (jsonschema) runs only on the documents it does not accept, so
+that the findings are those of the detailed one alone. The compiled one checks `pattern` with
+Python's `re`, as jsonschema does (Rust's regular expressions differ on what is whitespace and
+where `$` matches), and a value it cannot take (a date, a key that is not text) is not accepted.
+The schemas themselves are checked the same way: by jsonschema-rs against the JSON Schema
+meta-schema (and their regular expressions compiled by `re`), by jsonschema only when that fails.
+jsonschema is imported only then, or for a document that fails.
 """
 
 from __future__ import annotations
@@ -11,10 +20,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path as FsPath
+from typing import TYPE_CHECKING
 
-import jsonschema
-from referencing import Registry, Resource
+import jsonschema_rs
 
 from . import rules
 from .kinds import KINDS
@@ -22,17 +32,21 @@ from .load import Document
 from .messages import closest, describe, dotted, phrase, suggest
 from .model import SLUG, SOURCE_LANG, Finding
 
+if TYPE_CHECKING:
+    import jsonschema
+
 # ---------------------------------------------------------------------------------------------
 # Entry point
 # ---------------------------------------------------------------------------------------------
 
 
 def validate(documents: list[Document], schema_dir: FsPath, docs_dir: FsPath | None = None,
-             languages: tuple[str, ...] = (SOURCE_LANG,)) -> list[Finding]:
+             languages: tuple[str, ...] = (SOURCE_LANG,), *, fast: bool = True) -> list[Finding]:
     """All findings for these documents; a document that failed to load is skipped.
 
     `docs_dir` holds the hand-written pages, which may not take a generated page's address;
-    `languages` are the site's editions, the source language first.
+    `languages` are the site's editions, the source language first. `fast`: ask the compiled
+    validator first (the findings are the same without it, only slower: the tests compare them).
     """
     validators, broken = _validators(schema_dir)
     if broken:  # nothing can be checked against a schema that cannot be read: say only that
@@ -42,7 +56,7 @@ def validate(documents: list[Document], schema_dir: FsPath, docs_dir: FsPath | N
     for doc in documents:
         if doc.data is None:
             continue
-        problems = _schema_findings_of(doc, validators[doc.kind], languages)
+        problems = _schema_findings_of(doc, validators[doc.kind], languages, fast)
         findings.extend(problems)
         if not problems:
             valid.append(doc)
@@ -63,10 +77,51 @@ def validate(documents: list[Document], schema_dir: FsPath, docs_dir: FsPath | N
 # ---------------------------------------------------------------------------------------------
 
 
-_VALIDATORS: dict[str, tuple[dict[str, jsonschema.Draft202012Validator], list[Finding]]] = {}
+@dataclass
+class _Validator:
+    schema: dict
+    schemas: dict[str, dict]  # every schema file, by name: what its references point to
+    compiled: jsonschema_rs.Validator | None  # None: the schema is beyond it; the detailed one does all
+    _detailed: jsonschema.Draft202012Validator | None = field(default=None, repr=False)
+
+    @property
+    def detailed(self) -> jsonschema.Draft202012Validator:
+        """jsonschema's validator, made when first needed."""
+        if self._detailed is None:
+            import jsonschema
+            from referencing import Registry, Resource
+
+            registry: Registry = Registry().with_resources(
+                (name, Resource.from_contents(s)) for name, s in self.schemas.items()
+            )
+            self._detailed = jsonschema.Draft202012Validator(self.schema, registry=registry)
+        return self._detailed
+
+    def accepts(self, data: object) -> bool:
+        """Whether the compiled validator finds `data` valid (False also when it cannot tell)."""
+        if self.compiled is None:
+            return False
+        try:
+            return self.compiled.is_valid(data)
+        except Exception:  # noqa: BLE001 - a value it cannot convert (a date, a lone surrogate): ask the other
+            return False
 
 
-def _validators(schema_dir: FsPath) -> tuple[dict[str, jsonschema.Draft202012Validator], list[Finding]]:
+class _PythonPattern:
+    """`pattern` as jsonschema checks it (`re.search`), for the compiled validator."""
+
+    def __init__(self, _parent: dict, pattern: str, _path: list) -> None:
+        self.search = re.compile(pattern).search
+
+    def validate(self, instance: object) -> None:
+        if isinstance(instance, str) and not self.search(instance):
+            raise ValueError("does not match")
+
+
+_VALIDATORS: dict[str, tuple[dict[str, _Validator], list[Finding]]] = {}
+
+
+def _validators(schema_dir: FsPath) -> tuple[dict[str, _Validator], list[Finding]]:
     """Read on every run, so that `mkdocs serve` picks up an edited schema too, and compiled once
     per content of the schema files; a schema that is missing, is not JSON or is not a valid JSON
     Schema is an error located in it."""
@@ -82,7 +137,7 @@ def _validators(schema_dir: FsPath) -> tuple[dict[str, jsonschema.Draft202012Val
     return found
 
 
-def _read_validators(schema_dir: FsPath) -> tuple[dict[str, jsonschema.Draft202012Validator], list[Finding]]:
+def _read_validators(schema_dir: FsPath) -> tuple[dict[str, _Validator], list[Finding]]:
     schemas: dict[str, dict] = {}
     broken: list[Finding] = []
     shown = f"{schema_dir.parent.name}/{schema_dir.name}"
@@ -91,7 +146,6 @@ def _read_validators(schema_dir: FsPath) -> tuple[dict[str, jsonschema.Draft2020
         path = schema_dir / name
         try:
             schema = json.loads(path.read_text(encoding="utf-8"))
-            jsonschema.Draft202012Validator.check_schema(schema)
         except FileNotFoundError:
             broken.append(Finding("error", f"{shown}/{name}", 1, 1, f"(schema {kind.name})", "(file)",
                                   f"expected the schema of kind '{kind.name}', found no file", "schema-file"))
@@ -99,12 +153,13 @@ def _read_validators(schema_dir: FsPath) -> tuple[dict[str, jsonschema.Draft2020
             line, col = (exc.lineno, exc.colno) if isinstance(exc, json.JSONDecodeError) else (1, 1)
             broken.append(Finding("error", f"{shown}/{name}", line, col, f"(schema {kind.name})", "(file)",
                                   f"expected valid JSON, found {exc.msg if isinstance(exc, json.JSONDecodeError) else 'bytes that are not UTF-8'}", "schema-file"))
-        except jsonschema.SchemaError as exc:
-            where = "/".join(str(p) for p in exc.absolute_path) or "(schema)"
-            broken.append(Finding("error", f"{shown}/{name}", 1, 1, f"(schema {kind.name})", where,
-                                  f"expected a valid JSON Schema, found {' '.join(exc.message.split())}", "schema-file"))
         else:
-            schemas[name] = schema
+            if (exc := _schema_error(schema)) is not None:
+                where = "/".join(str(p) for p in exc.absolute_path) or "(schema)"
+                broken.append(Finding("error", f"{shown}/{name}", 1, 1, f"(schema {kind.name})", where,
+                                      f"expected a valid JSON Schema, found {' '.join(exc.message.split())}", "schema-file"))
+            else:
+                schemas[name] = schema
     for path in sorted(schema_dir.glob("*.schema.json")):  # shared definitions (envelope.schema.json)
         if path.name not in schemas and path.name not in {f"{k.name}.schema.json" for k in KINDS}:
             try:
@@ -115,13 +170,73 @@ def _read_validators(schema_dir: FsPath) -> tuple[dict[str, jsonschema.Draft2020
                                       f"expected valid JSON, found {exc.msg if isinstance(exc, json.JSONDecodeError) else 'bytes that are not UTF-8'}", "schema-file"))
     if broken:
         return {}, broken
-    registry: Registry = Registry().with_resources(
-        (name, Resource.from_contents(s)) for name, s in schemas.items()
-    )
     return {
-        kind.name: jsonschema.Draft202012Validator(schemas[f"{kind.name}.schema.json"], registry=registry)
+        kind.name: _Validator(schemas[f"{kind.name}.schema.json"], schemas, _compiled(schemas[f"{kind.name}.schema.json"], schemas))
         for kind in KINDS
     }, []
+
+
+def _schema_error(schema: object) -> jsonschema.SchemaError | None:
+    """What jsonschema finds wrong in `schema` as a JSON Schema (it checks `format: regex` with
+    `re`), asked only when jsonschema-rs (which does not check formats) and `re` find a problem."""
+    try:
+        if _is_2020_12(schema) and jsonschema_rs.meta.is_valid(schema) and all(_compiles(p) for p in _patterns(schema)):
+            return None
+    except Exception:  # noqa: BLE001, S110 - a schema it cannot take: the detailed check says what is wrong
+        pass
+    import jsonschema
+
+    try:
+        jsonschema.Draft202012Validator.check_schema(schema)
+    except jsonschema.SchemaError as exc:
+        return exc
+    return None
+
+
+DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
+
+
+def _is_2020_12(schema: object) -> bool:
+    """jsonschema checks every schema as draft 2020-12; jsonschema-rs, as its `$schema` says: the
+    fast paths are taken only where the two agree."""
+    return isinstance(schema, dict) and schema.get("$schema") == DRAFT_2020_12
+
+
+def _patterns(schema: object) -> Iterator[object]:
+    """Every text that may be a regular expression of `schema` (and a few that are not: harmless)."""
+    if isinstance(schema, dict):
+        for key, value in schema.items():
+            if key == "pattern":
+                yield value
+            elif key == "patternProperties" and isinstance(value, dict):
+                yield from value
+            yield from _patterns(value)
+    elif isinstance(schema, list):
+        for item in schema:
+            yield from _patterns(item)
+
+
+def _compiles(pattern: object) -> bool:
+    if not isinstance(pattern, str):
+        return True
+    try:
+        re.compile(pattern)
+    except (re.error, RecursionError, OverflowError):
+        return False
+    return True
+
+
+def _compiled(schema: dict, schemas: dict[str, dict]) -> jsonschema_rs.Validator | None:
+    """The compiled validator of `schema` (its references resolved among `schemas`), or None when it
+    cannot be built (a regular expression or a construct it does not know)."""
+    if not all(_is_2020_12(s) for s in schemas.values()):
+        return None
+    try:
+        registry = jsonschema_rs.Registry(list(schemas.items()))
+        return jsonschema_rs.Draft202012Validator(schema, registry=registry, validate_formats=False, offline=True,
+                                                  keywords={"pattern": _PythonPattern})  # offline: nothing fetched
+    except Exception:  # noqa: BLE001 - then every document goes to the detailed validator
+        return None
 
 
 # A document's schema findings depend only on its bytes, its kind's schema and the languages: kept by
@@ -129,15 +244,21 @@ def _read_validators(schema_dir: FsPath) -> tuple[dict[str, jsonschema.Draft2020
 _SCHEMA_MEMO: dict[tuple, list[Finding]] = {}
 
 
-def _schema_findings_of(doc: Document, validator: jsonschema.Draft202012Validator, languages: tuple[str, ...]) -> list[Finding]:
+def _schema_findings_of(doc: Document, validator: _Validator, languages: tuple[str, ...], fast: bool = True) -> list[Finding]:
     if not doc.digest:
-        return list(_schema_findings(doc, validator, languages))
-    key = (doc.file, doc.digest, id(validator), languages)
+        return _checked(doc, validator, languages, fast)
+    key = (doc.file, doc.digest, id(validator), languages, fast)
     if key not in _SCHEMA_MEMO:
         if len(_SCHEMA_MEMO) > 50_000:
             _SCHEMA_MEMO.clear()
-        _SCHEMA_MEMO[key] = list(_schema_findings(doc, validator, languages))
+        _SCHEMA_MEMO[key] = _checked(doc, validator, languages, fast)
     return _SCHEMA_MEMO[key]
+
+
+def _checked(doc: Document, validator: _Validator, languages: tuple[str, ...], fast: bool) -> list[Finding]:
+    if fast and validator.accepts(doc.data):
+        return []
+    return list(_schema_findings(doc, validator.detailed, languages))
 
 
 def _schema_findings(doc: Document, validator: jsonschema.Draft202012Validator, languages: tuple[str, ...]) -> Iterator[Finding]:

@@ -116,10 +116,10 @@ def _read(text_bytes: bytes, file: str, subject: str) -> Read:
     ):
         return refuse(1, 1, "(file)", "expected a mapping of fields (id, title, …), found an empty file")
 
-    if _FAST is not None:  # libyaml: the same tree, several times faster; on any problem the
-        try:               # pure-Python parser reads the file again, for its exact messages
-            value = _parse(text, _FAST, positions)
-        except (_Refused, yaml.YAMLError):
+    if _FAST is not None:  # libyaml's events, read once: several times faster. On any problem, or
+        try:               # anything unusual, the pure-Python parser reads the file again, for its
+            value = _from_events(text, positions)  # exact messages
+        except Exception:  # noqa: BLE001 - whatever it is, the careful reading below says it
             positions = Positions()
         else:
             return _finish(value, positions, refuse)
@@ -171,12 +171,107 @@ def _finish(value: object, positions: Positions, refuse) -> tuple[object, Positi
     return value, positions, []
 
 
+class _Unusual(Exception):
+    """Something the one-pass reader leaves to the careful one: an error, a tag, an anchor, nesting."""
+
+
+def _from_events(text: str, positions: Positions) -> object:
+    """The document's value, positions recorded, in one pass over libyaml's events; the same value
+    and positions as `_parse`. Raises on anything but a plain document (which `_parse` then reads)."""
+    reader = _OnePass(text, positions)
+    try:
+        if type(reader.next()) is not yaml.StreamStartEvent or type(reader.next()) is not yaml.DocumentStartEvent:
+            raise _Unusual
+        value = reader.value(reader.next(), (), 1)
+        if type(reader.next()) is not yaml.DocumentEndEvent or type(reader.next()) is not yaml.StreamEndEvent:
+            raise _Unusual  # a second document, say
+        return value
+    finally:
+        reader.loader.dispose()
+
+
+_RESOLVED_BY_FIRST = frozenset(yaml.SafeLoader.yaml_implicit_resolvers)  # plain values whose first
+# character may make them something else than text (a number, a date, null…); '' for the empty value
+_STR = "tag:yaml.org,2002:str"
+
+
+class _OnePass:
+    """Values built from events as `_build` builds them from nodes (written for speed: this reads
+    every data file)."""
+
+    def __init__(self, text: str, positions: Positions) -> None:
+        self.loader = _FAST(text)
+        self.next = self.loader.get_event
+        self.positions = positions
+        self.source = _Lines(text)
+
+    def value(self, event: yaml.Event, path: Path, nesting: int) -> object:
+        kind = type(event)
+        if kind is yaml.AliasEvent or event.anchor is not None or event.tag is not None:
+            raise _Unusual
+        mark = event.start_mark
+        self.positions.values[path] = (mark.line + 1, mark.column + 1)
+        if kind is yaml.ScalarEvent:
+            value = event.value
+            if event.implicit[0] and (not value or value[0] in _RESOLVED_BY_FIRST):
+                value = self.construct(event)
+            if event.style == "|":
+                self.positions.literal.add(path)
+            elif event.end_mark.line > mark.line and self.source.may_end_in_hyphen:
+                _find_folded_hyphens(self.source.lines, event, path, self.positions)
+            return value
+        if nesting > MAX_DEPTH:
+            raise _Unusual
+        following = self.next
+        if kind is yaml.SequenceStartEvent:
+            items: list[object] = []
+            while type(event := following()) is not yaml.SequenceEndEvent:
+                items.append(self.value(event, (*path, len(items)), nesting + 1))
+            return items
+        if kind is not yaml.MappingStartEvent:
+            raise _Unusual
+        result: dict[str, object] = {}
+        keys = self.positions.keys
+        while type(event := following()) is not yaml.MappingEndEvent:
+            if type(event) is not yaml.ScalarEvent or event.anchor is not None or event.tag is not None:
+                raise _Unusual  # a complex key, an alias, a tag
+            key = event.value
+            if event.implicit[0] and (not key or key[0] in _RESOLVED_BY_FIRST):
+                key = str(self.construct(event))  # a merge key '<<' is not a plain tag: refused there
+            if key in result:
+                raise _Unusual
+            child = (*path, key)
+            mark = event.start_mark
+            keys[child] = (mark.line + 1, mark.column + 1)
+            result[key] = self.value(following(), child, nesting + 1)
+        return result
+
+    def construct(self, event: yaml.ScalarEvent) -> object:
+        """A plain scalar's value, as `_scalar` constructs it: text, or what its form says it is."""
+        tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if tag == _STR:
+            return event.value
+        if tag not in _PLAIN_TAGS:
+            raise _Unusual
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        return self.loader.yaml_constructors[tag](self.loader, node)
+
+
 class _Lines:
     """The source's lines, split once, for the folded-hyphen check."""
 
     def __init__(self, text: str) -> None:
         self.text = text
         self._lines: list[str] | None = None
+        self._may_end_in_hyphen: bool | None = None
+
+    @property
+    def may_end_in_hyphen(self) -> bool:
+        """Whether some line may end in 'word-' (then be followed by whitespace: the line break is)."""
+        if self._may_end_in_hyphen is None:  # (a hyphen first: the regular expression engine looks for it quickly)
+            self._may_end_in_hyphen = any(m.start() and _WORD_CHARACTER.match(self.text, m.start() - 1)
+                                          for m in _HYPHEN_BEFORE_SPACE.finditer(self.text))
+        return self._may_end_in_hyphen
 
     @property
     def lines(self) -> list[str]:
@@ -244,12 +339,14 @@ def _build(
         ]
     if node.style == "|":
         pos.literal.add(path)
-    elif node.end_mark.line > node.start_mark.line:
+    elif node.end_mark.line > node.start_mark.line and source.may_end_in_hyphen:
         _find_folded_hyphens(source.lines, node, path, pos)
     return _scalar(loader, node, path)
 
 
 _HYPHEN_END = re.compile(r"(\w+-)$")
+_HYPHEN_BEFORE_SPACE = re.compile(r"-(?:\s|\Z)")  # each line break str.splitlines knows is whitespace
+_WORD_CHARACTER = re.compile(r"\w")
 _WORD_START = re.compile(r"^(\w+)")
 _SUSPENDED = {"e", "ed", "o", "od", "and", "or", "nor", "to"}  # "pre- e post-industriale" is right as is
 

@@ -8,6 +8,15 @@ from playwright.sync_api import Browser, sync_playwright
 
 from helpers import CHROMIUM, FLAGS, make_project, mkdocs_build, serving
 
+# The markers a test gets from the fixtures it uses (pyproject.toml says what each means)
+MARKED_BY_FIXTURE = {"built_site": "build", "site_url": "build", "browser": "browser"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        for name in sorted({MARKED_BY_FIXTURE[f] for f in getattr(item, "fixturenames", ()) if f in MARKED_BY_FIXTURE}):
+            item.add_marker(name)
+
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:

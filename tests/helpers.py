@@ -11,7 +11,7 @@ import subprocess
 import sys
 import textwrap
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page
@@ -117,12 +117,16 @@ def serving(site: Path, handler: type[http.server.SimpleHTTPRequestHandler] = _Q
         thread.join()
 
 
-def open_page(browser: Browser, url: str, **context: object) -> tuple[Page, list[str]]:
-    """A page at `url`, with the list of every request it makes to a host other than ours."""
+def open_page(browser: Browser, url: str, before: Callable[[Page], object] | None = None,
+              **context: object) -> tuple[Page, list[str]]:
+    """A page at `url`, with the list of every request it makes to a host other than ours;
+    `before(page)` runs before it loads (to listen to its events from the start)."""
     page = browser.new_context(**context).new_page()  # type: ignore[arg-type]
     foreign: list[str] = []
     origin = url.split("/", 3)[:3]
     page.on("request", lambda r: foreign.append(r.url) if r.url.split("/", 3)[:3] != origin and not r.url.startswith("data:") else None)
+    if before is not None:
+        before(page)
     page.goto(url, wait_until="networkidle")
     return page, foreign
 

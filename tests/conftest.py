@@ -6,7 +6,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-from helpers import CHROMIUM, FLAGS, make_project, mkdocs_build, serving
+from atlante import pipeline
+from atlante.model import Catalog
+
+from helpers import CHROMIUM, FLAGS, ROOT, make_project, mkdocs_build, serving
 
 # The markers a test gets from the fixtures it uses (pyproject.toml says what each means)
 MARKED_BY_FIXTURE = {"built_site": "build", "site_url": "build", "browser": "browser"}
@@ -41,3 +44,19 @@ def site_url(built_site: Path) -> Iterator[str]:
     """The built site served on loopback, for the browser tests."""
     with serving(built_site) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def real_run() -> dict[str, pipeline.Result]:
+    """The core run once per edition on the real project (read only: no test may change it)."""
+    runs = {lang: pipeline.run(ROOT, lang=lang) for lang in ("it", "en")}
+    for result in runs.values():
+        assert result.errors == [] and result.catalog is not None, [str(f) for f in result.errors]
+    return runs
+
+
+@pytest.fixture(scope="session")
+def catalog(real_run: dict[str, pipeline.Result]) -> Catalog:
+    """The real data's catalog (read only)."""
+    assert real_run["it"].catalog is not None
+    return real_run["it"].catalog

@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from bs4 import BeautifulSoup
 from playwright.sync_api import Browser, Page
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,6 +88,13 @@ def atlante(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
         [str(BIN / "atlante"), *args, "--project", str(project)], cwd=project, env=env(),
         capture_output=True, text=True, timeout=120,
     )
+
+
+@functools.cache
+def parsed(path: Path) -> BeautifulSoup:
+    """The HTML file at `path`, parsed once per session: for the built site's pages, which many
+    tests read and none changes. Never modify what it returns (copy it first)."""
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
 # Browser: Debian's chromium, driven by Playwright, against a site served on loopback

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from atlante.model import Catalog
 from helpers import CHROMIUM, FLAGS, ROOT, make_project, mkdocs_build, serving
 
 # The markers a test gets from the fixtures it uses (pyproject.toml says what each means)
-MARKED_BY_FIXTURE = {"built_site": "build", "site_url": "build", "browser": "browser"}
+MARKED_BY_FIXTURE = {"built_site": "build", "site_url": "build", "browser": "browser", "browser_port": "browser"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -31,10 +32,19 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
+def browser_port() -> int:
+    """The loopback port on which the session's Chromium listens for DevTools (Lighthouse's way in)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def browser(browser_port: int) -> Iterator[Browser]:
+    """One headless Chromium for the whole session: Playwright drives it, Lighthouse joins it."""
     assert CHROMIUM.exists(), "Debian chromium is missing: `make test` installs it (apt-get install chromium)"
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=[*FLAGS, f"--remote-debugging-port={browser_port}"])
         yield b
         b.close()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import io
 import os
 import shutil
 import subprocess
@@ -84,10 +85,18 @@ def mkdocs_build(project: Path, *extra: str) -> subprocess.CompletedProcess[str]
 
 
 def atlante(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(BIN / "atlante"), *args, "--project", str(project)], cwd=project, env=env(),
-        capture_output=True, text=True, timeout=120,
-    )
+    """`atlante <args> --project <project>`, run in-process by the command's own `main` (what the
+    installed script calls; test_tooling runs the script itself): its exit code, stdout and stderr."""
+    from atlante import cli
+
+    argv = [*args, "--project", str(project)]
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = cli.main(argv)
+        except SystemExit as exit_:  # argparse: usage errors and --help
+            code = exit_.code if isinstance(exit_.code, int) else 1
+    return subprocess.CompletedProcess(["atlante", *argv], code, out.getvalue(), err.getvalue())
 
 
 @functools.cache

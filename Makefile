@@ -13,7 +13,7 @@ CFF    := .venv-cff
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: setup serve build check generate lint test benchmark lighthouse browser clean
+.PHONY: setup serve build check generate lint test test-quick benchmark lighthouse browser clean
 
 setup: $(STAMP)
 
@@ -63,6 +63,10 @@ browser:
 
 test: setup browser node_modules/.installed $(CFF)/.installed
 	$(BIN)/python -m pytest
+
+# The inner loop: the tests that need neither a real build nor Chromium, nor long (markers in pyproject.toml)
+test-quick: setup $(CFF)/.installed
+	$(BIN)/python -m pytest -m "not build and not browser and not slow"
 
 benchmark: setup
 	$(BIN)/python tests/benchmark.py

@@ -96,6 +96,7 @@ def test_italian_titles_keep_their_case_and_english_ones_follow_the_style() -> N
     assert "Crisis of Capitalisms" in chicago_en  # Chicago's headline case, for an English title
 
 
+@pytest.mark.slow
 def test_styles_rendered_from_a_shape_equal_citeprocs_own_rendering(catalog: Catalog) -> None:
     """The fast path (one rendering per shape) gives exactly what citeproc gives for each item."""
     publication = meta.for_tests(ROOT)

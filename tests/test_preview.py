@@ -32,6 +32,7 @@ def _same(a: pipeline.Result, b: pipeline.Result) -> None:
     assert a.downloads == b.downloads
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["it", "en"])
 def test_a_cached_run_gives_what_a_fresh_run_gives_after_every_edit(tmp_path: Path, lang: str) -> None:
     project = make_project(tmp_path)
@@ -67,6 +68,7 @@ def test_a_cached_run_gives_what_a_fresh_run_gives_after_every_edit(tmp_path: Pa
     _same(pipeline.run(project, lang=lang, cache=cache), pipeline.run(project, lang=lang))
 
 
+@pytest.mark.slow
 def test_a_run_after_an_error_and_its_fix_gives_the_fresh_result(tmp_path: Path) -> None:
     project = make_project(tmp_path)
     cache = pipeline.Cache()

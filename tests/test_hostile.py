@@ -122,7 +122,8 @@ def test_the_build_refuses_exactly_as_the_core_does(tmp_path: Path) -> None:
     assert "Traceback" not in result.stdout + result.stderr
     assert result.returncode == 1
     printed = [line.removeprefix("ERROR   -  ").strip() for line in result.stderr.splitlines()]
-    start = next(i for i, line in enumerate(printed) if line == core[0])
+    assert core[0] in printed, result.stderr
+    start = printed.index(core[0])
     assert printed[start:start + len(core) + 1] == [*core, f"{len(core)} errors in data/: nothing was built."]
     assert not (project / "site").exists()
 

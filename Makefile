@@ -15,7 +15,7 @@ ZENSICAL := .venv-zensical
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: setup serve build serve-properdocs build-properdocs check generate lint test benchmark benchmark-smoke lighthouse browser clean
+.PHONY: setup serve build serve-properdocs build-properdocs check generate lint test test-quick benchmark benchmark-smoke lighthouse browser clean
 
 setup: $(STAMP)
 
@@ -86,6 +86,10 @@ browser:
 
 test: setup browser node_modules/.installed $(CFF)/.installed $(PROPERDOCS)/.installed $(ZENSICAL)/.installed
 	$(BIN)/python -m pytest
+
+# The inner loop: the tests that need neither a real build nor Chromium, nor long (markers in pyproject.toml)
+test-quick: setup $(CFF)/.installed
+	$(BIN)/python -m pytest -m "not build and not browser and not slow"
 
 # Build times at 100, 1 000 and 5 000 entries against plain MkDocs (benchmarks/README.md); about an hour.
 benchmark: setup

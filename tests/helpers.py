@@ -5,15 +5,17 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import io
 import os
 import shutil
 import subprocess
 import sys
 import textwrap
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from bs4 import BeautifulSoup
 from playwright.sync_api import Browser, Page
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,10 +98,25 @@ def properdocs_build(project: Path) -> subprocess.CompletedProcess[str]:
 
 
 def atlante(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(BIN / "atlante"), *args, "--project", str(project)], cwd=project, env=env(),
-        capture_output=True, text=True, timeout=120,
-    )
+    """`atlante <args> --project <project>`, run in-process by the command's own `main` (what the
+    installed script calls; test_tooling runs the script itself): its exit code, stdout and stderr."""
+    from atlante import cli
+
+    argv = [*args, "--project", str(project)]
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = cli.main(argv)
+        except SystemExit as exit_:  # argparse: usage errors and --help
+            code = exit_.code if isinstance(exit_.code, int) else 1
+    return subprocess.CompletedProcess(["atlante", *argv], code, out.getvalue(), err.getvalue())
+
+
+@functools.cache
+def parsed(path: Path) -> BeautifulSoup:
+    """The HTML file at `path`, parsed once per session: for the built site's pages, which many
+    tests read and none changes. Never modify what it returns (copy it first)."""
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
 # Browser: Debian's chromium, driven by Playwright, against a site served on loopback
@@ -130,12 +147,16 @@ def serving(site: Path, handler: type[http.server.SimpleHTTPRequestHandler] = _Q
         thread.join()
 
 
-def open_page(browser: Browser, url: str, **context: object) -> tuple[Page, list[str]]:
-    """A page at `url`, with the list of every request it makes to a host other than ours."""
+def open_page(browser: Browser, url: str, before: Callable[[Page], object] | None = None,
+              **context: object) -> tuple[Page, list[str]]:
+    """A page at `url`, with the list of every request it makes to a host other than ours;
+    `before(page)` runs before it loads (to listen to its events from the start)."""
     page = browser.new_context(**context).new_page()  # type: ignore[arg-type]
     foreign: list[str] = []
     origin = url.split("/", 3)[:3]
     page.on("request", lambda r: foreign.append(r.url) if r.url.split("/", 3)[:3] != origin and not r.url.startswith("data:") else None)
+    if before is not None:
+        before(page)
     page.goto(url, wait_until="networkidle")
     return page, foreign
 

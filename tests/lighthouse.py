@@ -79,13 +79,14 @@ class _Gzip(http.server.SimpleHTTPRequestHandler):
 
 # Lighthouse
 
-def command(url: str, output: Path, form_factor: str = "mobile") -> list[str]:
-    """The Lighthouse command line for `url`, its JSON report written to `output`."""
+def command(url: str, output: Path, form_factor: str = "mobile", port: int | None = None) -> list[str]:
+    """The Lighthouse command line for `url`, its JSON report written to `output`; with `port`, in
+    the Chromium already listening there (the tests' browser), else in one it starts."""
     preset = ["--preset=desktop"] if form_factor == "desktop" else []  # desktop needs desktop screen emulation too
+    chromium = [f"--port={port}"] if port else [f"--chrome-flags={' '.join(FLAGS)}"]
     return [
         str(LIGHTHOUSE), url, f"--form-factor={form_factor}", *preset,
-        f"--only-categories={','.join(CATEGORIES)}", "--output=json", f"--output-path={output}", "--quiet",
-        f"--chrome-flags={' '.join(FLAGS)}",
+        f"--only-categories={','.join(CATEGORIES)}", "--output=json", f"--output-path={output}", "--quiet", *chromium,
     ]
 
 
@@ -150,11 +151,11 @@ def failing_audits(lhr: dict[str, Any], category: str) -> list[dict[str, Any]]:
 
 
 def run(url: str, *, form_factor: str = "mobile", reports: Path | None = None,
-        log: Callable[[str], None] | None = None) -> dict[str, Any]:
+        log: Callable[[str], None] | None = None, port: int | None = None) -> dict[str, Any]:
     """Lighthouse on one url: the four scores (x100), the failing audits per category, the command."""
     with tempfile.TemporaryDirectory(prefix="lighthouse-") as tmp:
         output = Path(tmp) / "report.json"
-        cmd = command(url, output, form_factor)
+        cmd = command(url, output, form_factor, port)
         line = f"CHROME_PATH={CHROMIUM} {shlex.join(cmd)}"
         if log:
             log(line)
@@ -179,12 +180,13 @@ def run(url: str, *, form_factor: str = "mobile", reports: Path | None = None,
 
 
 def audit(site: Path, paths: list[str], *, form_factor: str = "mobile", reports: Path | None = None,
-          log: Callable[[str], None] | None = None) -> dict[str, dict]:
-    """Lighthouse on each of `paths` of the built `site`, served gzip-compressed: per path, what run() returns."""
+          log: Callable[[str], None] | None = None, port: int | None = None) -> dict[str, dict]:
+    """Lighthouse on each of `paths` of the built `site`, served gzip-compressed: per path, what run()
+    returns; with `port`, in the Chromium listening there for DevTools."""
     if not LIGHTHOUSE.exists():
         raise FileNotFoundError(f"{LIGHTHOUSE} is missing: `npm ci` installs it (package.json)")
     with serving(site, _Gzip) as base:
-        return {path: run(base + path, form_factor=form_factor, reports=reports, log=log) for path in paths}
+        return {path: run(base + path, form_factor=form_factor, reports=reports, log=log, port=port) for path in paths}
 
 
 def build(dest: Path) -> Path:

@@ -4,19 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from atlante import i18n, pipeline
 from atlante.model import Catalog, Ref
 
 from helpers import ROOT
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    result = pipeline.run(ROOT)
-    assert result.errors == [] and result.catalog is not None
-    return result.catalog
 
 
 def links(catalog: Catalog, ref: str, lang: str = "it") -> dict[str, list[str]]:

@@ -22,17 +22,10 @@ from atlante import cite, history, meta, pipeline
 from atlante.kinds import KIND_BY_NAME
 from atlante.model import Catalog
 
-from helpers import ROOT, make_project, open_page, write
+from helpers import ROOT, make_project, open_page, parsed, write
 
 HOSTILE = 'Titolo "q" {graffa \\barra\nriga <script>alert(1)</script> =HYPERLINK("x") 100% #_$&~^ @sum +1 -1 }'
 DAY = date(2026, 11, 25)
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    result = pipeline.run(ROOT)
-    assert result.catalog is not None
-    return result.catalog
 
 
 def targets(lang: str) -> dict[str, cite.Target]:
@@ -103,6 +96,7 @@ def test_italian_titles_keep_their_case_and_english_ones_follow_the_style() -> N
     assert "Crisis of Capitalisms" in chicago_en  # Chicago's headline case, for an English title
 
 
+@pytest.mark.slow
 def test_styles_rendered_from_a_shape_equal_citeprocs_own_rendering(catalog: Catalog) -> None:
     """The fast path (one rendering per shape) gives exactly what citeproc gives for each item."""
     publication = meta.for_tests(ROOT)
@@ -261,13 +255,12 @@ def test_every_entity_page_carries_citation_dublin_core_open_graph_and_json_ld(b
     assert len(pages) == 2 * 57
     types = {"city": "Place", "concept": "DefinedTerm", "slide": "CreativeWork", "action": "Action", "theme": "Thing"}
     for prefix, path in pages:
-        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-        for permalink in soup.select("a.headerlink"):
-            permalink.decompose()
+        soup = parsed(path)
+        title = "".join(t for t in soup.h1.find_all(string=True) if not t.find_parent("a", class_="headerlink")).strip()
         tags = head_meta(soup)
         url = soup.find("link", rel="canonical")["href"]
         assert url == f"https://circoli-magici.example.org/{prefix}{path.parent.relative_to(built_site / prefix).as_posix()}/"
-        assert tags["citation_title"] == [soup.h1.get_text(strip=True)], path
+        assert tags["citation_title"] == [title], path
         assert tags["citation_technical_report_institution"] and tags["citation_author"], path
         assert tags["citation_public_url"] == [url] and tags["og:url"] == [url] and tags["DC.identifier"] == [url]
         assert tags["citation_language"] == [prefix.rstrip("/") or "it"] and re.fullmatch(r"\d{4}/\d\d/\d\d", tags["citation_date"][0])
@@ -283,7 +276,7 @@ def test_every_entity_page_carries_citation_dublin_core_open_graph_and_json_ld(b
         kind_name = next(k.name for k in KIND_BY_NAME.values() if k.folder == kind)
         if kind_name in types:
             assert entity["@type"] == types[kind_name], path
-        assert entity["name"] == soup.h1.get_text(strip=True)
+        assert entity["name"] == title
         if kind_name == "city":
             assert isinstance(entity["geo"]["latitude"], float) and isinstance(entity["geo"]["longitude"], float)
         quotes = entity.get("hasPart" if kind_name == "slide" else "subjectOf", [])
@@ -293,7 +286,7 @@ def test_every_entity_page_carries_citation_dublin_core_open_graph_and_json_ld(b
 def test_every_page_and_statement_offers_bib_and_ris_downloads_that_parse(built_site: Path, catalog: Catalog) -> None:
     statements = 0
     for _prefix, path in entity_pages(built_site):
-        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        soup = parsed(path)
         panel = soup.find(id="cite-page")
         assert panel is not None, path
         for link in soup.select("a.atlante-download"):
@@ -308,7 +301,7 @@ def test_every_page_and_statement_offers_bib_and_ris_downloads_that_parse(built_
                 assert record["id"] == link["download"].removesuffix(".ris")
         for link in soup.select("a[href*='#cite-']"):  # "cite this statement": its panel on its slide's page
             slide, anchor = link["href"].split("#")
-            target = BeautifulSoup(((path.parent / slide).resolve() / "index.html").read_text(encoding="utf-8"), "html.parser")
+            target = parsed((path.parent / slide).resolve() / "index.html")
             assert target.find("details", id=anchor) is not None, (path, link["href"])
         if path.parent.parent.name == "slides":
             for details in soup.select("details.atlante-cite"):
@@ -320,7 +313,7 @@ def test_every_page_and_statement_offers_bib_and_ris_downloads_that_parse(built_
 
 def test_the_whole_brief_is_on_one_page_in_reading_order(built_site: Path, catalog: Catalog) -> None:
     for prefix in ("", "en/"):
-        soup = BeautifulSoup((built_site / prefix / "brief/index.html").read_text(encoding="utf-8"), "html.parser")
+        soup = parsed(built_site / prefix / "brief/index.html")
         ids = [tag["id"] for tag in soup.find_all(id=True)]
         for entity in catalog.entities.values():
             assert f"{entity.kind}-{entity.id}" in ids, entity
@@ -334,7 +327,7 @@ def test_the_whole_brief_is_on_one_page_in_reading_order(built_site: Path, catal
 
 def test_the_changelog_page_exists_in_both_editions(built_site: Path) -> None:
     for prefix, title in (("", "Novità"), ("en/", "Changes")):
-        soup = BeautifulSoup((built_site / prefix / "changelog/index.html").read_text(encoding="utf-8"), "html.parser")
+        soup = parsed(built_site / prefix / "changelog/index.html")
         assert soup.h1.get_text(strip=True).rstrip("¶") == title
 
 
@@ -464,7 +457,7 @@ def test_a_renamed_entity_is_listed_as_renamed_not_removed_and_added(catalog: Ca
 
 def test_the_home_page_describes_the_site_as_a_dataset_with_its_downloads(built_site: Path) -> None:
     for prefix in ("", "en/"):
-        soup = BeautifulSoup((built_site / prefix / "index.html").read_text(encoding="utf-8"), "html.parser")
+        soup = parsed(built_site / prefix / "index.html")
         graph = json.loads(soup.find("script", type="application/ld+json").string)["@graph"]
         (dataset,) = [node for node in graph if node["@type"] == "Dataset"]
         assert dataset["license"] == "https://creativecommons.org/licenses/by/4.0/" and dataset["version"]

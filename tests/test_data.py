@@ -9,7 +9,6 @@ import unicodedata
 import pytest
 import yaml
 
-from atlante import pipeline
 from atlante.kinds import KINDS, relation_types_for
 from atlante.model import Catalog
 
@@ -31,13 +30,6 @@ def letters(text: str) -> str:
 
 def words(text: str) -> list[str]:
     return re.findall(r"[^\W\d_]+", unicodedata.normalize("NFC", text).casefold())
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    result = pipeline.run(ROOT)
-    assert result.catalog is not None, [str(f) for f in result.errors]
-    return result.catalog
 
 
 def original(statement_text: str, corrections: list[dict[str, str]]) -> str:

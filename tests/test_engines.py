@@ -92,6 +92,7 @@ def test_each_engine_signs_every_page_with_its_name(built_site: Path, properdocs
         assert [rel for rel in unsigned_pages if GENERATOR.search(pages[rel]) or b'http-equiv="refresh"' not in pages[rel]] == []
 
 
+@pytest.mark.build
 def test_a_warning_fails_the_strict_properdocs_build(tmp_path: Path) -> None:
     project = make_project(tmp_path)
     write(project, "data/concepts/innovazione.yaml", ORPHAN_CONCEPT)

@@ -19,17 +19,17 @@ import yaml
 from bs4 import BeautifulSoup
 from shapely.geometry import Point, Polygon
 
-from atlante import geo, pipeline
+from atlante import geo
 from atlante import graph as layout
 from atlante.render import page_url
 
-from helpers import ROOT
+from helpers import ROOT, parsed
 
 CITIES = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "data" / "cities").glob("*.yaml"))}
 
 
 def page(site: Path, url_path: str) -> BeautifulSoup:
-    return BeautifulSoup((site / url_path.strip("/") / "index.html").read_text(encoding="utf-8"), "html.parser")
+    return parsed(site / url_path.strip("/") / "index.html")
 
 
 def resolve(base: str, href: str) -> str:
@@ -49,13 +49,6 @@ def polygons(path_data: str) -> list[Polygon]:
             points.append((x, y))
         rings.append(Polygon(points))
     return rings
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    result = pipeline.run(ROOT)
-    assert result.catalog is not None
-    return result.catalog
 
 
 # ---------------------------------------------------------------------------------------------

@@ -10,17 +10,15 @@ from pathlib import Path
 
 import pytest
 from lighthouse import LIGHTHOUSE, PAGES, audit
-
-from helpers import CHROMIUM
+from playwright.sync_api import Browser
 
 ASSERTED = ("accessibility", "best-practices", "seo")
 
 
 @pytest.mark.skipif(not LIGHTHOUSE.exists(), reason="node_modules/.bin/lighthouse is missing: `make test` installs it with npm ci")
 @pytest.mark.parametrize("path", PAGES)
-def test_page_scores_100_in_lighthouse(built_site: Path, path: str) -> None:
-    assert CHROMIUM.exists(), "Debian chromium is missing: `make test` installs it (apt-get install chromium)"
-    result = audit(built_site, [path])[path]
+def test_page_scores_100_in_lighthouse(built_site: Path, browser: Browser, browser_port: int, path: str) -> None:
+    result = audit(built_site, [path], port=browser_port)[path]  # in the session's Chromium
     failing = [
         f"{category} {result['scores'][category]}: {a['id']} ({a['title']}) {a['items'][:3]}"
         for category in ASSERTED if result["scores"][category] != 100 for a in result["failing"][category]

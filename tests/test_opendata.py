@@ -47,13 +47,6 @@ HOSTILE_THEME = VALID.replace("title: Prova\n", f"title: {json.dumps('=' + HOSTI
 
 
 @pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    result = pipeline.run(ROOT)
-    assert result.errors == [] and result.catalog is not None
-    return result.catalog
-
-
-@pytest.fixture(scope="module")
 def publication() -> meta.Publication:
     return meta.for_tests(ROOT)
 

@@ -12,6 +12,7 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Browser
 
 from helpers import BIN, edit, env, make_project
@@ -81,7 +82,8 @@ def preview(project: Path, *flags: str) -> Iterator[Preview]:
     assert not list(scratch.iterdir()), "the stopped server left its temporary folders behind"
 
 
-def test_an_edit_shows_and_every_mistake_is_shown_at_once_until_fixed(tmp_path: Path) -> None:
+@pytest.mark.build
+def test_an_edit_shows_and_every_mistake_is_shown_at_once_until_fixed(tmp_path: Path, browser: Browser) -> None:
     project = make_project(tmp_path)
     milano = "data/cities/milano.yaml"
     with preview(project, *MAKE_SERVE) as site:
@@ -93,14 +95,24 @@ def test_an_edit_shows_and_every_mistake_is_shown_at_once_until_fixed(tmp_path: 
         assert site.shows("/en/cities/milano/", "Milan, metropolitan city"), "the English edition missed the edit"
 
         # A value the schema refuses: every page, in both editions, names file, line, field and the fix,
-        # in the brief's language as `atlante check --lang it` says it (the terminal keeps English)
-        edit(project, milano, "region: Lombardia", "region: Lombardi")
-        assert site.fails("/cities/milano/", "data/cities/milano.yaml:8:9: city:milano: region: atteso uno tra")
-        status, body = site.get("/en/themes/", timeout=5)
-        assert status == 500 and "trovato &#x27;Lombardi&#x27; (forse &#x27;Lombardia&#x27;?) (schema)" in body
-        assert site.get("/assets/stylesheets/atlante.css")[0] in (200, 404)  # assets are served as ever
-        edit(project, milano, "region: Lombardi", "region: Lombardia")
-        assert site.shows("/cities/milano/", "Milano, città metropolitana"), "the preview never recovered"
+        # in the brief's language as `atlante check --lang it` says it (the terminal keeps English);
+        # a page open in the browser reloads to the errors and back by itself (its script polls the server)
+        page = browser.new_context().new_page()
+        page.goto(site.base + "/cities/milano/", wait_until="load")
+        try:
+            edit(project, milano, "region: Lombardia", "region: Lombardi")
+            assert site.fails("/cities/milano/", "data/cities/milano.yaml:8:9: city:milano: region: atteso uno tra")
+            status, body = site.get("/en/themes/", timeout=5)
+            assert status == 500 and "trovato &#x27;Lombardi&#x27; (forse &#x27;Lombardia&#x27;?) (schema)" in body
+            assert site.get("/assets/stylesheets/atlante.css")[0] in (200, 404)  # assets are served as ever
+            page.wait_for_selector(".atlante-preview-errors", timeout=60_000)  # no click, no reload by hand
+            assert "data/cities/milano.yaml:8:9" in page.inner_text(".atlante-preview-errors")
+            edit(project, milano, "region: Lombardi", "region: Lombardia")
+            assert site.shows("/cities/milano/", "Milano, città metropolitana"), "the preview never recovered"
+            page.wait_for_function("document.querySelector('h1') && document.querySelector('h1').textContent"
+                                   ".includes('Milano, città metropolitana')", timeout=60_000)
+        finally:
+            page.context.close()
 
         # Saved half-written: cut mid-line
         whole = (project / milano).read_text(encoding="utf-8")
@@ -161,6 +173,7 @@ def test_an_edit_shows_and_every_mistake_is_shown_at_once_until_fixed(tmp_path: 
     assert "data/cities/milano.yaml:8:9: city:milano: region: expected one of" in site.stderr  # type: ignore[attr-defined]
 
 
+@pytest.mark.build
 def test_a_preview_started_on_broken_data_serves_the_errors_then_the_site(tmp_path: Path) -> None:
     project = make_project(tmp_path)
     edit(project, "data/cities/milano.yaml", "region: Lombardia", "region: Lombardi")
@@ -172,6 +185,7 @@ def test_a_preview_started_on_broken_data_serves_the_errors_then_the_site(tmp_pa
     assert "Traceback" not in site.stderr  # type: ignore[attr-defined]
 
 
+@pytest.mark.build
 def test_plain_mkdocs_serve_survives_a_mistake_too(tmp_path: Path) -> None:
     project = make_project(tmp_path)
     with preview(project) as site:  # full rebuilds, mkdocs.yml's strict mode
@@ -182,21 +196,3 @@ def test_plain_mkdocs_serve_survives_a_mistake_too(tmp_path: Path) -> None:
         edit(project, "data/cities/milano.yaml", 'title: "Milano"', 'title: "Milano di nuovo"')
         assert site.shows("/cities/milano/", "Milano di nuovo")
     assert "Traceback" not in site.stderr  # type: ignore[attr-defined]
-
-
-def test_the_browser_reloads_to_the_errors_and_back_by_itself(tmp_path: Path, browser: Browser) -> None:
-    project = make_project(tmp_path)
-    with preview(project, *MAKE_SERVE) as site:
-        assert site.shows("/cities/milano/", "Lombardia")
-        page = browser.new_context().new_page()
-        page.goto(site.base + "/cities/milano/", wait_until="load")  # its reload script polls the server
-        try:
-            edit(project, "data/cities/milano.yaml", "region: Lombardia", "region: Lombardi")
-            page.wait_for_selector(".atlante-preview-errors", timeout=60_000)  # no click, no reload by hand
-            assert "data/cities/milano.yaml:8:9" in page.inner_text(".atlante-preview-errors")
-            edit(project, "data/cities/milano.yaml", "region: Lombardi", "region: Lombardia")
-            edit(project, "data/cities/milano.yaml", 'title: "Milano"', 'title: "Milano corretta"')
-            page.wait_for_function("document.querySelector('h1') && document.querySelector('h1').textContent"
-                                   ".includes('Milano corretta')", timeout=60_000)
-        finally:
-            page.context.close()

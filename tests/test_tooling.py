@@ -17,7 +17,7 @@ import yaml
 from atlante import opendata
 from atlante.kinds import KINDS, RELATION_TYPES
 
-from helpers import BIN, ROOT, env, make_project
+from helpers import BIN, ROOT, atlante, env, make_project
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 MAKE_TARGETS = set(re.findall(r"^([a-z][a-z-]*):", (ROOT / "Makefile").read_text(encoding="utf-8"), re.M))
@@ -96,9 +96,10 @@ def code_blocks(language: str) -> list[str]:
 
 
 def commands() -> list[list[str]]:
-    """Every command line of the guide's sh blocks, as words, comments dropped."""
-    return [words for block in code_blocks("sh") for line in block.splitlines()
-            if (words := shlex.split(line, comments=True))]
+    """Every command line of the guide's sh blocks, as words, comments dropped, each once."""
+    lines = [tuple(words) for block in code_blocks("sh") for line in block.splitlines()
+             if (words := shlex.split(line, comments=True))]
+    return [list(words) for words in dict.fromkeys(lines)]
 
 
 def test_the_guide_shows_the_commands_of_every_how_to() -> None:
@@ -126,8 +127,7 @@ def test_each_command_in_the_guide_is_real_and_works_on_the_project(words: list[
         project = make_project(tmp_path)
         kind = next(k for k in KINDS if words[2] in (k.name, k.folder))
         (project / "data" / kind.folder / f"{words[3]}.yaml").unlink(missing_ok=True)
-    args = [str(BIN / "atlante"), *words[1:], "--project", str(project)]
-    result = subprocess.run(args, cwd=project, env=env(), capture_output=True, text=True, timeout=120)
+    result = atlante(project, *words[1:])  # in-process; the script itself is run above
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stdout + result.stderr
     if words[1] == "new":
         assert (project / "data" / kind.folder / f"{words[3]}.yaml").is_file()

@@ -132,7 +132,7 @@ def _configs(exported: Path) -> list[Path]:
     return [exported / "mkdocs.yml"] + sorted(p for p in exported.glob("mkdocs.*.yml"))
 
 
-def measure(n: int, rounds: int, edits: int) -> Row:
+def measure(n: int, rounds: int, edits: int, others: tuple[str, ...] = ("zensical", "properdocs")) -> Row:
     row = Row(n)
     with tempfile.TemporaryDirectory(prefix="atlante-bench-") as tmp:
         project = synthetic(Path(tmp), n)
@@ -144,9 +144,9 @@ def measure(n: int, rounds: int, edits: int) -> Row:
         exported = Path(tmp) / "export"
         row.export, _ = timed([str(BIN / "atlante"), "export", str(exported), "--project", str(project)], project)
         runs = [("hooks", lambda: build_hooks(project)), ("plain", lambda: build_plain(exported))]
-        if ZENSICAL.exists():
+        if ZENSICAL.exists() and "zensical" in others:
             runs.append(("zensical", lambda: build_zensical(exported)))
-        if PROPERDOCS.exists():
+        if PROPERDOCS.exists() and "properdocs" in others:
             runs.append(("properdocs", lambda: build_properdocs(project)))
         for r in range(rounds):
             for name, run in runs[r % len(runs):] + runs[:r % len(runs)]:  # alternate, rotating the order
@@ -253,6 +253,8 @@ def main() -> None:
     parser.add_argument("--edits", type=int, default=3, help="preview edits per N (0: no preview)")
     parser.add_argument("--smoke", action="store_true", help="N = 20, one round, one edit: does every step run?")
     parser.add_argument("--markdown", type=Path, help="also write the table to this file")
+    parser.add_argument("--without", nargs="*", default=[], choices=["zensical", "properdocs"],
+                        help="builds to leave out (they take as long as the others)")
     args = parser.parse_args()
     if args.smoke:
         args.sizes, args.rounds, args.edits = [20], 1, 1
@@ -261,7 +263,7 @@ def main() -> None:
     print(HEADER, flush=True)
     rows: list[Row] = []
     for n in args.sizes:
-        rows.append(measure(n, args.rounds, args.edits))
+        rows.append(measure(n, args.rounds, args.edits, tuple(e for e in ("zensical", "properdocs") if e not in args.without)))
         print(line(rows[-1], rows[-2] if len(rows) > 1 else None), flush=True)
     if args.markdown:
         args.markdown.write_text(HEADER + "\n" + "\n".join(line(r, rows[i - 1] if i else None) for i, r in enumerate(rows)) + "\n",

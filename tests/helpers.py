@@ -12,6 +12,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import unittest.mock
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -104,7 +105,8 @@ def atlante(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
     argv = [*args, "--project", str(project)]
     out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+    # in the environment the script would get (env(): the pinned build date among others)
+    with unittest.mock.patch.dict(os.environ, env()), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
             code = cli.main(argv)
         except SystemExit as exit_:  # argparse: usage errors and --help

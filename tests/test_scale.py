@@ -29,7 +29,6 @@ def paged(request: pytest.FixtureRequest) -> dict[str, render.Page]:
         mp.setattr(render, "LIST_LIMIT", 5)
         mp.setattr(render, "FIGURE_LIMIT", 3)
         mp.setattr(render, "STEP_LIMIT", 4)
-        mp.setattr(render.chunks, "__defaults__", (5,))
         result = pipeline.run(ROOT)
     assert not result.errors
     return {p.src_uri: p for p in result.pages}

@@ -144,8 +144,9 @@ def _continues(uri: str) -> str | None:
     return f"{folder}.md" if sep else None
 
 
-def chunks(items: list, limit: int = LIST_LIMIT) -> list[list]:
-    """A listing cut into pages of `limit` entries (one empty page for an empty listing)."""
+def chunks(items: list, limit: int | None = None) -> list[list]:
+    """A listing cut into pages of `limit` entries, LIST_LIMIT by default (one empty page for an empty listing)."""
+    limit = limit or LIST_LIMIT
     return [items[i:i + limit] for i in range(0, len(items), limit)] or [[]]
 
 

@@ -36,6 +36,7 @@ $(CFF)/.installed: tests/requirements-cffconvert.txt
 $(PROPERDOCS)/.installed: tests/requirements-properdocs.txt
 	$(PYTHON) -m venv $(PROPERDOCS)
 	$(PROPERDOCS)/bin/python -m pip install --quiet --no-deps -r tests/requirements-properdocs.txt
+	touch $@
 
 # Zensical builds the export (atlante export) with no hooks, as the test of the export does; it pins
 # its own Markdown stack, so it has an environment of its own too

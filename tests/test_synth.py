@@ -93,3 +93,12 @@ def test_synth_help_names_its_options() -> None:
     result = atlante(ROOT, "synth", "--help")
     assert result.returncode == 0
     assert all(option in result.stdout for option in ("--entities N", "--out DIR", "--seed S"))
+
+
+def test_the_command_refuses_a_project_whose_data_has_errors(tmp_path: Path) -> None:
+    # run outside a project (no --project, in a folder that is not one): it once crashed with a traceback
+    result = atlante(tmp_path / "not-a-project", "synth", "--entities", "5", "--out", str(tmp_path / "out"), "--lang", "en")
+    assert result.returncode == 1
+    assert "expected the translation file of the source language, found none" in result.stdout
+    assert "nothing was written to" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()

@@ -141,24 +141,33 @@ def _synth(project: Path, out: Path, entities: int, seed: int, words: dict) -> i
     try:
         written = synth.synthesise(project, out, entities, seed)
     except synth.Refused as refused:
-        print(words["synth_refused"].format(folder=refused), file=sys.stderr)
+        if refused.findings:
+            return _refused_for(refused.findings, project, words, words["synth_invalid"].format(folder=out))
+        print(words["synth_refused"].format(folder=refused.folder), file=sys.stderr)
         return 1
     print(words["synthesised"].format(count=sum(written.counts.values()), folder=written.folder,
                                       relations=written.relations), file=sys.stderr)
     return 0
 
 
+def _refused_for(findings: list[Finding], project: Path, words: dict, after: str) -> int:
+    """A command refused for the data's findings: printed as `atlante check` prints them."""
+    for finding in findings:
+        print(dataclasses.replace(finding, message=rules.localised(finding, words.get("findings") or {}, words["did_you_mean"])))
+    errors = sum(1 for f in findings if f.level == "error")
+    print(words["invalid"].format(errors=errors, warnings=len(findings) - errors, project=project.resolve().name),
+          file=sys.stderr)
+    if after:
+        print(after, file=sys.stderr)
+    return 1
+
+
 def _export(project: Path, target: Path, words: dict) -> int:
     try:
         written = export.export(project, target)
     except export.Refused as refused:
-        for finding in refused.findings:  # as `atlante check` prints them
-            print(dataclasses.replace(finding, message=rules.localised(finding, words.get("findings") or {},
-                                                                       words["did_you_mean"])))
         if refused.findings:
-            errors = sum(1 for f in refused.findings if f.level == "error")
-            print(words["invalid"].format(errors=errors, warnings=len(refused.findings) - errors,
-                                          project=project.resolve().name), file=sys.stderr)
+            _refused_for(refused.findings, project, words, "")
         if refused.reason:
             print(refused.reason, file=sys.stderr)
         print(words["export_refused"].format(folder=target), file=sys.stderr)
@@ -268,7 +277,8 @@ _FALLBACK = {"valid": "{errors} errors, {warnings} warnings: data/ is valid",
              "synth_refused": "{folder} already holds data: choose a new folder (or one whose data/ has only schema/)",
              "exported": "wrote {folder}: {pages} pages in {editions} editions; build {folder}/mkdocs.yml first, then the "
                          "other editions' mkdocs.<lang>.yml",
-             "export_refused": "nothing was exported to {folder}"}
+             "export_refused": "nothing was exported to {folder}",
+             "synth_invalid": "nothing was written to {folder}: fix the project's data first (or give --project)"}
 
 
 def _generate(project: Path, *, only_check: bool) -> int:

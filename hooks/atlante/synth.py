@@ -22,7 +22,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 
-from . import geo, i18n
+from . import geo, i18n, pipeline
 from .kinds import KIND_BY_NAME, KINDS, RelationType, relation_types_for
 from .load import SCHEMA_FOLDER, Document, load
 
@@ -39,7 +39,13 @@ class Written:
 
 
 class Refused(Exception):
-    """The output folder already holds data that is not a copy of the schemas."""
+    """Nothing was written: the output folder already holds data that is not a copy of the schemas,
+    or the project's own data has errors (`findings`, as `atlante check` reports them)."""
+
+    def __init__(self, folder: str = "", findings: list | None = None) -> None:
+        super().__init__(folder)
+        self.folder = folder
+        self.findings = findings or []
 
 
 def synthesise(project: FsPath, out: FsPath, entities: int, seed: int = 0) -> Written:
@@ -47,6 +53,9 @@ def synthesise(project: FsPath, out: FsPath, entities: int, seed: int = 0) -> Wr
     source, target = project / "data", out / "data"
     if target.is_dir() and any(p.name != SCHEMA_FOLDER for p in target.iterdir()):
         raise Refused(str(target))
+    checked = pipeline.check(project)  # grown from invalid data, the copy would be invalid too
+    if checked.errors:
+        raise Refused(findings=checked.errors + checked.warnings)
     documents, _ = load(source, shown_root=project)
     translations, _ = i18n.load(project)
     tags = sorted(set.intersection(*(set(t.words.get("tags") or {}) for t in translations.values())))

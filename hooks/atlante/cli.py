@@ -26,7 +26,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import export, i18n, pipeline, rules, schemas, skeleton, synth
+from . import i18n, pipeline, rules, schemas, skeleton
 from .kinds import KIND_BY_FOLDER, KIND_BY_NAME, KINDS, Kind
 from .model import SLUG, Finding, Ref
 
@@ -138,6 +138,8 @@ def _new(project: Path, kind: Kind, new_id: str, title: str | None, lang: str, w
 
 
 def _synth(project: Path, out: Path, entities: int, seed: int, words: dict) -> int:
+    from . import synth  # here, as export below: `atlante check` need not import what they need
+
     try:
         written = synth.synthesise(project, out, entities, seed)
     except synth.Refused as refused:
@@ -163,6 +165,8 @@ def _refused_for(findings: list[Finding], project: Path, words: dict, after: str
 
 
 def _export(project: Path, target: Path, words: dict) -> int:
+    from . import export  # its rendering, citations and open data: only this command needs them
+
     try:
         written = export.export(project, target)
     except export.Refused as refused:

@@ -192,3 +192,33 @@ def test_a_schema_is_judged_as_jsonschema_judges_it(schema: dict, declared: str 
         expected = exc.message
     found = validate._schema_error(schema)
     assert (found.message if found is not None else None) == expected
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading in two processes (atlante check, many files): the same documents and findings, in order
+# ---------------------------------------------------------------------------------------------
+
+
+def test_reading_in_two_processes_gives_what_one_process_gives(synthetic, tmp_path: Path, monkeypatch) -> None:
+    import shutil
+
+    from atlante import load as loading
+
+    data = tmp_path / "data"
+    shutil.copytree(synthetic[0] / "data", data)
+    broken = sorted(data.glob("themes/*.yaml"))
+    broken[0].write_text("title: [unclosed\n", encoding="utf-8")  # a syntax error, early in the order
+    broken[-1].write_bytes(b"title: \xff\n")  # not UTF-8: late, so in the other process's half
+    (data / "cities" / "notes.txt").write_text("x", encoding="utf-8")  # a layout finding among them
+    (data / "stray.yaml").write_text("x: 1", encoding="utf-8")
+    one = load(data, shown_root=tmp_path)
+    monkeypatch.setattr(loading, "PARALLEL_FROM", 2)
+    read_here = []
+    real = yamlsource.read
+    monkeypatch.setattr(yamlsource, "read", lambda *job: (read_here.append(job[1]), real(*job))[1])
+    two = load(data, shown_root=tmp_path, parallel=True)
+    assert len(one[0]) > 300 and [f.rule for f in one[1]].count("syntax") == 2 and len(one[1]) == 4
+    assert two == one
+    # this process read the first half; the second came through the pipe (the fork's calls are not seen here)
+    read = [d.file for d in one[0]]
+    assert read_here == read[: len(read) // 2]

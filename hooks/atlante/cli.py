@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _check(project: Path, form: str, strict: bool, words: dict) -> int:
-    result = pipeline.check(project)
+    result = pipeline.check(project, parallel=True)
     said = [dataclasses.replace(f, message=rules.localised(f, words.get("findings") or {}, words["did_you_mean"]))
             for f in result.errors + result.warnings]  # errors first: they are what blocks
     errors, warnings = len(result.errors), len(result.warnings)

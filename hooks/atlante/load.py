@@ -35,8 +35,12 @@ class Document:
         return f"{self.kind}:{self.stem}"
 
 
-def load(data_dir: FsPath, shown_root: FsPath | None = None) -> tuple[list[Document], list[Finding]]:
-    """Every `data/<folder>/<id>.yaml`, sorted by path so that runs are reproducible."""
+def load(data_dir: FsPath, shown_root: FsPath | None = None, *, parallel: bool = False) -> tuple[list[Document], list[Finding]]:
+    """Every `data/<folder>/<id>.yaml`, sorted by path so that runs are reproducible.
+
+    `parallel`: with many files and several cores, another process (a fork of this one: call it only
+    from a single-threaded program, as `atlante check` is) reads half of them. The same documents and
+    findings come out, in the same order."""
     shown_root = shown_root or data_dir.parent
 
     def shown(p: FsPath) -> str:
@@ -47,6 +51,7 @@ def load(data_dir: FsPath, shown_root: FsPath | None = None) -> tuple[list[Docum
 
     documents: list[Document] = []
     findings: list[Finding] = []
+    reads: list[tuple[Document, bytes, int]] = []  # the files to parse: (document, bytes, where its findings go)
     if not data_dir.is_dir():
         findings.append(Finding("error", shown(data_dir), 1, 1, "(data)", "(folder)", "expected a data folder, found nothing", "file-layout"))
         return documents, findings
@@ -101,10 +106,58 @@ def load(data_dir: FsPath, shown_root: FsPath | None = None) -> tuple[list[Docum
             documents.append(Document(kind.name, stem, where, None, Positions()))
             continue
         raw = path.read_bytes()
-        data, positions, problems = yamlsource.read(raw, where, f"{kind.name}:{stem}")
-        findings.extend(problems)
-        documents.append(Document(kind.name, stem, where, data, positions, hashlib.blake2b(raw, digest_size=16).hexdigest()))
-    return documents, findings
+        document = Document(kind.name, stem, where, None, Positions(), hashlib.blake2b(raw, digest_size=16).hexdigest())
+        documents.append(document)
+        reads.append((document, raw, len(findings)))
+    results = _read_all([(raw, d.file, d.subject) for d, raw, _ in reads], parallel)
+    placed: list[Finding] = []  # the parse findings, each at the place its file has among the others
+    done = 0
+    for (document, _, at), (data, positions, problems) in zip(reads, results, strict=True):
+        placed += findings[done:at]
+        placed += problems
+        done = at
+        document.data, document.positions = data, positions  # type: ignore[assignment]
+    return documents, placed + findings[done:]
+
+
+PARALLEL_FROM = 400  # files: below this, starting another process costs more than it saves
+
+
+def _read_all(jobs: list[tuple[bytes, str, str]], parallel: bool) -> list[yamlsource.Read]:
+    """`yamlsource.read` of each job, in order; with `parallel`, the second half in a forked process."""
+    if not parallel or len(jobs) < PARALLEL_FROM or (os.cpu_count() or 1) < 2 or not hasattr(os, "fork"):
+        return [yamlsource.read(*job) for job in jobs]
+    import multiprocessing
+    import pickle
+
+    half = len(jobs) // 2
+    fork = multiprocessing.get_context("fork")
+    receiver, sender = fork.Pipe(duplex=False)
+    worker = fork.Process(target=_read_elsewhere, args=(sender, jobs[half:]), name="atlante-read", daemon=True)
+    worker.start()
+    sender.close()
+    first = [yamlsource.read(*job) for job in jobs[:half]]
+    try:
+        second = pickle.loads(receiver.recv_bytes())
+    except (EOFError, OSError, pickle.UnpicklingError):
+        second = None
+    finally:
+        receiver.close()
+        worker.join()
+    if not isinstance(second, list) or len(second) != len(jobs) - half:  # the other process failed: read here
+        second = [yamlsource.read(*job) for job in jobs[half:]]
+    return first + second
+
+
+def _read_elsewhere(sender, jobs: list[tuple[bytes, str, str]]) -> None:  # type: ignore[no-untyped-def]
+    import pickle
+
+    try:
+        sender.send_bytes(pickle.dumps([yamlsource.read(*job) for job in jobs], protocol=pickle.HIGHEST_PROTOCOL))
+    except BaseException:  # noqa: BLE001 - the caller reads these files itself then
+        pass
+    finally:
+        sender.close()
 
 
 def _folders() -> str:

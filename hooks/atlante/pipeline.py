@@ -62,9 +62,10 @@ class Cache:
         return self.memos.setdefault(lang, Memo())
 
 
-def check(project: FsPath, *, docs_dir: FsPath | None = None) -> Result:
-    """Load and validate `project/data` and the translation files; no catalog, no pages."""
-    return _checked(project, docs_dir or project / "docs")[1]
+def check(project: FsPath, *, docs_dir: FsPath | None = None, parallel: bool = False) -> Result:
+    """Load and validate `project/data` and the translation files; no catalog, no pages.
+    `parallel`: read the files in two processes (load.load), for a single-threaded caller."""
+    return _check(project, docs_dir or project / "docs", parallel)[1]
 
 
 def linked(project: FsPath, *, docs_dir: FsPath | None = None) -> Result:
@@ -184,11 +185,11 @@ def _state(folder: FsPath) -> list[tuple[str, int, int]]:
     return found
 
 
-def _check(project: FsPath, docs_dir: FsPath) -> tuple[list[Document], Result]:
+def _check(project: FsPath, docs_dir: FsPath, parallel: bool = False) -> tuple[list[Document], Result]:
     data_dir = project / "data"
     with _collector_paused():
         translations, findings = i18n.load(project)
-        documents, loaded = load(data_dir, shown_root=project)
+        documents, loaded = load(data_dir, shown_root=project, parallel=parallel)
         findings += loaded
         findings += validate(documents, data_dir / "schema", docs_dir=docs_dir, languages=tuple(i18n.languages(project)))
         findings += i18n.tag_findings(documents, translations)

@@ -150,16 +150,18 @@ def serving(site: Path, handler: type[http.server.SimpleHTTPRequestHandler] = _Q
 
 
 def open_page(browser: Browser, url: str, before: Callable[[Page], object] | None = None,
-              **context: object) -> tuple[Page, list[str]]:
+              wait_until: str = "load", **context: object) -> tuple[Page, list[str]]:
     """A page at `url`, with the list of every request it makes to a host other than ours;
-    `before(page)` runs before it loads (to listen to its events from the start)."""
+    `before(page)` runs before it loads (to listen to its events from the start). The page is
+    returned once loaded (its images and styles in); `wait_until="networkidle"` waits for half a
+    second of silence as well (a second more per page), for the tests that assert the list."""
     page = browser.new_context(**context).new_page()  # type: ignore[arg-type]
     foreign: list[str] = []
     origin = url.split("/", 3)[:3]
     page.on("request", lambda r: foreign.append(r.url) if r.url.split("/", 3)[:3] != origin and not r.url.startswith("data:") else None)
     if before is not None:
         before(page)
-    page.goto(url, wait_until="networkidle")
+    page.goto(url, wait_until=wait_until)  # type: ignore[arg-type]
     return page, foreign
 
 

@@ -10,14 +10,14 @@ from helpers import SCREENSHOTS, open_page
 
 @pytest.mark.parametrize("path", ["/", "/cities/milano/", "/slides/slide-3/", "/concepts/", "/tag/"])
 def test_no_page_loads_anything_from_another_host(browser: Browser, site_url: str, path: str) -> None:
-    page, foreign = open_page(browser, site_url + path)
+    page, foreign = open_page(browser, site_url + path, wait_until="networkidle")
     assert page.locator("article h1").count() == 1
     assert foreign == []
 
 
-def search(browser: Browser, url: str, words: str) -> tuple[list[str], str, list[str]]:
+def search(browser: Browser, url: str, words: str, wait_until: str = "load") -> tuple[list[str], str, list[str]]:
     """The result links (as paths) the search box gives for `words`, its result line, and foreign requests."""
-    page, foreign = open_page(browser, url)
+    page, foreign = open_page(browser, url, wait_until=wait_until)
     page.locator("label.md-search__icon, .md-search__input").first.click()
     box, results = page.locator("input.md-search__input"), page.locator(".md-search-result__item > a")
     for _ in range(30):  # the search index loads in a worker: type again until it answers
@@ -35,7 +35,7 @@ def search(browser: Browser, url: str, words: str) -> tuple[list[str], str, list
 
 
 def test_search_finds_a_city_in_italian(browser: Browser, site_url: str) -> None:
-    paths, meta, foreign = search(browser, site_url + "/", "Torino")
+    paths, meta, foreign = search(browser, site_url + "/", "Torino", wait_until="networkidle")
     assert paths[0] == "/cities/torino/"
     assert meta.endswith("documenti trovati")  # Italian UI
     assert foreign == []

@@ -352,7 +352,8 @@ def test_a_changelog_lists_each_editions_entities_from_git(tmp_path: Path) -> No
 
 
 def test_copy_buttons_work_from_the_keyboard_and_dates_are_todays(browser: Browser, site_url: str) -> None:
-    page, foreign = open_page(browser, f"{site_url}/cities/milano/", permissions=["clipboard-read", "clipboard-write"])
+    page, foreign = open_page(browser, f"{site_url}/cities/milano/", wait_until="networkidle",
+                              permissions=["clipboard-read", "clipboard-write"])
     today = page.evaluate("(d => [d.getFullYear(), d.getMonth() + 1, d.getDate()].map(n => String(n).padStart(2, '0')).join('-'))(new Date())")
     assert page.get_attribute("#cite-page-bib time.atlante-accessed", "datetime") == today
     button = page.locator('#cite-page button[data-atlante-copy="cite-page-apa"]')

@@ -20,6 +20,13 @@ from atlante.kinds import KIND_BY_NAME, KINDS
 from helpers import ROOT, make_project, mkdocs_build
 
 LINK = re.compile(r"\]\(([^)\s]+)\)")
+ANCHOR = re.compile(r"<a[\s>]")
+
+
+def _article_links(html: str) -> int:
+    """The links in a page's article: counted, not parsed (a grown site has a thousand pages)."""
+    start = html.find("<article")
+    return len(ANCHOR.findall(html, start, html.find("</article>", start))) if start >= 0 else 0
 
 
 @pytest.fixture(scope="module")
@@ -145,7 +152,6 @@ def test_a_grown_site_builds_its_numbered_pages_linked_both_ways(grown_site: Pat
         assert len(across) > 5
         for target, anchor in across:
             assert BeautifulSoup(target.read_text(encoding="utf-8"), "html.parser").find(id=anchor), (target, anchor)
-    biggest = max(len(BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser").select("article a"))
-                  for p in grown_site.rglob("index.html"))
-    assert biggest < 1000
+    biggest = max(_article_links(p.read_text(encoding="utf-8")) for p in grown_site.rglob("index.html"))
+    assert 100 < biggest < 1000
     assert KIND_BY_NAME["theme"].folder == "themes"

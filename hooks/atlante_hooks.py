@@ -227,6 +227,8 @@ def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files
     _titles.setdefault(_lang(config), {})[page.file.src_uri] = page.title or ""
     if page.file.generated_by is None:
         return None  # hand-written pages are trusted like code
+    if page.file.src_uri in _chips:  # Material's search indexes a page's tags from its meta
+        page.meta["tags"] = [chip.name for chip in _chips[page.file.src_uri]]
     return place_figures(clean_html(html), _figures.get(page.file.src_uri, {}))
 
 

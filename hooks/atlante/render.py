@@ -82,11 +82,16 @@ class Page:
 
 @dataclass(frozen=True)
 class Chip:
-    """A tag as an entity page shows it: its name in the page's language and its page's address
-    below the edition's root ("tag/citta/"). The theme draws it (overrides/partials/tags.html)."""
+    """A tag as an entity page shows it: its name in the page's language and the source path of its
+    page ("tag/citta.md"). The theme draws it (overrides/partials/tags.html); the export writes it."""
 
     name: str
-    url: str
+    page: str
+
+    @property
+    def url(self) -> str:
+        """The tag page's address below the edition's root: "tag/citta/"."""
+        return self.page.removesuffix(".md") + "/"
 
 
 @dataclass(frozen=True)
@@ -595,8 +600,8 @@ def _tags(catalog: Catalog, translation: Translation) -> list[dict[str, object]]
 def _chips(entity: Entity, translation: Translation) -> tuple[Chip, ...]:
     """An entity's tags by name, in name order (as Material showed them), each linking its tag's page."""
     names = translation.words["tags"]
-    chips = [Chip(str(names[tag]), tag_uri(str(tag)).removesuffix(".md") + "/") for tag in entity.data.get("tags") or []]  # type: ignore[union-attr]
-    return tuple(sorted(chips, key=lambda chip: (chip.name.casefold(), chip.url)))
+    chips = [Chip(str(names[tag]), tag_uri(str(tag))) for tag in entity.data.get("tags") or []]  # type: ignore[union-attr]
+    return tuple(sorted(chips, key=lambda chip: (chip.name.casefold(), chip.page)))
 
 
 def _grouped(kind: Kind, entities: list[Entity]) -> list[Entity]:

@@ -315,7 +315,7 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, site: 
         pages.append(Page(TAG_INDEX, env.get_template("tag_index.md").render(
             root="", url_root="../", tags=tags, **common),
             meta=generic(TAG_INDEX.removesuffix(".md") + "/", words["tag_pages"]["title"], words["tag_pages"]["description"])))
-        for tag in tags:
+        for tag in sorted(tags, key=lambda tag: str(tag["key"])):  # the same order of pages in every edition
             parts = chunks(tag["entities"])
             for number, part in enumerate(parts, 1):
                 uri = tag_uri(str(tag["key"]), number)

@@ -11,7 +11,8 @@ on_config        also hands each alias (an entity's retired id) to mkdocs-redire
 on_files         adds each rendered page in memory (File.generated), before mkdocs-redirects looks
                  for the pages its redirects point to.
 on_page_content  sanitises the HTML of generated pages (Markdown fields may carry HTML), then puts
-                 back their figures (maps, graphs: SVG from the templates, which the sanitiser refuses).
+                 back their figures (maps, graphs: SVG from the templates, which the sanitiser refuses);
+                 gives Material's search an entity page's tags (page.meta, as front matter would).
 on_page_context  gives templates the page's counterparts in every edition (switch, hreflang) and,
                  in a translated edition, the link to the original; and an entity page's tags, each
                  linking its page (tag/<tag>/), for the chips above its title.

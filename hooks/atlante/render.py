@@ -229,7 +229,7 @@ class Memo:
 def render(catalog: Catalog, templates: FsPath, translation: Translation, site: Site,
            memo: Memo | None = None) -> list[Page]:
     """Every generated page in the translation's language: home, concept map, whole brief, Dati, field
-    reference, changelog, kind indexes, entities; each with its metadata and its citation downloads. With a `memo`, pages
+    reference, changelog, tag index and tag pages, kind indexes, entities; each with its metadata and its citation downloads. With a `memo`, pages
     whose inputs did not change since the memo's last run are taken from it."""
     lang = translation.lang
     publication = site.publication
@@ -539,8 +539,8 @@ def navigation(catalog: Catalog, translation: Translation, *, extra: list | None
         if len(entities) <= NAV_LIMIT:
             children += [page_uri(e) for e in entities]
         nav.append({words["kinds"][kind.name]["plural"]: children})
-    return nav + list(extra or []) + [{words["tag_pages"]["title"]: TAG_INDEX}, {words["opendata"]["title"]: DATA_PAGE}, {words["reference"]["title"]: FIELD_PAGE},
-                                      {words["changelog"]["title"]: CHANGELOG}]
+    return nav + list(extra or []) + [{words["tag_pages"]["title"]: TAG_INDEX}, {words["opendata"]["title"]: DATA_PAGE},
+                                      {words["reference"]["title"]: FIELD_PAGE}, {words["changelog"]["title"]: CHANGELOG}]
 
 
 def redirects(catalog: Catalog) -> dict[str, str]:

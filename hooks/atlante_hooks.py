@@ -11,9 +11,11 @@ on_config        also hands each alias (an entity's retired id) to mkdocs-redire
 on_files         adds each rendered page in memory (File.generated), before mkdocs-redirects looks
                  for the pages its redirects point to.
 on_page_content  sanitises the HTML of generated pages (Markdown fields may carry HTML), then puts
-                 back their figures (maps, graphs: SVG from the templates, which the sanitiser refuses).
+                 back their figures (maps, graphs: SVG from the templates, which the sanitiser refuses);
+                 gives Material's search an entity page's tags (page.meta, as front matter would).
 on_page_context  gives templates the page's counterparts in every edition (switch, hreflang) and,
-                 in a translated edition, the link to the original.
+                 in a translated edition, the link to the original; and an entity page's tags, each
+                 linking its page (tag/<tag>/), for the chips above its title.
 on_post_build    the source edition builds every other edition into <site_dir>/<lang>/, so one
                  `mkdocs build` or `mkdocs serve` gives the whole site; then checks that every page
                  has its counterpart in every edition.
@@ -67,7 +69,7 @@ from mkdocs.structure.files import File, InclusionLevel
 
 from atlante import editions, history, meta, metadata, pipeline, preview, rules
 from atlante.messages import DID_YOU_MEAN
-from atlante.render import REQUIRED_EXTENSIONS, navigation, place_figures, redirects
+from atlante.render import REQUIRED_EXTENSIONS, Chip, navigation, place_figures, redirects
 from atlante.sanitize import clean_html
 
 if TYPE_CHECKING:
@@ -82,6 +84,7 @@ _publication: meta.Publication | None = None
 _meta: dict[str, metadata.PageMeta] = {}  # src_uri -> the generated page's metadata
 _sources: dict[str, str] = {}  # src_uri -> the data file an entity page shows, for its edit link
 _figures: dict[str, dict[str, str]] = {}  # src_uri -> the page's maps and graphs, placed after sanitising
+_chips: dict[str, tuple[Chip, ...]] = {}  # src_uri -> an entity page's tags, drawn by overrides/partials/tags.html
 _edition: editions.Edition | None = None
 _editions: list[editions.Edition] = []
 _root = ""
@@ -181,8 +184,11 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     _figures.clear()
     _meta.clear()
     _sources.clear()
+    _chips.clear()
     for page in _result.pages:
         _figures[page.src_uri] = page.figures
+        if page.tags:
+            _chips[page.src_uri] = page.tags
         if page.source:
             _sources[page.src_uri] = page.source
         if page.meta:
@@ -222,6 +228,8 @@ def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files
     _titles.setdefault(_lang(config), {})[page.file.src_uri] = page.title or ""
     if page.file.generated_by is None:
         return None  # hand-written pages are trusted like code
+    if page.file.src_uri in _chips:  # Material's search indexes a page's tags from its meta
+        page.meta["tags"] = [chip.name for chip in _chips[page.file.src_uri]]
     return place_figures(clean_html(html), _figures.get(page.file.src_uri, {}))
 
 
@@ -240,6 +248,7 @@ def on_page_context(context: dict, *, page: Page, config: MkDocsConfig, nav: obj
         "source": original,
         "notice": None if _edition.is_source else {"text": words["translation_notice"], "link": words["translation_notice_link"]},
         "switch_label": words["language_switch"],
+        "tags": _chips.get(page.file.src_uri, ()),  # (Material's tags plugin is not used: the tag pages are ours)
     }
     return context
 

@@ -156,6 +156,8 @@ CASES: list[Case] = [
     Case("hand-written-home-page", "schema", put("docs/index.md", "# Home\n")),
     Case("hand-written-page-at-a-kind-address", "schema", put("docs/cities.md", "# Città\n")),
     Case("hand-written-readme-at-an-entity-address", "schema", put("docs/cities/roma/README.md", "# Roma\n")),
+    Case("hand-written-tag-index", "schema", put("docs/tag.md", "# Tag\n\n<!-- material/tags -->\n")),
+    Case("hand-written-page-at-a-tag-address", "schema", put("docs/en/tag/citta.md", "# Cities\n")),
     # -- References ---------------------------------------------------------------------------
     Case("dangling-reference", "references", prova("theme:altre-applicazioni-possibili", "theme:altre-applicazioni")),
     Case("reference-of-the-wrong-kind", "references", prova("theme:altre-applicazioni-possibili", "city:milano")),

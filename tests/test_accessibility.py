@@ -15,7 +15,7 @@ from helpers import ROOT, open_page
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = ["/", "/cities/", "/cities/milano/", "/slides/slide-3/", "/concepts/", "/themes/energia/", "/informazioni/",
-         "/concept-map/", "/circles/circoli-magici-del-made-in-italy/", "/accessibilita/", "/campi/"]
+         "/concept-map/", "/circles/circoli-magici-del-made-in-italy/", "/accessibilita/", "/campi/", "/tag/", "/tag/citta/"]
 PAGES += ["/en" + path for path in PAGES]
 EVERY_RULE = "axe.getRules().map(r => r.ruleId)"
 COLOUR_RULES = "axe.getRules(['cat.color']).map(r => r.ruleId)"

@@ -12,6 +12,9 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
+from atlante import pipeline
+from atlante.kinds import address
+
 from helpers import BIN, ORPHAN_CONCEPT, ROOT, atlante, edit, env, make_project, mkdocs_build, parsed, write
 
 
@@ -58,8 +61,8 @@ def test_every_entity_has_its_page_at_a_stable_url(built_site: Path) -> None:
     italian = [p for p in built_site.rglob("index.html") if not p.is_relative_to(built_site / "en")]
     english = list((built_site / "en").rglob("index.html"))
     # home, concept map, whole brief, data, field reference, changelog, kind indexes, entities,
-    # hand-written pages (about, tags, accessibility)
-    assert len(italian) == len(english) == 1 + 1 + 4 + 9 + 57 + 3
+    # hand-written pages (about, accessibility), the tag index and the page of each of the 12 tags
+    assert len(italian) == len(english) == 1 + 1 + 4 + 9 + 57 + 2 + 1 + 12
 
 
 @pytest.mark.parametrize(("prefix", "title"), [("", "Riferimento dei campi"), ("en/", "Field reference")])
@@ -93,6 +96,50 @@ def test_entity_page_shows_title_summary_statements_relations_and_tags(built_sit
     assert "Lombardia (aggiunto)" in page.get_text(" ", strip=True)
     tags = [t.get_text(strip=True) for t in soup(built_site, "cities/milano").select(".md-tag")]
     assert tags == ["circoli magici", "città"]  # tags by name, not slug
+
+
+@pytest.mark.parametrize("prefix", ["", "en/"])
+def test_every_tag_on_an_entity_page_links_its_tag_page(built_site: Path, prefix: str) -> None:
+    chips = soup(built_site, prefix + "cities/milano").select("nav.md-tags a.md-tag")
+    assert [a["href"] for a in chips] == ["../../tag/circoli-magici/", "../../tag/citta/"][::-1 if prefix else 1]
+    for chip in chips:
+        page = built_site / prefix / "cities/milano" / chip["href"] / "index.html"
+        assert page.resolve().is_file(), chip["href"]
+        assert chip.get_text(strip=True) in heading(parsed(page).select_one("article h1"))  # "Tag: città"
+
+
+def tagged(tag: str) -> set[str]:
+    """The addresses of the entities whose data carries `tag`."""
+    catalog = pipeline.run(ROOT).catalog
+    assert catalog is not None
+    return {address(e.kind, e.id) for e in catalog.entities.values() if tag in (e.data.get("tags") or [])}
+
+
+@pytest.mark.parametrize(("prefix", "title", "anchor", "name"), [("", "Tag", "tag:città", "città"),
+                                                                 ("en/", "Tags", "tag:cities", "cities")])
+def test_the_tag_index_lists_each_tag_once_with_its_count_and_page(built_site: Path, prefix: str, title: str,
+                                                                    anchor: str, name: str) -> None:
+    page = content(built_site, prefix + "tag")
+    assert heading(page.h1) == title
+    entries = page.select("li")
+    names = [li.a.get_text(strip=True) for li in entries]
+    assert len(names) == len(set(names)) == 12
+    for li in entries:
+        target = built_site / prefix / "tag" / li.a["href"] / "index.html"
+        assert target.resolve().is_file(), li.a["href"]
+        count = int(re.search(r"— (\d+) ", li.get_text(" ", strip=True))[1])  # type: ignore[index]
+        assert len(content(built_site, str(target.resolve().parent.relative_to(built_site))).select("li")) == count
+    entry = page.find(id=anchor)  # the id Material's tags plugin gave the tag: cited anchors still land
+    assert entry is not None and entry.get_text(strip=True) == name and entry["href"] == "citta/"
+
+
+def test_a_tag_page_lists_the_entries_with_its_tag_by_title_and_kind(built_site: Path) -> None:
+    page = content(built_site, "tag/citta")
+    assert heading(page.h1) == "Tag: città"
+    links = [a["href"] for a in page.select("li a")]
+    assert {urljoin("/tag/citta/", h).lstrip("/") for h in links} == tagged("citta")
+    assert "Milano — Città" in [li.get_text(" ", strip=True) for li in page.select("li")]
+    assert "../#tag:città" in hrefs(page)  # back to the tag on the index
 
 
 def test_relations_link_both_ways(built_site: Path) -> None:
@@ -240,11 +287,11 @@ def test_the_english_interface_is_materials_english(built_site: Path) -> None:
 @pytest.mark.build
 def test_a_page_missing_in_one_edition_fails_the_strict_build(tmp_path: Path) -> None:
     project = make_project(tmp_path)
-    (project / "docs/en/tag.md").unlink()
-    edit(project, "mkdocs.en.yml", "  - Tags: tag.md\n", "")
+    (project / "docs/en/accessibilita.md").unlink()
+    edit(project, "mkdocs.en.yml", "  - Accessibility: accessibilita.md\n", "")
     result = mkdocs_build(project)
     assert result.returncode == 1
-    assert "/en/tag/: expected this page too (its counterpart exists in another edition), found none" in result.stderr
+    assert "/en/accessibilita/: expected this page too (its counterpart exists in another edition), found none" in result.stderr
 
 
 @pytest.fixture(scope="module")

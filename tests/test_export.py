@@ -4,8 +4,8 @@ build, with the same titles, text, links and figures. Each engine builds the exp
 
 Known differences, which README.md ("Export and engines") explains: what only the hooks add to a
 page (metadata in <head>, page-to-page language switch and hreflang, translation notice, edit link
-to data/, print address) is not compared; Zensical titles the home page "Home - <site>", puts a
-page's tags below its text and adds no permalink to the tag page's headings."""
+to data/, print address) is not compared; Zensical titles the home page "Home - <site>". An entity
+page's tags, which the hooks hand to the theme, are a paragraph of links below its title."""
 
 from __future__ import annotations
 
@@ -25,6 +25,8 @@ ENGINES = ("mkdocs", "zensical")
 HOOK_ONLY = (".md-content__button", ".atlante-translation", ".atlante-print-url")  # not in an export
 # A city page (locator map, graph, citation panel), a kind index (map), the concept map, in both editions
 PAGES = ("cities/milano/", "en/cities/milano/", "cities/", "en/cities/", "concept-map/", "en/concept-map/")
+# The tag index and a tag's page, in both editions: no figures
+TAG_PAGES = ("tag/", "en/tag/", "tag/citta/", "en/tag/citta/")
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +81,7 @@ def targets(site: Path, url: str, soup: BeautifulSoup) -> set[str]:
 
 
 def words(soup: BeautifulSoup) -> list[str]:
-    """The words of the page's text; the tags aside (Zensical puts them below the text, MkDocs above)."""
+    """The words of the page's text; the tags aside (the theme puts them above the title, the export below)."""
     text = BeautifulSoup(str(soup.find("article")), "html.parser")
     for tags in text.select(".md-tags"):
         tags.decompose()
@@ -115,7 +117,7 @@ def test_the_export_is_markdown_and_plain_configurations_with_no_hook(exported: 
     for name, lang in (("mkdocs.yml", "it"), ("mkdocs.en.yml", "en")):
         config = yaml.safe_load((exported / name).read_text(encoding="utf-8"))
         assert "hooks" not in config and "custom_dir" not in config["theme"] and "INHERIT" not in config
-        assert {next(iter(p)) if isinstance(p, dict) else p for p in config["plugins"]} <= {"search", "tags", "redirects"}
+        assert {next(iter(p)) if isinstance(p, dict) else p for p in config["plugins"]} <= {"search", "redirects"}
         assert config["docs_dir"] == f"docs/{lang}" and config["theme"]["language"] == lang
     assert not list(exported.rglob("*.html"))  # pages are Markdown: templates stay in the project
     milano = (exported / "docs" / "en" / "cities" / "milano.md").read_text(encoding="utf-8")
@@ -168,6 +170,20 @@ def test_a_page_has_the_title_text_links_and_figures_of_the_hooked_page(engine: 
     assert len(links) > 5 and all(resolves(site, link) for link in links)
     figures = drawn(plain, url)
     assert figures and figures == drawn(hooked, url)
+
+
+@pytest.mark.parametrize("url", TAG_PAGES)
+@pytest.mark.parametrize("engine", ENGINES)
+def test_the_tag_pages_have_the_title_text_and_links_of_the_hooked_pages(engine: str, url: str, sites: dict[str, Path],
+                                                                         built_site: Path) -> None:
+    """Links to a tag's entry on the index keep their anchor (Material's id, tag:città): it must exist."""
+    site = sites[engine]
+    hooked, plain = article(built_site, url), article(site, url)
+    assert plain.title.string == hooked.title.string
+    assert words(plain) == words(hooked)
+    links = targets(site, url, plain)
+    assert links == targets(built_site, url, hooked)
+    assert len(links) > 5 and all(resolves(site, link) for link in links)
 
 
 # ---------------------------------------------------------------------------------------------

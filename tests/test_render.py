@@ -62,12 +62,12 @@ def _golden(name: str, text: str) -> None:
 
 
 @pytest.mark.parametrize("src_uri", ["index.md", "cities/index.md", "cities/beta.md", "circles/circolo.md", "slides/slide-1.md",
-                                     "campi.md"])
+                                     "campi.md", "tag.md", "tag/innovazione.md"])
 def test_page_matches_golden_file(pages: dict[str, str], src_uri: str) -> None:
     _golden(src_uri.replace("/", "__"), pages[src_uri])
 
 
-@pytest.mark.parametrize("src_uri", ["cities/beta.md", "slides/slide-1.md"])
+@pytest.mark.parametrize("src_uri", ["cities/beta.md", "slides/slide-1.md", "tag.md"])
 def test_english_page_matches_golden_file(pages_en: dict[str, str], src_uri: str) -> None:
     _golden("en__" + src_uri.replace("/", "__"), pages_en[src_uri])
 
@@ -86,6 +86,7 @@ def test_every_entity_and_kind_has_a_page(pages: dict[str, str]) -> None:
         "index.md", "concept-map.md", "brief.md", "changelog.md", "dati.md", "campi.md", "challenges/index.md", "moves/index.md", "platforms/index.md", "circles/index.md",
         "cities/index.md", "themes/index.md", "actions/index.md", "concepts/index.md", "slides/index.md",
         "slides/slide-1.md", "circles/circolo.md", "cities/alfa.md", "cities/beta.md", "concepts/concetto.md",
+        "tag.md", "tag/innovazione.md",  # the tag index and the page of the one tag the data uses
     ])
 
 
@@ -109,6 +110,16 @@ def test_navigation_stays_small_for_large_kinds() -> None:
     sections = {title: children for item in nav for title, children in item.items()}
     assert sections["Temi applicativi"] == ["themes/index.md"]
     assert sections["Città dei circoli magici"] == ["cities/index.md"] + [f"cities/{c}.md" for c in ("milano", "torino", "verona", "bologna", "firenze", "roma")]
-    assert nav[0] == {"Home": "index.md"} and nav[-4] == {"Informazioni": "informazioni.md"}
+    assert nav[0] == {"Home": "index.md"} and nav[-5] == {"Informazioni": "informazioni.md"}
+    assert nav[-4] == {"Tag": "tag.md"}  # generated, after the hand-written pages, as it was written in mkdocs.yml
     assert nav[-3] == {"Dati": "dati.md"} and nav[-2] == {"Riferimento dei campi": "campi.md"}  # the data, then its fields
     assert nav[-1] == {"Novità": "changelog.md"}
+
+
+def test_an_entity_page_has_its_tags_by_name_each_linking_its_page(project: Path) -> None:
+    result = pipeline.run(project)
+    pages = {page.src_uri: page for page in result.pages}
+    chips = pages["circles/circolo.md"].tags
+    assert [(chip.name, chip.url) for chip in chips] == [("innovazione", "tag/innovazione/")]
+    assert all(chip.page in pages for chip in chips)
+    assert not pages["cities/beta.md"].tags  # no tags: no chips

@@ -118,6 +118,74 @@ def test_a_statement_lists_a_few_entries_and_links_the_rest(paged: dict[str, ren
     assert all(len(LINK.findall(line.split(" e altre ")[0])) == 4 for line in lines)
 
 
+def _entries(page: render.Page) -> list[str]:
+    """The entities a listing page links, as source paths relative to the page's folder."""
+    return [LINK.search(line).group(1) for line in page.markdown.splitlines() if line.startswith("- [")]  # type: ignore[union-attr]
+
+
+def test_a_tag_with_more_entries_than_the_limit_continues_on_numbered_pages(paged: dict[str, render.Page]) -> None:
+    catalog = pipeline.run(ROOT).catalog
+    assert catalog is not None
+    tagged = {render.page_uri(e) for e in catalog.entities.values() if "innovazione" in (e.data.get("tags") or [])}
+    count = -(-len(tagged) // 5)
+    assert count > 2
+    uris = ["tag/innovazione.md"] + [f"tag/innovazione/page/{n}.md" for n in range(2, count + 1)]
+    assert [u for u in paged if u.startswith("tag/innovazione")] == uris
+    seen: Counter[str] = Counter()
+    for number, uri in enumerate(uris, 1):
+        page = paged[uri]
+        assert not page.in_nav
+        seen.update(posixpath.normpath(posixpath.join(posixpath.dirname(uri), link)) for link in _entries(page))
+        pager = next(line for line in page.markdown.splitlines() if line.startswith("Pagine: "))
+        targets = {posixpath.normpath(posixpath.join(posixpath.dirname(uri), link)) for link in LINK.findall(pager)}
+        assert f"**{number}**" in pager and targets == {u for u in uris if u != uri}
+    assert set(seen) == tagged and max(seen.values()) == 1
+    # every tag's page keeps to the limit; the index lists every tag (a vocabulary of the translation
+    # files, which does not grow with the data) with its count
+    assert all(len(_entries(p)) <= 5 for u, p in paged.items() if u.startswith("tag/"))
+    assert "- [innovazione](tag/innovazione.md){ #tag:innovazione } — 17 voci" in paged["tag.md"].markdown.splitlines()
+
+
+@pytest.fixture(scope="module")
+def grown_run(tmp_path_factory: pytest.TempPathFactory) -> pipeline.Result:
+    """A project grown by 150 synthetic entries (whose categories alternate), its Italian pages rendered
+    with a listing limit of 5."""
+    project = make_project(tmp_path_factory.mktemp("grown-pages"), data=False)
+    synth.synthesise(ROOT, project, 150, seed=3)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(render, "LIST_LIMIT", 5)
+        result = pipeline.run(project)
+    assert not result.errors and result.catalog is not None
+    return result
+
+
+def test_an_index_of_several_pages_names_each_group_once_per_page_in_the_order_groups_first_appear(
+        grown_run: pipeline.Result) -> None:
+    grown_pages = {p.src_uri: p for p in grown_run.pages}
+    catalog = grown_run.catalog
+    assert catalog is not None
+    checked = 0
+    for kind in KINDS:
+        uris = [u for u in grown_pages if u == f"{kind.folder}/index.md" or u.startswith(f"{kind.folder}/page/")]
+        if not kind.display.group_by or kind.display.columns or len(uris) < 2:
+            continue  # a table names no groups
+        runs: list[str] = []  # the group headings, page after page, a group going on to the next page once
+        listed: list[str] = []
+        for uri in uris:
+            lines = grown_pages[uri].markdown.splitlines()
+            headings = [line for line in lines if line.startswith("## ")]
+            assert len(headings) == len(set(headings)), (uri, headings)
+            runs += [h for h in headings if not runs or h != runs[-1]]
+            listed += [link.rsplit("/", 1)[-1] for link in _entries(grown_pages[uri])]
+        assert len(runs) == len(set(runs)) > 1, kind.name  # each group in one run
+        ordered = render.entities_of(catalog, kind, "it")
+        first = list(dict.fromkeys(e.data.get(kind.display.group_by) for e in ordered))
+        expected = [f"{e.id}.md" for value in first for e in ordered if e.data.get(kind.display.group_by) == value]
+        assert listed == expected, kind.name  # by group, each keeping the brief's order
+        checked += 1
+    assert checked >= 3
+
+
 def test_without_large_listings_the_pages_are_unchanged() -> None:
     pages = {p.src_uri for p in pipeline.run(ROOT).pages}
     assert not any("/page/" in uri for uri in pages)
@@ -155,3 +223,18 @@ def test_a_grown_site_builds_its_numbered_pages_linked_both_ways(grown_site: Pat
     biggest = max(_article_links(p.read_text(encoding="utf-8")) for p in grown_site.rglob("index.html"))
     assert 100 < biggest < 1000
     assert KIND_BY_NAME["theme"].folder == "themes"
+
+
+def test_a_grown_site_keeps_every_tag_page_to_the_limit_and_its_counts_right(grown_site: Path) -> None:
+    for edition in (grown_site, grown_site / "en"):
+        index = BeautifulSoup((edition / "tag" / "index.html").read_text(encoding="utf-8"), "html.parser")
+        entries = index.select("article li")
+        assert len(entries) == 12
+        for entry in entries:
+            count = int(re.search(r"— (\d+) ", entry.get_text(" ", strip=True))[1])  # type: ignore[index]
+            first = (edition / "tag" / str(entry.a["href"])).resolve()
+            more = sorted((first / "page").glob("*/index.html")) if (first / "page").is_dir() else []
+            listed = [len(BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser").select("article li"))
+                      for p in [first / "index.html", *more]]
+            assert sum(listed) == count and max(listed) <= render.LIST_LIMIT
+            assert len(listed) == -(-count // render.LIST_LIMIT), entry.a["href"]

@@ -43,16 +43,17 @@ from markdown_it import MarkdownIt
 from . import editions, history, pipeline
 from .meta import _TolerantLoader
 from .model import SOURCE_LANG, Catalog, Finding
-from .render import Page, navigation, redirects
+from .render import Page, md_text, navigation, redirects
 from .rules import MARKDOWN_FIELDS
 from .sanitize import clean_html
 
 MARKER = ".atlante-export"  # in the export's root: a later export may replace the folder
 # The scripts overrides/main.html loads after Material's bundle; their paths in the theme folder.
 SCRIPTS = ("assets/javascripts/atlante-cite.js",)
-# The plugins a plain engine has (MkDocs' search, Material's tags, mkdocs-redirects); Zensical
-# implements all three. Any other plugin of the config is not carried over.
-PLAIN_PLUGINS = ("search", "tags", "redirects")
+# The plugins a plain engine has (MkDocs' search, mkdocs-redirects); Zensical implements both. Any
+# other plugin of the config is not carried over. (The tag pages are generated pages like any other,
+# and an entity page's tags are written into its Markdown: see _markdown.)
+PLAIN_PLUGINS = ("search", "redirects")
 THEME_TEMPLATES = "atlante/"  # overrides/atlante/: the core's templates, not files of the site
 
 
@@ -124,7 +125,8 @@ def _export(project: Path, target: Path) -> Exported:
 
 def _markdown(page: Page, base: str) -> str:
     """The page's Markdown with each figure in place of its placeholder, as a raw HTML block (the
-    figure's own id replaces the placeholder's `{ #anchor }`), its links made absolute paths.
+    figure's own id replaces the placeholder's `{ #anchor }`), its links made absolute paths; and
+    its tags, which the hooks hand to the theme, as a paragraph of links below its title.
 
     The templates write a figure's links relative to the page's address, as the hooks place it into
     the HTML. MkDocs leaves the links of raw HTML as they are written, but Zensical (0.0.73) resolves
@@ -139,7 +141,17 @@ def _markdown(page: Page, base: str) -> str:
     left = [token for token in page.figures if token in text]
     if left:  # a figure the templates placed other than as a paragraph of its own: place_figures would miss it too
         raise Refused(f"(page {page.src_uri}): expected each figure as a paragraph of its own, found {len(left)} inside other text")
-    return text
+    return _with_tags(text, page)
+
+
+def _with_tags(text: str, page: Page) -> str:
+    """The page's tags as links to their pages, with the classes of the theme's chips, after its
+    title: an engine takes a page's title from a heading only when it comes first."""
+    if not page.tags:
+        return text
+    up = "../" * page.src_uri.count("/")
+    chips = " ".join(f"[{md_text(chip.name)}]({up}{chip.page}){{ .md-tag }}" for chip in page.tags)
+    return re.sub(r"^# .*\n", lambda m: f"{m[0]}\n{chips}\n{{ .md-tags }}\n", text, count=1, flags=re.M)
 
 
 # A relative link of a figure: not a fragment, not an absolute path, no scheme

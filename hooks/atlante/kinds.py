@@ -102,7 +102,8 @@ WHOLE_BRIEF = "brief.md"  # the whole brief on one page, in reading order, for p
 CHANGELOG = "changelog.md"
 DATA_PAGE = "dati.md"  # the open data: downloads, tables and their columns
 FIELD_PAGE = "campi.md"  # the field reference: every field of every kind, from the schemas
-SITE_PAGES = (HOME, CONCEPT_MAP, WHOLE_BRIEF, CHANGELOG, DATA_PAGE, FIELD_PAGE)
+TAG_INDEX = "tag.md"  # every tag with its count; each tag's own page is tag/<tag>.md (render.tag_uri)
+SITE_PAGES = (HOME, CONCEPT_MAP, WHOLE_BRIEF, CHANGELOG, DATA_PAGE, FIELD_PAGE, TAG_INDEX)
 
 # The steps of the brief's argument on the home page, in order; their titles and introductions are
 # in the translation files under home.<step>. A step lists the entities whose kind names it.

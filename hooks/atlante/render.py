@@ -23,6 +23,7 @@ from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup, escape
+from pymdownx.slugs import slugify
 
 from . import cite, geo, graph, opendata, reference
 from .history import History
@@ -38,6 +39,7 @@ from .kinds import (
     KIND_BY_NAME,
     KINDS,
     SITE_PAGES,
+    TAG_INDEX,
     WHOLE_BRIEF,
     Kind,
     address,
@@ -62,7 +64,7 @@ FIGURE_LIMIT = 150
 STEP_LIMIT = 40  # entries a step of the home page lists; it links the indexes of the rest
 
 # The generated pages of no kind (kinds.SITE_PAGES): HOME, CONCEPT_MAP, WHOLE_BRIEF, CHANGELOG,
-# DATA_PAGE, FIELD_PAGE (reference.PAGE).
+# DATA_PAGE, FIELD_PAGE (reference.PAGE), TAG_INDEX (and each tag's page, tag_uri).
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,22 @@ class Page:
     meta: PageMeta | None = None  # citation_*, DC, Open Graph tags and JSON-LD for the page's <head>
     files: dict[str, str] = dataclass_field(default_factory=dict)  # path -> text: the page's .bib and .ris
     source: str | None = None  # the data file the page shows ("data/cities/milano.yaml"), for its edit link
+    tags: tuple[Chip, ...] = ()  # an entity page's tags, by name, each linking its tag's page
     pages: tuple[Page, ...] = ()  # only in a Memo: the site pages rendered together (SITE_BUNDLE)
+
+
+@dataclass(frozen=True)
+class Chip:
+    """A tag as an entity page shows it: its name in the page's language and the source path of its
+    page ("tag/citta.md"). The theme draws it (overrides/partials/tags.html); the export writes it."""
+
+    name: str
+    page: str
+
+    @property
+    def url(self) -> str:
+        """The tag page's address below the edition's root: "tag/citta/"."""
+        return self.page.removesuffix(".md") + "/"
 
 
 @dataclass(frozen=True)
@@ -138,6 +155,22 @@ def paged_uri(first: str, number: int) -> str:
     return f"{first.removesuffix('index.md').removesuffix('.md').rstrip('/')}/page/{number}.md"
 
 
+def tag_uri(tag: str, number: int = 1) -> str:
+    """The source path of page `number` of a tag's page (`tag`: its key in data/, a slug):
+    tag/citta.md, tag/citta/page/2.md."""
+    return paged_uri(f"{TAG_INDEX.removesuffix('.md')}/{tag}.md", number)
+
+
+def tag_anchor(name: str) -> str:
+    """The id of a tag's entry on the tag index: the one Material's tags plugin gave the tag's
+    heading there (its name as pymdownx slugifies it: «città» -> tag:città, "magic circles" ->
+    tag:magic-circles), so that the anchors readers cited before the index was ours still land."""
+    return "tag:" + _TAG_SLUG(name, "-")
+
+
+_TAG_SLUG = slugify(case="lower")
+
+
 def _continues(uri: str) -> str | None:
     """The first page of the listing that `uri` continues ("brief.md" for "brief/page/2.md"), or None."""
     folder, sep, _ = uri.partition("/page/")
@@ -196,7 +229,7 @@ class Memo:
 def render(catalog: Catalog, templates: FsPath, translation: Translation, site: Site,
            memo: Memo | None = None) -> list[Page]:
     """Every generated page in the translation's language: home, concept map, whole brief, Dati, field
-    reference, changelog, kind indexes, entities; each with its metadata and its citation downloads. With a `memo`, pages
+    reference, changelog, tag index and tag pages, kind indexes, entities; each with its metadata and its citation downloads. With a `memo`, pages
     whose inputs did not change since the memo's last run are taken from it."""
     lang = translation.lang
     publication = site.publication
@@ -278,9 +311,25 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, site: 
         pages.append(Page(CHANGELOG, env.get_template("changelog.md").render(
             root="", url_root="../", editions=_changelog(catalog, site.history), **common),
             meta=generic("changelog/", words["changelog"]["title"], words["changelog"]["description"])))
+        tags = _tags(catalog, translation)
+        pages.append(Page(TAG_INDEX, env.get_template("tag_index.md").render(
+            root="", url_root="../", tags=tags, **common),
+            meta=generic(TAG_INDEX.removesuffix(".md") + "/", words["tag_pages"]["title"], words["tag_pages"]["description"])))
+        for tag in sorted(tags, key=lambda tag: str(tag["key"])):  # the same order of pages in every edition
+            parts = chunks(tag["entities"])
+            for number, part in enumerate(parts, 1):
+                uri = tag_uri(str(tag["key"]), number)
+                root, url_root = _roots(uri)
+                title = str(words["tag_pages"]["tag_title"]).replace("{name}", str(tag["name"]))
+                title = title if number == 1 else f"{title} ({_page_of(words, number, len(parts))})"
+                description = str(words["tag_pages"]["tag_description"]).replace("{name}", str(tag["name"]))
+                pages.append(Page(uri, env.get_template("tag.md").render(
+                    root=root, url_root=url_root, tag=tag, entities=part, title=title, description=description,
+                    pager=_pager(tag_uri(str(tag["key"])), number, len(parts)), **common),
+                    in_nav=False, meta=generic(uri.removesuffix(".md") + "/", title, description)))
         for kind in KINDS:
             entities = entities_of(catalog, kind, lang)
-            parts = chunks(entities)
+            parts = chunks(_grouped(kind, entities) if len(entities) > LIST_LIMIT else entities)
             plural = words["kinds"][kind.name]["plural"]
             for number, part in enumerate(parts, 1):
                 uri = index_uri(kind, number)
@@ -301,7 +350,8 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, site: 
     else:
         site_bundle, rendered = Page(SITE_BUNDLE, "", pages=tuple(site_pages())), rendered + 1  # type: ignore[call-arg]
     kept[SITE_BUNDLE] = (whole, site_bundle)
-    pages = [p for p in site_bundle.pages if p.src_uri in SITE_PAGES or _continues(p.src_uri) in SITE_PAGES]
+    pages = [p for p in site_bundle.pages
+             if p.src_uri in SITE_PAGES or _continues(p.src_uri) in SITE_PAGES or p.src_uri.startswith(_TAG_FOLDER)]
 
     def entity_page(kind: Kind, entity: Entity, listed: bool) -> Page:
         template = env.get_template("slide.md" if kind.name == "slide" else "entity.md")
@@ -318,7 +368,7 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, site: 
                          updated=site.history.date_of(entity.file),
                          keywords=[translation.words["tags"][t] for t in entity.data.get("tags") or []])  # type: ignore[union-attr]
         return Page(page_uri(entity), markdown, in_nav=listed, figures=figures.take(), meta=meta,
-                    files=files, source=entity.file)
+                    files=files, source=entity.file, tags=_chips(entity, translation))
 
     seen: dict[Ref, tuple[str, str, str, tuple[int, ...]]] = {}
     slides = {e.id: e for e in catalog.by_kind["slide"]}
@@ -335,6 +385,7 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, site: 
 
 
 SITE_BUNDLE = "(site pages)"  # the memo's entry for the pages of the whole site, rendered together
+_TAG_FOLDER = TAG_INDEX.removesuffix(".md") + "/"  # each tag's pages: tag/<tag>.md, tag/<tag>/page/<n>.md
 
 
 def _key(*parts: object) -> str:
@@ -488,8 +539,8 @@ def navigation(catalog: Catalog, translation: Translation, *, extra: list | None
         if len(entities) <= NAV_LIMIT:
             children += [page_uri(e) for e in entities]
         nav.append({words["kinds"][kind.name]["plural"]: children})
-    return nav + list(extra or []) + [{words["opendata"]["title"]: DATA_PAGE}, {words["reference"]["title"]: FIELD_PAGE},
-                                      {words["changelog"]["title"]: CHANGELOG}]
+    return nav + list(extra or []) + [{words["tag_pages"]["title"]: TAG_INDEX}, {words["opendata"]["title"]: DATA_PAGE},
+                                      {words["reference"]["title"]: FIELD_PAGE}, {words["changelog"]["title"]: CHANGELOG}]
 
 
 def redirects(catalog: Catalog) -> dict[str, str]:
@@ -528,6 +579,43 @@ def _home_steps(catalog: Catalog, lang: str) -> list[dict[str, object]]:
 
 def _page_of(words: dict, number: int, count: int) -> str:
     return str(words["ui"]["page_of"]).replace("{number}", str(number)).replace("{count}", str(count))
+
+
+def _tags(catalog: Catalog, translation: Translation) -> list[dict[str, object]]:
+    """Every tag the data uses, ordered by its name in the translation's language: its key (the slug
+    of its address), name, index anchor and entities, these ordered by title (as Material's listing was)."""
+    lang = translation.lang
+    tagged: dict[str, list[Entity]] = {}
+    for kind in KINDS:
+        for entity in catalog.by_kind[kind.name]:
+            for tag in entity.data.get("tags") or []:  # type: ignore[union-attr]
+                tagged.setdefault(str(tag), []).append(entity)
+    names = translation.words["tags"]
+    tags = [{"key": key, "name": str(names[key]), "anchor": tag_anchor(str(names[key])),
+             "entities": sorted(entities, key=lambda e: (str(e.text("title", lang)).casefold(), e.kind, e.id))}
+            for key, entities in tagged.items()]
+    return sorted(tags, key=lambda tag: (str(tag["name"]).casefold(), str(tag["key"])))
+
+
+def _chips(entity: Entity, translation: Translation) -> tuple[Chip, ...]:
+    """An entity's tags by name, in name order (as Material showed them), each linking its tag's page."""
+    names = translation.words["tags"]
+    chips = [Chip(str(names[tag]), tag_uri(str(tag))) for tag in entity.data.get("tags") or []]  # type: ignore[union-attr]
+    return tuple(sorted(chips, key=lambda chip: (chip.name.casefold(), chip.page)))
+
+
+def _grouped(kind: Kind, entities: list[Entity]) -> list[Entity]:
+    """A kind's entities with each group of its index together, for an index of several pages: the
+    groups in the order they first appear (the brief's, for the brief's data, and the order the one
+    page shows when they are already together), each keeping its own order. On one page, consecutive
+    runs are shown as they are; across pages, scattered runs would repeat a heading on every page."""
+    field = kind.display.group_by
+    if not field:
+        return entities
+    first: dict[object, int] = {}
+    for entity in entities:
+        first.setdefault(entity.data.get(field), len(first))
+    return sorted(entities, key=lambda e: first[e.data.get(field)])  # stable: each group keeps its order
 
 
 def _index_groups(kind: Kind, entities: list[Entity], translation: Translation) -> list[tuple[str | None, list[Entity]]]:
@@ -649,6 +737,7 @@ def _environment(templates: FsPath, lang: str) -> jinja2.Environment:
     env.filters["page_url"] = page_url
     env.filters["yaml_str"] = lambda v: Markup(json.dumps(" ".join(str(v).split()), ensure_ascii=False))  # front matter
     env.filters["index_url"] = lambda kind: f"{KIND_BY_NAME[kind].folder}/"
+    env.filters["tag_uri"] = tag_uri
     return env
 
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path as FsPath
 
 from . import geo, links
-from .kinds import KIND_BY_NAME, KINDS, RELATION_BY_NAME, SITE_PAGES, STATEMENT_TEXTS
+from .kinds import KIND_BY_NAME, KINDS, RELATION_BY_NAME, SITE_PAGES, STATEMENT_TEXTS, TAG_INDEX
 from .load import Document
 from .messages import closest, describe, dotted, phrase
 from .model import SLUG, SOURCE_LANG, STATEMENT_REF, Finding, Path, Ref
@@ -535,7 +535,7 @@ def _untranslated(doc: Document, context: Context) -> Iterator[Finding]:
 
 
 @declare("address-taken", "error", "no hand-written page in docs/ takes the address of a generated page "
-         "(home, a kind's index, an entity)", "run", messages={
+         "(home, a kind's index, an entity, a tag's page)", "run", messages={
     "entity": "expected an id whose address {url} is free, found the hand-written page {page} there",
     "generated": "expected no hand-written page at {url}, found one: that page is generated from data/"})
 def _address_taken(context: Context) -> Iterator[Finding]:
@@ -547,8 +547,10 @@ def _address_taken(context: Context) -> Iterator[Finding]:
     prefixes = ["/"] + [f"/{lang}/" for lang in context.languages if lang != SOURCE_LANG]
     entity_urls = {f"{prefix}{KIND_BY_NAME[doc.kind].folder}/{doc.stem}/": doc
                    for doc in context.valid if doc.stem not in RESERVED_IDS for prefix in prefixes}
+    tags = {tag for doc in context.valid for tag in (doc.data.get("tags") or []) if isinstance(tag, str)}
     index_urls = {*prefixes, *(f"{p}{k.folder}/" for p in prefixes for k in KINDS),
-                  *(p + _url_of(page).lstrip("/") for p in prefixes for page in SITE_PAGES)}
+                  *(p + _url_of(page).lstrip("/") for p in prefixes for page in SITE_PAGES),
+                  *(f"{p}{_url_of(TAG_INDEX).strip('/')}/{tag}/" for p in prefixes for tag in tags)}
     for page in sorted(docs_dir.rglob("*.md")):
         rel = page.relative_to(docs_dir).as_posix()
         url = _url_of(rel)

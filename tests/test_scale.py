@@ -17,7 +17,7 @@ from bs4 import BeautifulSoup
 from atlante import pipeline, render, synth
 from atlante.kinds import KIND_BY_NAME, KINDS
 
-from helpers import ROOT, make_project, mkdocs_build
+from helpers import ROOT, make_project, mkdocs_build, parsed
 
 LINK = re.compile(r"\]\(([^)\s]+)\)")
 ANCHOR = re.compile(r"<a[\s>]")
@@ -219,7 +219,7 @@ def test_a_grown_site_builds_its_numbered_pages_linked_both_ways(grown_site: Pat
         across = [(target, anchor) for target, anchor in pairs if target.is_relative_to((edition / "brief").resolve())]
         assert len(across) > 5
         for target, anchor in across:
-            assert BeautifulSoup(target.read_text(encoding="utf-8"), "html.parser").find(id=anchor), (target, anchor)
+            assert parsed(target).find(id=anchor), (target, anchor)
     biggest = max(_article_links(p.read_text(encoding="utf-8")) for p in grown_site.rglob("index.html"))
     assert 100 < biggest < 1000
     assert KIND_BY_NAME["theme"].folder == "themes"

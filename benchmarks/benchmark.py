@@ -18,6 +18,9 @@ start included:
 - properdocs: the hooked build run by ProperDocs (.venv-properdocs), when installed;
 - preview: the median time from saving an edit of one entry's title to `mkdocs serve --dirty`
            serving the page with it (polled every 50 ms; includes the server's file polling);
+- CPU:     user + system seconds of the hooked and the plain builds, every process they start
+           included (the hooked build renders the English edition in a second process, so its wall
+           clock can be below plain's on two cores while its CPU time is not); check too;
 - memory:  the peak resident memory of the hooked build (and of the check);
 - sizes:   the hooked site's bytes and its search index's bytes, per entity.
 
@@ -61,9 +64,12 @@ class Row:
     entities: int = 0
     pages: int = 0
     check: list[float] = field(default_factory=list)
+    check_cpu: list[float] = field(default_factory=list)
     check_rss: int = 0
     hooks: list[float] = field(default_factory=list)
     plain: list[float] = field(default_factory=list)
+    hooks_cpu: list[float] = field(default_factory=list)  # user + system seconds, its processes included
+    plain_cpu: list[float] = field(default_factory=list)
     zensical: list[float] = field(default_factory=list)
     properdocs: list[float] = field(default_factory=list)
     export: float = 0.0
@@ -74,8 +80,9 @@ class Row:
     search: int = 0
 
 
-def timed(args: list[str], cwd: Path, extra_env: dict[str, str] | None = None) -> tuple[float, int]:
-    """Wall-clock seconds and peak resident memory (bytes) of one command, which must succeed."""
+def timed(args: list[str], cwd: Path, extra_env: dict[str, str] | None = None) -> tuple[float, int, float]:
+    """Wall-clock seconds, peak resident memory (bytes) and CPU seconds (user and system, with the
+    processes it started and waited for) of one command, which must succeed."""
     start = time.perf_counter()
     process = subprocess.Popen(args, cwd=cwd, env={**env(), **(extra_env or {})},
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -86,7 +93,7 @@ def timed(args: list[str], cwd: Path, extra_env: dict[str, str] | None = None) -
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(args)} failed in {cwd}:\n{errors.decode('utf-8', 'replace')[-3000:]}")
-    return elapsed, usage.ru_maxrss * 1024
+    return elapsed, usage.ru_maxrss * 1024, usage.ru_utime + usage.ru_stime
 
 
 def synthetic(tmp: Path, n: int) -> Path:
@@ -99,32 +106,32 @@ def _empty(folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def build_hooks(project: Path) -> tuple[float, int]:
+def build_hooks(project: Path) -> tuple[float, int, float]:
     _empty(project / "site")
     return timed([str(BIN / "mkdocs"), "build", "--strict", "--quiet"], project)
 
 
-def build_plain(exported: Path) -> tuple[float, int]:
+def build_plain(exported: Path) -> tuple[float, int, float]:
     _empty(exported / "site")
-    seconds, peak = 0.0, 0
+    seconds, peak, cpu = 0.0, 0, 0.0
     for config in _configs(exported):
-        took, rss = timed([str(BIN / "mkdocs"), "build", "--strict", "--quiet", "-f", config.name], exported)
-        seconds, peak = seconds + took, max(peak, rss)
-    return seconds, peak
+        took, rss, used = timed([str(BIN / "mkdocs"), "build", "--strict", "--quiet", "-f", config.name], exported)
+        seconds, peak, cpu = seconds + took, max(peak, rss), cpu + used
+    return seconds, peak, cpu
 
 
-def build_properdocs(project: Path) -> tuple[float, int]:
+def build_properdocs(project: Path) -> tuple[float, int, float]:
     _empty(project / "site")
     return timed([str(PROPERDOCS), "build", "--strict", "--quiet", "-f", "mkdocs.yml"], project, {"PYTHONPATH": ""})
 
 
-def build_zensical(exported: Path) -> tuple[float, int]:
+def build_zensical(exported: Path) -> tuple[float, int, float]:
     _empty(exported / "site")
-    seconds, peak = 0.0, 0
+    seconds, peak, cpu = 0.0, 0, 0.0
     for config in _configs(exported):
-        took, rss = timed([str(ZENSICAL), "build", "-f", config.name], exported)
-        seconds, peak = seconds + took, max(peak, rss)
-    return seconds, peak
+        took, rss, used = timed([str(ZENSICAL), "build", "-f", config.name], exported)
+        seconds, peak, cpu = seconds + took, max(peak, rss), cpu + used
+    return seconds, peak, cpu
 
 
 def _configs(exported: Path) -> list[Path]:
@@ -138,11 +145,12 @@ def measure(n: int, rounds: int, edits: int, others: tuple[str, ...] = ("zensica
         project = synthetic(Path(tmp), n)
         row.entities = sum(1 for _ in (project / "data").glob("*/*.yaml"))
         for _ in range(rounds):
-            seconds, rss = timed([str(BIN / "atlante"), "check", "--project", str(project)], project)
+            seconds, rss, cpu = timed([str(BIN / "atlante"), "check", "--project", str(project)], project)
             row.check.append(seconds)
+            row.check_cpu.append(cpu)
             row.check_rss = max(row.check_rss, rss)
         exported = Path(tmp) / "export"
-        row.export, _ = timed([str(BIN / "atlante"), "export", str(exported), "--project", str(project)], project)
+        row.export, _, _ = timed([str(BIN / "atlante"), "export", str(exported), "--project", str(project)], project)
         runs = [("hooks", lambda: build_hooks(project)), ("plain", lambda: build_plain(exported))]
         if ZENSICAL.exists() and "zensical" in others:
             runs.append(("zensical", lambda: build_zensical(exported)))
@@ -150,17 +158,19 @@ def measure(n: int, rounds: int, edits: int, others: tuple[str, ...] = ("zensica
             runs.append(("properdocs", lambda: build_properdocs(project)))
         for r in range(rounds):
             for name, run in runs[r % len(runs):] + runs[:r % len(runs)]:  # alternate, rotating the order
-                seconds, rss = run()
+                seconds, rss, cpu = run()
                 getattr(row, name).append(seconds)
                 if name == "hooks":
                     row.rss = max(row.rss, rss)
+                    row.hooks_cpu.append(cpu)
+                    if not row.pages:  # the site as built (ProperDocs' build later writes the same folder)
+                        site = project / "site"
+                        row.pages = sum(1 for _ in site.rglob("index.html"))
+                        row.size = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+                        row.search = sum(p.stat().st_size for p in site.rglob("search/search_index.json"))
                 elif name == "plain":
                     row.plain_rss = max(row.plain_rss, rss)
-        build_hooks(project)
-        site = project / "site"
-        row.pages = sum(1 for _ in site.rglob("index.html"))
-        row.size = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
-        row.search = sum(p.stat().st_size for p in site.rglob("search/search_index.json"))
+                    row.plain_cpu.append(cpu)
         if edits:
             row.preview = preview(project, n, edits)
     return row
@@ -225,9 +235,9 @@ def preview(project: Path, n: int, edits: int) -> float:
 # The table
 # ---------------------------------------------------------------------------------------------
 
-HEADER = ("| N | entities | pages | hooks | plain | ratio | zensical | properdocs | t(N)/t(prev) | check | preview | "
-          "peak RSS (build / check) | site per entity | search index per entity |\n"
-          "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+HEADER = ("| N | entities | pages | hooks | plain | ratio | CPU hooks / plain | zensical | properdocs | t(N)/t(prev) | "
+          "check | preview | peak RSS (build / check) | site per entity | search index per entity |\n"
+          "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 
 
 def _median(values: list[float]) -> float:
@@ -238,9 +248,10 @@ def line(row: Row, previous: Row | None) -> str:
     hooks, plain, zensical, properdocs = (_median(row.hooks), _median(row.plain), _median(row.zensical),
                                           _median(row.properdocs))
     growth = f"{hooks / _median(previous.hooks):.2f}" if previous else "—"
-    return (f"| {row.n:,} | {row.entities:,} | {row.pages:,} | {hooks:.1f} s | {plain:.1f} s | {hooks / plain:.2f} | "
+    cpu = f"{_median(row.hooks_cpu):.1f} / {_median(row.plain_cpu):.1f} s ({_median(row.hooks_cpu) / _median(row.plain_cpu):.2f})"
+    return (f"| {row.n:,} | {row.entities:,} | {row.pages:,} | {hooks:.1f} s | {plain:.1f} s | {hooks / plain:.2f} | {cpu} | "
             f"{'—' if zensical != zensical else f'{zensical:.1f} s'} | "
-            f"{'—' if properdocs != properdocs else f'{properdocs:.1f} s'} | {growth} | {_median(row.check):.2f} s | "
+            f"{'—' if properdocs != properdocs else f'{properdocs:.1f} s'} | {growth} | {_median(row.check):.2f} s ({_median(row.check_cpu):.2f} s CPU) | "
             f"{'—' if row.preview != row.preview else f'{row.preview:.2f} s'} | "
             f"{row.rss / 2**20:,.0f} / {row.check_rss / 2**20:,.0f} MB | {row.size / row.entities / 1024:,.0f} KB | "
             f"{row.search / row.entities / 1024:,.1f} KB |").replace(",", " ")

@@ -85,8 +85,10 @@ browser:
 	  fi; \
 	fi
 
+# One worker per core (pytest-xdist), each taking the next test as it finishes one; the real builds
+# the tests share are made once for all workers (tests/helpers.py, shared)
 test: setup browser node_modules/.installed $(CFF)/.installed $(PROPERDOCS)/.installed $(ZENSICAL)/.installed
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist worksteal
 
 # The inner loop: the tests that need neither a real build nor Chromium, nor long (markers in pyproject.toml)
 test-quick: setup $(CFF)/.installed

@@ -54,7 +54,6 @@ import os
 import re
 import shutil
 import signal
-import subprocess
 import tempfile
 import threading
 import time
@@ -266,10 +265,9 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     for edition in _editions:
         if edition.is_source:
             continue
-        path = project / f"mkdocs.{edition.lang}.yml"
+        path = project / editions.config_name(edition.lang)
         if not path.is_file():
-            raise PluginError(f"{Path(config.config_file_path).name}: extra.alternate lists '{edition.lang}', "
-                              f"expected its config {path.name} beside it, found none")
+            raise PluginError(f"{Path(config.config_file_path).name}: {editions.missing_config(edition)}")
         others.append((path, site / edition.prefix))
     degraded = _degraded
 
@@ -418,7 +416,7 @@ def _render_ahead(config: MkDocsConfig, project: Path) -> None:
     engine = type(config).__module__.split(".")[0]
     load_config = importlib.import_module(f"{engine}.config").load_config
     for edition in _editions:
-        path = project / f"mkdocs.{edition.lang}.yml"
+        path = project / editions.config_name(edition.lang)
         if edition.is_source or not path.is_file():
             continue
         try:
@@ -808,12 +806,9 @@ def _pin_build_date(project: Path) -> None:
     if "SOURCE_DATE_EPOCH" in os.environ and os.environ["SOURCE_DATE_EPOCH"] != _pinned:
         return  # the caller's value
 
-    try:
-        out = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=project, capture_output=True, text=True, timeout=10)
-    except (OSError, subprocess.SubprocessError):
-        return
-    if out.returncode == 0 and out.stdout.strip().isdigit():
-        os.environ["SOURCE_DATE_EPOCH"] = _pinned = out.stdout.strip()  # re-read on every build under `serve`
+    epoch = history.commit_epoch(project)
+    if epoch is not None:
+        os.environ["SOURCE_DATE_EPOCH"] = _pinned = epoch  # re-read on every build under `serve`
 
 
 def _summary(result: pipeline.Result) -> str:

@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, sync_playwright
 from atlante import pipeline
 from atlante.model import Catalog
 
-from helpers import CHROMIUM, FLAGS, ROOT, make_project, mkdocs_build, serving
+from helpers import CHROMIUM, FLAGS, ROOT, make_project, mkdocs_build, serving, shared
 
 # The markers a test gets from the fixtures it uses (pyproject.toml says what each means)
 MARKED_BY_FIXTURE = {"built_site": "build", "site_url": "build", "browser": "browser", "browser_port": "browser",
@@ -26,11 +26,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real project built once with `mkdocs build --strict`; tests read its HTML."""
-    project = make_project(tmp_path_factory.mktemp("built"))
-    result = mkdocs_build(project)
-    assert result.returncode == 0, result.stderr
-    return project / "site"
+    """The real project built once with `mkdocs build --strict` (once for all workers); tests read its HTML."""
+
+    def build(folder: Path) -> None:
+        result = mkdocs_build(make_project(folder))
+        assert result.returncode == 0, result.stderr
+
+    return shared(tmp_path_factory, "built", build) / "project" / "site"
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import functools
 import http.server
 import io
@@ -16,6 +17,7 @@ import unittest.mock
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 from playwright.sync_api import Browser, Page
 
@@ -54,6 +56,25 @@ def make_project(tmp: Path, *, data: bool = True) -> Path:
             if child.name != "schema":
                 shutil.rmtree(child)
     return project
+
+
+def shared(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
+    """A folder that `make(folder)` fills once per test run, however many pytest-xdist workers ask
+    for it (they share the run's temporary folder; a lock makes the others wait for the first).
+    For the session's and modules' expensive builds, which every worker would otherwise repeat.
+    If `make` fails, the next worker to ask makes it again (and fails the same way)."""
+    base = factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the run's folder, above each worker's own
+    folder = base / f"shared-{name}"
+    with (base / f"shared-{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (base / f"shared-{name}.made").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            make(folder)
+            (base / f"shared-{name}.made").touch()
+    return folder
 
 
 def write(project: Path, rel: str, text: str) -> Path:

@@ -79,14 +79,15 @@ class _Gzip(http.server.SimpleHTTPRequestHandler):
 
 # Lighthouse
 
-def command(url: str, output: Path, form_factor: str = "mobile", port: int | None = None) -> list[str]:
+def command(url: str, output: Path, form_factor: str = "mobile", port: int | None = None,
+            categories: tuple[str, ...] = CATEGORIES) -> list[str]:
     """The Lighthouse command line for `url`, its JSON report written to `output`; with `port`, in
     the Chromium already listening there (the tests' browser), else in one it starts."""
     preset = ["--preset=desktop"] if form_factor == "desktop" else []  # desktop needs desktop screen emulation too
     chromium = [f"--port={port}"] if port else [f"--chrome-flags={' '.join(FLAGS)}"]
     return [
         str(LIGHTHOUSE), url, f"--form-factor={form_factor}", *preset,
-        f"--only-categories={','.join(CATEGORIES)}", "--output=json", f"--output-path={output}", "--quiet", *chromium,
+        f"--only-categories={','.join(categories)}", "--output=json", f"--output-path={output}", "--quiet", *chromium,
     ]
 
 
@@ -151,11 +152,13 @@ def failing_audits(lhr: dict[str, Any], category: str) -> list[dict[str, Any]]:
 
 
 def run(url: str, *, form_factor: str = "mobile", reports: Path | None = None,
-        log: Callable[[str], None] | None = None, port: int | None = None) -> dict[str, Any]:
-    """Lighthouse on one url: the four scores (x100), the failing audits per category, the command."""
+        log: Callable[[str], None] | None = None, port: int | None = None,
+        categories: tuple[str, ...] = CATEGORIES) -> dict[str, Any]:
+    """Lighthouse on one url: the scores (x100) of `categories` (all four by default), the failing
+    audits per category, the command."""
     with tempfile.TemporaryDirectory(prefix="lighthouse-") as tmp:
         output = Path(tmp) / "report.json"
-        cmd = command(url, output, form_factor, port)
+        cmd = command(url, output, form_factor, port, categories)
         line = f"CHROME_PATH={CHROMIUM} {shlex.join(cmd)}"
         if log:
             log(line)
@@ -171,22 +174,24 @@ def run(url: str, *, form_factor: str = "mobile", reports: Path | None = None,
     if lhr.get("runtimeError"):
         raise RuntimeError(f"lighthouse could not audit {url}: {lhr['runtimeError']}")
     scores = {c: None if lhr["categories"][c]["score"] is None else round(lhr["categories"][c]["score"] * 100)
-              for c in CATEGORIES}
+              for c in categories}
     return {
         "url": url, "command": line, "scores": scores,
-        "failing": {c: failing_audits(lhr, c) for c in CATEGORIES if scores[c] != 100},
+        "failing": {c: failing_audits(lhr, c) for c in categories if scores[c] != 100},
         "warnings": lhr.get("runWarnings", []),
     }
 
 
 def audit(site: Path, paths: list[str], *, form_factor: str = "mobile", reports: Path | None = None,
-          log: Callable[[str], None] | None = None, port: int | None = None) -> dict[str, dict]:
+          log: Callable[[str], None] | None = None, port: int | None = None,
+          categories: tuple[str, ...] = CATEGORIES) -> dict[str, dict]:
     """Lighthouse on each of `paths` of the built `site`, served gzip-compressed: per path, what run()
     returns; with `port`, in the Chromium listening there for DevTools."""
     if not LIGHTHOUSE.exists():
         raise FileNotFoundError(f"{LIGHTHOUSE} is missing: `npm ci` installs it (package.json)")
     with serving(site, _Gzip) as base:
-        return {path: run(base + path, form_factor=form_factor, reports=reports, log=log, port=port) for path in paths}
+        return {path: run(base + path, form_factor=form_factor, reports=reports, log=log, port=port, categories=categories)
+                for path in paths}
 
 
 def build(dest: Path) -> Path:

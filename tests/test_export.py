@@ -18,7 +18,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from helpers import BIN, ROOT, atlante, edit, env, make_project
+from helpers import BIN, ROOT, atlante, edit, env, make_project, shared
 
 ZENSICAL = ROOT / ".venv-zensical" / "bin" / "zensical"
 ENGINES = ("mkdocs", "zensical")
@@ -56,7 +56,13 @@ def build(exported: Path, engine: str, folder: Path) -> Path:
 @pytest.fixture(scope="module")
 def sites(exported: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     assert ZENSICAL.exists(), "make test installs Zensical into .venv-zensical"
-    return {engine: build(exported, engine, tmp_path_factory.mktemp(engine) / "export") for engine in ENGINES}
+
+    def make(folder: Path) -> None:  # once for all workers (the export is the same bytes in each)
+        for engine in ENGINES:
+            build(exported, engine, folder / engine / "export")
+
+    built = shared(tmp_path_factory, "export-sites", make)
+    return {engine: built / engine / "export" / "site" for engine in ENGINES}
 
 
 def pages(site: Path) -> set[str]:

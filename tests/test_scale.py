@@ -17,7 +17,7 @@ from bs4 import BeautifulSoup
 from atlante import pipeline, render, synth
 from atlante.kinds import KIND_BY_NAME, KINDS
 
-from helpers import ROOT, make_project, mkdocs_build, parsed
+from helpers import ROOT, make_project, mkdocs_build, parsed, shared
 
 LINK = re.compile(r"\]\(([^)\s]+)\)")
 ANCHOR = re.compile(r"<a[\s>]")
@@ -194,11 +194,14 @@ def test_without_large_listings_the_pages_are_unchanged() -> None:
 @pytest.fixture(scope="module")
 def grown_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real project grown by 300 synthetic entries, built strict (MkDocs checks links and anchors)."""
-    project = make_project(tmp_path_factory.mktemp("grown"), data=False)
-    synth.synthesise(ROOT, project, 300, seed=3)
-    result = mkdocs_build(project)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return project / "site"
+
+    def build(folder: Path) -> None:
+        project = make_project(folder, data=False)
+        synth.synthesise(ROOT, project, 300, seed=3)
+        result = mkdocs_build(project)
+        assert result.returncode == 0, result.stderr[-3000:]
+
+    return shared(tmp_path_factory, "grown", build) / "project" / "site"
 
 
 def test_a_grown_site_builds_its_numbered_pages_linked_both_ways(grown_site: Path) -> None:

@@ -54,6 +54,17 @@ def from_alternate(alternate: object) -> tuple[list[Edition], list[str]]:
     return editions, problems
 
 
+def config_name(lang: str) -> str:
+    """The file of edition `lang`'s configuration, in the project folder: mkdocs.yml for the source
+    edition, mkdocs.<lang>.yml (which INHERITs it) for each other one."""
+    return "mkdocs.yml" if lang == SOURCE_LANG else f"mkdocs.{lang}.yml"
+
+
+def missing_config(edition: Edition) -> str:
+    """What to say when an edition listed in extra.alternate has no configuration beside mkdocs.yml."""
+    return f"extra.alternate lists '{edition.lang}', expected its config {config_name(edition.lang)} beside it, found none"
+
+
 def root_url(site_url: str, current: Edition) -> str:
     """The source edition's root URL, from the site_url of edition `current`."""
     url = site_url if site_url.endswith("/") else site_url + "/"

@@ -225,7 +225,7 @@ def _plain_config(config: dict, edition: editions.Edition, root: str | None, nav
         "markdown_extensions": config.get("markdown_extensions") or [],
         "validation": config.get("validation"),
     }
-    build = "mkdocs.yml" if edition.is_source else f"mkdocs.{edition.lang}.yml"
+    build = editions.config_name(edition.lang)
     header = (f"# Written by `atlante export` from the project's configuration: the {edition.name} edition, as plain\n"
               f"# documentation (no hooks). Build it with `mkdocs build -f {build}` or `zensical build -f {build}`,\n"
               f"# after mkdocs.yml (each build empties its site_dir). Do not edit: the next export rewrites it.\n")
@@ -257,10 +257,9 @@ def _configs(project: Path) -> tuple[dict[str, dict], list[editions.Edition]]:
     for edition in found:
         if edition.is_source:
             continue
-        path = project / f"mkdocs.{edition.lang}.yml"
+        path = project / editions.config_name(edition.lang)
         if not path.is_file():
-            raise Refused(f"mkdocs.yml: extra.alternate lists '{edition.lang}', expected its config {path.name} beside it, "
-                          f"found none")
+            raise Refused(f"mkdocs.yml: {editions.missing_config(edition)}")
         configs[edition.lang] = _merged(source, _read(path))
     return configs, found
 
@@ -303,7 +302,7 @@ def _write(target: Path, trees: dict[str, dict[str, bytes]], configs: dict[str, 
         (fresh / MARKER).write_text("Written by `atlante export`; the next export replaces this whole folder.\n",
                                     encoding="utf-8")
         for lang, text in configs.items():
-            (fresh / ("mkdocs.yml" if lang == SOURCE_LANG else f"mkdocs.{lang}.yml")).write_text(text, encoding="utf-8")
+            (fresh / editions.config_name(lang)).write_text(text, encoding="utf-8")
             count += 1
         for lang, tree in trees.items():
             for path, content in sorted(tree.items()):
@@ -332,9 +331,9 @@ def _dated_like_a_build(project: Path) -> Iterator[None]:
     if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
         yield
         return
-    epoch = (history._git(project, "log", "-1", "--format=%ct") or "").strip()
+    epoch = history.commit_epoch(project)
     before = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch.isdigit():
+    if epoch is not None:
         os.environ["SOURCE_DATE_EPOCH"] = epoch
     try:
         yield

@@ -131,6 +131,13 @@ def _version_at(project: FsPath, commit: str) -> str | None:
     return version if isinstance(version, str) else None
 
 
+def commit_epoch(project: FsPath) -> str | None:
+    """The last commit's time in seconds, as SOURCE_DATE_EPOCH takes it (the build is dated by it,
+    so that two builds of a commit are byte-identical); None outside a git clone."""
+    out = (_git(project, "log", "-1", "--format=%ct") or "").strip()
+    return out if out.isdigit() else None
+
+
 def _git(project: FsPath, *args: str) -> str | None:
     try:
         out = subprocess.run(["git", "-C", str(project), "-c", "log.showSignature=false", "-c", "core.quotepath=off",

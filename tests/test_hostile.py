@@ -21,6 +21,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import bibtexparser
@@ -28,7 +29,7 @@ import pytest
 import rispy
 import yaml
 from bs4 import BeautifulSoup
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, Page
 from pylatexenc.latex2text import LatexNodes2Text
 from rdflib import Graph
 
@@ -36,7 +37,7 @@ from atlante import cli, pipeline, yamlsource
 from atlante.kinds import KIND_BY_FOLDER
 from atlante.opendata import restore
 
-from helpers import BIN, ROOT, env, make_project, open_page, serving
+from helpers import BIN, ROOT, env, make_project, serving
 from hostile import CASES, Case
 
 EXPECTED_FILE = Path(__file__).parent / "hostile_expected.json"
@@ -214,8 +215,7 @@ def test_accepted_cases_build_and_stay_inert(batch: list[Case], tmp_path: Path, 
         assert_outputs_well_formed(project, site, page)
     assert_open_data_well_formed(project, site)
     with serving(site) as url:
-        for page in pages:
-            assert_inert_in_browser(browser, f"{url}/{page}/", markers)
+        assert_inert_in_browser(browser, [f"{url}/{page}/" for page in pages], markers)
 
 
 def assert_inert_html(path: Path, markers: list[str]) -> None:
@@ -295,25 +295,50 @@ def assert_open_data_well_formed(project: Path, site: Path) -> None:
     Graph().parse(data=(site / "dati/dcat-ap_it.rdf").read_text(encoding="utf-8"), format="xml")
 
 
-def assert_inert_in_browser(browser: Browser, url: str, markers: list[str]) -> None:
-    dialogs: list[str] = []
-    console: list[str] = []
-    navigations: list[str] = []
-    page, foreign = open_page(browser, url, before=lambda page: (
-        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss())),
-        page.on("console", lambda m: console.append(m.text)),
-        page.on("framenavigated", lambda f: navigations.append(f.url))))
-    links = page.eval_on_selector_all("a[href]", "links => links.map(a => typeof a.href === 'string' ? a.href : a.href.baseVal)")
-    assert not [href for href in links if href.lower().startswith(DANGEROUS_SCHEMES)]
-    # what a reader's pointer and keyboard would fire on every element of the article, at once (an
-    # inline handler left in the page would run now); then a moment for whatever that set off
-    page.eval_on_selector_all("article *", """elements => elements.forEach(el => {
-        for (const type of ["mouseover", "mouseenter", "mousemove", "mousedown", "mouseup", "focus", "focusin", "pointerover"])
-            el.dispatchEvent(new (type.startsWith("focus") ? FocusEvent : MouseEvent)(type, {bubbles: true}));
-    })""")
-    page.wait_for_timeout(200)
-    assert dialogs == []
-    assert [m for m in console if any(marker in m for marker in markers)] == []
-    assert [u for u in navigations if u.lower().startswith(DANGEROUS_SCHEMES)] == []
-    assert foreign == []
-    page.context.close()
+@dataclass
+class _Watched:
+    """A page opened in the browser, with what it did: dialogs, console lines, navigations and
+    requests to another host."""
+
+    url: str
+    page: Page
+    dialogs: list[str] = field(default_factory=list)
+    console: list[str] = field(default_factory=list)
+    navigations: list[str] = field(default_factory=list)
+    foreign: list[str] = field(default_factory=list)
+
+
+def assert_inert_in_browser(browser: Browser, urls: list[str], markers: list[str]) -> None:
+    """Each page, opened in the browser, runs nothing the data put there: no dialog, no console line
+    naming a marker, no navigation to a dangerous address, no request to another host. The pages
+    load side by side in one context (the browser loads them in parallel), then are checked."""
+    context = browser.new_context()
+    watched = []
+    for url in urls:
+        seen = _Watched(url, context.new_page())
+        origin = url.split("/", 3)[:3]
+        seen.page.on("request", lambda r, seen=seen, origin=origin: seen.foreign.append(r.url)
+                     if r.url.split("/", 3)[:3] != origin and not r.url.startswith("data:") else None)
+        seen.page.on("dialog", lambda d, seen=seen: (seen.dialogs.append(d.message), d.dismiss()))
+        seen.page.on("console", lambda m, seen=seen: seen.console.append(m.text))
+        seen.page.on("framenavigated", lambda f, seen=seen: seen.navigations.append(f.url))
+        seen.page.goto(url, wait_until="commit")  # the next page starts loading at once
+        watched.append(seen)
+    for seen in watched:
+        page = seen.page
+        page.wait_for_load_state("load")
+        links = page.eval_on_selector_all("a[href]", "links => links.map(a => typeof a.href === 'string' ? a.href : a.href.baseVal)")
+        assert not [href for href in links if href.lower().startswith(DANGEROUS_SCHEMES)], seen.url
+        # what a reader's pointer and keyboard would fire on every element of the article, at once (an
+        # inline handler left in the page would run now)
+        page.eval_on_selector_all("article *", """elements => elements.forEach(el => {
+            for (const type of ["mouseover", "mouseenter", "mousemove", "mousedown", "mouseup", "focus", "focusin", "pointerover"])
+                el.dispatchEvent(new (type.startsWith("focus") ? FocusEvent : MouseEvent)(type, {bubbles: true}));
+        })""")
+    watched[-1].page.wait_for_timeout(200)  # a moment for whatever that set off, on every page
+    for seen in watched:
+        assert seen.dialogs == [], seen.url
+        assert [m for m in seen.console if any(marker in m for marker in markers)] == [], seen.url
+        assert [u for u in seen.navigations if u.lower().startswith(DANGEROUS_SCHEMES)] == [], seen.url
+        assert seen.foreign == [], seen.url
+    context.close()

@@ -261,14 +261,10 @@ def on_post_build(*, config: MkDocsConfig) -> None:
         return  # a strict build with warnings fails anyway: do not build the rest of the site
     project = _project(config)
     site = Path(config.site_dir)
-    others = []
-    for edition in _editions:
-        if edition.is_source:
-            continue
-        path = project / editions.config_name(edition.lang)
-        if not path.is_file():
-            raise PluginError(f"{Path(config.config_file_path).name}: {editions.missing_config(edition)}")
-        others.append((path, site / edition.prefix))
+    present, missing = editions.other_configs(project, _editions)
+    if missing:
+        raise PluginError(f"{Path(config.config_file_path).name}: {editions.missing_config(missing[0])}")
+    others = [(path, site / edition.prefix) for edition, path in present]
     degraded = _degraded
 
     def the_others() -> None:
@@ -413,12 +409,8 @@ def _render_ahead(config: MkDocsConfig, project: Path) -> None:
     _ahead.clear()
     if _command != "build" or _partial() or (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return
-    engine = type(config).__module__.split(".")[0]
-    load_config = importlib.import_module(f"{engine}.config").load_config
-    for edition in _editions:
-        path = project / editions.config_name(edition.lang)
-        if edition.is_source or not path.is_file():
-            continue
+    load_config = importlib.import_module(f"{_engine(config)}.config").load_config
+    for edition, path in editions.other_configs(project, _editions)[0]:  # a missing one: on_post_build says so
         try:
             other = load_config(config_file=str(path), site_dir=str(Path(config.site_dir) / edition.prefix))
         except Exception:  # noqa: BLE001 - its own build will say what is wrong with it

@@ -294,6 +294,17 @@ def test_a_page_missing_in_one_edition_fails_the_strict_build(tmp_path: Path) ->
     assert "/en/accessibilita/: expected this page too (its counterpart exists in another edition), found none" in result.stderr
 
 
+@pytest.mark.build
+def test_an_edition_listed_without_its_config_fails_the_build_and_says_which(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    (project / "mkdocs.en.yml").unlink()
+    edit(project, "mkdocs.yml", "  - mkdocs.en.yml\n", "")  # (watch: MkDocs itself refuses a missing path there)
+    result = mkdocs_build(project)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "mkdocs.yml: extra.alternate lists 'en', expected its config mkdocs.en.yml beside it, found none" in result.stderr
+    assert not (project / "site" / "en").exists()
+
+
 @pytest.fixture(scope="module")
 def warned(tmp_path_factory: pytest.TempPathFactory) -> subprocess.CompletedProcess[str]:
     """One strict build of the real project with three mistakes that are only warnings: an

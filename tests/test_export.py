@@ -186,6 +186,15 @@ def test_a_page_has_the_title_text_links_and_figures_of_the_hooked_page(engine: 
 # ---------------------------------------------------------------------------------------------
 
 
+def test_an_edition_listed_without_its_config_is_refused(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    (project / "mkdocs.en.yml").unlink()
+    result = atlante(project, "export", str(tmp_path / "out"))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "mkdocs.yml: extra.alternate lists 'en', expected its config mkdocs.en.yml beside it, found none" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
 def test_invalid_data_is_refused_with_the_findings_of_atlante_check(tmp_path: Path) -> None:
     project = make_project(tmp_path)
     edit(project, "data/cities/milano.yaml", "    - circle:circoli-magici-del-made-in-italy", "    - circle:circoli-magici")

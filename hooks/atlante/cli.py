@@ -98,8 +98,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _check(project: Path, form: str, strict: bool, words: dict) -> int:
     result = pipeline.check(project, parallel=True)
-    said = [dataclasses.replace(f, message=rules.localised(f, words.get("findings") or {}, words["did_you_mean"]))
-            for f in result.errors + result.warnings]  # errors first: they are what blocks
+    said = [_said(f, words) for f in result.errors + result.warnings]  # errors first: they are what blocks
     errors, warnings = len(result.errors), len(result.warnings)
     failed = errors > 0 or (strict and warnings > 0)
     if form == "json":
@@ -152,10 +151,15 @@ def _synth(project: Path, out: Path, entities: int, seed: int, words: dict) -> i
     return 0
 
 
+def _said(finding: Finding, words: dict) -> Finding:
+    """The finding in the command's language (the rules' templates in the translation files)."""
+    return dataclasses.replace(finding, message=rules.localised(finding, words.get("findings") or {}, words["did_you_mean"]))
+
+
 def _refused_for(findings: list[Finding], project: Path, words: dict, after: str) -> int:
     """A command refused for the data's findings: printed as `atlante check` prints them."""
     for finding in findings:
-        print(dataclasses.replace(finding, message=rules.localised(finding, words.get("findings") or {}, words["did_you_mean"])))
+        print(_said(finding, words))
     errors = sum(1 for f in findings if f.level == "error")
     print(words["invalid"].format(errors=errors, warnings=len(findings) - errors, project=project.resolve().name),
           file=sys.stderr)
@@ -177,7 +181,7 @@ def _export(project: Path, target: Path, words: dict) -> int:
         print(words["export_refused"].format(folder=target), file=sys.stderr)
         return 1
     for finding in written.warnings:
-        print(dataclasses.replace(finding, message=rules.localised(finding, words.get("findings") or {}, words["did_you_mean"])))
+        print(_said(finding, words))
     print(words["exported"].format(folder=target, pages=sum(written.pages.values()), editions=len(written.pages)),
           file=sys.stderr)
     return 0

@@ -10,6 +10,7 @@ so it works wherever the site is hosted) and as absolute URLs (for hreflang).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from .model import SOURCE_LANG
 
@@ -63,6 +64,22 @@ def config_name(lang: str) -> str:
 def missing_config(edition: Edition) -> str:
     """What to say when an edition listed in extra.alternate has no configuration beside mkdocs.yml."""
     return f"extra.alternate lists '{edition.lang}', expected its config {config_name(edition.lang)} beside it, found none"
+
+
+def other_configs(project: Path, found: list[Edition]) -> tuple[list[tuple[Edition, Path]], list[Edition]]:
+    """Each edition but the source with its configuration file in `project`, and the editions whose
+    file is missing there (the build and the export refuse them, missing_config says why)."""
+    present: list[tuple[Edition, Path]] = []
+    missing: list[Edition] = []
+    for edition in found:
+        if edition.is_source:
+            continue
+        path = project / config_name(edition.lang)
+        if path.is_file():
+            present.append((edition, path))
+        else:
+            missing.append(edition)
+    return present, missing
 
 
 def root_url(site_url: str, current: Edition) -> str:

@@ -253,14 +253,10 @@ def _configs(project: Path) -> tuple[dict[str, dict], list[editions.Edition]]:
     if problems:
         raise Refused("\n".join(f"mkdocs.yml: {p}" for p in problems))
     found.sort(key=lambda e: not e.is_source)
-    configs = {SOURCE_LANG: source}
-    for edition in found:
-        if edition.is_source:
-            continue
-        path = project / editions.config_name(edition.lang)
-        if not path.is_file():
-            raise Refused(f"mkdocs.yml: {editions.missing_config(edition)}")
-        configs[edition.lang] = _merged(source, _read(path))
+    present, missing = editions.other_configs(project, found)
+    if missing:
+        raise Refused(f"mkdocs.yml: {editions.missing_config(missing[0])}")
+    configs = {SOURCE_LANG: source} | {edition.lang: _merged(source, _read(path)) for edition, path in present}
     return configs, found
 
 

@@ -65,7 +65,12 @@ class Cache:
 def check(project: FsPath, *, docs_dir: FsPath | None = None, parallel: bool = False) -> Result:
     """Load and validate `project/data` and the translation files; no catalog, no pages.
     `parallel`: read the files in two processes (load.load), for a single-threaded caller."""
-    return _check(project, docs_dir or project / "docs", parallel)[1]
+    return checked(project, docs_dir=docs_dir, parallel=parallel)[1]
+
+
+def checked(project: FsPath, *, docs_dir: FsPath | None = None, parallel: bool = False) -> tuple[list[Document], Result]:
+    """What `check` does, with the documents read: for a caller that goes on to use the data."""
+    return _check(project, docs_dir or project / "docs", parallel)
 
 
 def linked(project: FsPath, *, docs_dir: FsPath | None = None) -> Result:

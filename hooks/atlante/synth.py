@@ -22,9 +22,9 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 
-from . import geo, i18n, pipeline
+from . import geo, pipeline
 from .kinds import KIND_BY_NAME, KINDS, RelationType, relation_types_for
-from .load import SCHEMA_FOLDER, Document, load
+from .load import SCHEMA_FOLDER, Document
 
 # ---------------------------------------------------------------------------------------------
 # Entry points
@@ -53,11 +53,10 @@ def synthesise(project: FsPath, out: FsPath, entities: int, seed: int = 0) -> Wr
     source, target = project / "data", out / "data"
     if target.is_dir() and any(p.name != SCHEMA_FOLDER for p in target.iterdir()):
         raise Refused(str(target))
-    checked = pipeline.check(project)  # grown from invalid data, the copy would be invalid too
+    documents, checked = pipeline.checked(project)  # grown from invalid data, the copy would be invalid too
     if checked.errors:
         raise Refused(findings=checked.errors + checked.warnings)
-    documents, _ = load(source, shown_root=project)
-    translations, _ = i18n.load(project)
+    translations = checked.translations
     tags = sorted(set.intersection(*(set(t.words.get("tags") or {}) for t in translations.values())))
     plan = _Plan(random.Random(seed), documents, tags, source / SCHEMA_FOLDER)
     files = plan.entries(entities)

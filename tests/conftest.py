@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, sync_playwright
 from atlante import pipeline
 from atlante.model import Catalog
 
-from helpers import CHROMIUM, FLAGS, ROOT, make_project, mkdocs_build, serving, shared
+from helpers import CHROMIUM, FLAGS, ROOT, built_once, mkdocs_build, serving
 
 # The markers a test gets from the fixtures it uses (pyproject.toml says what each means)
 MARKED_BY_FIXTURE = {"built_site": "build", "site_url": "build", "browser": "browser", "browser_port": "browser",
@@ -27,12 +27,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real project built once with `mkdocs build --strict` (once for all workers); tests read its HTML."""
-
-    def build(folder: Path) -> None:
-        result = mkdocs_build(make_project(folder))
-        assert result.returncode == 0, result.stderr
-
-    return shared(tmp_path_factory, "built", build) / "project" / "site"
+    return built_once(tmp_path_factory, "built", mkdocs_build)
 
 
 @pytest.fixture(scope="session")

@@ -77,6 +77,18 @@ def shared(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], No
     return folder
 
 
+def built_once(factory: pytest.TempPathFactory, name: str,
+               builder: Callable[[Path], subprocess.CompletedProcess[str]]) -> Path:
+    """The site of a copy of the real project built by `builder` (which must succeed), once for all
+    workers (`shared`)."""
+
+    def build(folder: Path) -> None:
+        result = builder(make_project(folder))
+        assert result.returncode == 0, result.stderr
+
+    return shared(factory, name, build) / "project" / "site"
+
+
 def write(project: Path, rel: str, text: str) -> Path:
     path = project / rel
     path.parent.mkdir(parents=True, exist_ok=True)

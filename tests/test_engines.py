@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ORPHAN_CONCEPT, PROPERDOCS, ROOT, make_project, properdocs_build, shared, write
+from helpers import ORPHAN_CONCEPT, PROPERDOCS, ROOT, built_once, make_project, properdocs_build, write
 
 PROPERDOCS_VENV = PROPERDOCS.parent.parent
 PINNED = re.search(r"^properdocs==(\S+)$", (ROOT / "tests/requirements-properdocs.txt").read_text(encoding="utf-8"), re.M)
@@ -26,12 +26,7 @@ GENERATOR = re.compile(rb'<meta name="generator" content="([^"]*)">')
 @pytest.fixture(scope="module")
 def properdocs_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real project built once with `properdocs build --strict` (once for all workers)."""
-
-    def build(folder: Path) -> None:
-        result = properdocs_build(make_project(folder))
-        assert result.returncode == 0, result.stderr
-
-    return shared(tmp_path_factory, "properdocs", build) / "project" / "site"
+    return built_once(tmp_path_factory, "properdocs", properdocs_build)
 
 
 def files_of(site: Path) -> list[str]:

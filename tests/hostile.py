@@ -189,7 +189,11 @@ CASES: list[Case] = [
     Case("remote-image-in-html-block", "markup", body("<div>\n<img src=\"https://example.org/pixel.png\">\n</div>")),
     # -- Markup: neutralised where the content is allowed -------------------------------------
     Case("script-in-title", "markup", edit(MILANO, 'title: "Milano"', "title: \"Milano</title><script>alert('pwned')</script>\""),
-         neutralised=("cities/milano", "circles/circoli-magici-del-made-in-italy", "cities")),
+         neutralised=("cities/milano", "circles/circoli-magici-del-made-in-italy", "cities", "tag/citta")),
+    # a tag's name is in the translation file: the tag index, its page and the chips show it
+    Case("markup-in-a-tag-name", "markup", edit("overrides/atlante/i18n/it.yaml", "  citta: città\n",
+                                                "  citta: \"città</a><img src=x onerror=alert('pwned')>\"\n"),
+         neutralised=("tag", "tag/citta", "cities/milano")),
     Case("markup-in-summary", "markup", edit(MILANO, "\nsummary: >-\n", "\nsummary: >-\n  <img src=x onerror=\"alert('pwned')\"> *[x](javascript:alert('pwned'))*\n"),
          neutralised=("cities/milano", "circles/circoli-magici-del-made-in-italy")),
     Case("markup-in-statement", "markup", edit("data/slides/slide-3.yaml", "    text: Già hanno funzionato!", "    text: <script>console.log('pwned')</script> Già hanno funzionato!"),

@@ -178,7 +178,7 @@ def _batches(cases: list[Case]) -> list[list[Case]]:
     """Greedy: each case joins the first group in which no case touches the same lines."""
     with tempfile.TemporaryDirectory() as scratch:
         pristine = Path(scratch)
-        for part in ("data", "docs"):  # a copy, so that a write the recorder misses lands there
+        for part in ("data", "docs", "overrides"):  # a copy, so that a write the recorder misses lands there
             shutil.copytree(ROOT / part, pristine / part, ignore=shutil.ignore_patterns("__pycache__"))
         groups: list[tuple[list[Case], dict[str, set[int] | None]]] = []
         for case in cases:

@@ -371,8 +371,21 @@ def on_serve(server, *, config: MkDocsConfig, builder) -> object:
 
     def serving(environ: dict, start_response):  # type: ignore[no-untyped-def]
         path = environ.get("PATH_INFO", "")
-        if _failure is not None and _is_page(path):
-            page = preview.error_page(_failure, lang)
+        if not _is_page(path):
+            return answer(environ, start_response)
+        if _failure is None:
+            # The server waits for a build in progress before it reads the page. If that build fails,
+            # the page it read is the last good one with the failed build's epoch, and the browser would
+            # never reload: so look again once it has answered (a failure is recorded before the epoch).
+            said: list = []
+            body = answer(environ, lambda status, headers, *rest: said.append((status, headers, *rest)))
+            if _failure is None:
+                start_response(*said[0])
+                return body
+            getattr(body, "close", lambda: None)()
+        failure = _failure
+        if failure is not None:
+            page = preview.error_page(failure, lang)
             try:
                 page = server._inject_js_into_html(page, server._visible_epoch)  # reloads when fixed
             except (AttributeError, TypeError, ValueError):

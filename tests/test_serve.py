@@ -196,3 +196,62 @@ def test_plain_mkdocs_serve_survives_a_mistake_too(tmp_path: Path) -> None:
         edit(project, "data/cities/milano.yaml", 'title: "Milano"', 'title: "Milano di nuovo"')
         assert site.shows("/cities/milano/", "Milano di nuovo")
     assert "Traceback" not in site.stderr  # type: ignore[attr-defined]
+
+
+def test_a_page_asked_for_while_a_build_fails_shows_the_errors(tmp_path: Path) -> None:
+    """A browser reloading while a rebuild runs is held by the server until the build ends. If that
+    build fails, the page must be the errors (with the failed build's epoch, so the browser reloads
+    once it is fixed), not the last good page, which would never reload by itself."""
+    import importlib.util
+    import signal
+    import threading
+
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.livereload import LiveReloadServer
+
+    spec = importlib.util.spec_from_file_location("atlante_hooks_alone", Path(__file__).parents[1] / "hooks" / "atlante_hooks.py")
+    assert spec and spec.loader
+    hooks = importlib.util.module_from_spec(spec)  # a copy of its own: its state is not the other tests'
+    spec.loader.exec_module(hooks)
+    (tmp_path / "site" / "cities" / "milano").mkdir(parents=True)
+    (tmp_path / "site" / "cities" / "milano" / "index.html").write_text("<html><body><h1>Milano</h1></body></html>")
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\n")
+
+    def failing() -> None:
+        raise ValueError("data/cities/milano.yaml:8:9: city:milano: region: expected one of ..., found 'Lombardi'")
+
+    server = LiveReloadServer(builder=failing, host="127.0.0.1", port=0, root=str(tmp_path / "site"))
+    server.watch(str(tmp_path / "data"))  # pages carry the reload script, as under `mkdocs serve`
+    asked = threading.Event()
+    original = server.serve_request
+
+    def serve_request(environ, start_response):  # type: ignore[no-untyped-def]
+        asked.set()
+        return original(environ, start_response)
+
+    server.serve_request = serve_request  # type: ignore[method-assign]
+    handler = signal.getsignal(signal.SIGTERM)
+    try:
+        hooks.on_serve(server, config=MkDocsConfig(config_file_path=str(tmp_path / "mkdocs.yml")), builder=None)
+        answered: dict = {}
+
+        def ask() -> None:
+            environ = {"PATH_INFO": "/cities/milano/", "REQUEST_METHOD": "GET"}
+            body = server.get_app()(environ, lambda status, headers, *rest: answered.update(status=status))
+            answered["body"] = b"".join(body).decode()
+
+        server._wanted_epoch += 1  # a save: the server's build loop starts a rebuild
+        reader = threading.Thread(target=ask)
+        reader.start()
+        assert asked.wait(10), "the request never reached the server"
+        server.builder()  # the rebuild fails ...
+        with server._epoch_cond:  # ... and the build loop shows its epoch, as it does after every build
+            server._visible_epoch = server._wanted_epoch
+            server._epoch_cond.notify_all()
+        reader.join(10)
+        assert answered.get("status", "").startswith("500"), answered
+        assert "atlante-preview-errors" in answered["body"] and "Lombardi" in answered["body"]
+        assert f"livereload({server._visible_epoch}," in answered["body"]
+    finally:
+        signal.signal(signal.SIGTERM, handler)
+        server.server_close()

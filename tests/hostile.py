@@ -79,12 +79,23 @@ def both(*mutations: Mutation) -> Mutation:
     return apply
 
 
-def body(markdown: str, english: str = "An English body.") -> Mutation:
-    """Milano with a Markdown body (written as a literal block), and its English translation."""
+# The cities' region and English title, where a body goes in. The accepted cases are spread over
+# the cities, so that they touch different lines and are all built by one project (test_hostile.py)
+CITIES = {"milano": ("Lombardia", "Milan"), "torino": ("Piemonte", "Turin"), "roma": ("Lazio", "Rome"),
+          "firenze": ("Toscana", "Florence"), "bologna": ("Emilia-Romagna", "Bologna")}
+
+
+def city(stem: str) -> str:
+    return f"data/cities/{stem}.yaml"
+
+
+def body(markdown: str, english: str = "An English body.", stem: str = "milano") -> Mutation:
+    """A city (Milano unless said) with a Markdown body (written as a literal block), and its English translation."""
+    region, title = CITIES[stem]
     indented = "".join(f"  {line}\n" for line in markdown.splitlines())
     translated = "".join(f"    {line}\n" for line in english.splitlines())
-    return both(edit(MILANO, "region: Lombardia\n", f"body: |\n{indented}region: Lombardia\n"),
-                edit(MILANO, '  title: "Milan"\n', f'  title: "Milan"\n  body: |\n{translated}'))
+    return both(edit(city(stem), f"region: {region}\n", f"body: |\n{indented}region: {region}\n"),
+                edit(city(stem), f'  title: "{title}"\n', f'  title: "{title}"\n  body: |\n{translated}'))
 
 
 def _city(stem: str, title: str, english: str, lat: float, lon: float) -> str:
@@ -210,14 +221,16 @@ CASES: list[Case] = [
          neutralised=("slides/slide-4",)),
     Case("script-block-in-body", "markup", body("Testo.\n\n<script>alert('pwned')</script>\n\n<style>body{display:none}</style>"),
          neutralised=("cities/milano",)),
-    Case("event-handlers-in-body", "markup", body("<img src=x onerror=\"alert('pwned')\">\n\n<b onmouseover=\"alert('pwned')\">passa qui</b>"),
-         neutralised=("cities/milano",)),
-    Case("html-block-in-body", "markup", body("<div onclick=\"alert('pwned')\"><iframe src=\"https://example.org/\"></iframe><form action=\"https://example.org/\"><input name=x></form></div>"),
-         neutralised=("cities/milano",)),
-    Case("attribute-list-in-body", "markup", body("Paragrafo.\n{: onclick=\"alert('pwned')\" style=\"position:fixed;inset:0\" }"),
-         neutralised=("cities/milano",)),
-    Case("heading-and-fence-smuggled-in-summary", "markup", prova("summary: Un caso di prova.", 'summary: "Riga\\n# Titolo finto\\n```\\n<script>alert(\'pwned\')</script>"'),
-         neutralised=("themes/prova", "themes/altre-applicazioni-possibili")),
+    Case("event-handlers-in-body", "markup", body("<img src=x onerror=\"alert('pwned')\">\n\n<b onmouseover=\"alert('pwned')\">passa qui</b>", stem="torino"),
+         neutralised=("cities/torino",)),
+    Case("html-block-in-body", "markup", body("<div onclick=\"alert('pwned')\"><iframe src=\"https://example.org/\"></iframe><form action=\"https://example.org/\"><input name=x></form></div>", stem="roma"),
+         neutralised=("cities/roma",)),
+    Case("attribute-list-in-body", "markup", body("Paragrafo.\n{: onclick=\"alert('pwned')\" style=\"position:fixed;inset:0\" }", stem="firenze"),
+         neutralised=("cities/firenze",)),
+    Case("heading-and-fence-smuggled-in-summary", "markup",
+         put("data/themes/recinto.yaml", VALID.replace("id: prova", "id: recinto").replace(
+             "summary: Un caso di prova.", 'summary: "Riga\\n# Titolo finto\\n```\\n<script>alert(\'pwned\')</script>"')),
+         neutralised=("themes/recinto", "themes/altre-applicazioni-possibili")),
     # -- The English edition: language blocks held to the same rules ---------------------------
     Case("english-field-the-original-lacks", "translation", prova("  summary: A test case.", "  summary: A test case.\n  body: More than the original.")),
     Case("unknown-language-block", "translation", put(PROVA, VALID + "de:\n  title: Probe\n")),
@@ -231,8 +244,8 @@ CASES: list[Case] = [
     Case("markup-in-english-statement", "translation",
          edit("data/slides/slide-3.yaml", "    gia-funzionato:\n      text: ", "    gia-funzionato:\n      text: <img src=x onerror=\"alert('pwned')\"> "),
          neutralised=("en/slides/slide-3", "en/circles/circoli-magici-del-made-in-italy")),
-    Case("script-in-english-body", "translation", body("Testo.", "Text.\n\n<script>alert('pwned')</script>\n\n<b onmouseover=\"alert('pwned')\">here</b>"),
-         neutralised=("en/cities/milano", "cities/milano")),
+    Case("script-in-english-body", "translation", body("Testo.", "Text.\n\n<script>alert('pwned')</script>\n\n<b onmouseover=\"alert('pwned')\">here</b>", stem="bologna"),
+         neutralised=("en/cities/bologna", "cities/bologna")),
     # -- Maps and graphs: places that cannot be drawn are refused, odd shapes still draw -------
     Case("city-outside-italy", "figures", edit(MILANO, "coordinates: {lat: 45.4642, lon: 9.1900}", "coordinates: {lat: 48.8566, lon: 2.3522}")),
     Case("city-coordinates-swapped", "figures", edit(MILANO, "coordinates: {lat: 45.4642, lon: 9.1900}", "coordinates: {lat: 9.1900, lon: 45.4642}")),
@@ -247,9 +260,9 @@ CASES: list[Case] = [
                                               for i in range(50))),
          neutralised=("themes/altre-applicazioni-possibili", "concept-map", "")),
     Case("markup-in-a-city-name", "figures", both(
-        edit(MILANO, 'title: "Milano"', "title: \"Milano<script>alert('pwned')</script>\""),
-        edit(MILANO, 'title: "Milan"', "title: \"Milan</text><script>alert('pwned')</script>\"")),
-         neutralised=("cities", "", "cities/milano", "en/cities/milano", "concept-map", "en/concept-map",
+        edit(city("torino"), 'title: "Torino"', "title: \"Torino<script>alert('pwned')</script>\""),
+        edit(city("torino"), 'title: "Turin"', "title: \"Turin</text><script>alert('pwned')</script>\"")),
+         neutralised=("cities", "", "cities/torino", "en/cities/torino", "concept-map", "en/concept-map",
                       "circles/circoli-magici-del-made-in-italy")),
     # -- One cause, one message: a file that cannot be read is not also "unknown" where referenced
     Case("half-written-file-that-others-reference", "encoding",
@@ -259,18 +272,18 @@ CASES: list[Case] = [
              (project / "data/slides/slide-3.yaml").read_text(encoding="utf-8")[:700], encoding="utf-8")),
     # -- Outputs: every format the site writes (citations, metadata, open data) stays well formed
     Case("syntax-of-every-output-in-a-title", "outputs", both(
-        edit(MILANO, 'title: "Milano"', 'title: "Milano \\"q\\" {graffa} \\\\barra %x #y $z &w ~ ^ _ ]]> </script><script>alert(\'pwned\')</script>"'),
-        edit(MILANO, 'title: "Milan"', 'title: "Milan @{x, y = {z}} \\"}\\n\\tER  - </title><script>alert(\'pwned\')</script>"')),
-         neutralised=("cities/milano", "en/cities/milano")),
-    Case("record-separators-in-a-title", "outputs", edit(MILANO, 'title: "Milano"', 'title: "Milano\\nER  - \\nTY  - JOUR\\nTI  - pwned\\n}\\n@misc{pwned,"'),
-         neutralised=("cities/milano",)),
+        edit(city("roma"), 'title: "Roma"', 'title: "Roma \\"q\\" {graffa} \\\\barra %x #y $z &w ~ ^ _ ]]> </script><script>alert(\'pwned\')</script>"'),
+        edit(city("roma"), 'title: "Rome"', 'title: "Rome @{x, y = {z}} \\"}\\n\\tER  - </title><script>alert(\'pwned\')</script>"')),
+         neutralised=("cities/roma", "en/cities/roma")),
+    Case("record-separators-in-a-title", "outputs", edit(city("firenze"), 'title: "Firenze"', 'title: "Firenze\\nER  - \\nTY  - JOUR\\nTI  - pwned\\n}\\n@misc{pwned,"'),
+         neutralised=("cities/firenze",)),
     Case("spreadsheet-formulas-in-texts", "outputs", both(
-        edit(MILANO, "\nsummary: >-\n", "\nsummary: >-\n  =HYPERLINK(\"https://example.org/?pwned\";\"clic\") \n"),
-        edit(MILANO, "\n  summary: >-\n", "\n  summary: >-\n    @SUM(1+1)*cmd|' /C calc'!A0 \n")),
-         neutralised=("cities/milano", "en/cities/milano")),
+        edit(city("bologna"), "\nsummary: >-\n", "\nsummary: >-\n  =HYPERLINK(\"https://example.org/?pwned\";\"clic\") \n"),
+        edit(city("bologna"), "\n  summary: >-\n", "\n  summary: >-\n    @SUM(1+1)*cmd|' /C calc'!A0 \n")),
+         neutralised=("cities/bologna", "en/cities/bologna")),
     Case("json-and-xml-breakers-in-a-statement", "outputs",
-         edit("data/slides/slide-3.yaml", "    text: Già hanno funzionato! – i «circoli magici» del made in Italy\n",
-              '    text: "\\"}]}, ]]> <![CDATA[ &amp; </script> Già hanno funzionato! – i «circoli magici» del made in Italy"\n'),
+         edit("data/slides/slide-3.yaml", "  - id: senza-distretti\n    text: >-\n",  # a folded block keeps them as they are
+              '  - id: senza-distretti\n    text: >-\n      "}]}, ]]> <![CDATA[ &amp; </script>\n'),
          neutralised=("slides/slide-3", "circles/circoli-magici-del-made-in-italy")),
     # -- Aliases: retired ids become redirects, so they must be free, unique and plain ------
     Case("alias-takes-a-live-id", "aliases", edit(MILANO, "id: milano\n", "id: milano\naliases: [roma]\n")),

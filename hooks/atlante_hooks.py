@@ -144,6 +144,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         config.site_url = _root + _edition.prefix  # one site_url, in mkdocs.yml; editions live below it
 
     project = _project(config)
+    if _edition.is_source:  # before anything is built: a site without its other editions is half a site
+        missing = editions.other_configs(project, _editions)[1]
+        if missing:
+            _refuse(f"{Path(config.config_file_path).name}: {editions.missing_config(missing[0])}")
     _pin_build_date(project)
     _publication, problems = _publication_of(config, _root, project)
     if problems:
@@ -262,7 +266,7 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     project = _project(config)
     site = Path(config.site_dir)
     present, missing = editions.other_configs(project, _editions)
-    if missing:
+    if missing:  # removed since on_config looked
         raise PluginError(f"{Path(config.config_file_path).name}: {editions.missing_config(missing[0])}")
     others = [(path, site / edition.prefix) for edition, path in present]
     degraded = _degraded

@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup
 from atlante import pipeline
 from atlante.kinds import address
 
-from helpers import BIN, ORPHAN_CONCEPT, ROOT, atlante, edit, env, make_project, mkdocs_build, parsed, write
+from helpers import BIN, ORPHAN_CONCEPT, ROOT, atlante, edit, env, make_project, mkdocs_build, parsed, shared, write
 
 
 def soup(site: Path, url_path: str) -> BeautifulSoup:
@@ -302,7 +302,7 @@ def test_an_edition_listed_without_its_config_fails_the_build_and_says_which(tmp
     result = mkdocs_build(project)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "mkdocs.yml: extra.alternate lists 'en', expected its config mkdocs.en.yml beside it, found none" in result.stderr
-    assert not (project / "site" / "en").exists()
+    assert not (project / "site").exists()  # refused before anything is built: not half a site
 
 
 @pytest.fixture(scope="module")
@@ -407,27 +407,37 @@ def test_atlante_check_strict_fails_on_warnings(tmp_path: Path, strict: bool, co
 # ---------------------------------------------------------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def committed(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """Two copies of the real project, each committed to git at the same date (Milano with an old
+    id, `milan`, as after a rename), each built strict with no SOURCE_DATE_EPOCH: their site folders."""
+
+    def build(folder: Path) -> None:
+        for name in ("first", "second"):
+            (folder / name).mkdir()
+            project = make_project(folder / name)
+            edit(project, "data/cities/milano.yaml", "id: milano\n", "id: milano\naliases: [milan]\n")
+            git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
+            subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+            subprocess.run([*git, "add", "-A"], cwd=project, check=True)
+            commit_env = {**env(), "GIT_COMMITTER_DATE": "2026-01-02T03:04:05Z", "GIT_AUTHOR_DATE": "2026-01-02T03:04:05Z"}
+            subprocess.run([*git, "commit", "-qm", "x"], cwd=project, check=True, env=commit_env)
+            build_env = {k: v for k, v in env().items() if k != "SOURCE_DATE_EPOCH"}  # the hook must date it
+            result = subprocess.run([str(BIN / "mkdocs"), "build", "--strict"], cwd=project, env=build_env,
+                                    capture_output=True, text=True, timeout=300)
+            assert result.returncode == 0, result.stderr
+
+    folder = shared(tmp_path_factory, "committed", build)
+    return [folder / name / "project" / "site" for name in ("first", "second")]
+
+
 @pytest.mark.build
-def test_two_builds_of_the_same_commit_are_byte_identical(tmp_path: Path) -> None:
-    sites = []
-    for name in ("first", "second"):
-        (tmp_path / name).mkdir()
-        project = make_project(tmp_path / name)
-        git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
-        subprocess.run(["git", "init", "-q"], cwd=project, check=True)
-        subprocess.run([*git, "add", "-A"], cwd=project, check=True)
-        commit_env = {**env(), "GIT_COMMITTER_DATE": "2026-01-02T03:04:05Z", "GIT_AUTHOR_DATE": "2026-01-02T03:04:05Z"}
-        subprocess.run([*git, "commit", "-qm", "x"], cwd=project, check=True, env=commit_env)
-        build_env = {k: v for k, v in env().items() if k != "SOURCE_DATE_EPOCH"}  # the hook must date it
-        result = subprocess.run([str(BIN / "mkdocs"), "build", "--strict"], cwd=project, env=build_env,
-                                capture_output=True, text=True, timeout=300)
-        assert result.returncode == 0, result.stderr
-        sites.append(project / "site")
-        # dated by the commit, not by the clock: a build tomorrow gives the same bytes
-        assert "<lastmod>2026-01-02</lastmod>" in (project / "site/sitemap.xml").read_text(encoding="utf-8")
-    files = [sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()) for site in sites]
+def test_two_builds_of_the_same_commit_are_byte_identical(committed: list[Path]) -> None:
+    for site in committed:  # dated by the commit, not by the clock: a build tomorrow gives the same bytes
+        assert "<lastmod>2026-01-02</lastmod>" in (site / "sitemap.xml").read_text(encoding="utf-8")
+    files = [sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()) for site in committed]
     assert files[0] == files[1] and len(files[0]) > 100
-    different = [rel for rel in files[0] if (sites[0] / rel).read_bytes() != (sites[1] / rel).read_bytes()]
+    different = [rel for rel in files[0] if (committed[0] / rel).read_bytes() != (committed[1] / rel).read_bytes()]
     assert different == []
 
 
@@ -480,19 +490,16 @@ def test_our_copies_of_material_partials_differ_only_where_they_say(name: str) -
 
 
 @pytest.mark.build
-def test_a_renamed_entitys_old_address_redirects_in_both_languages(tmp_path: Path) -> None:
-    project = make_project(tmp_path)
-    edit(project, "data/cities/milano.yaml", "id: milano\n", "id: milano\naliases: [milan]\n")
-    result = mkdocs_build(project)
-    assert result.returncode == 0, result.stderr
+def test_a_renamed_entitys_old_address_redirects_in_both_languages(committed: list[Path]) -> None:
+    site = committed[0]  # Milano, once `milan`
     for prefix in ("", "en/"):
-        old = BeautifulSoup((project / "site" / prefix / "cities/milan/index.html").read_text(encoding="utf-8"), "html.parser")
+        old = BeautifulSoup((site / prefix / "cities/milan/index.html").read_text(encoding="utf-8"), "html.parser")
         assert old.find("meta", attrs={"http-equiv": "refresh"})["content"] == "0; url=../milano/"
         assert old.find("link", rel="canonical")["href"] == "../milano/"
         assert 'location.hash' in old.find("script").get_text()  # a statement anchor survives the redirect
-        assert (project / "site" / prefix / "cities/milano/index.html").is_file()
+        assert (site / prefix / "cities/milano/index.html").is_file()
     # the old id's JSON still answers, with the entity under its new id
-    assert json.loads((project / "site/cities/milan.json").read_text(encoding="utf-8"))["id"] == "milano"
+    assert json.loads((site / "cities/milan.json").read_text(encoding="utf-8"))["id"] == "milano"
 
 
 def test_each_entity_page_links_to_its_data_file_for_editing(built_site: Path) -> None:

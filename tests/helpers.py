@@ -159,6 +159,15 @@ def parsed(path: Path) -> BeautifulSoup:
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).parent / "_artifacts"
 SCREENSHOTS.mkdir(exist_ok=True)
+# The pictures the browser tests take for a human eye (whole long pages: seconds each), with
+# ATLANTE_SCREENSHOTS=1 only; a failing search is pictured always
+TAKE_SCREENSHOTS = bool(os.environ.get("ATLANTE_SCREENSHOTS"))
+
+
+def snapshot(page: Page, name: str, full_page: bool = False) -> None:
+    """`page` pictured in tests/_artifacts/`name`.png, when ATLANTE_SCREENSHOTS is set."""
+    if TAKE_SCREENSHOTS:
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--no-first-run", "--disable-sync"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser
 
-from helpers import SCREENSHOTS, open_page
+from helpers import SCREENSHOTS, open_page, snapshot
 
 
 @pytest.mark.parametrize("path", ["/", "/cities/milano/", "/slides/slide-3/", "/concepts/", "/tag/"])
@@ -100,7 +100,7 @@ def test_phone_layout_has_no_horizontal_scroll_and_a_menu(browser: Browser, site
     assert menu.is_visible()
     menu.click()
     page.wait_for_timeout(400)
-    page.screenshot(path=str(SCREENSHOTS / "phone-menu.png"))
+    snapshot(page, "phone-menu")
     assert page.locator("nav.md-nav--primary a[href$='torino/'] >> visible=true").count() == 1
 
 
@@ -147,7 +147,8 @@ def test_the_keyboard_reaches_every_marker_and_node(browser: Browser, site_url: 
 @pytest.mark.parametrize("path", ["/", "/cities/", "/cities/milano/", "/concept-map/", "/en/concept-map/"])
 def test_figures_fit_the_page_and_scroll_within_themselves(browser: Browser, site_url: str, path: str, width: int) -> None:
     """The page never scrolls sideways; a graph wider than the screen scrolls inside its own box, and
-    its text keeps its size (14 px titles) instead of shrinking to fit. Screenshots for a human eye."""
+    its text keeps its size (14 px titles) instead of shrinking to fit. Screenshots for a human eye
+    with ATLANTE_SCREENSHOTS=1."""
     page, _ = open_page(browser, site_url + path, viewport={"width": width, "height": 900}, is_mobile=width < 600)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     sizes = page.eval_on_selector_all(".atlante-node__title", "els => els.map(e => e.getBoundingClientRect().height)")
@@ -157,7 +158,7 @@ def test_figures_fit_the_page_and_scroll_within_themselves(browser: Browser, sit
     if markers:
         assert min(markers) >= 10  # city names stay legible: the map never shrinks below 22rem
     name = path.strip("/").replace("/", "_") or "home"
-    page.screenshot(path=str(SCREENSHOTS / f"figures-{name}-{width}.png"), full_page=True)
+    snapshot(page, f"figures-{name}-{width}", full_page=True)
     page.context.close()
 
 
@@ -168,7 +169,7 @@ def test_the_map_follows_the_dark_scheme(browser: Browser, site_url: str) -> Non
         fills[scheme] = page.evaluate("""(() => [getComputedStyle(document.querySelector('.atlante-region')).fill,
             getComputedStyle(document.querySelector('.atlante-marker text')).fill,
             getComputedStyle(document.body).backgroundColor])()""")
-        page.screenshot(path=str(SCREENSHOTS / f"map-{scheme}.png"))
+        snapshot(page, f"map-{scheme}")
         page.context.close()
     assert fills["light"][0] != fills["dark"][0] and fills["light"][1] != fills["dark"][1]
     assert fills["light"][2] != fills["dark"][2]
@@ -195,16 +196,16 @@ def test_the_sidebar_title_does_not_cover_the_scrolled_navigation(browser: Brows
 def test_the_field_reference_fits_the_screen_and_a_field_link_lands_on_it(browser: Browser, site_url: str,
                                                                           path: str, width: int) -> None:
     """No line of the reference or of the Dati page widens the page (long examples wrap); a link to a
-    field scrolls to its term, indented under its parent. Screenshots for a human eye."""
+    field scrolls to its term, indented under its parent. Screenshots for a human eye with ATLANTE_SCREENSHOTS=1."""
     page, _ = open_page(browser, site_url + path, viewport={"width": width, "height": 900}, is_mobile=width < 600)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     name = path.strip("/").replace("/", "_")
-    page.screenshot(path=str(SCREENSHOTS / f"fields-{name}-{width}.png"), full_page=True)
+    snapshot(page, f"fields-{name}-{width}", full_page=True)
     if "campi" in path:
         page.goto(site_url + path + "#city-coordinates-lat", wait_until="networkidle")
         term = page.locator("#city-coordinates-lat")
         assert term.is_visible() and 0 <= term.bounding_box()["y"] < 300
         parent = page.locator("#city-coordinates").bounding_box()
         assert term.bounding_box()["x"] > parent["x"]  # a nested field stands indented under its parent
-        page.screenshot(path=str(SCREENSHOTS / f"fields-{name}-anchor-{width}.png"))
+        snapshot(page, f"fields-{name}-anchor-{width}")
     page.context.close()

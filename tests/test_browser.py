@@ -64,7 +64,7 @@ def test_search_stems_words_in_each_language(browser: Browser, site_url: str, st
     ("/en/informazioni/", "/informazioni/"),
 ])
 def test_the_language_switch_stays_on_the_same_page(browser: Browser, site_url: str, start: str, expected: str) -> None:
-    page, _ = open_page(browser, site_url + start, viewport={"width": 1280, "height": 800})
+    page, _ = open_page(browser, site_url + start, viewport={"width": 1280, "height": 800}, index=False)
     page.locator(".md-header__option .md-select button").hover()
     target = "en" if not start.startswith("/en/") else "it"
     page.locator(f".md-select__link[hreflang={target}]").click()
@@ -75,7 +75,7 @@ def test_the_language_switch_stays_on_the_same_page(browser: Browser, site_url: 
 
 
 def test_the_switch_keeps_a_statement_anchor(browser: Browser, site_url: str) -> None:
-    page, _ = open_page(browser, site_url + "/slides/slide-3/#citta-sedi", viewport={"width": 1280, "height": 800})
+    page, _ = open_page(browser, site_url + "/slides/slide-3/#citta-sedi", viewport={"width": 1280, "height": 800}, index=False)
     link = page.locator(".md-select__link[hreflang=en]")
     page.locator(".md-header__option .md-select button").hover()
     link.click()
@@ -86,7 +86,7 @@ def test_the_switch_keeps_a_statement_anchor(browser: Browser, site_url: str) ->
 
 
 def test_a_statement_anchor_lands_on_the_statement(browser: Browser, site_url: str) -> None:
-    page, _ = open_page(browser, site_url + "/slides/slide-3/#citta-sedi", viewport={"width": 1280, "height": 800})
+    page, _ = open_page(browser, site_url + "/slides/slide-3/#citta-sedi", viewport={"width": 1280, "height": 800}, index=False)
     heading = page.locator("#citta-sedi")
     assert heading.inner_text().startswith("Affermazione 3.4")
     top = heading.evaluate("el => el.getBoundingClientRect().top")
@@ -94,7 +94,7 @@ def test_a_statement_anchor_lands_on_the_statement(browser: Browser, site_url: s
 
 
 def test_phone_layout_has_no_horizontal_scroll_and_a_menu(browser: Browser, site_url: str) -> None:
-    page, _ = open_page(browser, site_url + "/cities/milano/", viewport={"width": 375, "height": 740}, is_mobile=True)
+    page, _ = open_page(browser, site_url + "/cities/milano/", viewport={"width": 375, "height": 740}, is_mobile=True, index=False)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     menu = page.locator("label.md-header__button[for='__drawer']")
     assert menu.is_visible()
@@ -134,7 +134,7 @@ def tab_through(page, selector: str, limit: int = 400, expected: set[str] | None
     ("/concept-map/", "a.atlante-node, a.atlante-heading"),
 ])
 def test_the_keyboard_reaches_every_marker_and_node(browser: Browser, site_url: str, path: str, selector: str) -> None:
-    page, _ = open_page(browser, site_url + path)
+    page, _ = open_page(browser, site_url + path, index=False)
     every = set(page.eval_on_selector_all(selector, "els => els.map(e => e.getAttribute('href'))"))
     assert len(every) >= 6
     reached = tab_through(page, selector, expected=every)
@@ -149,7 +149,7 @@ def test_figures_fit_the_page_and_scroll_within_themselves(browser: Browser, sit
     """The page never scrolls sideways; a graph wider than the screen scrolls inside its own box, and
     its text keeps its size (14 px titles) instead of shrinking to fit. Screenshots for a human eye
     with ATLANTE_SCREENSHOTS=1."""
-    page, _ = open_page(browser, site_url + path, viewport={"width": width, "height": 900}, is_mobile=width < 600)
+    page, _ = open_page(browser, site_url + path, viewport={"width": width, "height": 900}, is_mobile=width < 600, index=False)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     sizes = page.eval_on_selector_all(".atlante-node__title", "els => els.map(e => e.getBoundingClientRect().height)")
     if sizes:
@@ -165,7 +165,7 @@ def test_figures_fit_the_page_and_scroll_within_themselves(browser: Browser, sit
 def test_the_map_follows_the_dark_scheme(browser: Browser, site_url: str) -> None:
     fills = {}
     for scheme in ("light", "dark"):
-        page, _ = open_page(browser, site_url + "/cities/", color_scheme=scheme)
+        page, _ = open_page(browser, site_url + "/cities/", color_scheme=scheme, index=False)
         fills[scheme] = page.evaluate("""(() => [getComputedStyle(document.querySelector('.atlante-region')).fill,
             getComputedStyle(document.querySelector('.atlante-marker text')).fill,
             getComputedStyle(document.body).backgroundColor])()""")
@@ -176,7 +176,7 @@ def test_the_map_follows_the_dark_scheme(browser: Browser, site_url: str) -> Non
 
 
 def test_the_sidebar_title_does_not_cover_the_scrolled_navigation(browser: Browser, site_url: str) -> None:
-    page, _ = open_page(browser, site_url + "/cities/milano/", viewport={"width": 1366, "height": 700})
+    page, _ = open_page(browser, site_url + "/cities/milano/", viewport={"width": 1366, "height": 700}, index=False)
     page.evaluate("document.querySelector('.md-sidebar--primary .md-sidebar__scrollwrap').scrollTop = 150")
     page.wait_for_timeout(200)
     box = page.locator(".md-sidebar--primary .md-sidebar__scrollwrap").bounding_box()
@@ -197,7 +197,7 @@ def test_the_field_reference_fits_the_screen_and_a_field_link_lands_on_it(browse
                                                                           path: str, width: int) -> None:
     """No line of the reference or of the Dati page widens the page (long examples wrap); a link to a
     field scrolls to its term, indented under its parent. Screenshots for a human eye with ATLANTE_SCREENSHOTS=1."""
-    page, _ = open_page(browser, site_url + path, viewport={"width": width, "height": 900}, is_mobile=width < 600)
+    page, _ = open_page(browser, site_url + path, viewport={"width": width, "height": 900}, is_mobile=width < 600, index=False)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     name = path.strip("/").replace("/", "_")
     snapshot(page, f"fields-{name}-{width}", full_page=True)

@@ -2,8 +2,8 @@
 
     .venv/bin/python tests/lighthouse.py [--site PATH] [--english] [--form-factor mobile|desktop] [--reports DIR]
 
-Without --site the project is built first (`mkdocs build -d <tmp>`). For each page it prints the
-Lighthouse command line, then a table of the four category scores (x100) and, for every category
+Without --site the project is built first (`mkdocs build -d <tmp>`). It prints the command that
+runs Lighthouse (tests/lighthouse.mjs: its Node API on every page in one process), then a table of the four category scores (x100) and, for every category
 below 100, the audits that fail there, with the nodes or items Lighthouse names. Performance is
 reported only: it depends on the machine. `audit()` is what tests/test_lighthouse.py uses.
 """
@@ -29,6 +29,7 @@ from typing import Any
 from helpers import BIN, CHROMIUM, FLAGS, ROOT, env, serving
 
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
+RUNNER = Path(__file__).with_name("lighthouse.mjs")  # Lighthouse's Node API on several pages in one process
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 PAGES = ["/", "/cities/milano/", "/concept-map/"]
 # Audits that cannot fail: they are shown in the report but have no score.
@@ -79,16 +80,13 @@ class _Gzip(http.server.SimpleHTTPRequestHandler):
 
 # Lighthouse
 
-def command(url: str, output: Path, form_factor: str = "mobile", port: int | None = None,
+def command(urls: list[str], output: Path, form_factor: str = "mobile", port: int | None = None,
             categories: tuple[str, ...] = CATEGORIES) -> list[str]:
-    """The Lighthouse command line for `url`, its JSON report written to `output`; with `port`, in
-    the Chromium already listening there (the tests' browser), else in one it starts."""
-    preset = ["--preset=desktop"] if form_factor == "desktop" else []  # desktop needs desktop screen emulation too
+    """The command that runs Lighthouse on `urls`, their JSON reports written to `output`; with
+    `port`, in the Chromium already listening there (the tests' browser), else in one it starts."""
     chromium = [f"--port={port}"] if port else [f"--chrome-flags={' '.join(FLAGS)}"]
-    return [
-        str(LIGHTHOUSE), url, f"--form-factor={form_factor}", *preset,
-        f"--only-categories={','.join(categories)}", "--output=json", f"--output-path={output}", "--quiet", *chromium,
-    ]
+    return ["node", str(RUNNER.relative_to(ROOT)), f"--form-factor={form_factor}",
+            f"--only-categories={','.join(categories)}", f"--output={output}", *chromium, *urls]
 
 
 def _text(value: Any) -> str:
@@ -151,47 +149,52 @@ def failing_audits(lhr: dict[str, Any], category: str) -> list[dict[str, Any]]:
     return failing
 
 
-def run(url: str, *, form_factor: str = "mobile", reports: Path | None = None,
+def run(urls: list[str], *, form_factor: str = "mobile", reports: Path | None = None,
         log: Callable[[str], None] | None = None, port: int | None = None,
-        categories: tuple[str, ...] = CATEGORIES) -> dict[str, Any]:
-    """Lighthouse on one url: the scores (x100) of `categories` (all four by default), the failing
-    audits per category, the command."""
+        categories: tuple[str, ...] = CATEGORIES) -> dict[str, dict[str, Any]]:
+    """Lighthouse on each of `urls`, in one process: per url, the scores (x100) of `categories` (all
+    four by default), the failing audits per category, the command."""
     with tempfile.TemporaryDirectory(prefix="lighthouse-") as tmp:
-        output = Path(tmp) / "report.json"
-        cmd = command(url, output, form_factor, port, categories)
+        output = Path(tmp) / "reports.json"
+        cmd = command(urls, output, form_factor, port, categories)
         line = f"CHROME_PATH={CHROMIUM} {shlex.join(cmd)}"
         if log:
             log(line)
         result = subprocess.run(cmd, env={**os.environ, "CHROME_PATH": str(CHROMIUM)}, cwd=ROOT,
                                 capture_output=True, text=True, timeout=600)
         if result.returncode != 0 or not output.exists():
-            raise RuntimeError(f"lighthouse failed ({result.returncode}) on {url}:\n{result.stderr[-3000:]}")
-        lhr = json.loads(output.read_text(encoding="utf-8"))
+            raise RuntimeError(f"lighthouse failed ({result.returncode}) on {' '.join(urls)}:\n{result.stderr[-3000:]}")
+        lhrs = json.loads(output.read_text(encoding="utf-8"))
+    results = {}
+    for url in urls:
+        lhr = lhrs[url]
         if reports:
             reports.mkdir(parents=True, exist_ok=True)
             name = url.split("/", 3)[3].strip("/").replace("/", "_") or "home"
-            (reports / f"{name}.{form_factor}.json").write_text(output.read_text(encoding="utf-8"), encoding="utf-8")
-    if lhr.get("runtimeError"):
-        raise RuntimeError(f"lighthouse could not audit {url}: {lhr['runtimeError']}")
-    scores = {c: None if lhr["categories"][c]["score"] is None else round(lhr["categories"][c]["score"] * 100)
-              for c in categories}
-    return {
-        "url": url, "command": line, "scores": scores,
-        "failing": {c: failing_audits(lhr, c) for c in categories if scores[c] != 100},
-        "warnings": lhr.get("runWarnings", []),
-    }
+            (reports / f"{name}.{form_factor}.json").write_text(json.dumps(lhr, indent=1), encoding="utf-8")
+        if lhr.get("runtimeError"):
+            raise RuntimeError(f"lighthouse could not audit {url}: {lhr['runtimeError']}")
+        scores = {c: None if lhr["categories"][c]["score"] is None else round(lhr["categories"][c]["score"] * 100)
+                  for c in categories}
+        results[url] = {
+            "url": url, "command": line, "scores": scores,
+            "failing": {c: failing_audits(lhr, c) for c in categories if scores[c] != 100},
+            "warnings": lhr.get("runWarnings", []),
+        }
+    return results
 
 
 def audit(site: Path, paths: list[str], *, form_factor: str = "mobile", reports: Path | None = None,
           log: Callable[[str], None] | None = None, port: int | None = None,
           categories: tuple[str, ...] = CATEGORIES) -> dict[str, dict]:
-    """Lighthouse on each of `paths` of the built `site`, served gzip-compressed: per path, what run()
-    returns; with `port`, in the Chromium listening there for DevTools."""
+    """Lighthouse on each of `paths` of the built `site`, served gzip-compressed, in one process: per
+    path, what run() returns; with `port`, in the Chromium listening there for DevTools."""
     if not LIGHTHOUSE.exists():
         raise FileNotFoundError(f"{LIGHTHOUSE} is missing: `npm ci` installs it (package.json)")
     with serving(site, _Gzip) as base:
-        return {path: run(base + path, form_factor=form_factor, reports=reports, log=log, port=port, categories=categories)
-                for path in paths}
+        results = run([base + path for path in paths], form_factor=form_factor, reports=reports, log=log, port=port,
+                      categories=categories)
+        return {path: results[base + path] for path in paths}
 
 
 def build(dest: Path) -> Path:

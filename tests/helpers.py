@@ -200,24 +200,27 @@ def _empty_search_index(url: str) -> str:
         return json.dumps({"config": json.load(response)["config"], "docs": []})
 
 
+def without_search_documents(page: Page) -> None:
+    """The page's search worker gets the site's index with no documents. The page and its DOM are
+    the same (the index is only read when a reader types); the worker does not spend half a second
+    of CPU indexing the whole site, for a test that neither searches nor watches the network."""
+    page.route("**/search/search_index.json", lambda route: route.fulfill(
+        status=200, content_type="application/json", body=_empty_search_index(route.request.url)))
+
+
 def open_page(browser: Browser, url: str, before: Callable[[Page], object] | None = None,
               wait_until: str = "load", index: bool = True, **context: object) -> tuple[Page, list[str]]:
     """A page at `url`, with the list of every request it makes to a host other than ours;
     `before(page)` runs before it loads (to listen to its events from the start). The page is
     returned once loaded (its images and styles in); `wait_until="networkidle"` waits for half a
     second of silence as well (a second more per page), for the tests that assert the list.
-
-    With `index=False`, for the tests that neither search nor watch the network, the search
-    worker is given the site's index with no documents: the page and its DOM are the same (the
-    index is only read when a reader types), and the worker does not spend half a second of CPU
-    building the index of every page."""
+    `index=False`: without_search_documents."""
     page = browser.new_context(**context).new_page()  # type: ignore[arg-type]
     foreign: list[str] = []
     origin = url.split("/", 3)[:3]
     page.on("request", lambda r: foreign.append(r.url) if r.url.split("/", 3)[:3] != origin and not r.url.startswith("data:") else None)
     if not index:
-        page.route("**/search/search_index.json", lambda route: route.fulfill(
-            status=200, content_type="application/json", body=_empty_search_index(route.request.url)))
+        without_search_documents(page)
     if before is not None:
         before(page)
     page.goto(url, wait_until=wait_until)  # type: ignore[arg-type]

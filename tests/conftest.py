@@ -18,10 +18,16 @@ MARKED_BY_FIXTURE = {"built_site": "build", "site_url": "build", "browser": "bro
                      "exported": "slow", "sites": "build", "properdocs_site": "build", "grown_site": "build"}
 
 
+# The longest tests (20-50 s each under `make test`), run first: a worker that took one of them last
+# would leave the other cores idle at the end, while short tests fill in around them
+LONGEST = ("test_hostile.py::test_accepted_cases", "test_lighthouse.py::", "test_serve.py::", "test_preview.py::test_a_cached_run")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         for name in sorted({MARKED_BY_FIXTURE[f] for f in getattr(item, "fixturenames", ()) if f in MARKED_BY_FIXTURE}):
             item.add_marker(name)
+    items.sort(key=lambda item: not any(long in item.nodeid for long in LONGEST))  # stable: the rest keep their order
 
 
 @pytest.fixture(scope="session")

@@ -1,18 +1,21 @@
 """Accessibility: axe-core (from npm, see package.json) run in headless Chromium on each kind of page,
-with every rule it has (WCAG, best practices and the experimental ones), in both colour schemes; and
-the keyboard reaching every link of the maps and graphs.
+with every rule it has (WCAG, best practices and the experimental ones), in both colour schemes (the
+keyboard's way through the maps and graphs is in test_browser.py).
 
 A page is the same document in both schemes (only the palette's variables and which of its two
 toggles shows change): each page is opened once, in the light scheme, checked with every rule, then
 switched to the dark one by its toggle, as a reader does, and checked again with axe's colour rules
-(every rule on the home page, whose visible toggle is then the other one)."""
+(every rule on the home page, whose visible toggle is then the other one). The pages open one after
+another in one tab, each as on a first visit (the palette a reader chose is forgotten)."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page
 
-from helpers import ROOT, open_page
+from helpers import ROOT, one_tab, visit
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = ["/", "/cities/", "/cities/milano/", "/slides/slide-3/", "/concepts/", "/themes/energia/", "/informazioni/",
@@ -31,10 +34,16 @@ def _said(result: dict) -> list[str]:
     return [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}" for v in result["violations"]]
 
 
+@pytest.fixture(scope="module")
+def tab(browser: Browser) -> Iterator[Page]:
+    with one_tab(browser, index=False, color_scheme="light") as page:
+        yield page
+
+
 @pytest.mark.parametrize("path", PAGES)
-def test_page_has_no_accessibility_violations_in_either_scheme(browser: Browser, site_url: str, path: str) -> None:
+def test_page_has_no_accessibility_violations_in_either_scheme(tab: Page, site_url: str, path: str) -> None:
     assert AXE.exists(), "axe-core is missing: `make test` installs it with npm ci"
-    page, _ = open_page(browser, site_url + path, color_scheme="light", index=False)
+    page = visit(tab, site_url + path)
     page.add_script_tag(path=str(AXE))
     assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "default"
     assert _said(_violations(page, EVERY_RULE)) == [], "light scheme"
@@ -44,4 +53,3 @@ def test_page_has_no_accessibility_violations_in_either_scheme(browser: Browser,
     assert _said(result) == [], "dark scheme"
     # the colour rules did run
     assert "color-contrast" in [r["id"] for r in result["passes"] + result["incomplete"] + result["violations"]]
-    page.context.close()

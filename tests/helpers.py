@@ -227,7 +227,10 @@ def visit(tab: Page, url: str) -> Page:
     is cleared first."""
     if tab.url.startswith("http"):
         tab.evaluate("localStorage.clear(); sessionStorage.clear()")
+    same_document = tab.url.split("#")[0] == url.split("#")[0]
     tab.goto(url, wait_until="load")
+    if same_document:  # the address changed its anchor only: load the page again all the same
+        tab.reload(wait_until="load")
     return tab
 
 

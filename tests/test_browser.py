@@ -1,11 +1,33 @@
-"""What a reader's browser does with the built site: headless Debian Chromium driven by Playwright."""
+"""What a reader's browser does with the built site: headless Debian Chromium driven by Playwright.
+
+The tests that only look at pages and follow their links share one tab per screen size (`screen`),
+each page loaded as on a first visit; those that watch every request or search open their own."""
 
 from __future__ import annotations
 
-import pytest
-from playwright.sync_api import Browser
+import contextlib
+from collections.abc import Callable, Iterator
 
-from helpers import SCREENSHOTS, open_page, snapshot
+import pytest
+from playwright.sync_api import Browser, Page
+
+from helpers import SCREENSHOTS, one_tab, open_page, snapshot, visit
+
+Screen = Callable[..., Page]
+
+
+@pytest.fixture(scope="module")
+def screen(browser: Browser, site_url: str) -> Iterator[Screen]:
+    """screen(path, width=1280, height=800): the tab of that screen size (a phone's below 600 px)
+    loaded at `path`, as on a first visit."""
+    tabs: dict[tuple[int, int], Page] = {}
+    with contextlib.ExitStack() as stack:
+        def load(path: str, width: int = 1280, height: int = 800) -> Page:
+            if (width, height) not in tabs:
+                tabs[width, height] = stack.enter_context(one_tab(browser, index=False, is_mobile=width < 600,
+                                                                  viewport={"width": width, "height": height}))
+            return visit(tabs[width, height], site_url + path)
+        yield load
 
 
 @pytest.mark.parametrize("path", ["/", "/cities/milano/", "/slides/slide-3/", "/concepts/", "/tag/"])
@@ -63,38 +85,36 @@ def test_search_stems_words_in_each_language(browser: Browser, site_url: str, st
     ("/", "/en/"),
     ("/en/informazioni/", "/informazioni/"),
 ])
-def test_the_language_switch_stays_on_the_same_page(browser: Browser, site_url: str, start: str, expected: str) -> None:
-    page, _ = open_page(browser, site_url + start, viewport={"width": 1280, "height": 800}, index=False)
+def test_the_language_switch_stays_on_the_same_page(screen: Screen, start: str, expected: str) -> None:
+    page = screen(start)
     page.locator(".md-header__option .md-select button").hover()
     target = "en" if not start.startswith("/en/") else "it"
     page.locator(f".md-select__link[hreflang={target}]").click()
     page.wait_for_load_state("networkidle")
     assert page.evaluate("location.pathname") == expected
     assert page.evaluate("document.documentElement.lang") == target
-    page.context.close()
 
 
-def test_the_switch_keeps_a_statement_anchor(browser: Browser, site_url: str) -> None:
-    page, _ = open_page(browser, site_url + "/slides/slide-3/#citta-sedi", viewport={"width": 1280, "height": 800}, index=False)
+def test_the_switch_keeps_a_statement_anchor(screen: Screen) -> None:
+    page = screen("/slides/slide-3/#citta-sedi")
     link = page.locator(".md-select__link[hreflang=en]")
     page.locator(".md-header__option .md-select button").hover()
     link.click()
     page.wait_for_load_state("networkidle")
     assert page.evaluate("location.pathname + location.hash") == "/en/slides/slide-3/#citta-sedi"
     assert page.locator("#citta-sedi").inner_text().startswith("Statement 3.4")
-    page.context.close()
 
 
-def test_a_statement_anchor_lands_on_the_statement(browser: Browser, site_url: str) -> None:
-    page, _ = open_page(browser, site_url + "/slides/slide-3/#citta-sedi", viewport={"width": 1280, "height": 800}, index=False)
+def test_a_statement_anchor_lands_on_the_statement(screen: Screen) -> None:
+    page = screen("/slides/slide-3/#citta-sedi")
     heading = page.locator("#citta-sedi")
     assert heading.inner_text().startswith("Affermazione 3.4")
     top = heading.evaluate("el => el.getBoundingClientRect().top")
     assert 0 <= top < 300
 
 
-def test_phone_layout_has_no_horizontal_scroll_and_a_menu(browser: Browser, site_url: str) -> None:
-    page, _ = open_page(browser, site_url + "/cities/milano/", viewport={"width": 375, "height": 740}, is_mobile=True, index=False)
+def test_phone_layout_has_no_horizontal_scroll_and_a_menu(screen: Screen) -> None:
+    page = screen("/cities/milano/", 375, 740)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     menu = page.locator("label.md-header__button[for='__drawer']")
     assert menu.is_visible()
@@ -133,23 +153,22 @@ def tab_through(page, selector: str, limit: int = 400, expected: set[str] | None
     ("/themes/altre-applicazioni-possibili/", "a.atlante-node"),
     ("/concept-map/", "a.atlante-node, a.atlante-heading"),
 ])
-def test_the_keyboard_reaches_every_marker_and_node(browser: Browser, site_url: str, path: str, selector: str) -> None:
-    page, _ = open_page(browser, site_url + path, index=False)
+def test_the_keyboard_reaches_every_marker_and_node(screen: Screen, path: str, selector: str) -> None:
+    page = screen(path)
     every = set(page.eval_on_selector_all(selector, "els => els.map(e => e.getAttribute('href'))"))
     assert len(every) >= 6
     reached = tab_through(page, selector, expected=every)
     assert set(reached) == every
     assert set(reached.values()) == {"3px"}  # the focused marker or node is visibly marked
-    page.context.close()
 
 
 @pytest.mark.parametrize("width", [390, 1366])
 @pytest.mark.parametrize("path", ["/", "/cities/", "/cities/milano/", "/concept-map/", "/en/concept-map/"])
-def test_figures_fit_the_page_and_scroll_within_themselves(browser: Browser, site_url: str, path: str, width: int) -> None:
+def test_figures_fit_the_page_and_scroll_within_themselves(screen: Screen, path: str, width: int) -> None:
     """The page never scrolls sideways; a graph wider than the screen scrolls inside its own box, and
     its text keeps its size (14 px titles) instead of shrinking to fit. Screenshots for a human eye
     with ATLANTE_SCREENSHOTS=1."""
-    page, _ = open_page(browser, site_url + path, viewport={"width": width, "height": 900}, is_mobile=width < 600, index=False)
+    page = screen(path, width, 900)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     sizes = page.eval_on_selector_all(".atlante-node__title", "els => els.map(e => e.getBoundingClientRect().height)")
     if sizes:
@@ -159,7 +178,6 @@ def test_figures_fit_the_page_and_scroll_within_themselves(browser: Browser, sit
         assert min(markers) >= 10  # city names stay legible: the map never shrinks below 22rem
     name = path.strip("/").replace("/", "_") or "home"
     snapshot(page, f"figures-{name}-{width}", full_page=True)
-    page.context.close()
 
 
 def test_the_map_follows_the_dark_scheme(browser: Browser, site_url: str) -> None:
@@ -175,15 +193,14 @@ def test_the_map_follows_the_dark_scheme(browser: Browser, site_url: str) -> Non
     assert fills["light"][2] != fills["dark"][2]
 
 
-def test_the_sidebar_title_does_not_cover_the_scrolled_navigation(browser: Browser, site_url: str) -> None:
-    page, _ = open_page(browser, site_url + "/cities/milano/", viewport={"width": 1366, "height": 700}, index=False)
+def test_the_sidebar_title_does_not_cover_the_scrolled_navigation(screen: Screen) -> None:
+    page = screen("/cities/milano/", 1366, 700)
     page.evaluate("document.querySelector('.md-sidebar--primary .md-sidebar__scrollwrap').scrollTop = 150")
     page.wait_for_timeout(200)
     box = page.locator(".md-sidebar--primary .md-sidebar__scrollwrap").bounding_box()
     # whatever sits at the top of the scrolled sidebar is a navigation link, not a sticky title over it
     top = page.evaluate(f"document.elementFromPoint({box['x'] + 40}, {box['y'] + 8}).closest('.md-nav__title, .md-nav__link') ?.className")
     assert top is not None and "md-nav__title" not in top
-    page.context.close()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -193,11 +210,11 @@ def test_the_sidebar_title_does_not_cover_the_scrolled_navigation(browser: Brows
 
 @pytest.mark.parametrize("width", [390, 1366])
 @pytest.mark.parametrize("path", ["/campi/", "/en/campi/", "/dati/"])
-def test_the_field_reference_fits_the_screen_and_a_field_link_lands_on_it(browser: Browser, site_url: str,
+def test_the_field_reference_fits_the_screen_and_a_field_link_lands_on_it(screen: Screen, site_url: str,
                                                                           path: str, width: int) -> None:
     """No line of the reference or of the Dati page widens the page (long examples wrap); a link to a
     field scrolls to its term, indented under its parent. Screenshots for a human eye with ATLANTE_SCREENSHOTS=1."""
-    page, _ = open_page(browser, site_url + path, viewport={"width": width, "height": 900}, is_mobile=width < 600, index=False)
+    page = screen(path, width, 900)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     name = path.strip("/").replace("/", "_")
     snapshot(page, f"fields-{name}-{width}", full_page=True)
@@ -208,4 +225,3 @@ def test_the_field_reference_fits_the_screen_and_a_field_link_lands_on_it(browse
         parent = page.locator("#city-coordinates").bounding_box()
         assert term.bounding_box()["x"] > parent["x"]  # a nested field stands indented under its parent
         snapshot(page, f"fields-{name}-anchor-{width}")
-    page.context.close()

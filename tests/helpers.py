@@ -222,15 +222,15 @@ def one_tab(browser: Browser, index: bool = True, **context: object) -> Iterator
         page.context.close()
 
 
-def visit(tab: Page, url: str) -> Page:
+def visit(tab: Page, url: str, wait_until: str = "load") -> Page:
     """`tab` loaded at `url`, as on a first visit: the site's storage (the palette a reader chose)
-    is cleared first."""
+    is cleared first. `wait_until` as for open_page."""
     if tab.url.startswith("http"):
         tab.evaluate("localStorage.clear(); sessionStorage.clear()")
     same_document = tab.url.split("#")[0] == url.split("#")[0]
-    tab.goto(url, wait_until="load")
+    tab.goto(url, wait_until=wait_until)  # type: ignore[arg-type]
     if same_document:  # the address changed its anchor only: load the page again all the same
-        tab.reload(wait_until="load")
+        tab.reload(wait_until=wait_until)  # type: ignore[arg-type]
     return tab
 
 

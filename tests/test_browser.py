@@ -14,6 +14,7 @@ from playwright.sync_api import Browser, Page
 from helpers import SCREENSHOTS, one_tab, open_page, snapshot, visit
 
 Screen = Callable[..., Page]
+Search = Callable[[str, str], tuple[list[str], str, list[str]]]
 
 
 @pytest.fixture(scope="module")
@@ -30,37 +31,59 @@ def screen(browser: Browser, site_url: str) -> Iterator[Screen]:
         yield load
 
 
+@pytest.fixture(scope="module")
+def watched(browser: Browser, site_url: str) -> Iterator[tuple[Page, list[str]]]:
+    """A tab, and the requests it makes to a host other than the site's (emptied by each test)."""
+    foreign: list[str] = []
+    with one_tab(browser) as tab:
+        tab.on("request", lambda r: None if r.url.startswith((site_url + "/", "data:")) else foreign.append(r.url))
+        yield tab, foreign
+
+
 @pytest.mark.parametrize("path", ["/", "/cities/milano/", "/slides/slide-3/", "/concepts/", "/tag/"])
-def test_no_page_loads_anything_from_another_host(browser: Browser, site_url: str, path: str) -> None:
-    page, foreign = open_page(browser, site_url + path, wait_until="networkidle")
+def test_no_page_loads_anything_from_another_host(watched: tuple[Page, list[str]], site_url: str, path: str) -> None:
+    tab, foreign = watched
+    foreign.clear()
+    page = visit(tab, site_url + path, wait_until="networkidle")  # its search index loaded and read too
     assert page.locator("article h1").count() == 1
     assert foreign == []
 
 
-def search(browser: Browser, url: str, words: str, wait_until: str = "load") -> tuple[list[str], str, list[str]]:
-    """The result links (as paths) the search box gives for `words`, its result line, and foreign requests."""
-    page, foreign = open_page(browser, url, wait_until=wait_until)
-    page.locator("label.md-search__icon, .md-search__input").first.click()
-    box, results = page.locator("input.md-search__input"), page.locator(".md-search-result__item > a")
-    for _ in range(30):  # the search index loads in a worker: type again until it answers
-        box.fill("")
-        box.press_sequentially(words)
-        page.wait_for_timeout(400)
-        if results.count():
-            break
-    if not results.count():
-        page.screenshot(path=str(SCREENSHOTS / f"search-failed-{words}.png"))
-    paths = results.evaluate_all("links => links.map(a => new URL(a.href).pathname)")
-    meta = page.locator(".md-search-result__meta").inner_text()
-    page.context.close()
-    return paths, meta, foreign
+@pytest.fixture(scope="module")
+def searching(browser: Browser, site_url: str) -> Iterator[Search]:
+    """search(start, words): the result links (as paths) the search box of the page at `start` gives
+    for `words`, its result line, and every request the page made to another host so far. One tab
+    per page: its worker indexes the site once."""
+    tabs: dict[str, Page] = {}
+    foreign: list[str] = []
+    with contextlib.ExitStack() as stack:
+        def search(start: str, words: str) -> tuple[list[str], str, list[str]]:
+            if start not in tabs:
+                tab = stack.enter_context(one_tab(browser))
+                tab.on("request", lambda r: None if r.url.startswith((site_url + "/", "data:")) else foreign.append(r.url))
+                tabs[start] = visit(tab, site_url + start)
+                tabs[start].locator("label.md-search__icon, .md-search__input").first.click()
+            page = tabs[start]
+            box, results = page.locator("input.md-search__input"), page.locator(".md-search-result__item > a")
+            for _ in range(30):  # the search index loads in a worker: type again until it answers
+                box.fill("")
+                page.wait_for_function("!document.querySelector('.md-search-result__item')")  # the last results gone
+                box.press_sequentially(words)
+                page.wait_for_timeout(400)
+                if results.count():
+                    break
+            if not results.count():
+                page.screenshot(path=str(SCREENSHOTS / f"search-failed-{words}.png"))
+            paths = results.evaluate_all("links => links.map(a => new URL(a.href).pathname)")
+            return paths, page.locator(".md-search-result__meta").inner_text(), foreign
+        yield search
 
 
-def test_search_finds_a_city_in_italian(browser: Browser, site_url: str) -> None:
-    paths, meta, foreign = search(browser, site_url + "/", "Torino", wait_until="networkidle")
+def test_search_finds_a_city_in_italian(searching: Search) -> None:
+    paths, meta, foreign = searching("/", "Torino")
     assert paths[0] == "/cities/torino/"
     assert meta.endswith("documenti trovati")  # Italian UI
-    assert foreign == []
+    assert foreign == []  # the worker and its languages' stemmers come from the site
 
 
 @pytest.mark.parametrize(("start", "words", "first", "also"), [
@@ -69,9 +92,10 @@ def test_search_finds_a_city_in_italian(browser: Browser, site_url: str) -> None
     ("/", "distretti", "/concepts/distretto-industriale/", ("/actions/politiche-per-i-distretti-industriali/",)),
     ("/", "distretto", "/concepts/distretto-industriale/", ("/actions/politiche-per-i-distretti-industriali/",)),
 ])
-def test_search_stems_words_in_each_language(browser: Browser, site_url: str, start: str, words: str,
+def test_search_stems_words_in_each_language(searching: Search, start: str, words: str,
                                              first: str, also: tuple[str, ...]) -> None:
-    paths, meta, _ = search(browser, site_url + start, words)
+    paths, meta, foreign = searching(start, words)
+    assert foreign == []
     assert paths and paths[0] == first, paths
     assert all(p.startswith(start) for p in paths)  # each edition searches only itself
     for path in also:

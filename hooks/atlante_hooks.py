@@ -86,6 +86,7 @@ _figures: dict[str, dict[str, str]] = {}  # src_uri -> the page's maps and graph
 _chips: dict[str, tuple[Chip, ...]] = {}  # src_uri -> an entity page's tags, drawn by overrides/partials/tags.html
 _edition: editions.Edition | None = None
 _editions: list[editions.Edition] = []
+_others: list[tuple[editions.Edition, Path]] = []  # the other editions and their config files (the source's on_config)
 _root = ""
 _pinned: str | None = None  # the SOURCE_DATE_EPOCH this module set (not the caller), renewed on each build
 _warned = False
@@ -121,7 +122,7 @@ def on_startup(*, command: str, dirty: bool) -> None:
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    global _result, _edition, _editions, _root, _warned, _publication, _degraded
+    global _result, _edition, _editions, _others, _root, _warned, _publication, _degraded
     _result, _degraded = None, False
     _rebuilt.clear()
     if _partial():
@@ -145,7 +146,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
     project = _project(config)
     if _edition.is_source:  # before anything is built: a site without its other editions is half a site
-        missing = editions.other_configs(project, _editions)[1]
+        _others, missing = editions.other_configs(project, _editions)
         if missing:
             _refuse(f"{Path(config.config_file_path).name}: {editions.missing_config(missing[0])}")
     _pin_build_date(project)
@@ -263,12 +264,8 @@ def on_post_build(*, config: MkDocsConfig) -> None:
         _whole_search_index(config)
     if not _edition.is_source or (config.strict and _warned):
         return  # a strict build with warnings fails anyway: do not build the rest of the site
-    project = _project(config)
     site = Path(config.site_dir)
-    present, missing = editions.other_configs(project, _editions)
-    if missing:  # removed since on_config looked
-        raise PluginError(f"{Path(config.config_file_path).name}: {editions.missing_config(missing[0])}")
-    others = [(path, site / edition.prefix) for edition, path in present]
+    others = [(path, site / edition.prefix) for edition, path in _others]
     degraded = _degraded
 
     def the_others() -> None:
@@ -377,27 +374,26 @@ def on_serve(server, *, config: MkDocsConfig, builder) -> object:
         path = environ.get("PATH_INFO", "")
         if not _is_page(path):
             return answer(environ, start_response)
-        if _failure is None:
+        failure = _failure
+        if failure is None:
             # The server waits for a build in progress before it reads the page. If that build fails,
             # the page it read is the last good one with the failed build's epoch, and the browser would
             # never reload: so look again once it has answered (a failure is recorded before the epoch).
             said: list = []
             body = answer(environ, lambda status, headers, *rest: said.append((status, headers, *rest)))
-            if _failure is None:
+            failure = _failure
+            if failure is None:
                 start_response(*said[0])
                 return body
             getattr(body, "close", lambda: None)()
-        failure = _failure
-        if failure is not None:
-            page = preview.error_page(failure, lang)
-            try:
-                page = server._inject_js_into_html(page, server._visible_epoch)  # reloads when fixed
-            except (AttributeError, TypeError, ValueError):
-                pass
-            start_response("500 Internal Server Error", [("Content-Type", "text/html; charset=utf-8"),
-                                                         ("Content-Length", str(len(page))), ("Cache-Control", "no-store")])
-            return [page]
-        return answer(environ, start_response)
+        page = preview.error_page(failure, lang)
+        try:
+            page = server._inject_js_into_html(page, server._visible_epoch)  # reloads when fixed
+        except (AttributeError, TypeError, ValueError):
+            pass
+        start_response("500 Internal Server Error", [("Content-Type", "text/html; charset=utf-8"),
+                                                     ("Content-Length", str(len(page))), ("Cache-Control", "no-store")])
+        return [page]
 
     server.builder = surviving
     server.set_app(serving)
@@ -427,7 +423,7 @@ def _render_ahead(config: MkDocsConfig, project: Path) -> None:
     if _command != "build" or _partial() or (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return
     load_config = importlib.import_module(f"{_engine(config)}.config").load_config
-    for edition, path in editions.other_configs(project, _editions)[0]:  # a missing one: on_post_build says so
+    for edition, path in _others:
         try:
             other = load_config(config_file=str(path), site_dir=str(Path(config.site_dir) / edition.prefix))
         except Exception:  # noqa: BLE001 - its own build will say what is wrong with it

@@ -159,6 +159,8 @@ def parsed(path: Path) -> BeautifulSoup:
 # Browser: Debian's chromium, driven by Playwright, against a site served on loopback
 
 CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--no-first-run", "--disable-sync"]
 SCREENSHOTS = Path(__file__).parent / "_artifacts"
 SCREENSHOTS.mkdir(exist_ok=True)
 # The pictures the browser tests take for a human eye (whole long pages: seconds each), with
@@ -170,8 +172,6 @@ def snapshot(page: Page, name: str, full_page: bool = False) -> None:
     """`page` pictured in tests/_artifacts/`name`.png, when ATLANTE_SCREENSHOTS is set."""
     if TAKE_SCREENSHOTS:
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--no-first-run", "--disable-sync"]
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -208,6 +208,15 @@ def without_search_documents(page: Page) -> None:
         status=200, content_type="application/json", body=_empty_search_index(route.request.url)))
 
 
+def foreign_requests(page: Page, url: str) -> list[str]:
+    """The list, kept up to date, of every request `page` makes to a host other than `url`'s
+    (data: addresses aside)."""
+    foreign: list[str] = []
+    origin = url.split("/", 3)[:3]
+    page.on("request", lambda r: foreign.append(r.url) if r.url.split("/", 3)[:3] != origin and not r.url.startswith("data:") else None)
+    return foreign
+
+
 @contextlib.contextmanager
 def one_tab(browser: Browser, index: bool = True, **context: object) -> Iterator[Page]:
     """One tab for a series of pages (visit), as a reader goes from page to page: a page opened in a
@@ -242,9 +251,7 @@ def open_page(browser: Browser, url: str, before: Callable[[Page], object] | Non
     second of silence as well (a second more per page), for the tests that assert the list.
     `index=False`: without_search_documents."""
     page = browser.new_context(**context).new_page()  # type: ignore[arg-type]
-    foreign: list[str] = []
-    origin = url.split("/", 3)[:3]
-    page.on("request", lambda r: foreign.append(r.url) if r.url.split("/", 3)[:3] != origin and not r.url.startswith("data:") else None)
+    foreign = foreign_requests(page, url)
     if not index:
         without_search_documents(page)
     if before is not None:

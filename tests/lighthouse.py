@@ -3,9 +3,9 @@
     .venv/bin/python tests/lighthouse.py [--site PATH] [--english] [--form-factor mobile|desktop] [--reports DIR]
 
 Without --site the project is built first (`mkdocs build -d <tmp>`). It prints the command that
-runs Lighthouse (tests/lighthouse.mjs: its Node API on every page in one process), then a table of the four category scores (x100) and, for every category
-below 100, the audits that fail there, with the nodes or items Lighthouse names. Performance is
-reported only: it depends on the machine. `audit()` is what tests/test_lighthouse.py uses.
+runs Lighthouse (tests/lighthouse.mjs: its Node API on every page in one process), then a table of
+the four category scores (x100) and, for every category below 100, the audits that fail there, with
+the nodes or items Lighthouse names. Performance is reported only: it depends on the machine. `audit()` is what tests/test_lighthouse.py uses.
 """
 
 from __future__ import annotations

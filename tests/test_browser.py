@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from playwright.sync_api import Browser, Page
 
-from helpers import SCREENSHOTS, one_tab, open_page, snapshot, visit
+from helpers import SCREENSHOTS, foreign_requests, one_tab, open_page, snapshot, visit
 
 Screen = Callable[..., Page]
 Search = Callable[[str, str], tuple[list[str], str, list[str]]]
@@ -34,10 +34,8 @@ def screen(browser: Browser, site_url: str) -> Iterator[Screen]:
 @pytest.fixture(scope="module")
 def watched(browser: Browser, site_url: str) -> Iterator[tuple[Page, list[str]]]:
     """A tab, and the requests it makes to a host other than the site's (emptied by each test)."""
-    foreign: list[str] = []
     with one_tab(browser) as tab:
-        tab.on("request", lambda r: None if r.url.startswith((site_url + "/", "data:")) else foreign.append(r.url))
-        yield tab, foreign
+        yield tab, foreign_requests(tab, site_url)
 
 
 @pytest.mark.parametrize("path", ["/", "/cities/milano/", "/slides/slide-3/", "/concepts/", "/tag/"])
@@ -54,16 +52,14 @@ def searching(browser: Browser, site_url: str) -> Iterator[Search]:
     """search(start, words): the result links (as paths) the search box of the page at `start` gives
     for `words`, its result line, and every request the page made to another host so far. One tab
     per page: its worker indexes the site once."""
-    tabs: dict[str, Page] = {}
-    foreign: list[str] = []
+    tabs: dict[str, tuple[Page, list[str]]] = {}
     with contextlib.ExitStack() as stack:
         def search(start: str, words: str) -> tuple[list[str], str, list[str]]:
             if start not in tabs:
                 tab = stack.enter_context(one_tab(browser))
-                tab.on("request", lambda r: None if r.url.startswith((site_url + "/", "data:")) else foreign.append(r.url))
-                tabs[start] = visit(tab, site_url + start)
-                tabs[start].locator("label.md-search__icon, .md-search__input").first.click()
-            page = tabs[start]
+                tabs[start] = (tab, foreign_requests(tab, site_url))
+                visit(tab, site_url + start).locator("label.md-search__icon, .md-search__input").first.click()
+            page, foreign = tabs[start]
             box, results = page.locator("input.md-search__input"), page.locator(".md-search-result__item > a")
             for _ in range(30):  # the search index loads in a worker: type again until it answers
                 box.fill("")

@@ -37,7 +37,7 @@ from atlante import cli, pipeline, yamlsource
 from atlante.kinds import KIND_BY_FOLDER
 from atlante.opendata import restore
 
-from helpers import BIN, ROOT, env, make_project, serving, without_search_documents
+from helpers import BIN, ROOT, env, foreign_requests, make_project, serving, without_search_documents
 from hostile import CASES, Case
 
 EXPECTED_FILE = Path(__file__).parent / "hostile_expected.json"
@@ -318,9 +318,7 @@ def assert_inert_in_browser(browser: Browser, urls: list[str], markers: list[str
         seen = _Watched(url, context.new_page())
         if number:  # the first page's search worker reads the whole index, hostile texts included
             without_search_documents(seen.page)
-        origin = url.split("/", 3)[:3]
-        seen.page.on("request", lambda r, seen=seen, origin=origin: seen.foreign.append(r.url)
-                     if r.url.split("/", 3)[:3] != origin and not r.url.startswith("data:") else None)
+        seen.foreign = foreign_requests(seen.page, url)
         seen.page.on("dialog", lambda d, seen=seen: (seen.dialogs.append(d.message), d.dismiss()))
         seen.page.on("console", lambda m, seen=seen: seen.console.append(m.text))
         seen.page.on("framenavigated", lambda f, seen=seen: seen.navigations.append(f.url))

@@ -7,7 +7,8 @@
 // Writes {url: report} as JSON to FILE (each report is what `lighthouse --output=json` writes).
 // With --port, the pages open in the Chromium listening there; without it, in one this script
 // starts (CHROME_PATH) with the flags given. The full-page screenshot, a picture for the HTML
-// report that no audit scores, is not taken.
+// report that no audit scores, is not taken; without performance, the waits that measure it are
+// shortened (below).
 import fs from 'node:fs';
 import {parseArgs} from 'node:util';
 
@@ -37,7 +38,16 @@ const flags = {
   port: chrome ? chrome.port : Number(values.port), output: 'json', logLevel: 'error', disableFullPageScreenshot: true,
   ...(values['only-categories'] ? {onlyCategories: values['only-categories'].split(',')} : {}),
 };
-const config = values['form-factor'] === 'desktop' ? desktopConfig : undefined;  // as --preset=desktop
+const preset = values['form-factor'] === 'desktop' ? desktopConfig : {extends: 'lighthouse:default'};  // as --preset=desktop
+// Lighthouse waits after the load (a blank page first, then a second after first paint and after
+// load, a second of quiet network and CPU) so that it can measure performance. Without performance,
+// the page is audited once network and CPU have been quiet for a quarter of a second: the same
+// audits, with the same results, about 3 s sooner per page.
+const measured = !flags.onlyCategories || flags.onlyCategories.includes('performance');
+const config = measured ? preset : {...preset, settings: {
+  ...preset.settings, skipAboutBlank: true, pauseAfterFcpMs: 0, pauseAfterLoadMs: 0,
+  networkQuietThresholdMs: 250, cpuQuietThresholdMs: 250,
+}};
 const reports = {};
 try {
   for (const url of urls) {

@@ -110,7 +110,7 @@ def test_the_language_switch_stays_on_the_same_page(screen: Screen, start: str, 
     page.locator(".md-header__option .md-select button").hover()
     target = "en" if not start.startswith("/en/") else "it"
     page.locator(f".md-select__link[hreflang={target}]").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_url(lambda url: url.split("/", 3)[3] != start.lstrip("/"))  # the other page, loaded
     assert page.evaluate("location.pathname") == expected
     assert page.evaluate("document.documentElement.lang") == target
 
@@ -120,7 +120,7 @@ def test_the_switch_keeps_a_statement_anchor(screen: Screen) -> None:
     link = page.locator(".md-select__link[hreflang=en]")
     page.locator(".md-header__option .md-select button").hover()
     link.click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_url(lambda url: "/en/" in url)  # the other page, loaded
     assert page.evaluate("location.pathname + location.hash") == "/en/slides/slide-3/#citta-sedi"
     assert page.locator("#citta-sedi").inner_text().startswith("Statement 3.4")
 

@@ -211,15 +211,15 @@ def test_accepted_cases_build_and_stay_inert(batch: list[Case], tmp_path: Path, 
     pages = sorted({page for case in batch for page in case.neutralised})
     markers = sorted({case.marker for case in batch})
     for page in pages:
-        assert_inert_html(site / page / "index.html", markers)
-        assert_outputs_well_formed(project, site, page)
+        doc = BeautifulSoup((site / page / "index.html").read_text(encoding="utf-8"), "html.parser")
+        assert_inert_html(doc, page, markers)
+        assert_outputs_well_formed(project, site, page, doc)
     assert_open_data_well_formed(project, site)
     with serving(site) as url:
         assert_inert_in_browser(browser, [f"{url}/{page}/" for page in pages], markers)
 
 
-def assert_inert_html(path: Path, markers: list[str]) -> None:
-    doc = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+def assert_inert_html(doc: BeautifulSoup, path: str, markers: list[str]) -> None:
     for script in doc.find_all("script"):
         if script.get("type") == "application/ld+json":  # data, not code: it must parse, whatever it quotes
             json.loads(script.string)
@@ -241,9 +241,9 @@ def assert_inert_html(path: Path, markers: list[str]) -> None:
                     assert "://" not in value, (path, value)
 
 
-def assert_outputs_well_formed(project: Path, site: Path, page: str) -> None:
-    """The page's metadata and citations parse, and say what the data says, whatever it holds."""
-    doc = BeautifulSoup((site / page / "index.html").read_text(encoding="utf-8"), "html.parser")
+def assert_outputs_well_formed(project: Path, site: Path, page: str, doc: BeautifulSoup) -> None:
+    """The page's metadata and citations parse, and say what the data says, whatever it holds (its
+    permalinks are taken out of `doc`)."""
     for permalink in doc.select("a.headerlink"):
         permalink.decompose()
     (jsonld,) = doc.find_all("script", type="application/ld+json")

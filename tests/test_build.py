@@ -493,7 +493,7 @@ def test_our_copies_of_material_partials_differ_only_where_they_say(name: str) -
 def test_a_renamed_entitys_old_address_redirects_in_both_languages(committed: list[Path]) -> None:
     site = committed[0]  # Milano, once `milan`
     for prefix in ("", "en/"):
-        old = BeautifulSoup((site / prefix / "cities/milan/index.html").read_text(encoding="utf-8"), "html.parser")
+        old = parsed(site / prefix / "cities/milan/index.html")
         assert old.find("meta", attrs={"http-equiv": "refresh"})["content"] == "0; url=../milano/"
         assert old.find("link", rel="canonical")["href"] == "../milano/"
         assert 'location.hash' in old.find("script").get_text()  # a statement anchor survives the redirect

@@ -219,26 +219,26 @@ def test_accepted_cases_build_and_stay_inert(batch: list[Case], tmp_path: Path, 
         assert_inert_in_browser(browser, [f"{url}/{page}/" for page in pages], markers)
 
 
-def assert_inert_html(doc: BeautifulSoup, path: str, markers: list[str]) -> None:
+def assert_inert_html(doc: BeautifulSoup, page: str, markers: list[str]) -> None:
     for script in doc.find_all("script"):
         if script.get("type") == "application/ld+json":  # data, not code: it must parse, whatever it quotes
             json.loads(script.string)
             continue
-        assert not [m for m in markers if m in script.get_text()], path
+        assert not [m for m in markers if m in script.get_text()], page
     article = doc.select_one("article")
     assert article is not None
     for el in article.find_all(True):
-        assert el.name not in ("script", "style", "iframe", "form", "input", "object", "embed", "foreignobject"), (path, el.name)
+        assert el.name not in ("script", "style", "iframe", "form", "input", "object", "embed", "foreignobject"), (page, el.name)
         if el.name == "svg":  # only the site's own figures and the theme's edit button draw; data never does
             assert el.find_parent("figure", class_="atlante-figure") is not None or \
-                el.find_parent("a", class_="md-content__button", rel="edit") is not None, path
+                el.find_parent("a", class_="md-content__button", rel="edit") is not None, page
         for attr, value in el.attrs.items():
-            assert not attr.lower().startswith("on"), (path, el.name, attr)
-            assert attr != "style", (path, el.name)
+            assert not attr.lower().startswith("on"), (page, el.name, attr)
+            assert attr != "style", (page, el.name)
             if attr in ("href", "src"):
-                assert not str(value).strip().lower().startswith(DANGEROUS_SCHEMES), (path, value)
+                assert not str(value).strip().lower().startswith(DANGEROUS_SCHEMES), (page, value)
                 if attr == "src":
-                    assert "://" not in value, (path, value)
+                    assert "://" not in value, (page, value)
 
 
 def assert_outputs_well_formed(project: Path, site: Path, page: str, doc: BeautifulSoup) -> None:

@@ -14,7 +14,6 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
 
 from atlante import pipeline, render, synth
 from atlante.kinds import KIND_BY_NAME, KINDS
@@ -215,7 +214,7 @@ def test_a_grown_site_builds_its_numbered_pages_linked_both_ways(grown_site: Pat
     for edition in (grown_site, grown_site / "en"):
         themes = edition / "themes"
         assert (themes / "page" / "2" / "index.html").is_file()
-        second = BeautifulSoup((themes / "page" / "2" / "index.html").read_text(encoding="utf-8"), "html.parser")
+        second = parsed(themes / "page" / "2" / "index.html")
         pager = second.select_one("p.atlante-pager")
         assert pager is not None
         hrefs = [a["href"] for a in pager.find_all("a")]
@@ -223,8 +222,7 @@ def test_a_grown_site_builds_its_numbered_pages_linked_both_ways(grown_site: Pat
         for href in hrefs:
             assert (themes / "page" / "2" / str(href) / "index.html").resolve().is_file(), href
         here = edition / "brief" / "page" / "2"
-        hrefs = [str(a["href"]) for a in BeautifulSoup((here / "index.html").read_text(encoding="utf-8"),
-                                                         "html.parser").select("article a[href*='#']")]
+        hrefs = [str(a["href"]) for a in parsed(here / "index.html").select("article a[href*='#']")]
         pairs = [((here / h.split("#")[0]).resolve() / "index.html", h.split("#")[1]) for h in hrefs if not h.startswith("#")]
         across = [(target, anchor) for target, anchor in pairs if target.is_relative_to((edition / "brief").resolve())]
         assert len(across) > 5
@@ -241,14 +239,13 @@ def test_a_grown_site_builds_its_numbered_pages_linked_both_ways(grown_site: Pat
 
 def test_a_grown_site_keeps_every_tag_page_to_the_limit_and_its_counts_right(grown_site: Path) -> None:
     for edition in (grown_site, grown_site / "en"):
-        index = BeautifulSoup((edition / "tag" / "index.html").read_text(encoding="utf-8"), "html.parser")
+        index = parsed(edition / "tag" / "index.html")
         entries = index.select("article li")
         assert len(entries) == 12
         for entry in entries:
             count = int(re.search(r"— (\d+) ", entry.get_text(" ", strip=True))[1])  # type: ignore[index]
             first = (edition / "tag" / str(entry.a["href"])).resolve()
             more = sorted((first / "page").glob("*/index.html")) if (first / "page").is_dir() else []
-            listed = [len(BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser").select("article li"))
-                      for p in [first / "index.html", *more]]
+            listed = [len(parsed(p).select("article li")) for p in [first / "index.html", *more]]
             assert sum(listed) == count and max(listed) <= LOWERED["LIST_LIMIT"]
             assert len(listed) == -(-count // LOWERED["LIST_LIMIT"]), entry.a["href"]

@@ -89,7 +89,7 @@ _editions: list[editions.Edition] = []
 _others: list[tuple[editions.Edition, Path]] = []  # the other editions and their config files (the source's on_config)
 _root = ""
 _pinned: str | None = None  # the SOURCE_DATE_EPOCH this module set (not the caller), renewed on each build
-_warned = False
+_told: set[str] = set()  # the data warnings this build has logged: the other editions' runs find them again
 _TEMPLATES = "atlante/"  # overrides/atlante/: the core's templates and translation files
 
 # The live preview (mkdocs serve): kept between the builds of the process
@@ -122,7 +122,7 @@ def on_startup(*, command: str, dirty: bool) -> None:
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    global _result, _edition, _editions, _others, _root, _warned, _publication, _degraded
+    global _result, _edition, _editions, _others, _root, _publication, _degraded
     _result, _degraded = None, False
     _rebuilt.clear()
     if _partial():
@@ -159,9 +159,12 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     rendered = _taken(ahead) if ahead and ahead[0] == _publication else None
     result = pipeline.run(project, docs_dir=project / "docs", lang=lang, publication=_publication, cache=_cache,
                           rendered=rendered)
-    _warned = bool(result.warnings)
-    for warning in result.warnings:
-        log.warning(str(warning))
+    if _edition.is_source:
+        _told.clear()
+    for warning in map(str, result.warnings):  # each once per build, whichever edition found it
+        if warning not in _told:
+            _told.add(warning)
+            log.warning(warning)
     if result.errors and _command == "serve" and _server is None:
         return _degrade(config, result)  # the preview's first build: serve the errors, not nothing
     if result.errors:
@@ -262,8 +265,10 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     assert _edition is not None
     if _partial() and not _degraded:
         _whole_search_index(config)
-    if not _edition.is_source or (config.strict and _warned):
-        return  # a strict build with warnings fails anyway: do not build the rest of the site
+    if not _edition.is_source:
+        return
+    # With warnings, a strict build goes on all the same: it fails at the end, with every warning of
+    # every edition in one run (a page missing in one edition, a broken link in docs/en/)
     site = Path(config.site_dir)
     others = [(path, site / edition.prefix) for edition, path in _others]
     degraded = _degraded
@@ -773,7 +778,9 @@ def _build_edition(config: MkDocsConfig, path: Path, site_dir: Path) -> None:
     engine = _engine(config)
     load_config = importlib.import_module(f"{engine}.config").load_config
     build = importlib.import_module(f"{engine}.commands.build").build
-    other = load_config(config_file=str(path), site_dir=str(site_dir), strict=config.strict)
+    # Not strict itself: a strict source edition counts the other editions' warnings with its own (its
+    # counter listens while they build) and fails once, at its end, with the sum
+    other = load_config(config_file=str(path), site_dir=str(site_dir), strict=False)
     command, dirty = _command, _dirty
     other.plugins.on_startup(command=command, dirty=dirty)
     _thread.nested = True  # its on_shutdown is the edition's, not the server's

@@ -285,16 +285,6 @@ def test_the_english_interface_is_materials_english(built_site: Path) -> None:
 
 
 @pytest.mark.build
-def test_a_page_missing_in_one_edition_fails_the_strict_build(tmp_path: Path) -> None:
-    project = make_project(tmp_path)
-    (project / "docs/en/accessibilita.md").unlink()
-    edit(project, "mkdocs.en.yml", "  - Accessibility: accessibilita.md\n", "")
-    result = mkdocs_build(project)
-    assert result.returncode == 1
-    assert "/en/accessibilita/: expected this page too (its counterpart exists in another edition), found none" in result.stderr
-
-
-@pytest.mark.build
 def test_an_edition_listed_without_its_config_fails_the_build_and_says_which(tmp_path: Path) -> None:
     project = make_project(tmp_path)
     (project / "mkdocs.en.yml").unlink()
@@ -307,13 +297,30 @@ def test_an_edition_listed_without_its_config_fails_the_build_and_says_which(tmp
 
 @pytest.fixture(scope="module")
 def warned(tmp_path_factory: pytest.TempPathFactory) -> subprocess.CompletedProcess[str]:
-    """One strict build of the real project with three mistakes that are only warnings: an
-    untranslated title, an entity nothing links to, a hand-written link to no page."""
+    """One strict build of the real project with five mistakes that are only warnings: in the data,
+    an untranslated title and an entity nothing links to; in the Italian pages, a link to no page; in
+    the English edition only, a link to no page and a page missing."""
     project = make_project(tmp_path_factory.mktemp("warned"))
     edit(project, "data/cities/milano.yaml", '  title: "Milan"\n', "")
     write(project, "data/concepts/innovazione.yaml", ORPHAN_CONCEPT)
     edit(project, "docs/informazioni.md", "(per esempio\n`/cities/milano/`)", "(per esempio\n[Milano](cities/milan.md))")
+    edit(project, "docs/en/informazioni.md", "(for example `/en/cities/milano/`)", "(for example [Milan](cities/milan-en.md))")
+    (project / "docs/en/accessibilita.md").unlink()
+    edit(project, "mkdocs.en.yml", "  - Accessibility: accessibilita.md\n", "")
     return mkdocs_build(project)
+
+
+@pytest.mark.build
+def test_a_strict_build_reports_every_warning_of_both_editions_in_one_run(warned: subprocess.CompletedProcess[str]) -> None:
+    """All at once (the editor fixes everything before the next run), each once, and one failure
+    that counts them all."""
+    assert warned.returncode == 1 and "Traceback" not in warned.stderr
+    assert "/en/accessibilita/: expected this page too (its counterpart exists in another edition), found none" in warned.stderr
+    assert "Doc file 'informazioni.md' contains a link 'cities/milan-en.md', but the target is not found" in warned.stderr
+    warnings = [line for line in warned.stderr.splitlines() if line.startswith("WARNING")]
+    assert len(warnings) == len(set(warnings)) == 5, warnings  # the data's warnings are not repeated by the English edition
+    said = warned.stdout + warned.stderr  # (MkDocs prints its verdict on stdout)
+    assert said.count("in strict mode!") == 1 and "Aborted with 5 warnings in strict mode!" in said
 
 
 @pytest.mark.build

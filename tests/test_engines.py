@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ORPHAN_CONCEPT, PROPERDOCS, ROOT, built_once, make_project, properdocs_build, write
+from helpers import ORPHAN_CONCEPT, PROPERDOCS, ROOT, built_once, edit, make_project, properdocs_build, write
 
 PROPERDOCS_VENV = PROPERDOCS.parent.parent
 PINNED = re.search(r"^properdocs==(\S+)$", (ROOT / "tests/requirements-properdocs.txt").read_text(encoding="utf-8"), re.M)
@@ -93,7 +93,10 @@ def test_each_engine_signs_every_page_with_its_name(built_site: Path, properdocs
 def test_a_warning_fails_the_strict_properdocs_build(tmp_path: Path) -> None:
     project = make_project(tmp_path)
     write(project, "data/concepts/innovazione.yaml", ORPHAN_CONCEPT)
+    edit(project, "docs/en/informazioni.md", "(for example `/en/cities/milano/`)", "(for example [Milan](cities/milan-en.md))")
     result = properdocs_build(project)
     assert result.returncode == 1
     assert re.search(r"WARNING +- +data/concepts/innovazione.yaml:1:1: warning: concept:innovazione: relations: expected a relation", result.stderr)
-    assert "Aborted with 1 warnings in strict mode!" in result.stdout + result.stderr
+    # the English edition's own warning, in the same run, counted with the source edition's
+    assert "Doc file 'informazioni.md' contains a link 'cities/milan-en.md', but the target is not found" in result.stderr
+    assert "Aborted with 2 warnings in strict mode!" in result.stdout + result.stderr

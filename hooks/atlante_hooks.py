@@ -425,15 +425,18 @@ def _render_ahead(config: MkDocsConfig, project: Path) -> None:
     A fork of this process: the same files, templates and figure tokens; nothing is rendered twice
     unless it fails, and then the edition's own run renders it and says what is wrong."""
     _ahead.clear()
+    _loaded.clear()
     if _command != "build" or _partial() or (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return
     load_config = importlib.import_module(f"{_engine(config)}.config").load_config
     for edition, path in _others:
         try:
-            other = load_config(config_file=str(path), site_dir=str(Path(config.site_dir) / edition.prefix))
+            other = load_config(config_file=str(path), site_dir=str(Path(config.site_dir) / edition.prefix),
+                                strict=False)  # as _build_edition loads it
         except Exception:  # noqa: BLE001 - its own build will say what is wrong with it
             continue
         publication, problems = _publication_of(other, editions.root_url(other.site_url or "", edition), project)
+        _loaded[path] = other  # its build takes it: loaded twice, its warnings would be said twice
         if problems:
             continue
         fork = multiprocessing.get_context("fork")
@@ -467,6 +470,7 @@ def _taken(ahead: tuple) -> list | None:  # type: ignore[type-arg]
 
 
 _ahead: dict[str, tuple] = {}  # type: ignore[type-arg]  # by language: (publication, process, pipe) of _render_ahead
+_loaded: dict[Path, MkDocsConfig] = {}  # by config file: the other editions' configs _render_ahead loaded
 
 
 def on_shutdown() -> None:
@@ -780,7 +784,7 @@ def _build_edition(config: MkDocsConfig, path: Path, site_dir: Path) -> None:
     build = importlib.import_module(f"{engine}.commands.build").build
     # Not strict itself: a strict source edition counts the other editions' warnings with its own (its
     # counter listens while they build) and fails once, at its end, with the sum
-    other = load_config(config_file=str(path), site_dir=str(site_dir), strict=False)
+    other = _loaded.pop(path, None) or load_config(config_file=str(path), site_dir=str(site_dir), strict=False)
     command, dirty = _command, _dirty
     other.plugins.on_startup(command=command, dirty=dirty)
     _thread.nested = True  # its on_shutdown is the edition's, not the server's

@@ -297,9 +297,9 @@ def test_an_edition_listed_without_its_config_fails_the_build_and_says_which(tmp
 
 @pytest.fixture(scope="module")
 def warned(tmp_path_factory: pytest.TempPathFactory) -> subprocess.CompletedProcess[str]:
-    """One strict build of the real project with five mistakes that are only warnings: in the data,
+    """One strict build of the real project with six mistakes that are only warnings: in the data,
     an untranslated title and an entity nothing links to; in the Italian pages, a link to no page; in
-    the English edition only, a link to no page and a page missing."""
+    the English edition only, a misspelt key in its config, a link to no page and a page missing."""
     project = make_project(tmp_path_factory.mktemp("warned"))
     edit(project, "data/cities/milano.yaml", '  title: "Milan"\n', "")
     write(project, "data/concepts/innovazione.yaml", ORPHAN_CONCEPT)
@@ -307,6 +307,7 @@ def warned(tmp_path_factory: pytest.TempPathFactory) -> subprocess.CompletedProc
     edit(project, "docs/en/informazioni.md", "(for example `/en/cities/milano/`)", "(for example [Milan](cities/milan-en.md))")
     (project / "docs/en/accessibilita.md").unlink()
     edit(project, "mkdocs.en.yml", "  - Accessibility: accessibilita.md\n", "")
+    edit(project, "mkdocs.en.yml", "edit_uri: edit/main/docs/en/\n", "edit_url: edit/main/docs/en/\n")
     return mkdocs_build(project)
 
 
@@ -317,10 +318,11 @@ def test_a_strict_build_reports_every_warning_of_both_editions_in_one_run(warned
     assert warned.returncode == 1 and "Traceback" not in warned.stderr
     assert "/en/accessibilita/: expected this page too (its counterpart exists in another edition), found none" in warned.stderr
     assert "Doc file 'informazioni.md' contains a link 'cities/milan-en.md', but the target is not found" in warned.stderr
+    assert "Config value 'edit_url': Unrecognised configuration name: edit_url" in warned.stderr
     warnings = [line for line in warned.stderr.splitlines() if line.startswith("WARNING")]
-    assert len(warnings) == len(set(warnings)) == 5, warnings  # the data's warnings are not repeated by the English edition
+    assert len(warnings) == len(set(warnings)) == 6, warnings  # the English edition repeats none of the others
     said = warned.stdout + warned.stderr  # (MkDocs prints its verdict on stdout)
-    assert said.count("in strict mode!") == 1 and "Aborted with 5 warnings in strict mode!" in said
+    assert said.count("in strict mode!") == 1 and "Aborted with 6 warnings in strict mode!" in said
 
 
 @pytest.mark.build

@@ -12,7 +12,8 @@ on_files         adds each rendered page in memory (File.generated), before mkdo
                  for the pages its redirects point to.
 on_page_content  sanitises the HTML of generated pages (Markdown fields may carry HTML), then puts
                  back their figures (maps, graphs: SVG from the templates, which the sanitiser refuses);
-                 gives Material's search an entity page's tags (page.meta, as front matter would).
+                 gives Material's search an entity page's tags, escaped (page.meta, as front matter would;
+                 its results draw them as markup).
 on_page_context  gives templates the page's counterparts in every edition (switch, hreflang) and,
                  in a translated edition, the link to the original; and an entity page's tags, each
                  linking its page (tag/<tag>/), for the chips above its title.
@@ -57,6 +58,7 @@ import signal
 import tempfile
 import threading
 import time
+from html import escape as escape_html
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -235,8 +237,9 @@ def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files
     _titles.setdefault(_lang(config), {})[page.file.src_uri] = page.title or ""
     if page.file.generated_by is None:
         return None  # hand-written pages are trusted like code
-    if page.file.src_uri in _chips:  # Material's search indexes a page's tags from its meta
-        page.meta["tags"] = [chip.name for chip in _chips[page.file.src_uri]]
+    if page.file.src_uri in _chips:  # Material's search indexes a page's tags from its meta, as they are,
+        # and its results draw them as markup (innerHTML), like the titles and texts it escapes: so escaped
+        page.meta["tags"] = [escape_html(chip.name, quote=False) for chip in _chips[page.file.src_uri]]
     return place_figures(clean_html(html), _figures.get(page.file.src_uri, {}))
 
 

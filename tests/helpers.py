@@ -7,7 +7,6 @@ import fcntl
 import functools
 import http.server
 import io
-import json
 import os
 import shutil
 import subprocess
@@ -15,7 +14,6 @@ import sys
 import textwrap
 import threading
 import unittest.mock
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -194,21 +192,6 @@ def serving(site: Path, handler: type[http.server.SimpleHTTPRequestHandler] = _Q
         thread.join()
 
 
-@functools.cache
-def _empty_search_index(url: str) -> str:
-    """The search index at `url` with its configuration and no documents."""
-    with urllib.request.urlopen(url, timeout=30) as response:
-        return json.dumps({"config": json.load(response)["config"], "docs": []})
-
-
-def without_search_documents(page: Page) -> None:
-    """The page's search worker gets the site's index with no documents. The page and its DOM are
-    the same (the index is only read when a reader types); the worker does not spend half a second
-    of CPU indexing the whole site, for a test that neither searches nor watches the network."""
-    page.route("**/search/search_index.json", lambda route: route.fulfill(
-        status=200, content_type="application/json", body=_empty_search_index(route.request.url)))
-
-
 def foreign_requests(page: Page, url: str) -> list[str]:
     """The list, kept up to date, of every request `page` makes to a host other than `url`'s
     (data: addresses aside)."""
@@ -219,13 +202,11 @@ def foreign_requests(page: Page, url: str) -> list[str]:
 
 
 @contextlib.contextmanager
-def one_tab(browser: Browser, index: bool = True, **context: object) -> Iterator[Page]:
+def one_tab(browser: Browser, **context: object) -> Iterator[Page]:
     """One tab for a series of pages (visit), as a reader goes from page to page: a page opened in a
     fresh context costs about 40 % more CPU (a context, a renderer process, every script compiled
-    again). `index=False`: without_search_documents."""
+    again)."""
     page = browser.new_context(**context).new_page()  # type: ignore[arg-type]
-    if not index:
-        without_search_documents(page)
     try:
         yield page
     finally:
@@ -245,16 +226,13 @@ def visit(tab: Page, url: str, wait_until: str = "load") -> Page:
 
 
 def open_page(browser: Browser, url: str, before: Callable[[Page], object] | None = None,
-              wait_until: str = "load", index: bool = True, **context: object) -> tuple[Page, list[str]]:
+              wait_until: str = "load", **context: object) -> tuple[Page, list[str]]:
     """A page at `url`, with the list of every request it makes to a host other than ours;
     `before(page)` runs before it loads (to listen to its events from the start). The page is
     returned once loaded (its images and styles in); `wait_until="networkidle"` waits for half a
-    second of silence as well (a second more per page), for the tests that assert the list.
-    `index=False`: without_search_documents."""
+    second of silence as well (a second more per page), for the tests that assert the list."""
     page = browser.new_context(**context).new_page()  # type: ignore[arg-type]
     foreign = foreign_requests(page, url)
-    if not index:
-        without_search_documents(page)
     if before is not None:
         before(page)
     page.goto(url, wait_until=wait_until)  # type: ignore[arg-type]

@@ -36,7 +36,7 @@ def _said(result: dict) -> list[str]:
 
 @pytest.fixture(scope="module")
 def tab(browser: Browser) -> Iterator[Page]:
-    with one_tab(browser, index=False, color_scheme="light") as page:
+    with one_tab(browser, color_scheme="light") as page:
         yield page
 
 

@@ -25,7 +25,7 @@ def screen(browser: Browser, site_url: str) -> Iterator[Screen]:
     with contextlib.ExitStack() as stack:
         def load(path: str, width: int = 1280, height: int = 800) -> Page:
             if (width, height) not in tabs:
-                tabs[width, height] = stack.enter_context(one_tab(browser, index=False, is_mobile=width < 600,
+                tabs[width, height] = stack.enter_context(one_tab(browser, is_mobile=width < 600,
                                                                   viewport={"width": width, "height": height}))
             return visit(tabs[width, height], site_url + path)
         yield load
@@ -42,7 +42,7 @@ def watched(browser: Browser, site_url: str) -> Iterator[tuple[Page, list[str]]]
 def test_no_page_loads_anything_from_another_host(watched: tuple[Page, list[str]], site_url: str, path: str) -> None:
     tab, foreign = watched
     foreign.clear()
-    page = visit(tab, site_url + path, wait_until="networkidle")  # its search index loaded and read too
+    page = visit(tab, site_url + path, wait_until="networkidle")  # the search index is fetched too (the search tests open it)
     assert page.locator("article h1").count() == 1
     assert foreign == []
 
@@ -97,6 +97,25 @@ def test_search_stems_words_in_each_language(searching: Search, start: str, word
     for path in also:
         assert path in paths, (path, paths)
     assert meta.endswith("matching documents" if start == "/en/" else "documenti trovati")
+
+
+def test_a_page_indexes_the_site_only_once_its_search_is_opened(browser: Browser, site_url: str) -> None:
+    # the worker's Italian stemmer (lunr.it) is loaded when it is given the index, and indexing follows
+    page, foreign = open_page(browser, site_url + "/cities/milano/", wait_until="networkidle")
+    (worker,) = page.workers
+    assert worker.evaluate("typeof lunr.it") == "undefined"  # read, scrolled, left: no half-second of indexing
+    page.locator(".md-search__input").click()
+    page.locator(".md-search__input").press_sequentially("Torino")
+    page.wait_for_selector(".md-search-result__item")
+    assert worker.evaluate("typeof lunr.it") == "function"
+    assert page.locator(".md-search-result__item > a").first.evaluate("a => new URL(a.href).pathname") == "/cities/torino/"
+    page.context.close()
+    # a link to a search (Material's ?q=) opens the search, which indexes then
+    page, foreign = open_page(browser, site_url + "/en/?q=Turin")
+    page.wait_for_selector(".md-search-result__item")
+    assert page.locator(".md-search-result__item > a").first.evaluate("a => new URL(a.href).pathname") == "/en/cities/torino/"
+    assert foreign == []
+    page.context.close()
 
 
 @pytest.mark.parametrize(("start", "expected"), [
@@ -203,7 +222,7 @@ def test_figures_fit_the_page_and_scroll_within_themselves(screen: Screen, path:
 def test_the_map_follows_the_dark_scheme(browser: Browser, site_url: str) -> None:
     fills = {}
     for scheme in ("light", "dark"):
-        page, _ = open_page(browser, site_url + "/cities/", color_scheme=scheme, index=False)
+        page, _ = open_page(browser, site_url + "/cities/", color_scheme=scheme)
         fills[scheme] = page.evaluate("""(() => [getComputedStyle(document.querySelector('.atlante-region')).fill,
             getComputedStyle(document.querySelector('.atlante-marker text')).fill,
             getComputedStyle(document.body).backgroundColor])()""")

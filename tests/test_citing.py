@@ -373,7 +373,7 @@ def test_copy_buttons_work_from_the_keyboard_and_dates_are_todays(browser: Brows
 
 
 def test_a_statements_citation_opens_and_copies(browser: Browser, site_url: str) -> None:
-    page, _ = open_page(browser, f"{site_url}/en/platforms/concetto-di-piattaforma/", permissions=["clipboard-read", "clipboard-write"], index=False)
+    page, _ = open_page(browser, f"{site_url}/en/platforms/concetto-di-piattaforma/", permissions=["clipboard-read", "clipboard-write"])
     page.get_by_role("link", name="cite this statement").first.click()  # from an entry, to the statement's citation
     page.wait_for_url("**/en/slides/slide-3/#cite-slide-3-concetto")
     assert page.locator("#cite-slide-3-concetto").get_attribute("open") is not None
@@ -391,7 +391,7 @@ def test_a_statements_citation_opens_and_copies(browser: Browser, site_url: str)
 
 
 def test_print_drops_the_navigation_and_shows_addresses(browser: Browser, site_url: str) -> None:
-    page, _ = open_page(browser, f"{site_url}/cities/milano/", index=False)
+    page, _ = open_page(browser, f"{site_url}/cities/milano/")
     page.emulate_media(media="print")
     page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
     assert not page.locator(".md-sidebar--primary").is_visible() and not page.locator(".md-header").is_visible()

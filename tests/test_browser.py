@@ -72,6 +72,7 @@ def searching(browser: Browser, site_url: str) -> Iterator[Search]:
                 page.screenshot(path=str(SCREENSHOTS / f"search-failed-{words}.png"))
             paths = results.evaluate_all("links => links.map(a => new URL(a.href).pathname)")
             return paths, page.locator(".md-search-result__meta").inner_text(), foreign
+        search.page = lambda start: tabs[start][0]  # type: ignore[attr-defined]
         yield search
 
 
@@ -116,6 +117,24 @@ def test_a_page_indexes_the_site_only_once_its_search_is_opened(browser: Browser
     assert page.locator(".md-search-result__item > a").first.evaluate("a => new URL(a.href).pathname") == "/en/cities/torino/"
     assert foreign == []
     page.context.close()
+
+
+def test_a_result_names_the_words_it_lacks_as_typed_and_its_page_highlights_the_rest(searching: Search) -> None:
+    paths, _, _ = searching("/", "distretti castagne")
+    page = searching.page("/")  # type: ignore[attr-defined]
+    first = page.locator(".md-search-result__item").first
+    assert paths[0] == "/concepts/distretto-industriale/"
+    # no page says "castagne": each result names it among the words it lacks, as typed; none names "distretti"
+    article = first.locator("a").first
+    assert article.locator(".md-search-result__terms del").all_text_contents() == ["castagne"]
+    assert set(page.locator(".md-search-result__terms del").all_text_contents()) == {"castagne"}
+    link = article.get_attribute("href")
+    assert link.endswith("?h=distrett")  # the words it holds, stemmed, for the page to highlight
+    opened = page.context.new_page()  # the page the result opens, beside the search
+    opened.goto(link)
+    marked = opened.locator("article mark[data-md-highlight]").all_inner_texts()
+    opened.close()
+    assert marked and {m.casefold() for m in marked} == {"distrett"}, marked  # in "distretto" and "distretti" alike
 
 
 @pytest.mark.parametrize(("start", "expected"), [

@@ -132,6 +132,7 @@ def test_a_result_names_the_words_it_lacks_as_typed_and_its_page_highlights_the_
     assert link.endswith("?h=distrett")  # the words it holds, stemmed, for the page to highlight
     opened = page.context.new_page()  # the page the result opens, beside the search
     opened.goto(link)
+    opened.wait_for_selector("article mark[data-md-highlight]")  # drawn once the page has fetched the index's configuration
     marked = opened.locator("article mark[data-md-highlight]").all_inner_texts()
     opened.close()
     assert marked and {m.casefold() for m in marked} == {"distrett"}, marked  # in "distretto" and "distretti" alike

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Locator, Page
 
 ROOT = Path(__file__).resolve().parent.parent
 # The source brief, as extracted from the PDF; a verbatim copy is kept with the tests so that
@@ -223,6 +223,25 @@ def visit(tab: Page, url: str, wait_until: str = "load") -> Page:
     if same_document:  # the address changed its anchor only: load the page again all the same
         tab.reload(wait_until=wait_until)  # type: ignore[arg-type]
     return tab
+
+
+def search_for(page: Page, words: str) -> Locator:
+    """The results (their links) of the search box of `page` for `words`, typed as a reader types
+    them, the box emptied first and its last results gone. The search's worker indexes the site
+    when the search first opens and answers after that: type again until it answers (12 s at most);
+    a search that finds nothing is pictured in tests/_artifacts."""
+    box, results = page.locator("input.md-search__input"), page.locator(".md-search-result__item > a")
+    box.click()  # opens the search (a wide screen's box)
+    for _ in range(30):
+        box.fill("")
+        page.wait_for_function("!document.querySelector('.md-search-result__item')")
+        box.press_sequentially(words)
+        page.wait_for_timeout(400)  # the answers to the first letters are followed by the whole word's
+        if results.count():
+            break
+    else:
+        page.screenshot(path=str(SCREENSHOTS / f"search-failed-{words}.png"))
+    return results
 
 
 def open_page(browser: Browser, url: str, before: Callable[[Page], object] | None = None,

@@ -11,10 +11,9 @@ from collections.abc import Callable, Iterator
 import pytest
 from playwright.sync_api import Browser, Page
 
-from helpers import SCREENSHOTS, foreign_requests, one_tab, open_page, snapshot, visit
+from helpers import foreign_requests, one_tab, open_page, search_for, snapshot, visit
 
 Screen = Callable[..., Page]
-Search = Callable[[str, str], tuple[list[str], str, list[str]]]
 
 
 @pytest.fixture(scope="module")
@@ -47,36 +46,35 @@ def test_no_page_loads_anything_from_another_host(watched: tuple[Page, list[str]
     assert foreign == []
 
 
+class Searching:
+    """searching(start, words): the result links (as paths) the search box of the page at `start`
+    gives for `words`, its result line, and every request the page made to another host so far;
+    searching.page(start): that page. One tab per page: its worker indexes the site once."""
+
+    def __init__(self, browser: Browser, site_url: str, stack: contextlib.ExitStack) -> None:
+        self._browser, self._site_url, self._stack = browser, site_url, stack
+        self._tabs: dict[str, tuple[Page, list[str]]] = {}
+
+    def page(self, start: str) -> Page:
+        if start not in self._tabs:
+            tab = self._stack.enter_context(one_tab(self._browser))
+            self._tabs[start] = (tab, foreign_requests(tab, self._site_url))
+            visit(tab, self._site_url + start)
+        return self._tabs[start][0]
+
+    def __call__(self, start: str, words: str) -> tuple[list[str], str, list[str]]:
+        page = self.page(start)
+        paths = search_for(page, words).evaluate_all("links => links.map(a => new URL(a.href).pathname)")
+        return paths, page.locator(".md-search-result__meta").inner_text(), self._tabs[start][1]
+
+
 @pytest.fixture(scope="module")
-def searching(browser: Browser, site_url: str) -> Iterator[Search]:
-    """search(start, words): the result links (as paths) the search box of the page at `start` gives
-    for `words`, its result line, and every request the page made to another host so far. One tab
-    per page: its worker indexes the site once."""
-    tabs: dict[str, tuple[Page, list[str]]] = {}
+def searching(browser: Browser, site_url: str) -> Iterator[Searching]:
     with contextlib.ExitStack() as stack:
-        def search(start: str, words: str) -> tuple[list[str], str, list[str]]:
-            if start not in tabs:
-                tab = stack.enter_context(one_tab(browser))
-                tabs[start] = (tab, foreign_requests(tab, site_url))
-                visit(tab, site_url + start).locator("label.md-search__icon, .md-search__input").first.click()
-            page, foreign = tabs[start]
-            box, results = page.locator("input.md-search__input"), page.locator(".md-search-result__item > a")
-            for _ in range(30):  # the search index loads in a worker: type again until it answers
-                box.fill("")
-                page.wait_for_function("!document.querySelector('.md-search-result__item')")  # the last results gone
-                box.press_sequentially(words)
-                page.wait_for_timeout(400)
-                if results.count():
-                    break
-            if not results.count():
-                page.screenshot(path=str(SCREENSHOTS / f"search-failed-{words}.png"))
-            paths = results.evaluate_all("links => links.map(a => new URL(a.href).pathname)")
-            return paths, page.locator(".md-search-result__meta").inner_text(), foreign
-        search.page = lambda start: tabs[start][0]  # type: ignore[attr-defined]
-        yield search
+        yield Searching(browser, site_url, stack)
 
 
-def test_search_finds_a_city_in_italian(searching: Search) -> None:
+def test_search_finds_a_city_in_italian(searching: Searching) -> None:
     paths, meta, foreign = searching("/", "Torino")
     assert paths[0] == "/cities/torino/"
     assert meta.endswith("documenti trovati")  # Italian UI
@@ -89,7 +87,7 @@ def test_search_finds_a_city_in_italian(searching: Search) -> None:
     ("/", "distretti", "/concepts/distretto-industriale/", ("/actions/politiche-per-i-distretti-industriali/",)),
     ("/", "distretto", "/concepts/distretto-industriale/", ("/actions/politiche-per-i-distretti-industriali/",)),
 ])
-def test_search_stems_words_in_each_language(searching: Search, start: str, words: str,
+def test_search_stems_words_in_each_language(searching: Searching, start: str, words: str,
                                              first: str, also: tuple[str, ...]) -> None:
     paths, meta, foreign = searching(start, words)
     assert foreign == []
@@ -105,11 +103,9 @@ def test_a_page_indexes_the_site_only_once_its_search_is_opened(browser: Browser
     page, foreign = open_page(browser, site_url + "/cities/milano/", wait_until="networkidle")
     (worker,) = page.workers
     assert worker.evaluate("typeof lunr.it") == "undefined"  # read, scrolled, left: no half-second of indexing
-    page.locator(".md-search__input").click()
-    page.locator(".md-search__input").press_sequentially("Torino")
-    page.wait_for_selector(".md-search-result__item")
+    results = search_for(page, "Torino")
     assert worker.evaluate("typeof lunr.it") == "function"
-    assert page.locator(".md-search-result__item > a").first.evaluate("a => new URL(a.href).pathname") == "/cities/torino/"
+    assert results.first.evaluate("a => new URL(a.href).pathname") == "/cities/torino/"
     page.context.close()
     # a link to a search (Material's ?q=) opens the search, which indexes then
     page, foreign = open_page(browser, site_url + "/en/?q=Turin")
@@ -119,9 +115,9 @@ def test_a_page_indexes_the_site_only_once_its_search_is_opened(browser: Browser
     page.context.close()
 
 
-def test_a_result_names_the_words_it_lacks_as_typed_and_its_page_highlights_the_rest(searching: Search) -> None:
+def test_a_result_names_the_words_it_lacks_as_typed_and_its_page_highlights_the_rest(searching: Searching) -> None:
     paths, _, _ = searching("/", "distretti castagne")
-    page = searching.page("/")  # type: ignore[attr-defined]
+    page = searching.page("/")
     first = page.locator(".md-search-result__item").first
     assert paths[0] == "/concepts/distretto-industriale/"
     # no page says "castagne": each result names it among the words it lacks, as typed; none names "distretti"

@@ -15,9 +15,23 @@ ZENSICAL := .venv-zensical
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: setup serve build serve-properdocs build-properdocs check generate lint test test-quick benchmark benchmark-smoke lighthouse browser clean
+.PHONY: setup system serve build serve-properdocs build-properdocs check generate lint test test-quick benchmark benchmark-smoke lighthouse browser clean
 
-setup: $(STAMP)
+setup: $(STAMP) system
+
+# The whole brief's PDF (WeasyPrint) needs Pango, a system library most Linux desktops and CI images
+# have: installed with apt-get when missing, as root or with password-less sudo (a CI runner); otherwise
+# said (the preview goes on without the PDF, with a warning; a strict build stops and says the same)
+system:
+	@if ! ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0'; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; \
+	  elif command -v apt-get >/dev/null && sudo -n true 2>/dev/null; then \
+	    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; \
+	  else \
+	    echo "The whole brief's PDF needs Pango: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0"; \
+	  fi; \
+	fi
 
 # axe-core and Lighthouse, for the accessibility tests only
 node_modules/.installed: package.json package-lock.json

@@ -51,7 +51,7 @@ sys.path.insert(0, str(ROOT / "hooks"))
 
 from atlante import synth  # noqa: E402
 
-from helpers import BIN, env, make_project  # noqa: E402
+from helpers import BIN, env, make_project, preview_env  # noqa: E402
 
 ZENSICAL = ROOT / ".venv-zensical" / "bin" / "zensical"
 PROPERDOCS = ROOT / ".venv-properdocs" / "bin" / "properdocs"
@@ -211,7 +211,7 @@ def preview(project: Path, n: int, edits: int) -> float:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     server = subprocess.Popen([str(BIN / "mkdocs"), "serve", "--dirty", "--no-strict", "--dev-addr", f"127.0.0.1:{port}"],
-                              cwd=project, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              cwd=project, env=preview_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
         _until(base + "/cities/milano/", lambda status, body: status == 200)

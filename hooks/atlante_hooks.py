@@ -142,7 +142,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if problems:
         _refuse("\n".join(f"{Path(config.config_file_path).name}: {p}" for p in problems))
     assert _edition is not None
-    _root = editions.root_url(config.site_url or "", _edition)
+    if _edition.is_source and _command == "build":  # a preview has its own address (mkdocs serve sets it)
+        _check_address(config)
+    if not config.repo_url:
+        config.edit_uri = None  # no repository configured: no edit link, rather than a dead one
+    _root = editions.root_url(config.site_url or meta.PREVIEW_URL, _edition)
     if config.site_url and not _edition.is_source:
         config.site_url = _root + _edition.prefix  # one site_url, in mkdocs.yml; editions live below it
 
@@ -259,6 +263,7 @@ def on_page_context(context: dict, *, page: Page, config: MkDocsConfig, nav: obj
         "notice": None if _edition.is_source else {"text": words["translation_notice"], "link": words["translation_notice_link"]},
         "switch_label": words["language_switch"],
         "tags": _chips.get(page.file.src_uri, ()),  # (Material's tags plugin is not used: the tag pages are ours)
+        "footer": _footer(translation),
     }
     return context
 
@@ -273,12 +278,12 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     # With warnings, a strict build goes on all the same: it fails at the end, with every warning of
     # every edition in one run (a page missing in one edition, a broken link in docs/en/)
     site = Path(config.site_dir)
-    others = [(path, site / edition.prefix) for edition, path in _others]
-    degraded = _degraded
+    others = [(edition, path, site / edition.prefix) for edition, path in _others]
+    degraded, root = _degraded, _root
 
     def the_others() -> None:
-        for path, site_dir in others:
-            _build_edition(config, path, site_dir)
+        for edition, path, site_dir in others:
+            _build_edition(config, edition, path, site_dir, root)
         if not degraded:
             _compare_editions(site)
 
@@ -761,6 +766,16 @@ def _edit_url(config: MkDocsConfig, source: str | None) -> str | None:
     return f"{config.repo_url.rstrip('/')}/{branch.strip('/')}/{source}".replace("//data/", "/data/")
 
 
+def _footer(translation: object) -> dict[str, object] | None:
+    """Who publishes the site and under which licence, for the footer of every page (in a preview
+    showing its errors, where the translations may be missing: Material's own line)."""
+    if translation is None or _publication is None:
+        return None
+    return {"words": translation.words["footer"], "publisher": _publication.publisher,  # type: ignore[attr-defined]
+            "publisher_url": _publication.publisher_url, "licence": _publication.licence.name,
+            "licence_url": _publication.licence.url}
+
+
 def _hand_written_meta(page: Page) -> metadata.PageMeta:
     """The metadata of a page written by hand (docs/): its title, its description, the edition's date."""
     assert _publication is not None and _edition is not None
@@ -780,14 +795,17 @@ def _redirect_aliases(config: MkDocsConfig, maps: dict[str, str]) -> None:
     plugin.config["redirect_maps"] = {**(plugin.config.get("redirect_maps") or {}), **maps}
 
 
-def _build_edition(config: MkDocsConfig, path: Path, site_dir: Path) -> None:
-    """Build another edition's config with the engine running this one (MkDocs or a fork of it)."""
+def _build_edition(config: MkDocsConfig, edition: editions.Edition, path: Path, site_dir: Path, root: str) -> None:
+    """Build another edition's config with the engine running this one (MkDocs or a fork of it),
+    below the source edition's address (`root`: under `mkdocs serve`, the preview's own)."""
     engine = _engine(config)
     load_config = importlib.import_module(f"{engine}.config").load_config
     build = importlib.import_module(f"{engine}.commands.build").build
     # Not strict itself: a strict source edition counts the other editions' warnings with its own (its
     # counter listens while they build) and fails once, at its end, with the sum
     other = _loaded.pop(path, None) or load_config(config_file=str(path), site_dir=str(site_dir), strict=False)
+    if config.site_url:
+        other.site_url = root + edition.prefix
     command, dirty = _command, _dirty
     other.plugins.on_startup(command=command, dirty=dirty)
     _thread.nested = True  # its on_shutdown is the edition's, not the server's
@@ -828,6 +846,19 @@ def _pin_build_date(project: Path) -> None:
     epoch = history.commit_epoch(project)
     if epoch is not None:
         os.environ["SOURCE_DATE_EPOCH"] = _pinned = epoch  # re-read on every build under `serve`
+
+
+def _check_address(config: MkDocsConfig) -> None:
+    """A published build needs the site's real address (meta.address_problems): a strict build stops
+    before anything is written, naming the setting; any other build warns."""
+    problems = meta.address_problems(config.site_url, config.repo_url, preview=False)
+    if not problems:
+        return
+    said = meta.located(Path(config.config_file_path), problems)
+    if config.strict:
+        _refuse(f"{said}\nNothing was built: a published site needs its own address (README, Publishing).")
+    for line in said.splitlines():
+        log.warning(line)
 
 
 def _summary(result: pipeline.Result) -> str:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,7 +11,9 @@ from playwright.sync_api import Browser, sync_playwright
 from atlante import pipeline
 from atlante.model import Catalog
 
-from helpers import CHROMIUM, FLAGS, ROOT, built_once, mkdocs_build, serving
+from helpers import CHROMIUM, FLAGS, PUBLISHED, ROOT, built_once, mkdocs_build, serving
+
+os.environ.update(PUBLISHED)  # the published address, for the core run in-process (mkdocs.yml reads it with !ENV)
 
 # The markers a test gets from the fixtures it uses (pyproject.toml says what each means)
 MARKED_BY_FIXTURE = {"built_site": "build", "site_url": "build", "browser": "browser", "browser_port": "browser",

@@ -38,7 +38,7 @@ ORPHAN_CONCEPT = """
     en: {title: Innovation, summary: A word of the brief., named_as: innovation}
     """
 
-PROJECT_PARTS = ("data", "docs", "overrides", "hooks", "mkdocs.yml", "mkdocs.en.yml", "README.md", "pyproject.toml")
+PROJECT_PARTS = ("data", "docs", "overrides", "hooks", "mkdocs.yml", "mkdocs.en.yml", "README.md", "pyproject.toml", "CITATION.cff")
 
 
 def make_project(tmp: Path, *, data: bool = True) -> Path:
@@ -104,10 +104,29 @@ def edit(project: Path, rel: str, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
+# Where the tests' builds say the site is published, as the publishing workflow would set it (a GitHub
+# Pages project site: the address has a path); tests/conftest.py sets it for the in-process runs too
+SITE_URL = "https://redazione-circoli-magici.github.io/atlante/"
+REPO_URL = "https://github.com/redazione-circoli-magici/atlante"
+PUBLISHED = {"ATLANTE_SITE_URL": SITE_URL, "ATLANTE_REPO_URL": REPO_URL}
+
+
+# The figures' PNGs, kept between builds by what drew them (atlante/figures.py): every build of the
+# suite, in whatever temporary project, shares the checkout's cache, so a figure is rasterised once
+FIGURE_CACHE = ROOT / ".cache" / "atlante" / "figures"
+
+
 def env() -> dict[str, str]:
     e = dict(os.environ)
-    e.update(NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1", SOURCE_DATE_EPOCH="1764000000")
+    e.update(NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1", SOURCE_DATE_EPOCH="1764000000", **PUBLISHED,
+             ATLANTE_CACHE=str(FIGURE_CACHE))
     return e
+
+
+def preview_env() -> dict[str, str]:
+    """env() as a contributor's machine has it for `make serve`: no published address (the preview
+    serves at its own)."""
+    return {k: v for k, v in env().items() if k != "ATLANTE_SITE_URL"}
 
 
 def mkdocs_build(project: Path, *extra: str) -> subprocess.CompletedProcess[str]:

@@ -15,7 +15,20 @@ from bs4 import BeautifulSoup
 from atlante import pipeline
 from atlante.kinds import address
 
-from helpers import BIN, ORPHAN_CONCEPT, ROOT, atlante, edit, env, make_project, mkdocs_build, parsed, shared, write
+from helpers import (
+    BIN,
+    ORPHAN_CONCEPT,
+    ROOT,
+    SITE_URL,
+    atlante,
+    edit,
+    env,
+    make_project,
+    mkdocs_build,
+    parsed,
+    shared,
+    write,
+)
 
 
 def soup(site: Path, url_path: str) -> BeautifulSoup:
@@ -88,8 +101,8 @@ def test_entity_page_shows_title_summary_statements_relations_and_tags(built_sit
     assert quotes[0].startswith("alcune delle maggiori città italiane (Milano, Torino, Verona, …, Bologna, …, Firenze, Roma)")
     assert "../../slides/slide-3/#citta-sedi" in hrefs(page)
     headings = [heading(h) for h in page.find_all(["h2", "h3"])]
-    assert headings == ["Scheda", "Cosa dice il brief", "Aggiunte al brief", "Collegamenti", "Fa parte di", "Coinvolta in",
-                        "Come citare questa pagina"]
+    assert headings == ["Scheda", "Cosa dice il brief", "Aggiunte al brief", "Collegamenti", "Fa parte di", "Coinvolta in"]
+    assert page.select_one("#cite > details > summary").get_text(strip=True) == "Cita questa pagina"  # by the title
     assert "../../circles/circoli-magici-del-made-in-italy/" in hrefs(page)
     assert "Lombardia (aggiunto)" in page.get_text(" ", strip=True)
     assert "https://it.wikipedia.org/wiki/Milano" in hrefs(page)
@@ -154,8 +167,8 @@ def test_relations_link_both_ways(built_site: Path) -> None:
 def test_slide_pages_give_every_statement_a_stable_anchor(built_site: Path) -> None:
     page = content(built_site, "slides/slide-3")
     anchors = [h["id"] for h in page.find_all("h2")]
-    assert anchors == ["titolo", "concetto", "gia-funzionato", "citta-sedi", "senza-distretti", "catalizzatori", "intelaiatura",
-                       "cite"]
+    assert anchors == ["titolo", "concetto", "gia-funzionato", "citta-sedi", "senza-distretti", "catalizzatori", "intelaiatura"]
+    assert page.find(id="cite") is not None  # the page's citation, by its title
     slide4 = content(built_site, "slides/slide-4").get_text(" ", strip=True)
     assert "Correzione redazionale: «delle città maggiori»; il testo originale ha «della città maggiori»." in slide4
     assert "Nel documento originale questa slide non è numerata." in slide4
@@ -166,14 +179,14 @@ def test_home_page_follows_the_argument_of_the_brief(built_site: Path) -> None:
     steps = [heading(h) for h in page.find_all("h2")]
     assert steps == [
         "1. Le sfide", "2. La risposta, in blocchi etichettati", "3. Le piattaforme", "4. I circoli magici e le loro città",
-        "5. Circoli nuovi e temi applicativi", "6. Le azioni coordinate", "Mappa concettuale",
-        "Il brief e la sua origine", "Approfondire",
+        "5. Circoli nuovi e temi applicativi", "6. Le azioni coordinate",
+        "Il brief e la sua origine", "Questo sito", "Approfondire",
     ]
     english = [heading(h) for h in content(built_site, "en").find_all("h2")]
     assert english == [
         "1. The challenges", "2. The response, in labelled blocks", "3. The platforms", "4. The magic circles and their cities",
-        "5. New circles and application themes", "6. The coordinated actions", "Concept map",
-        "The brief and where it comes from", "Read more",
+        "5. New circles and application themes", "6. The coordinated actions",
+        "The brief and where it comes from", "This site", "Read more",
     ]
 
 
@@ -214,7 +227,6 @@ def test_every_internal_link_resolves_and_every_external_one_is_https(built_site
 # Two editions: every page in both languages, linked to its counterpart
 # ---------------------------------------------------------------------------------------------
 
-SITE_URL = "https://circoli-magici.example.org/"
 
 
 def edition_pages(site: Path) -> dict[str, set[str]]:
@@ -258,8 +270,7 @@ def test_an_english_entity_page_quotes_the_brief_in_italian_beside_the_translati
     page = content(built_site, "en/cities/milano")
     assert heading(page.h1) == "Milan"
     assert [heading(h) for h in page.find_all(["h2", "h3"])] == [
-        "Key facts", "What the brief says", "Additions to the brief", "Connections", "Is part of", "Involved in",
-        "How to cite this page"]
+        "Key facts", "What the brief says", "Additions to the brief", "Connections", "Is part of", "Involved in"]
     assert "Region: Lombardy (added)" in page.get_text(" ", strip=True)
     quote = page.find("blockquote")
     translation, original = quote.find_all("p")
@@ -516,7 +527,7 @@ def test_each_entity_page_links_to_its_data_file_for_editing(built_site: Path) -
     generated page of no entity (an index, the home page) has no edit link."""
     for prefix in ("", "en/"):
         page = parsed(built_site / prefix / "cities/milano/index.html")
-        assert page.find("a", rel="edit")["href"] == "https://github.com/example/circoli-magici/edit/main/data/cities/milano.yaml"
+        assert page.find("a", rel="edit")["href"] == "https://github.com/redazione-circoli-magici/atlante/edit/main/data/cities/milano.yaml"
         about = parsed(built_site / prefix / "informazioni/index.html")
         assert about.find("a", rel="edit")["href"].endswith(f"/edit/main/docs/{prefix}informazioni.md")
         for generated in ("index.html", "cities/index.html", "brief/index.html"):

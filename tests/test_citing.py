@@ -144,7 +144,6 @@ def test_hostile_text_stays_inert_and_round_trips_in_every_format() -> None:
 def test_an_edition_without_an_edition_number_or_publisher_is_refused_with_located_messages() -> None:
     publication, problems = meta.from_config(site_name="S", site_url=None, project=ROOT, edition_date=None,
                                              extra={"publication": {"publisher": "", "licence": {"name": "CC", "url": "http://x"}}})
-    assert "site_url: expected the address the site is published at" in "\n".join(problems)
     assert "extra.publication.publisher: expected a text, found ''" in problems
     assert "extra.publication.licence.url: expected an https address, found 'http://x'" in problems
 
@@ -225,7 +224,7 @@ def test_citation_cff_is_valid_and_agrees_with_the_configuration() -> None:
     publication, _ = meta.from_project(ROOT)
     assert cff["version"] == publication.edition
     assert cff["authors"] == [{"name": publication.publisher}]
-    assert cff["url"] == publication.site_url
+    assert "url" not in cff and "repository-code" not in cff  # the published copy has them (test_publishing)
     assert cff["license"] == publication.licence.name.replace(" ", "-")  # "CC BY 4.0" is SPDX's CC-BY-4.0
 
 
@@ -261,7 +260,7 @@ def test_every_entity_page_carries_citation_dublin_core_open_graph_and_json_ld(b
         title = "".join(t for t in soup.h1.find_all(string=True) if not t.find_parent("a", class_="headerlink")).strip()
         tags = head_meta(soup)
         url = soup.find("link", rel="canonical")["href"]
-        assert url == f"https://circoli-magici.example.org/{prefix}{path.parent.relative_to(built_site / prefix).as_posix()}/"
+        assert url == f"https://redazione-circoli-magici.github.io/atlante/{prefix}{path.parent.relative_to(built_site / prefix).as_posix()}/"
         assert tags["citation_title"] == [title], path
         assert tags["citation_technical_report_institution"] and tags["citation_author"], path
         assert tags["citation_public_url"] == [url] and tags["og:url"] == [url] and tags["DC.identifier"] == [url]
@@ -291,7 +290,7 @@ def test_every_page_and_statement_offers_bib_and_ris_downloads_that_parse(built_
         soup = parsed(path)
         panel = soup.find(id="cite-page")
         assert panel is not None, path
-        for link in soup.select("a.atlante-download"):
+        for link in soup.select(".atlante-cite a.atlante-download"):
             target = (path.parent / link["href"]).resolve()
             assert target.is_file(), (path, link["href"])
             text = target.read_text(encoding="utf-8")
@@ -306,23 +305,34 @@ def test_every_page_and_statement_offers_bib_and_ris_downloads_that_parse(built_
             target = parsed((path.parent / slide).resolve() / "index.html")
             assert target.find("details", id=anchor) is not None, (path, link["href"])
         if path.parent.parent.name == "slides":
-            for details in soup.select("details.atlante-cite"):
+            for details in soup.select("details.atlante-cite:not(#cite-page)"):
                 statements += 1
                 anchor = details["id"].removeprefix("cite-" + path.parent.name + "-")
                 assert soup.find(id=anchor) is not None  # the statement it cites is on the page
     assert statements == 2 * len(catalog.statements)  # every statement of the brief, in both editions
 
 
-def test_the_whole_brief_is_on_one_page_in_reading_order(built_site: Path, catalog: Catalog) -> None:
+def test_the_whole_brief_quotes_each_statement_once_in_slide_order(built_site: Path, catalog: Catalog) -> None:
+    """/brief/: every statement once, in the slides' order, with the entries that draw on it beside it;
+    then the index of the entries. The anchors cited before it was rebuilt still land (#<kind>-<id>,
+    #<folder>, #s-<slide>-<statement>)."""
     for prefix in ("", "en/"):
         soup = parsed(built_site / prefix / "brief/index.html")
         ids = [tag["id"] for tag in soup.find_all(id=True)]
+        statements = list(catalog.statements.values())
         for entity in catalog.entities.values():
-            assert f"{entity.kind}-{entity.id}" in ids, entity
-        for statement in catalog.statements.values():
-            assert f"s-{statement.slide}-{statement.id}" in ids, statement
+            assert f"{entity.kind}-{entity.id}" in ids or entity.kind == "slide", entity
+        positions = [ids.index(f"s-{st.slide}-{st.id}") for st in statements]
+        assert positions == sorted(positions)  # slide after slide, statement after statement
+        quotes = [" ".join(q.get_text(" ").split()) for q in soup.select(".md-content blockquote")]
+        for st in statements:
+            text = " ".join((st.text_in("en") if prefix else st.text).split())
+            assert sum(text in q for q in quotes) == 1, (prefix, st.ref)  # quoted once, however many entries draw on it
+            drawn = soup.find(id=f"s-{st.slide}-{st.id}").find_next_sibling("p", class_="atlante-brief-drawn")
+            names = [a["href"] for a in drawn.find_all("a")]
+            assert names == [f"#{e.kind}-{e.id}" for e in st.represented_by][:len(names)] and names, st.ref
         order = [ids.index(k.folder) for k in KIND_BY_NAME.values()]
-        assert order == sorted(order)
+        assert order[-1] < order[0] and order[:-1] == sorted(order[:-1])  # the slides first, then the index by kind
         for link in soup.select(".md-content a[href^='#']"):
             assert link["href"][1:] in ids
 
@@ -353,21 +363,46 @@ def test_a_changelog_lists_each_editions_entities_from_git(tmp_path: Path) -> No
 # ---------------------------------------------------------------------------------------------
 
 
-def test_copy_buttons_work_from_the_keyboard_and_dates_are_todays(browser: Browser, site_url: str) -> None:
+@pytest.mark.parametrize(("width", "height"), [(390, 844), (1366, 768)])
+def test_the_cite_control_sits_by_the_title_closed_and_copies_from_the_keyboard(
+        browser: Browser, site_url: str, width: int, height: int) -> None:
+    """"Cita questa pagina" is near the title, one line of the page while closed; opened from the
+    keyboard, APA and BibTeX come first with their copy buttons, the rest folded; a copy says so on
+    its button and in a live region; the retrieval dates are the reader's day."""
     page, foreign = open_page(browser, f"{site_url}/cities/milano/", wait_until="networkidle",
-                              permissions=["clipboard-read", "clipboard-write"])
+                              permissions=["clipboard-read", "clipboard-write"], viewport={"width": width, "height": height})
+    control = page.locator("#cite-page")
+    summary = control.locator("> summary")
+    assert control.get_attribute("open") is None
+    box, title = summary.bounding_box(), page.locator(".md-content h1").bounding_box()
+    assert box is not None and title is not None
+    assert box["height"] <= 48 and box["y"] < height  # one line, on the first screen
+    assert page.evaluate("document.querySelector('#cite-page').getBoundingClientRect().height") <= 48
+    assert box["y"] - (title["y"] + title["height"]) < 400  # under the title block, not at the page's end
+    assert not page.locator("#cite-page-apa").is_visible()
+    summary.focus()
+    page.keyboard.press("Enter")
+    assert control.get_attribute("open") is not None
     today = page.evaluate("(d => [d.getFullYear(), d.getMonth() + 1, d.getDate()].map(n => String(n).padStart(2, '0')).join('-'))(new Date())")
     assert page.get_attribute("#cite-page-bib time.atlante-accessed", "datetime") == today
+    visible = [el for el in ("#cite-page-apa", "#cite-page-bib", "#cite-page-chicago", "#cite-page-ris") if page.locator(el).is_visible()]
+    assert visible == ["#cite-page-apa", "#cite-page-bib"]  # APA and BibTeX first, the rest folded
+    assert re.search(r"\(\d{4}, \d{1,2} [a-z]+\)", page.inner_text("#cite-page-apa"))  # "(2026, 25 novembre)": Italian order
     button = page.locator('#cite-page button[data-atlante-copy="cite-page-apa"]')
     button.focus()
     page.keyboard.press("Enter")
     page.wait_for_function("document.querySelector('#cite-page .atlante-copy-status').textContent.length > 0")
     assert page.inner_text("#cite-page .atlante-copy-status") == "Copiato negli appunti."
+    assert page.get_attribute("#cite-page .atlante-copy-status", "aria-live") == "polite"
+    assert button.inner_text() == "Copiato ✓"  # seen where the reader looks
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == page.inner_text("#cite-page-apa").strip() and "Milano" in copied and "https://" in copied
+    page.wait_for_function("document.querySelector('#cite-page button[data-atlante-copy=\"cite-page-apa\"]').textContent === 'Copia'")
     page.locator('#cite-page button[data-atlante-copy="cite-page-bib"]').focus()
     page.keyboard.press("Space")
     page.wait_for_function(f"navigator.clipboard.readText().then(t => t.startsWith('@online') && t.includes('{today}'))")
+    page.locator("#cite-page .atlante-cite__more > summary").click()
+    assert page.locator("#cite-page-chicago").is_visible() and page.locator("#cite-page-ris").is_visible()
     assert foreign == []
     page.context.close()
 
@@ -383,10 +418,12 @@ def test_a_statements_citation_opens_and_copies(browser: Browser, site_url: str)
     assert page.locator("#cite-slide-3-concetto").get_attribute("open") is None
     page.keyboard.press("Enter")
     assert page.locator("#cite-slide-3-concetto").get_attribute("open") is not None
+    assert "statement 3.2" in page.inner_text("#cite-slide-3-concetto-apa")  # the reference names the statement
+    page.locator("#cite-slide-3-concetto .atlante-cite__more > summary").click()
     page.locator('#cite-slide-3-concetto button[data-atlante-copy="cite-slide-3-concetto-ris"]').click()
     page.wait_for_function("document.querySelector('#cite-slide-3-concetto .atlante-copy-status').textContent.length > 0")
     copied = page.evaluate("navigator.clipboard.readText()")
-    assert rispy.loads(copied)[0]["urls"] == ["https://circoli-magici.example.org/en/slides/slide-3/#concetto"]
+    assert rispy.loads(copied)[0]["urls"] == ["https://redazione-circoli-magici.github.io/atlante/en/slides/slide-3/#concetto"]
     page.context.close()
 
 
@@ -396,10 +433,12 @@ def test_print_drops_the_navigation_and_shows_addresses(browser: Browser, site_u
     page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
     assert not page.locator(".md-sidebar--primary").is_visible() and not page.locator(".md-header").is_visible()
     assert not page.locator("#cite-page").is_visible()
+    assert page.locator("#cite .atlante-cite__print").is_visible()  # the reference, on paper
+    assert page.inner_text("#cite .atlante-cite__print").startswith("Come citare: Redazione")
     assert page.locator(".atlante-print-url").is_visible()
-    assert page.inner_text(".atlante-print-url") == "https://circoli-magici.example.org/cities/milano/"
+    assert page.inner_text(".atlante-print-url") == "https://redazione-circoli-magici.github.io/atlante/cities/milano/"
     after = page.evaluate("""getComputedStyle(document.querySelector('.md-content a[data-print-url]'), '::after').content""")
-    assert "https://circoli-magici.example.org/" in after  # the published address, wherever the page is printed from
+    assert "https://redazione-circoli-magici.github.io/atlante/" in after  # the published address, wherever the page is printed from
     page.context.close()
 
 
@@ -424,7 +463,7 @@ def test_the_briefs_date_and_occasion_date_its_statements_once_configured() -> N
 
 def test_a_configuration_mistake_names_the_file_and_line(tmp_path: Path) -> None:
     config = tmp_path / "mkdocs.yml"
-    config.write_text("site_name: S\nsite_url: https://x.example/\nextra:\n  brief:\n    date: 2014-05-20\n"
+    config.write_text("site_name: S\nsite_url: https://x.github.io/\nextra:\n  brief:\n    date: 2014-05-20\n"
                       "  publication:\n    publisher: P\n    licence:\n      name: CC BY 4.0\n      url: http://x\n")
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\nversion = "1.0"\n')
     publication, findings = meta.from_project(tmp_path)
@@ -464,7 +503,7 @@ def test_the_home_page_describes_the_site_as_a_dataset_with_its_downloads(built_
         graph = json.loads(soup.find("script", type="application/ld+json").string)["@graph"]
         (dataset,) = [node for node in graph if node["@type"] == "Dataset"]
         assert dataset["license"] == "https://creativecommons.org/licenses/by/4.0/" and dataset["version"]
-        files = [d["contentUrl"].removeprefix("https://circoli-magici.example.org/") for d in dataset["distribution"]]
+        files = [d["contentUrl"].removeprefix("https://redazione-circoli-magici.github.io/atlante/") for d in dataset["distribution"]]
         assert "dati/atlante.json" in files and "dati/datapackage.json" in files
         assert all((built_site / f).is_file() for f in files)
 

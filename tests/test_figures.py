@@ -156,10 +156,13 @@ def test_each_entity_page_graph_links_exactly_its_neighbours(built_site: Path, c
         if not neighbours:
             assert graph is None
             continue
-        nodes = {resolve(base, a["href"]) for a in graph.select("a.atlante-node")}
-        assert nodes == neighbours, entity.ref
-        centre = graph.select(".atlante-node.is-current")
-        assert len(centre) == 1 and centre[0].name == "g"  # the entity itself is not a link to itself
+        drawings = graph.select("svg")
+        assert len(drawings) == 2  # the wide layout and the narrow one, the same links in each
+        for svg in drawings:
+            nodes = {resolve(base, a["href"]) for a in svg.select("a.atlante-node")}
+            assert nodes == neighbours, entity.ref
+            centre = svg.select(".atlante-node.is-current")
+            assert len(centre) == 1 and centre[0].name == "g"  # the entity itself is not a link to itself
         checked += 1
     assert checked > 40
 
@@ -169,7 +172,8 @@ def test_graph_edges_are_labelled_with_the_relation_in_the_page_language(built_s
     en = page(built_site, "en/cities/milano/").select_one("figure.atlante-graph")
     assert "Fa parte di" in [t.get_text() for t in it.select(".atlante-node__note")]
     assert "Is part of" in [t.get_text() for t in en.select(".atlante-node__note")]
-    assert len(it.select("path.atlante-edge")) == len(it.select("a.atlante-node"))
+    for drawing in it.select("svg"):
+        assert len(drawing.select("path.atlante-edge")) == len(drawing.select("a.atlante-node"))
     svg = it.select_one("svg")
     assert "Milano" in svg.select_one("title").get_text() and svg.select_one("desc").get_text()
 
@@ -179,11 +183,12 @@ def test_the_concept_map_links_every_entity_and_heads_each_kind(built_site: Path
         base = f"{prefix}concept-map/"
         doc = page(built_site, base)
         graph = doc.select_one("figure.atlante-graph")
-        nodes = {resolve(base, a["href"]) for a in graph.select("a.atlante-node")}
-        assert nodes == {f"{prefix}{page_url(e)}" for e in catalog.entities.values()}
-        headings = [resolve(base, a["href"]) for a in graph.select("a.atlante-heading")]
-        assert headings[:7] == [f"{prefix}{k}/" for k in
-                                ("challenges", "moves", "platforms", "circles", "cities", "themes", "actions")]
+        for svg in graph.select("svg"):  # wide and narrow
+            nodes = {resolve(base, a["href"]) for a in svg.select("a.atlante-node")}
+            assert nodes == {f"{prefix}{page_url(e)}" for e in catalog.entities.values()}
+            headings = [resolve(base, a["href"]) for a in svg.select("a.atlante-heading")]
+            assert headings[:7] == [f"{prefix}{k}/" for k in
+                                    ("challenges", "moves", "platforms", "circles", "cities", "themes", "actions")]
         # the text equivalent: every entity of the chain is listed, with the same links
         listed = {resolve(base, a["href"]) for a in doc.select("article li a")}
         assert {n for n in nodes if n.removeprefix(prefix).split("/")[0] not in ("concepts", "slides")} <= listed
@@ -192,8 +197,7 @@ def test_the_concept_map_links_every_entity_and_heads_each_kind(built_site: Path
 def test_the_home_page_links_the_concept_map(built_site: Path) -> None:
     for prefix in ("", "en/"):
         doc = page(built_site, prefix)
-        assert doc.select_one("figure.atlante-graph") is not None
-        assert any(resolve(prefix, a["href"]) == f"{prefix}concept-map/" for a in doc.select("article a[href]"))
+        assert any(resolve(prefix, a["href"]) == f"{prefix}concept-map/" for a in doc.select("article .atlante-actions a[href]"))
 
 
 def test_labels_of_cities_at_one_point_do_not_overlap() -> None:
@@ -215,3 +219,104 @@ def test_a_graph_with_fifty_neighbours_grows_in_height_and_keeps_its_text_size(c
     assert big.width == few.width  # the same scale: text is never shrunk to fit
     assert big.height > few.height * 5
     assert all(b.height >= layout.LINE for b in big.boxes)
+
+
+# ---------------------------------------------------------------------------------------------
+# Layouts: every box inside its drawing, every title inside its box, in both layouts
+# ---------------------------------------------------------------------------------------------
+
+
+def _fits(graph: layout.Graph) -> list[str]:
+    """The boxes of `graph` outside its drawing, or whose wrapped title would spill out of them (at
+    the width graph.py estimates a character takes: the same estimate wraps them)."""
+    wrong = []
+    for box in graph.boxes:
+        if box.x < 0 or box.y < 0 or box.x + box.width > graph.width + 0.01 or box.y + box.height > graph.height + 0.01:
+            wrong.append(f"{box.entity.ref}: outside")
+        for line in box.lines:
+            if " " in line and len(line) * 0.52 * layout.FONT > box.width - 2 * layout.PAD + 0.01:
+                wrong.append(f"{box.entity.ref}: {line!r} too long")
+    return wrong
+
+
+@pytest.mark.parametrize("lang", ["it", "en"])
+def test_both_layouts_of_every_graph_keep_their_boxes_and_titles_inside(catalog, lang: str) -> None:
+    name = lambda t, inverse: f"{t} {'inverso' if inverse else ''}"  # noqa: E731
+    for entity in catalog.entities.values():
+        wide, narrow = layout.neighbourhood(entity, lang, name), layout.neighbourhood_narrow(entity, lang, name)
+        assert (wide is None) == (narrow is None)
+        if wide is None or narrow is None:
+            continue
+        assert narrow.width == layout.NARROW and {b.entity.ref for b in narrow.boxes} == {b.entity.ref for b in wide.boxes}
+        assert _fits(wide) == [] and _fits(narrow) == [], entity.ref
+    chain = ("challenge", "move", "platform", "circle", "city", "theme", "action")
+    kinds = lambda k: k.upper()  # noqa: E731
+    narrow = layout.concept_map_narrow(catalog, chain, lang, kinds, name)
+    assert narrow.width == layout.NARROW and len(narrow.boxes) == len(catalog.entities)
+    assert _fits(narrow) == [] and _fits(layout.concept_map(catalog, chain, lang, kinds, name, column=140, gap=30)) == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures as downloads: a standalone SVG and a PNG of every figure, in both editions
+# ---------------------------------------------------------------------------------------------
+
+
+def _figure_downloads(site: Path) -> list[tuple[str, Path, BeautifulSoup]]:
+    """(page, figure's download page, its figure) for the pages with figures, both editions."""
+    found = []
+    for prefix in ("", "en/"):
+        for page_path in ["", "cities/", "concept-map/", *(f"{k}/{p.name}/" for k in ("cities", "themes", "actions", "platforms")
+                                                           for p in sorted((ROOT / "data" / k).glob("*.yaml")))]:
+            path = f"{prefix}{page_path.replace('.yaml', '')}"
+            doc = page(site, path)
+            for figure in doc.select("figure.atlante-map, figure.atlante-graph"):
+                found.append((path, site / path, figure))
+    return found
+
+
+def test_every_figure_offers_a_standalone_svg_and_a_png_that_strict_parsers_read(built_site: Path) -> None:
+    """SVG: well-formed XML (lxml's strict parser) with its title, its caption, the site's name, the
+    page's address and the credit and licence lines; PNG: decodes, 1 600 px wide, the same picture."""
+    from io import BytesIO
+
+    from lxml import etree
+    from PIL import Image
+
+    from helpers import SITE_URL
+
+    seen = 0
+    for path, folder, figure in _figure_downloads(built_site):
+        links = {a.get_text(strip=True): a for a in figure.select(".atlante-figure__downloads a")}
+        assert set(links) == {"SVG", "PNG"}, path
+        svg_file = (folder / links["SVG"]["href"]).resolve()
+        png_file = (folder / links["PNG"]["href"]).resolve()
+        root = etree.fromstring(svg_file.read_bytes(), etree.XMLParser(resolve_entities=False, no_network=True))
+        assert root.tag == "{http://www.w3.org/2000/svg}svg"
+        text = " ".join(" ".join(root.itertext()).split())
+        title = root.findtext("{http://www.w3.org/2000/svg}title")
+        assert title and title in text, path
+        caption = " ".join(figure.select_one("figcaption").get_text(" ").split())
+        assert SITE_URL + path in text or SITE_URL + path.removeprefix("en/") in text or "cities/" in text, path
+        assert "CC BY 4.0" in text and ("Circoli magici del made in Italy" in text or "Magic circles" in text), path
+        if "atlante-map" in figure["class"]:
+            assert "ISTAT" in text, path  # the boundaries' credit
+        assert not root.xpath("//*[local-name()='script' or local-name()='foreignObject']"), path
+        assert not [a for el in root.iter() for a in el.attrib if a.lower().startswith("on")], path
+        picture = Image.open(BytesIO(png_file.read_bytes()))
+        picture.load()
+        assert picture.format == "PNG" and picture.width == 1600, path
+        ratio = float(root.get("height")) / float(root.get("width"))
+        assert abs(picture.height / picture.width - ratio) < 0.01, path
+        assert links["PNG"]["download"].endswith(".png") and links["SVG"]["download"].endswith(".svg")
+        assert caption  # the page's own caption stays beside the figure
+        seen += 1
+    assert seen >= 2 * (1 + 1 + 1 + 20)
+
+
+def test_a_figures_png_is_the_same_bytes_every_time(built_site: Path, tmp_path: Path) -> None:
+    from atlante import figures
+
+    svg = (built_site / "cities" / "milano.graph.svg").read_text(encoding="utf-8")
+    first = figures.png(svg, None)
+    assert figures.png(svg, tmp_path) == first == figures.png(svg, tmp_path)  # cached or not, the same picture
+    assert (built_site / "cities" / "milano.graph.png").read_bytes() == first

@@ -266,7 +266,11 @@ def assert_outputs_well_formed(project: Path, site: Path, page: str, doc: Beauti
     if title is not None:
         assert " ".join(metas["citation_title"].split()) == " ".join(title.split()), page
     for link in doc.select("a.atlante-download"):
-        text = ((site / page / "index.html").parent / link["href"]).resolve().read_text(encoding="utf-8")
+        target = ((site / page / "index.html").parent / link["href"]).resolve()
+        if target.suffix in (".svg", ".png"):  # a figure's downloads
+            assert_figure_file_inert(target)
+            continue
+        text = target.read_text(encoding="utf-8")
         if link["href"].endswith(".bib"):
             library = bibtexparser.parse_string(text)
             assert len(library.entries) == 1 and not library.failed_blocks, (page, text)
@@ -292,6 +296,33 @@ def assert_outputs_well_formed(project: Path, site: Path, page: str, doc: Beauti
         assert not row["title"].startswith(("=", "+", "-", "@")) and not row["summary"].startswith(("=", "+", "-", "@"))
 
 
+def assert_figure_file_inert(path: Path) -> None:
+    """A figure's download, whatever the data it draws holds: the SVG well-formed XML (lxml's strict
+    parser, no entity or network) with no script, foreign object, event handler or address outside
+    the site's; the PNG a picture, 1 600 px wide."""
+    from io import BytesIO
+
+    from lxml import etree
+    from PIL import Image
+
+    from helpers import SITE_URL
+
+    if path.suffix == ".png":
+        picture = Image.open(BytesIO(path.read_bytes()))
+        picture.load()
+        assert picture.format == "PNG" and picture.width == 1600, path
+        return
+    root = etree.fromstring(path.read_bytes(), etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False))
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        assert etree.QName(el).localname not in ("script", "foreignObject", "iframe", "image", "use"), (path, el.tag)
+        for name, value in el.attrib.items():
+            assert not etree.QName(name).localname.lower().startswith("on"), (path, name)
+            if etree.QName(name).localname == "href":
+                assert value.startswith(SITE_URL) and not value.lower().startswith(DANGEROUS_SCHEMES), (path, value)
+
+
 def assert_open_data_well_formed(project: Path, site: Path) -> None:
     """Every download parses: the JSON files, the CSV tables (one row per entity), the RDF."""
     data = json.loads((site / "dati/atlante.json").read_text(encoding="utf-8"))
@@ -305,6 +336,11 @@ def assert_open_data_well_formed(project: Path, site: Path) -> None:
             assert all(list(row) == names for row in rows), table["path"]
     assert sum(1 for _ in data["entities"]) == sum(1 for _ in (project / "data").glob("*/*.yaml"))
     Graph().parse(data=(site / "dati/dcat-ap_it.rdf").read_text(encoding="utf-8"), format="xml")
+    for prefix in ("", "en/"):  # the figures of the whole site: the map and the concept map, which draw every entry
+        for name in ("map.svg", "map.png", "concept-map.svg", "concept-map.png"):
+            assert_figure_file_inert(site / prefix / name)
+    for figure in site.glob("*/*.graph.svg"):  # every entry's graph, in the source edition
+        assert_figure_file_inert(figure)
 
 
 @dataclass

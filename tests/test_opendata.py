@@ -1,6 +1,7 @@
 """Open data: the downloads round-trip to the YAML in every format, validate as a Frictionless Data
 Package, parse as JSON-LD and DCAT-AP_IT, stay well-formed whatever the text holds; the Dati page
-lists each table's columns, each linked to its field on the field reference (test_reference.py)."""
+lists each table's columns, each linked to its field on the field reference (test_reference.py).
+The flat layout of the CSV tables, and its long tables, are test_flat_csv.py's."""
 
 from __future__ import annotations
 
@@ -22,8 +23,8 @@ import yaml
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF
 
-from atlante import i18n, meta, metadata, opendata, pipeline
-from atlante.kinds import KINDS, Kind
+from atlante import i18n, meta, opendata, pipeline, reference
+from atlante.kinds import KINDS
 from atlante.model import Catalog
 from atlante.render import _environment, md_text
 
@@ -103,10 +104,6 @@ def csv_rows(package: Path, kind_folder: str) -> list[dict]:
     return rows
 
 
-def top_level(data: dict, columns: list[str]) -> dict:
-    return {name: data.get(name) for name in columns}
-
-
 # ---------------------------------------------------------------------------------------------
 # What is published, where
 # ---------------------------------------------------------------------------------------------
@@ -116,7 +113,7 @@ def test_every_entity_has_its_json_file_beside_the_dataset_files(files: dict[str
     kinds = {k.name: k.folder for k in KINDS}
     expected = {f"{kinds[e.kind]}/{e.id}.json" for e in catalog.entities.values()}
     expected |= {f"dati/{name}" for name in ("atlante.json", "atlante.jsonld", "datapackage.json", "dcat-ap_it.rdf")}
-    expected |= {f"dati/{k.folder}.csv" for k in KINDS}
+    expected |= {f"dati/{k.folder}.csv" for k in KINDS} | {"dati/relations.csv", "dati/statements.csv"}
     assert set(files) == expected
 
 
@@ -133,7 +130,7 @@ def test_two_builds_write_the_same_bytes_whatever_the_hash_seed(catalog: Catalog
 
 
 # ---------------------------------------------------------------------------------------------
-# Round trips: JSON, per-entity JSON, CSV
+# Round trips: JSON, per-entity JSON (the CSV tables: test_flat_csv.py)
 # ---------------------------------------------------------------------------------------------
 
 
@@ -151,8 +148,8 @@ def test_the_knowledge_base_says_what_it_is(files: dict[str, str], publication: 
     assert (base["publisher"]["name"], base["edition"], base["date"]) == (publication.publisher, publication.edition,
                                                                           "2026-11-25")
     milano = next(r for r in base["entities"] if r["id"] == "milano")
-    assert milano["url"] == "https://circoli-magici.example.org/cities/milano/"
-    assert milano["json"] == "https://circoli-magici.example.org/cities/milano.json"
+    assert milano["url"] == "https://redazione-circoli-magici.github.io/atlante/cities/milano/"
+    assert milano["json"] == "https://redazione-circoli-magici.github.io/atlante/cities/milano.json"
     assert milano["updated"] == "2026-10-02"
 
 
@@ -179,26 +176,8 @@ def test_every_statement_is_published_with_its_anchor(files: dict[str, str], cat
     statements = json.loads(files["dati/atlante.json"])["statements"]
     assert len(statements) == len(catalog.statements)
     first = next(s for s in statements if s["slide"] == "slide-3" and s["id"] == "citta-sedi")
-    assert first["url"] == "https://circoli-magici.example.org/slides/slide-3/#citta-sedi"
+    assert first["url"] == "https://redazione-circoli-magici.github.io/atlante/slides/slide-3/#citta-sedi"
     assert "city:milano" in first["represented_by"]
-
-
-@pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.name)
-def test_csv_rows_read_with_their_table_schema_are_the_yaml(files: dict[str, str], catalog: Catalog,
-                                                            tmp_path: Path, kind: Kind) -> None:
-    package = written(files, tmp_path)
-    rows = csv_rows(package, kind.folder)
-    entities = catalog.by_kind[kind.name]
-    assert [r["id"] for r in rows] == [e.id for e in entities]
-    for row, entity in zip(rows, entities, strict=True):
-        assert row.pop("url") == metadata.entity_url(meta.for_tests(ROOT), entity)
-        assert row == top_level(yaml_of(entity.file), list(row)), entity.id
-
-
-def test_csv_columns_are_the_schema_fields_in_schema_order(files: dict[str, str]) -> None:
-    header = next(csv.reader(io.StringIO(files["dati/cities.csv"])))
-    schema = json.loads((SCHEMAS / "city.schema.json").read_text(encoding="utf-8"))
-    assert header == [*schema["properties"], "url"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -210,7 +189,7 @@ def test_the_data_package_validates(files: dict[str, str], tmp_path: Path) -> No
     report = frictionless.validate(written(files, tmp_path))
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "message"])
     tables = [r for r in json.loads(files["dati/datapackage.json"])["resources"] if r.get("schema")]
-    assert [r["path"] for r in tables] == [f"{k.folder}.csv" for k in KINDS]
+    assert [r["path"] for r in tables] == [f"{k.folder}.csv" for k in KINDS] + ["relations.csv", "statements.csv"]
 
 
 def test_the_data_package_states_licence_edition_and_the_spreadsheet_rule(files: dict[str, str]) -> None:
@@ -221,8 +200,10 @@ def test_the_data_package_states_licence_edition_and_the_spreadsheet_rule(files:
     assert package["created"] == "2026-11-25T00:00:00Z"
     assert "=, +, -, @" in package["description"] and "apostrofo" in package["description"]
     cities = next(r for r in package["resources"] if r["name"] == "cities")["schema"]
-    assert {f["name"]: f["type"] for f in cities["fields"]}["coordinates"] == "object"
+    types = {f["name"]: f["type"] for f in cities["fields"]}
+    assert (types["lat"], types["lon"]) == ("number", "number") and "coordinates" not in types
     assert cities["primaryKey"] == ["id"]
+    assert "« | »" in package["description"]  # the separator of lists in one cell
 
 
 @pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")  # inside rdflib's parser
@@ -230,7 +211,7 @@ def test_the_json_ld_graph_parses_offline_and_places_every_city(files: dict[str,
                                                                  offline: None) -> None:
     graph = jsonld_graph(files["dati/atlante.jsonld"])
     for city in catalog.by_kind["city"]:
-        node = URIRef(f"https://circoli-magici.example.org/cities/{city.id}/#entity")
+        node = URIRef(f"https://redazione-circoli-magici.github.io/atlante/cities/{city.id}/#entity")
         assert (node, RDF.type, SDO.Place) in graph
         geo = graph.value(node, SDO.geo)
         assert (geo, RDF.type, SDO.GeoCoordinates) in graph
@@ -243,7 +224,7 @@ def test_the_json_ld_graph_parses_offline_and_places_every_city(files: dict[str,
 @pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
 def test_the_json_ld_graph_links_relations_and_quotes_statements(files: dict[str, str], offline: None) -> None:
     graph = jsonld_graph(files["dati/atlante.jsonld"])
-    site = "https://circoli-magici.example.org/"
+    site = "https://redazione-circoli-magici.github.io/atlante/"
     milano, circle = URIRef(site + "cities/milano/#entity"), URIRef(site + "circles/circoli-magici-del-made-in-italy/#entity")
     assert (milano, URIRef(site + "dati/vocab#parte_di"), circle) in graph
     quote = URIRef(site + "slides/slide-3/#citta-sedi")
@@ -276,12 +257,12 @@ def test_the_dcat_ap_it_metadata_has_what_the_profile_requires(files: dict[str, 
     assert g.value(dataset, DCAT.contactPoint) is not None
     distributions = list(g.objects(dataset, DCAT.distribution))
     downloads = {str(g.value(d, DCAT.downloadURL)) for d in distributions}
-    assert downloads == {f"https://circoli-magici.example.org/{p}" for p in files
+    assert downloads == {f"https://redazione-circoli-magici.github.io/atlante/{p}" for p in files
                          if p.startswith("dati/") and not p.endswith(".rdf")}
     for d in distributions:
         assert (d, RDF.type, DCATAPIT.Distribution) in g
         assert str(g.value(d, DCTERMS["format"])).removeprefix(EU + "file-type/") in ("JSON", "CSV", "JSON_LD")
-        assert g.value(d, DCAT.accessURL) == URIRef("https://circoli-magici.example.org/dati/")
+        assert g.value(d, DCAT.accessURL) == URIRef("https://redazione-circoli-magici.github.io/atlante/dati/")
         licence = g.value(d, DCTERMS.license)
         assert licence == URIRef(publication.licence.url) and (licence, RDF.type, DCATAPIT.LicenseDocument) in g
 
@@ -305,8 +286,10 @@ def test_hostile_text_round_trips_through_the_csv_and_no_cell_starts_a_formula(
     project, _, files = hostile
     source = yaml_of("data/themes/prova.yaml", project)
     [row] = [r for r in csv_rows(written(files, tmp_path), "themes") if r["id"] == "prova"]
-    del row["url"]
-    assert row == top_level(source, list(row))
+    assert (row["title"], row["summary"], row["body"], row["added_sources"]) == (
+        source["title"], source["summary"], source["body"], source["added"][0]["source"])
+    assert (row["summary_en"], row["body_en"], row["added_sources_en"]) == (
+        source["en"]["summary"], source["en"]["body"], source["en"]["added"][0]["source"])
     for cells in csv.reader(io.StringIO(files["dati/themes.csv"])):
         for text in cells:
             assert not text.startswith(opendata.FORMULA_START), text
@@ -329,7 +312,7 @@ def test_hostile_text_leaves_the_data_package_valid(hostile: tuple[Path, Catalog
 def test_hostile_text_is_a_plain_literal_in_the_json_ld_graph(hostile: tuple[Path, Catalog, dict[str, str]],
                                                               offline: None) -> None:
     graph = jsonld_graph(hostile[2]["dati/atlante.jsonld"])
-    node = URIRef("https://circoli-magici.example.org/themes/prova/#entity")
+    node = URIRef("https://redazione-circoli-magici.github.io/atlante/themes/prova/#entity")
     assert set(graph.objects(node, SDO.name)) == {Literal("=" + HOSTILE, lang="it"), Literal("Test", lang="en")}
     assert set(graph.objects(node, SDO.description)) == {Literal("+" + HOSTILE, lang="it"),
                                                          Literal("\t" + HOSTILE, lang="en")}
@@ -341,11 +324,6 @@ def test_hostile_text_is_a_plain_literal_in_the_json_ld_graph(hostile: tuple[Pat
 # ---------------------------------------------------------------------------------------------
 
 
-def top_level_fields(kind_name: str) -> list[str]:
-    """A kind's top-level fields, read here from its schema independently of opendata.fields."""
-    return list(json.loads((SCHEMAS / f"{kind_name}.schema.json").read_text(encoding="utf-8"))["properties"])
-
-
 def render_page(catalog: Catalog, lang: str, publication: meta.Publication) -> str:
     translations, problems = i18n.load(ROOT)
     assert problems == []
@@ -354,13 +332,12 @@ def render_page(catalog: Catalog, lang: str, publication: meta.Publication) -> s
                                               opendata=opendata.data_page(catalog, SCHEMAS, lang, publication))
 
 
-@pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.name)
-def test_the_page_data_lists_each_tables_columns(catalog: Catalog, publication: meta.Publication, kind: Kind) -> None:
+@pytest.mark.parametrize("name", [*(f"{k.folder}.csv" for k in KINDS), "relations.csv", "statements.csv"])
+def test_the_page_data_lists_each_tables_columns(catalog: Catalog, publication: meta.Publication, name: str) -> None:
     page = opendata.data_page(catalog, SCHEMAS, "it", publication)
-    [table] = [t for t in page["tables"] if t["kind"] is kind]
-    assert [c["name"] for c in table["columns"]] == top_level_fields(kind.name)
-    header = next(csv.reader(io.StringIO(opendata.downloads(catalog, publication, SCHEMAS, UPDATED)[f"dati/{kind.folder}.csv"])))
-    assert header == [c["name"] for c in table["columns"]] + ["url"]
+    [table] = [t for t in page["tables"] + page["long_tables"] if t["name"] == name]
+    header = next(csv.reader(io.StringIO(opendata.downloads(catalog, publication, SCHEMAS, UPDATED)[f"dati/{name}"])))
+    assert header == [c["name"] for c in table["columns"]]
 
 
 @pytest.mark.parametrize("lang", ["it", "en"])
@@ -369,14 +346,24 @@ def test_the_page_links_every_column_to_its_field_in_the_reference(catalog: Cata
     text = render_page(catalog, lang, publication)
     assert text.startswith("---\ndescription: ")
     assert "](campi.md)" in text  # the reference, for what each field means
+    on_reference = {f["anchor"] for k in reference.kinds(SCHEMAS) for f in k["fields"]}
     sections = text.split("\n### ")[1:]
-    assert len(sections) == len(KINDS)
-    for kind, section in zip(KINDS, sections, strict=True):
-        assert f"{{ #fields-{kind.folder} }}" in section.splitlines()[0]
-        links = re.findall(r"\[<code>([^<]*)</code>\]\(campi\.md#([a-z0-9_-]+)\)", section)
-        assert [name for name, _ in links] == [str(md_text(f)) for f in top_level_fields(kind.name)]
-        assert [a for _, a in links] == [f"{kind.name}-{f}" for f in top_level_fields(kind.name)]
-        assert section.rstrip().endswith("<code>url</code>.")
+    folders = [*(k.folder for k in KINDS), "relations", "statements"]
+    assert len(sections) == len(folders)
+    files = opendata.downloads(catalog, publication, SCHEMAS, UPDATED)
+    for folder, section in zip(folders, sections, strict=True):
+        assert f"{{ #fields-{folder} }}" in section.splitlines()[0]
+        listing = section.rstrip().splitlines()[-1]
+        header = next(csv.reader(io.StringIO(files[f"dati/{folder}.csv"])))
+        shown = re.findall(r"<code>([^<]*)</code>", listing.split(": ", 1)[1])
+        assert shown == [str(md_text(name)) for name in header]
+        links = re.findall(r"\[<code>([^<]*)</code>\]\(campi\.md#([a-z0-9_-]+)\)", listing)
+        assert {a for _, a in links} <= on_reference
+        # every column that comes from a field of a schema links it; the others are the site's own
+        unlinked = {"relations": set(shown), "statements": {"number", "represented\\_by", "url"}}.get(folder, {"url"})
+        assert [name for name, _ in links] == [name for name in shown if name not in unlinked]
+    cities = sections[folders.index("cities")]
+    assert "[<code>id</code>](campi.md#city-id)" in cities and "[<code>region</code>](campi.md#city-region)" in cities
 
 
 def test_the_page_no_longer_repeats_the_fields_descriptions(catalog: Catalog, publication: meta.Publication) -> None:
@@ -388,8 +375,8 @@ def test_the_page_no_longer_repeats_the_fields_descriptions(catalog: Catalog, pu
 def test_the_page_links_the_downloads_relatively_in_the_source_edition_and_absolutely_elsewhere(
         catalog: Catalog, publication: meta.Publication) -> None:
     italian, english = render_page(catalog, "it", publication), render_page(catalog, "en", publication)
-    assert "](dati/atlante.json)" in italian and "](dati/cities.csv)" in italian
-    assert "](https://circoli-magici.example.org/dati/atlante.json)" in english
+    assert "](dati/atlante.json)" in italian and "](dati/cities.csv)" in italian and "](dati/relations.csv)" in italian
+    assert "](https://redazione-circoli-magici.github.io/atlante/dati/atlante.json)" in english
     assert "](challenges/globalizzazione.json)" in italian
     assert "[CC BY 4\\.0](https://creativecommons.org/licenses/by/4.0/)" in italian
     assert "\\=, \\+, \\-, \\@" in italian  # the spreadsheet rule, stated

@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 from playwright.sync_api import Error as PlaywrightError
 
-from helpers import BIN, edit, env, make_project
+from helpers import BIN, edit, make_project, preview_env
 
 MAKE_SERVE = ("--dirty", "--no-strict")  # what `make serve` passes
 
@@ -87,7 +87,7 @@ def preview(project: Path, *flags: str) -> Iterator[Preview]:
     scratch = project.parent / "scratch"  # the server's temporary folders
     scratch.mkdir()
     process = subprocess.Popen([str(BIN / "mkdocs"), "serve", *flags, "--dev-addr", f"127.0.0.1:{port}"],
-                               cwd=project, env={**env(), "TMPDIR": str(scratch)},
+                               cwd=project, env={**preview_env(), "TMPDIR": str(scratch)},
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     served = Preview(project, port, process)
     try:
@@ -110,6 +110,12 @@ def test_an_edit_shows_and_every_mistake_is_shown_at_once_until_fixed(tmp_path: 
         assert site.fails("/en/", "data/cities/milano.yaml:8:9")
         edit(project, milano, "region: Lombardi", "region: Lombardia")
         assert site.shows("/cities/milano/", "Lombardia"), "the site never came"
+        assert site.shows("/en/cities/milano/", "Lombardy")
+        for path in ("/cities/milano/", "/en/cities/milano/"):  # the preview's own address, in both editions
+            body = site.get(path)[1]
+            assert f'<link rel="canonical" href="{site.base}{path}">' in body, path
+            assert f'name="citation_public_url" content="{site.base}{path}"' in body, path
+            assert "example.org" not in body and "redazione-circoli-magici.github.io" not in body, path
 
         edit(project, milano, 'title: "Milano"', 'title: "Milano, città metropolitana"')
         assert site.shows("/cities/milano/", "Milano, città metropolitana"), "the edit never showed"

@@ -53,6 +53,11 @@ LOCALES = {"it": "it-IT", "en": "en-US"}  # a language not listed takes citeproc
 _ISO690_TERMS = {"it": {"no date": "[s.d.]", "in": "in", "online": "online", "accessed": "consultato il",
                         "retrieved": "Disponibile", "from": "da"}}
 
+# Languages that write the day before the month ("25 novembre"): their styles print a month and day
+# that way (APA and Chicago write "novembre 25", the English order, whatever the locale)
+_DAY_FIRST = ("it",)
+_MONTH_DAY = re.compile(rb'<date-part name="month"(?P<month>[^/]*)/>\s*<date-part name="day" prefix=" "(?P<day>[^/]*)/>')
+
 _ACCESSED = f"atlanteaccessed{secrets.token_hex(8)}"  # stands for the retrieval date while a style renders;
 # random per process, so that no data can hold it
 
@@ -266,6 +271,8 @@ def _finish(html: str, lang: str, accessed: date) -> Markup:
 def _style(style: str, lang: str) -> CitationStylesStyle:
     with open(get_style_filepath(style), "rb") as f:
         source = f.read()
+    if lang in _DAY_FIRST:
+        source = _MONTH_DAY.sub(rb'<date-part name="day" suffix=" "\g<day>/><date-part name="month"\g<month>/>', source)
     terms = _ISO690_TERMS.get(lang) if style.startswith("iso690") else None
     if terms:  # a style locale for the language wins over the style's language-less one
         xml = "".join(f'<term name="{name}">{escape(value)}</term>' for name, value in terms.items())

@@ -102,7 +102,7 @@ def _export(project: Path, target: Path) -> Exported:
             raise Refused("\n".join(unsafe))
         base = urlsplit(root or "/").path.rstrip("/") + "/" + edition.prefix  # the edition's root, from the host
         tree = {page.src_uri: _markdown(page, base + _address(page.src_uri)).encode() for page in result.pages}
-        tree.update({path: text.encode() for page in result.pages for path, text in page.files.items()})
+        tree.update({path: text if isinstance(text, bytes) else text.encode() for page in result.pages for path, text in page.files.items()})
         if edition.is_source:
             tree.update({path: text.encode() for path, text in result.downloads.items()})
         tree.update(_hand_written(project, config, configs))

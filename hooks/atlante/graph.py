@@ -1,14 +1,18 @@
 """Relation graphs as laid-out boxes and curves, ready for an inline SVG: computed in Python, no engine.
 
-Two layouts, both deterministic and both readable without zooming (text is never scaled below its
-set size: a graph wider than the screen scrolls sideways, see atlante.css):
+Each graph has two layouts, both deterministic: a wide one for a page's column on a desktop and a
+narrow one for a phone (about 360 px), which the page shows by the width of its column (atlante.css):
+text never shrinks to illegibility and no box is cut off.
 
 - `neighbourhood(entity)`: the entity in the middle, what relates to it on the left, what it relates
   to on the right; each outer box carries the relation's name as it reads from the entity (the same
   words as the headings of the page's "Collegamenti" lists, which are the graph's text equivalent).
+  `neighbourhood_narrow(entity)`: the same as a column, like a tree view: what relates to the entity
+  above it, what it relates to below, each box joined to it along a rail on the left.
 - `concept_map(catalog)`: the whole brief as the argument's chain, one column per kind in brief
   order, every relation between them drawn; the kinds outside the chain (the glossary, the slides)
-  in rows below, unconnected, so that every entity is one click away.
+  in rows below, unconnected, so that every entity is one click away. `concept_map_narrow`: the
+  chain's kinds as bands, one under the other, each holding its entries two by two.
 
 Boxes hold the entity itself; the templates (graph.html) turn them into links and text, escaped.
 """
@@ -93,6 +97,72 @@ def neighbourhood(entity: Entity, lang: str, relation_name, width: float = 680) 
     return Graph(width, max(tallest, top + height) + 2, (centre, *left, *right), tuple(edges))
 
 
+NARROW = 360  # the narrow layouts' width: a phone's column (390 px less the page's margins)
+RAIL = 12  # the narrow neighbourhood's rail, and the indent of its boxes
+INDENT = 30
+
+
+def neighbourhood_narrow(entity: Entity, lang: str, relation_name, width: float = NARROW) -> Graph | None:
+    """The entity and its neighbours in one column, or None when it has none: what relates to it
+    above, the entity, what it relates to below. Each edge runs along a rail on the left, from the
+    box that declares the relation to the one it points to, as in the wide layout."""
+    if not entity.links:
+        return None
+    incoming = [ln for ln in entity.links if ln.inverse]
+    outgoing = [ln for ln in entity.links if not ln.inverse]
+    side = width - INDENT
+    above = _column([(ln.target, relation_name(ln.type, True)) for ln in incoming], INDENT, side, lang)
+    y = _bottom(above) + (3 * PAD if above else 0)
+    lines = _wrap(str(entity.text("title", lang)), width)
+    centre = Box(entity, 0, y, width, _box_height(lines, note=False), lines, centre=True)
+    below = [dataclasses.replace(b, y=b.y + centre.y + centre.height + 3 * PAD)
+             for b in _column([(ln.target, relation_name(ln.type, False)) for ln in outgoing], INDENT, side, lang)]
+    edges = [Edge(f"M{INDENT:g} {b.y + b.height / 2:g}H{RAIL:g}V{centre.y:g}", ln.target, entity,
+                  relation_name(ln.type, False)) for b, ln in zip(above, incoming, strict=True)]
+    top = centre.y + centre.height
+    edges += [Edge(f"M{RAIL:g} {top:g}V{b.y + b.height / 2:g}H{INDENT:g}", entity, ln.target,
+                   relation_name(ln.type, False)) for b, ln in zip(below, outgoing, strict=True)]
+    height = max(_bottom(below), top) + 2
+    return Graph(width, height, (centre, *above, *below), tuple(edges))
+
+
+def concept_map_narrow(catalog: Catalog, chain: tuple[str, ...], lang: str, kind_name, relation_name,
+                       width: float = NARROW, gap: float = 12) -> Graph:
+    """Every entity, for a phone: each kind of the chain a band under the previous one, its entries
+    two by two, every relation between them drawn from box to box; then the kinds outside the chain."""
+    column = (width - gap) / 2
+    boxes: dict[int, Box] = {}
+    headings = []
+    y = 0.0
+    for kind in [*chain, *(k for k in catalog.by_kind if k not in chain)]:
+        if not catalog.by_kind[kind]:
+            continue
+        names = _wrap(kind_name(kind).upper(), width + PAD, SMALL * 1.15)
+        headings.append(Heading(0, y + SMALL, names, kind))
+        y += len(names) * (SMALL + 4) + PAD
+        entities = catalog.by_kind[kind]
+        for start in range(0, len(entities), 2):
+            row = []
+            for i, entity in enumerate(entities[start:start + 2]):
+                lines = _wrap(str(entity.text("title", lang)), column)
+                row.append(Box(entity, i * (column + gap), y, column, _box_height(lines, note=False), lines))
+            tallest = max(b.height for b in row)
+            for box in row:  # a row's boxes as tall as each other: their edges meet them level
+                boxes[id(box.entity)] = dataclasses.replace(box, height=tallest)
+            y += tallest + PAD
+        y += 3 * PAD
+    edges = []
+    for box in list(boxes.values()):
+        if box.entity.kind not in chain:
+            continue
+        for ln in box.entity.links:
+            target = boxes.get(id(ln.target))
+            if ln.inverse or target is None or ln.target.kind not in chain:
+                continue
+            edges.append(Edge(_vertical(box, target, width), box.entity, ln.target, relation_name(ln.type, False)))
+    return Graph(width, y, tuple(boxes.values()), tuple(edges), tuple(headings))
+
+
 def concept_map(catalog: Catalog, chain: tuple[str, ...], lang: str, kind_name, relation_name,
                 column: float = 150, gap: float = 44) -> Graph:
     """Every entity: the chain's kinds in columns joined by their relations, the others in rows below.
@@ -100,7 +170,9 @@ def concept_map(catalog: Catalog, chain: tuple[str, ...], lang: str, kind_name, 
     `kind_name(kind)` gives a kind's plural in the page's language.
     """
     boxes: dict[int, Box] = {}
-    names = {kind: _wrap(kind_name(kind).upper(), column + gap - PAD, SMALL * 1.15) for kind in chain}
+    # a heading may run into the gap after its column, but not past the drawing's right edge
+    names = {kind: _wrap(kind_name(kind).upper(), column + (gap - PAD if i < len(chain) - 1 else 0), SMALL * 1.15)
+             for i, kind in enumerate(chain)}
     top = max(len(lines) for lines in names.values()) * (SMALL + 4) + PAD
     headings = []
     for i, kind in enumerate(chain):
@@ -176,6 +248,22 @@ def _curve(x1: float, y1: float, x2: float, y2: float) -> str:
     """A horizontal S-curve from (x1, y1) to (x2, y2)."""
     mid = (x1 + x2) / 2
     return f"M{x1:g} {y1:g}C{mid:g} {y1:g} {mid:g} {y2:g} {x2:g} {y2:g}"
+
+
+def _vertical(a: Box, b: Box, width: float) -> str:
+    """An edge between two boxes of the narrow concept map: bottom to top down the page, top to
+    bottom up it; within a row, a loop out of the page's side nearest to both."""
+    ax, bx = a.x + a.width / 2, b.x + b.width / 2
+    if b.y > a.y + a.height / 2:
+        y1, y2 = a.y + a.height, b.y
+    elif b.y + b.height < a.y + a.height / 2:
+        y1, y2 = a.y, b.y + b.height
+    else:  # the same row: from the side of one to the side of the other, below them
+        y1 = y2 = a.y + a.height
+        mid = y1 + PAD
+        return f"M{ax:g} {y1:g}C{ax:g} {mid:g} {bx:g} {mid:g} {bx:g} {y2:g}"
+    mid = (y1 + y2) / 2
+    return f"M{ax:g} {y1:g}C{ax:g} {mid:g} {bx:g} {mid:g} {bx:g} {y2:g}"
 
 
 def _between(a: Box, b: Box) -> str:

@@ -9,15 +9,26 @@ author, carry no date), the value is None and every output says so rather than i
 
 from __future__ import annotations
 
+import ipaddress
 import tomllib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path as FsPath
+from urllib.parse import urlsplit
 
 import yaml
+import yaml_env_tag
 
 from . import history
 from .model import SOURCE_LANG, Finding
+
+# The address a local preview is served at (`mkdocs serve`'s default), which the core uses when the
+# configuration names none: the `atlante` command and the tests, which publish nothing.
+PREVIEW_URL = "http://127.0.0.1:8000/"
+# Where the publishing workflow puts the site's address and its repository (mkdocs.yml reads them
+# with !ENV): the one source of every absolute URL the site writes.
+SITE_URL_VARIABLE = "ATLANTE_SITE_URL"
+REPO_URL_VARIABLE = "ATLANTE_REPO_URL"
 
 
 @dataclass(frozen=True)
@@ -94,10 +105,7 @@ def from_config(*, site_name: str, site_url: str | None, extra: dict | None, pro
     if not isinstance(licence, dict):
         problems.append(f"extra.publication.licence: expected a mapping with name and url, found {licence!r}")
         licence = {}
-    url = site_url or "http://127.0.0.1:8000/"
-    if not site_url:
-        problems.append("site_url: expected the address the site is published at (citations and metadata "
-                        "need absolute URLs), found none")
+    url = site_url or PREVIEW_URL
     result = Publication(
         site_name=site_name,
         site_url=url if url.endswith("/") else url + "/",
@@ -115,9 +123,64 @@ def from_config(*, site_name: str, site_url: str | None, extra: dict | None, pro
     return result, problems
 
 
+def address_problems(site_url: str | None, repo_url: str | None, *, preview: bool) -> list[str]:
+    """What is wrong with the site's published address and its repository, as "key: expected …,
+    found …" messages (the caller names the file and the line).
+
+    A published site needs its real address: every canonical link, citation, download link and
+    catalogue record carries it. Refused: none at all; a host reserved for documentation or tests
+    (example.org/.com/.net and the .example, .test, .invalid, .localhost names, RFC 2606 and 6761);
+    GitHub's `example` account; and, except in a preview (`preview`), this machine itself. A missing
+    repository is fine (pages then show no edit link); a placeholder one is not."""
+    problems = []
+    if not site_url:
+        problems.append(f"site_url: expected the address the site is published at (set {SITE_URL_VARIABLE}, as the "
+                        f"publishing workflow does, e.g. https://<owner>.github.io/<repository>/), found none")
+    else:
+        why = _placeholder(site_url, preview=preview)
+        if why:
+            problems.append(f"site_url: expected the address the site is published at (set {SITE_URL_VARIABLE}), "
+                            f"found {site_url!r}, {why}")
+    if repo_url:
+        why = _placeholder(repo_url, preview=preview)
+        if why:
+            problems.append(f"repo_url: expected the repository the data is edited in (set {REPO_URL_VARIABLE}, or "
+                            f"leave it unset for no edit links), found {repo_url!r}, {why}")
+    return problems
+
+
+_RESERVED_DOMAINS = ("example.org", "example.com", "example.net")
+_RESERVED_TLDS = ("example", "test", "invalid", "localhost")
+
+
+def _placeholder(url: str, *, preview: bool) -> str | None:
+    """Why `url` cannot be a published address, or None if it can."""
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").rstrip(".").lower()
+    except ValueError:
+        return "which is not an address"
+    if parts.scheme not in ("http", "https") or not host:
+        return "which is not an http(s) address"
+    try:
+        local = ipaddress.ip_address(host).is_loopback or ipaddress.ip_address(host).is_unspecified
+    except ValueError:
+        local = host == "localhost" or host.endswith(".localhost")
+    if local:
+        return None if preview else "this machine's own address, which only a preview may use"
+    if host in _RESERVED_DOMAINS or host.endswith(tuple("." + d for d in _RESERVED_DOMAINS)) \
+            or host.rsplit(".", 1)[-1] in _RESERVED_TLDS:
+        return "a placeholder (a name reserved for examples)"
+    if host in ("github.com", "gitlab.com", "bitbucket.org") and parts.path.strip("/").split("/")[0].lower() == "example":
+        return "a placeholder (the 'example' account)"
+    return None
+
+
 def from_project(project: FsPath, lang: str = SOURCE_LANG) -> tuple[Publication, list[Finding]]:
     """The publication as the project's mkdocs.yml (and mkdocs.<lang>.yml's site_name) describes it,
-    dated like a build; for the `atlante` command and for tests, which run without MkDocs."""
+    dated like a build; for the `atlante` command and for tests, which run without MkDocs. The address
+    is read as MkDocs reads it (!ENV included); none is the preview's (nothing is published), a
+    placeholder is an error located in mkdocs.yml."""
     configs = {}
     for name in ("mkdocs.yml", f"mkdocs.{lang}.yml"):
         try:
@@ -126,10 +189,31 @@ def from_project(project: FsPath, lang: str = SOURCE_LANG) -> tuple[Publication,
             configs[name] = {}
     config = configs["mkdocs.yml"]
     site_name = (configs[f"mkdocs.{lang}.yml"] if lang != SOURCE_LANG else config).get("site_name") or config.get("site_name") or ""
-    publication, problems = from_config(site_name=str(site_name), site_url=config.get("site_url"), extra=config.get("extra"),
-                                        project=project, edition_date=history.build_date(), repo_url=config.get("repo_url"))
+    site_url, repo_url = config.get("site_url") or None, config.get("repo_url") or None
+    publication, problems = from_config(site_name=str(site_name), site_url=site_url, extra=config.get("extra"),
+                                        project=project, edition_date=history.build_date(), repo_url=repo_url)
+    problems += [p for p in address_problems(site_url, repo_url, preview=True) if site_url or not p.startswith("site_url")]
     return publication, [Finding("error", "mkdocs.yml", line_of(project / "mkdocs.yml", setting), 1, "(configuration)",
                                  setting, message, "configuration") for setting, message in (p.split(": ", 1) for p in problems)]
+
+
+def citation_file(project: FsPath, publication: Publication) -> str | None:
+    """The project's CITATION.cff as the site publishes it (/CITATION.cff): the committed file, which
+    cannot know where the site will be published, with the configured address as `url`, the
+    repository as `repository-code` and the edition as `version`. None if the project has none."""
+    try:
+        cff = yaml.safe_load((project / "CITATION.cff").read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return None
+    if not isinstance(cff, dict):
+        return None
+    cff["url"] = publication.site_url
+    if publication.repository:
+        cff["repository-code"] = publication.repository
+    if publication.edition:
+        cff["version"] = publication.edition
+    header = "# Published with the site: CITATION.cff of its repository, with the site's address.\n"
+    return header + yaml.safe_dump(cff, sort_keys=False, allow_unicode=True, width=100)
 
 
 def located(config_file: FsPath, problems: list[str]) -> str:
@@ -156,10 +240,12 @@ def line_of(config_file: FsPath, setting: str) -> int:
 
 
 class _TolerantLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml: MkDocs' own tags (!ENV, !relative, python names) are read as nothing."""
+    """Reads mkdocs.yml: !ENV as MkDocs reads it (pyyaml-env-tag, MkDocs' own), its other tags
+    (!relative, python names) as nothing."""
 
 
 _TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+_TolerantLoader.add_constructor("!ENV", yaml_env_tag.construct_env_tag)
 
 
 def edition(project: FsPath) -> str | None:
@@ -175,7 +261,7 @@ def edition(project: FsPath) -> str | None:
 def for_tests(project: FsPath | None = None, **changes: object) -> Publication:
     """A publication as the project's own mkdocs.yml would give, for tests of the core."""
     values: dict = {
-        "site_name": "Circoli magici del made in Italy", "site_url": "https://circoli-magici.example.org/",
+        "site_name": "Circoli magici del made in Italy", "site_url": "https://redazione-circoli-magici.github.io/atlante/",
         "publisher": "Redazione del sito", "publisher_url": None,
         "licence": Licence("CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/"),
         "edition": edition(project) if project else "0.2.0", "date": date(2026, 11, 25),

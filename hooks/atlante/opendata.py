@@ -2,16 +2,20 @@
 
 `downloads` gives every file to publish, by path under the site root: the knowledge base as one JSON
 file (entities with both directions of every relation, and the brief's statements), one JSON file
-per entity at /<kind folder>/<id>.json (a read-only API), one CSV per kind, a schema.org JSON-LD
-graph, a Frictionless Data Package describing the CSVs, and DCAT-AP_IT metadata that Italian data
-catalogues harvest. `data_page` gives the "Dati" page its facts and each table's columns; `fields`
+per entity at /<kind folder>/<id>.json (a read-only API), flat CSV tables (one per kind, one of the
+relations in both directions, one of the statements: `tables`), a schema.org JSON-LD graph, a
+Frictionless Data Package describing the CSVs, and DCAT-AP_IT metadata that Italian data catalogues
+harvest. `data_page` gives the "Dati" page its facts and each table's columns; `fields`
 reads every field of every kind from the JSON Schemas (for the tables, the data package and the field
 reference, reference.py), so that no description of the data can drift from it.
 
-Each entity's data is copied as it is: the downloads hold exactly what data/ holds. Serialisers do
-all the quoting (json, csv, rdflib); no file is built by joining strings. One rule changes a value:
-a CSV text cell that a spreadsheet would run as a formula gets an apostrophe in front (`neutralise`),
-which the Dati page and the data package state, and `restore` undoes.
+Each entity's data is copied as it is: the JSON files hold exactly what data/ holds, nested. The CSV
+tables hold the same values flat, one per cell, as a spreadsheet or a GIS reads them: a list of texts
+is joined by one separator (SEPARATOR, " | "), coordinates are two numeric columns, each translated
+text has its own column. Serialisers do all the quoting (json, csv, rdflib); no file is built by
+joining strings. One rule changes a value: a CSV text cell that a spreadsheet would run as a formula
+gets an apostrophe in front (`neutralise`), which the Dati page and the data package state, and
+`restore` undoes.
 """
 
 from __future__ import annotations
@@ -75,11 +79,11 @@ def downloads(catalog: Catalog, publication: Publication, schema_dir: FsPath,
         files[api_path(entity)] = _json({**record, "licence": licence})
         for alias in entity.data.get("aliases") or []:  # a retired id's address keeps answering, as its page does
             files[api_path(entity, alias)] = files[api_path(entity)]
-    tables = {kind.name: fields(kind, schema_dir) for kind in KINDS}
-    for kind in KINDS:
-        files[FOLDER + csv_name(kind)] = table(catalog.by_kind[kind.name], tables[kind.name], publication)
+    layout = tables(schema_dir)
+    for table in layout:
+        files[FOLDER + table.file] = table_text(table, catalog, publication, words)
     files[FOLDER + GRAPH] = _json(graph(catalog, publication, words))
-    files[FOLDER + PACKAGE] = _json(data_package(tables, publication, words))
+    files[FOLDER + PACKAGE] = _json(data_package(layout, publication, words))
     files[FOLDER + DCAT_FILE] = dcat(catalog, publication, words, updated, files)
     return files
 
@@ -154,23 +158,257 @@ def _json(value: object) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# CSV: one row per entity, one column per top-level field of the kind's schema, then the page URL
+# CSV: flat tables, as a spreadsheet or a GIS reads them, one value per cell. A kind's table has a
+# row per entity and a column per field of the kind's schema, in schema order, then the page's URL:
+# an object's fields become columns of their own (a place's coordinates: lat and lon), a list of
+# texts is one cell joined by SEPARATOR, a list of objects gives one column per field of its items
+# (the items' values in order, joined: added_fields, added_sources), and each text of a language
+# block gets a column `<column>_<lang>`. Two fields leave their kind's table for a long table of
+# their own: relations (relations.csv, one row per relation in each direction) and the slides'
+# statements (statements.csv, one row per statement).
 # ---------------------------------------------------------------------------------------------
 
+SEPARATOR = " | "  # between the values of a list in one cell: the Dati page and the data package state it
+ITEM_SEPARATOR = ", "  # between the values of a list inside one item of a list (the fields of one addition)
+RELATIONS = "relations.csv"
+STATEMENTS = "statements.csv"
+LONG_TABLES = ("relations", "statements")  # fields that leave their kind's table for a table of their own
+STATEMENT_KIND = "slide"  # the kind whose entities hold the brief's statements
+DIRECTIONS = ("declared", "derived")  # a relation as written in data/, and its inverse, derived by the catalog
+_SCALARS = ("string", "integer", "number", "boolean")
 
-def table(entities: list[Entity], columns: list[Field], publication: Publication) -> str:
-    names = [f.path for f in columns if f.depth == 0]
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a CSV table: its header, its type and description in the data package, where a
+    row's record holds its values, and the anchor of its field on the field reference."""
+
+    name: str  # "lat", "title_en", "added_sources"
+    type: str  # Table Schema's: string, integer, number, boolean
+    description: str  # English, for the data package
+    path: str = ""  # where a row's record holds it ("coordinates.lat", "en.added[].source"); "" if the row names it
+    anchor: str | None = None  # its field's anchor on the field reference (`anchor`), where a schema has the field
+    required: bool = False
+    joined: bool = False  # several values in one cell, joined by SEPARATOR
+    items: bool = False  # one value per item of a list of objects, in the items' order
+    language: str | None = None  # a translation's column: its language
+    enum: tuple[object, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    format: str | None = None  # a string's format in Table Schema ("uri")
+
+
+@dataclass(frozen=True)
+class Table:
+    """One CSV file under dati/: its columns, the columns that tell its rows apart, and the kind whose
+    entities are its rows (None for a long table: relations, statements)."""
+
+    name: str  # its resource's name in the data package: the kind's folder, "relations", "statements"
+    file: str  # "cities.csv"
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    kind: Kind | None = None
+    references: tuple[tuple[str, str, str], ...] = ()  # (column, table, column): a value of the other table
+
+
+def tables(schema_dir: FsPath) -> list[Table]:
+    """Every CSV table, in the downloads' order: one per kind, then relations and statements."""
+    kind_fields = {kind.name: fields(kind, schema_dir) for kind in KINDS}
+    languages = sorted({f.language for found in kind_fields.values() for f in found if f.language})
+    slides = KIND_BY_NAME[STATEMENT_KIND]
+    url = Column("url", "string", "The address of the entity's page.", required=True, format="uri")
+    return [
+        *(Table(kind.folder, csv_name(kind), (*flat_columns(kind, kind_fields[kind.name]), url), ("id",), kind)
+          for kind in KINDS),
+        Table("relations", RELATIONS, _relation_columns(languages), ("source", "relation", "target", "direction")),
+        Table("statements", STATEMENTS, _statement_columns(slides, kind_fields[slides.name]), ("slide", "id"),
+              references=(("slide", slides.folder, "id"),)),
+    ]
+
+
+def flat_columns(kind: Kind, kind_fields: list[Field], within: str = "") -> list[Column]:
+    """The columns that `kind`'s fields give a flat table, in schema order: the kind's own table, or,
+    with `within`, the long table of the list of objects `within` ("statements"), a row per item.
+    A column is a text, a number, a boolean or a list of them (joined); a translation's column
+    follows the name of the column it translates, with the language after an underscore."""
+    by_path = {f.path: f for f in kind_fields}
+    outer = f"{within}[]." if within else ""  # the prefix of the fields a row's record holds
+    out: list[Column] = []
+    for f in kind_fields:
+        if f.type not in _SCALARS and not (f.type == "array" and f.items != "object"):
+            continue  # an object, a list of objects, a language block: their fields give the columns
+        source = f.original or f.path  # the field in the source language: "added[].source", "statements[].text"
+        top = re.split(r"[.\[]", source, maxsplit=1)[0]
+        belongs = top == within if within else top not in LONG_TABLES
+        if not belongs:
+            continue  # another table's
+        path = source.removeprefix(outer)  # within a row's record
+        items = "[]." in path
+        joined = items or f.type == "array"
+        steps = path.split(".")
+        chain = [] if joined or f.language else [by_path[outer + ".".join(steps[:i])] for i in range(1, len(steps) + 1)]
+        table_type = "string" if joined else f.type
+        out.append(Column(
+            name=_column_name(path, None if within else kind.place) + (f"_{f.language}" if f.language else ""),
+            type=table_type,
+            description=f.description + _joined_note(path, f) if joined else f.description,
+            path=f"{f.language}.{path}" if f.language else path,
+            anchor=anchor(kind, f.path),
+            required=bool(chain) and all(g.required and not g.nullable for g in chain),  # then a cell is never empty
+            joined=joined, items=items, language=f.language,
+            enum=tuple(neutralise(str(v)) for v in f.enum) if f.enum and table_type == "string" else (),
+            minimum=f.minimum, maximum=f.maximum))
+    return out
+
+
+def _column_name(path: str, place: str | None) -> str:
+    """A field's column: the names of its path joined by underscores ("coordinates.lat" would be
+    coordinates_lat), the last one plural where the path crosses a list of objects (one value per
+    item: "added[].source" -> added_sources); a place's fields by their own names (lat, lon), the
+    names GIS tools look for."""
+    if place and path.startswith(f"{place}."):
+        path = path.removeprefix(f"{place}.")
+    names = re.split(r"\[\]\.|\.", path)
+    if "[]." in path and not names[-1].endswith(("s", "ed")):
+        names[-1] += "s"
+    return "_".join(names)
+
+
+def _joined_note(path: str, field: Field) -> str:
+    """What the data package says of a joined column, after the field's own description."""
+    if "[]." not in path:
+        return f" In the CSV, the values are joined by '{SEPARATOR}'."
+    inner = f", the values of one item separated by '{ITEM_SEPARATOR}'" if field.type == "array" else ""
+    return (f" In the CSV, one value per item of '{path.split('[].')[0]}', in the items' order, joined by "
+            f"'{SEPARATOR}'{inner}; an item without one leaves its place empty.")
+
+
+def _relation_columns(languages: list[str]) -> tuple[Column, ...]:
+    def texts(name: str, what: str) -> list[Column]:
+        return [Column(name, "string", f"{what}, in the source language ({SOURCE_LANG}).", required=True),
+                *(Column(f"{name}_{lang}", "string", f"{what}, in {lang}; empty where it is not translated.",
+                         language=lang) for lang in languages if lang != SOURCE_LANG)]
+    kinds = tuple(k.name for k in KINDS)
+    return (
+        Column("source", "string", "The entity the relation is read from, as kind:id.", required=True),
+        Column("source_kind", "string", "The source entity's kind.", required=True, enum=kinds),
+        *texts("source_title", "The source entity's title"),
+        Column("relation", "string", "The relation's type, as the files in data/ name it (parte_di).", required=True,
+               enum=tuple(r.name for r in RELATION_TYPES)),
+        *texts("relation_name", "The relation's heading on the source entity's page (relations.<type>.forward in the "
+                                "translation files for a declared row, .inverse for a derived one)"),
+        Column("target", "string", "The entity the relation leads to, as kind:id.", required=True),
+        Column("target_kind", "string", "The target entity's kind.", required=True, enum=kinds),
+        *texts("target_title", "The target entity's title"),
+        Column("direction", "string", "declared: the relation as written in the source entity's file in data/; "
+               "derived: the inverse of a relation written in the target's file, which the site derives. "
+               "Each relation has one row in each direction.", required=True, enum=DIRECTIONS),
+    )
+
+
+def _statement_columns(kind: Kind, kind_fields: list[Field]) -> tuple[Column, ...]:
+    own = flat_columns(kind, kind_fields, within="statements")
+    return (
+        Column("slide", "string", "The id of the slide the statement is on.", anchor=anchor(kind, "id"), required=True),
+        *(c for c in own if c.name == "id"),
+        Column("number", "string", "The statement's number: the slide's number, a dot, its place on the slide (3.2).",
+               required=True),
+        *(c for c in own if c.name != "id"),
+        Column("represented_by", "string", "The entities that represent the statement (their sources name it), "
+               f"as kind:id, joined by '{SEPARATOR}'.", joined=True),
+        Column("url", "string", "The address of the statement: its anchor on its slide's page.", required=True,
+               format="uri"),
+    )
+
+
+def table_text(table: Table, catalog: Catalog, publication: Publication, words: dict[str, dict]) -> str:
+    """A table as CSV: its header, then a row per entity of its kind, per relation and direction, or
+    per statement."""
+    if table.kind is not None:
+        rows: Iterator[tuple[Mapping, Mapping]] = ((e.data, {"url": entity_url(publication, e)})
+                                                    for e in catalog.by_kind[table.kind.name])
+    elif table.name == "relations":
+        rows = _relation_rows(catalog, words)
+    else:
+        rows = _statement_rows(catalog, publication)
     out = io.StringIO()
     writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    writer.writerow([*names, "url"])
-    for entity in entities:
-        writer.writerow([*(cell(entity.data.get(name)) for name in names), cell(entity_url(publication, entity))])
+    writer.writerow([c.name for c in table.columns])
+    for record, given in rows:
+        writer.writerow([_cell(_values(record, c.path) if c.path else given.get(c.name), c) for c in table.columns])
     return out.getvalue()
 
 
+def _relation_rows(catalog: Catalog, words: dict[str, dict]) -> Iterator[tuple[Mapping, Mapping]]:
+    """Every relation from each of its ends: as written (declared) and as derived (its inverse)."""
+    for entity in _entities(catalog):
+        for ln in entity.links:
+            side = "inverse" if ln.inverse else "forward"
+            row: dict[str, object] = {
+                "source": str(entity.ref), "source_kind": entity.kind, "source_title": entity.title,
+                "relation": ln.type, "relation_name": words[SOURCE_LANG]["relations"][ln.type][side],
+                "target": str(ln.target.ref), "target_kind": ln.target.kind, "target_title": ln.target.title,
+                "direction": "derived" if ln.inverse else "declared",
+            }
+            for lang in words:
+                if lang != SOURCE_LANG:
+                    row[f"source_title_{lang}"] = _translation(entity, "title", lang)
+                    row[f"relation_name_{lang}"] = words[lang]["relations"][ln.type][side]
+                    row[f"target_title_{lang}"] = _translation(ln.target, "title", lang)
+            yield {}, row
+
+
+def _statement_rows(catalog: Catalog, publication: Publication) -> Iterator[tuple[Mapping, Mapping]]:
+    """Every statement of every slide, in reading order: its data with its translations under their languages."""
+    for slide in catalog.by_kind[STATEMENT_KIND]:
+        for item in slide.data.get("statements") or []:  # type: ignore[attr-defined]
+            statement = catalog.statements[f"{slide.id}#{item['id']}"]
+            yield {**item, **statement.translations}, {
+                "slide": slide.id, "number": statement.number, "url": statement_url(publication, statement),
+                "represented_by": [str(e.ref) for e in statement.represented_by]}
+
+
+def _translation(entity: Entity, name: str, lang: str) -> object:
+    """Field `name` of the entity's `lang` block, as it is there (None where the block lacks it)."""
+    block = entity.data.get(lang)
+    return block.get(name) if isinstance(block, dict) else None
+
+
+def _values(record: object, path: str) -> object:
+    """The value at `path` in a record ("coordinates.lat"); where the path crosses a list of objects
+    ("added[].source"), the list of its items' values."""
+    head, crossed, rest = path.partition("[].")
+    for name in head.split("."):
+        record = record.get(name) if isinstance(record, dict) else None
+    if not crossed:
+        return record
+    return [_values(item, rest) for item in record] if isinstance(record, list) else None
+
+
+def _cell(value: object, column: Column) -> str:
+    return neutralise(_joined(value)) if column.joined else cell(value)
+
+
+def _joined(value: object) -> str:
+    """A list as one cell: its values joined by SEPARATOR, an item's own list by ITEM_SEPARATOR. An
+    item without a value keeps its place, empty, so that the columns of one list stay aligned; a
+    list with no value at all is an empty cell."""
+    if not isinstance(value, list):
+        return _plain(value)
+    parts = [ITEM_SEPARATOR.join(_plain(v) for v in item) if isinstance(item, list) else _plain(item) for item in value]
+    return SEPARATOR.join(parts) if any(parts) else ""
+
+
+def _plain(value: object) -> str:
+    if value is None:
+        return ""
+    return cell(value) if isinstance(value, bool | int | float) else str(value)
+
+
 def cell(value: object) -> str:
-    """A value as CSV text: numbers and booleans as Table Schema reads them, anything structured as
-    JSON, text with the formula rule applied; an absent or null value is an empty cell."""
+    """A value as CSV text: numbers and booleans as Table Schema reads them, text with the formula
+    rule applied; an absent or null value is an empty cell. (Anything structured, which no flat
+    column holds, would be JSON.)"""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -206,7 +444,7 @@ class Field:
     key: str  # its description's key under opendata.fields in the translation files ("" where composed)
     type: str  # the JSON type: string, integer, number, boolean, array, object
     required: bool  # in the object that holds it
-    depth: int  # 0 for a top-level field: a CSV column
+    depth: int  # 0 for a top-level field
     description: str  # the schema's own (English, for editors): the data package's field description
     items: str | None = None  # an array's item type
     nullable: bool = False
@@ -313,19 +551,17 @@ def _resolve(schema_dir: FsPath, node: dict) -> dict:
     return {**target, **{k: v for k, v in node.items() if k != "$ref"}}
 
 
+# Frictionless Data Package (v1): a Table Schema per CSV, with each column's real type, the JSON
+# files as plain resources
 # ---------------------------------------------------------------------------------------------
-# Frictionless Data Package (v1): a Table Schema per CSV, the JSON files as plain resources
-# ---------------------------------------------------------------------------------------------
-
-_TABLE_TYPES = {"string", "integer", "number", "boolean", "array", "object"}
 
 
-def data_package(tables: dict[str, list[Field]], publication: Publication, words: dict[str, dict]) -> dict:
+def data_package(layout: list[Table], publication: Publication, words: dict[str, dict]) -> dict:
     package: dict = {
         "profile": "data-package",
         "name": package_name(publication),
         "title": publication.site_name,
-        "description": "\n\n".join(w["package_description"] for w in words.values()),
+        "description": "\n\n".join(w["package_description"].replace("{separator}", SEPARATOR) for w in words.values()),
         "homepage": publication.site_url,
         "licenses": [{"name": _licence_id(publication), "path": publication.licence.url,
                       "title": publication.licence.name}],
@@ -337,23 +573,24 @@ def data_package(tables: dict[str, list[Field]], publication: Publication, words
     if publication.date:
         package["created"] = f"{publication.date.isoformat()}T00:00:00Z"
     resources: list[dict] = []
-    for kind in KINDS:
-        columns = [f for f in tables[kind.name] if f.depth == 0]
+    for table in layout:
+        schema: dict = {
+            "fields": [_table_field(c, table.key) for c in table.columns],
+            "primaryKey": list(table.key),
+            "missingValues": [""],
+        }
+        if table.references:
+            schema["foreignKeys"] = [{"fields": [mine], "reference": {"resource": other, "fields": [theirs]}}
+                                     for mine, other, theirs in table.references]
         resources.append({
             "profile": "tabular-data-resource",
-            "name": kind.folder,
-            "path": csv_name(kind),
-            "title": words[SOURCE_LANG]["kinds"][kind.name],
+            "name": table.name,
+            "path": table.file,
+            "title": words[SOURCE_LANG]["kinds"][table.kind.name] if table.kind else words[SOURCE_LANG]["tables"][table.name],
             "format": "csv",
             "mediatype": "text/csv",
             "encoding": "utf-8",
-            "schema": {
-                "fields": [*(_table_field(f) for f in columns),
-                           {"name": "url", "type": "string", "format": "uri",
-                            "description": "The address of the entity's page.", "constraints": {"required": True}}],
-                "primaryKey": ["id"],
-                "missingValues": [""],
-            },
+            "schema": schema,
         })
     resources.append({"profile": "data-resource", "name": "atlante", "path": KNOWLEDGE_BASE, "format": "json",
                       "mediatype": "application/json", "encoding": "utf-8"})
@@ -363,18 +600,19 @@ def data_package(tables: dict[str, list[Field]], publication: Publication, words
     return package
 
 
-def _table_field(field: Field) -> dict:
-    out: dict = {"name": field.path, "type": field.type if field.type in _TABLE_TYPES else "string",
-                 "description": field.description}
+def _table_field(column: Column, key: tuple[str, ...]) -> dict:
+    out: dict = {"name": column.name, "type": column.type, "description": column.description}
+    if column.format:
+        out["format"] = column.format
     constraints: dict = {}
-    if field.required and not field.nullable:  # a null is an empty cell
+    if column.required:
         constraints["required"] = True
-    if field.path == "id":
+    if key == (column.name,):
         constraints["unique"] = True
-    if field.enum and field.type == "string":
-        constraints["enum"] = [neutralise(str(v)) for v in field.enum]  # as the cells hold them
-    if field.type in ("integer", "number"):
-        constraints.update({k: v for k, v in (("minimum", field.minimum), ("maximum", field.maximum)) if v is not None})
+    if column.enum:
+        constraints["enum"] = list(column.enum)
+    if column.type in ("integer", "number"):
+        constraints.update({k: v for k, v in (("minimum", column.minimum), ("maximum", column.maximum)) if v is not None})
     if constraints:
         out["constraints"] = constraints
     return out
@@ -428,7 +666,7 @@ def graph(catalog: Catalog, publication: Publication, words: dict[str, dict]) ->
         "isAccessibleForFree": True,
         "distribution": [{"@type": "DataDownload", "name": name, "contentUrl": publication.site_url + FOLDER + name,
                           "encodingFormat": MEDIA_TYPES[name.rsplit(".", 1)[-1]]}
-                         for name in (KNOWLEDGE_BASE, GRAPH, *(csv_name(k) for k in KINDS))],
+                         for name, what, _fmt in _distributions() if what != "package"],
         "about": [entity_iri(publication, e) for e in _entities(catalog)],
     }
     if publication.edition:
@@ -617,8 +855,8 @@ def dcat(catalog: Catalog, publication: Publication, words: dict[str, dict],
 
 def _distributions() -> list[tuple[str, str, str]]:
     """(file, what it is, format) of each download a catalogue lists."""
-    return [(KNOWLEDGE_BASE, "json", "json"), (GRAPH, "jsonld", "jsonld"),
-            *((csv_name(k), "csv", "csv") for k in KINDS), (PACKAGE, "package", "json")]
+    return [(KNOWLEDGE_BASE, "json", "json"), (GRAPH, "jsonld", "jsonld"), *((csv_name(k), "csv", "csv") for k in KINDS),
+            (RELATIONS, "relations", "csv"), (STATEMENTS, "statements", "csv"), (PACKAGE, "package", "json")]
 
 
 def distribution() -> list[tuple[str, str]]:
@@ -629,7 +867,7 @@ def distribution() -> list[tuple[str, str]]:
 
 def _dataset_words(schema_dir: FsPath, translations: Mapping[str, i18n.Translation] | None = None) -> dict[str, dict]:
     """Every language's words for the dataset, source language first, with the kinds' plural names
-    by folder and by name."""
+    by folder and by name, the long tables' titles and the relations' headings."""
     if translations is None:
         translations, _ = i18n.load(schema_dir.parent.parent)
     out: dict[str, dict] = {}
@@ -637,7 +875,9 @@ def _dataset_words(schema_dir: FsPath, translations: Mapping[str, i18n.Translati
         words = translations[lang].words
         plural = {k.name: words["kinds"][k.name]["plural"] for k in KINDS}
         out[lang] = {**words["opendata"]["dataset"], "downloads": words["opendata"]["downloads"],
-                     "kinds": {**plural, **{k.folder: plural[k.name] for k in KINDS}}}
+                     "kinds": {**plural, **{k.folder: plural[k.name] for k in KINDS}},
+                     "tables": {name: t["title"] for name, t in words["opendata"]["long_tables"].items()},
+                     "relations": words["relations"]}
     return out
 
 
@@ -647,8 +887,10 @@ def _dataset_words(schema_dir: FsPath, translations: Mapping[str, i18n.Translati
 
 
 def data_page(catalog: Catalog, schema_dir: FsPath, lang: str, publication: Publication) -> dict:
-    """The downloads with their links, the per-entity API's pattern and example, the CSV rule, and
-    each table's columns, each with its field's anchor on the field reference (`anchor`).
+    """What the Dati page needs, data only: what a reader can do with the downloads (`uses`, each
+    with the link and the columns it names), the downloads with their links, the per-entity API's
+    pattern and example, the CSV rules (the separator, the columns a field becomes) and every table's
+    columns, each with its field's anchor on the field reference (`anchor`) where a schema has it.
 
     Links: the source edition's page (dati.md at the docs root) links the files as Markdown paths
     relative to it ("dati/atlante.json"), which MkDocs checks and rewrites; another edition links
@@ -657,20 +899,49 @@ def data_page(catalog: Catalog, schema_dir: FsPath, lang: str, publication: Publ
     def href(path: str) -> str:
         return path if lang == SOURCE_LANG else publication.site_url + path
 
+    def listed(table: Table) -> dict:
+        return {"kind": table.kind, "key": table.name, "name": table.file, "href": href(FOLDER + table.file),
+                "count": counts[table.name], "columns": [{"name": c.name, "anchor": c.anchor} for c in table.columns]}
+
+    layout = tables(schema_dir)
+    counts = {k.folder: len(catalog.by_kind[k.name]) for k in KINDS}
+    counts |= {"relations": sum(len(e.links) for e in _entities(catalog)), "statements": len(catalog.statements)}
     example = next(_entities(catalog), None)
+    own = [t for t in layout if t.kind]
+    place = next((t for t in own if t.kind and t.kind.place), None)  # the table a GIS maps: the cities'
+    place_columns = [c.name for c in place.columns if place.kind and c.path.startswith(f"{place.kind.place}.")] if place else []
+    relations = next(t for t in layout if t.name == "relations")
+    uses = [{"key": "spreadsheet", "href": "#tables", "columns": []}]
+    if place and place_columns:
+        uses.append({"key": "map", "href": href(FOLDER + place.file), "columns": place_columns})
+    uses.append({"key": "network", "href": href(FOLDER + relations.file), "columns": ["source", "target"]})
+    if example:
+        uses.append({"key": "entity", "href": "#api", "columns": []})
+    uses.append({"key": "whole", "href": href(FOLDER + KNOWLEDGE_BASE), "columns": []})
+    columns = [c for t in own for c in t.columns]
     return {
+        "uses": uses,
         "licence": publication.licence,
         "publisher": publication.publisher,
         "edition": publication.edition,
         "date": publication.date.isoformat() if publication.date else None,
         "files": [{"name": name, "href": href(FOLDER + name), "what": what, "format": FORMAT_NAMES[fmt]}
                   for name, what, fmt in (*_distributions(), (DCAT_FILE, "dcat", "rdf")) if what != "csv"],
-        "tables": [{"kind": kind, "name": csv_name(kind), "href": href(FOLDER + csv_name(kind)),
-                    "count": len(catalog.by_kind[kind.name]),
-                    "columns": [{"name": f.path, "anchor": anchor(kind, f.path)}
-                                for f in fields(kind, schema_dir) if f.depth == 0]} for kind in KINDS],
+        "tables": [listed(t) for t in own],
+        "long_tables": [{**listed(t), "words": [c.name for c in t.columns] + ([*DIRECTIONS] if t is relations else [])}
+                        for t in layout if not t.kind],
+        "separator": SEPARATOR,
+        "flat": {  # examples of the columns a field becomes, from the tables themselves
+            "translated": _unique(c.name for c in columns if c.language)[:3],
+            "place": place_columns,
+            "grouped": _unique(c.name for c in columns if c.items and not c.language),  # one value per item
+        },
         "api_root": publication.site_url,
         "example": {"name": api_path(example), "href": href(api_path(example)),
                     "title": str(example.text("title", lang))} if example else None,
         "formula_start": [c for c in FORMULA_START if c.isprintable()],  # tab and CR: in the words
     }
+
+
+def _unique(names: Iterator[str]) -> list[str]:
+    return list(dict.fromkeys(names))

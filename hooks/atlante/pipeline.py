@@ -108,7 +108,8 @@ def _run(project: FsPath, docs_dir: FsPath | None, lang: str, publication: meta.
          cache: Cache | None, rendered: list[Page] | None = None) -> Result:
     import jinja2
 
-    from . import history, meta, opendata
+    from . import figures, history, meta, opendata
+    from .pdf import TEMPLATE as PDF_TEMPLATE
     from .render import Site, render
 
     documents, result = _checked(project, docs_dir or project / "docs", cache)
@@ -124,7 +125,7 @@ def _run(project: FsPath, docs_dir: FsPath | None, lang: str, publication: meta.
     if result.errors:
         return result
     result.catalog = link(documents, tuple(result.translations))
-    site = Site(publication, history.read(project), project / "data" / "schema")
+    site = Site(publication, history.read(project), project / "data" / "schema", figures.cache_dir(project))
     templates = project / "overrides" / "atlante"
     try:
         result.pages = rendered if rendered is not None else render(
@@ -132,15 +133,21 @@ def _run(project: FsPath, docs_dir: FsPath | None, lang: str, publication: meta.
     except jinja2.TemplateError as exc:  # a template edited into an error: located, like a data error
         result.findings.append(_template_finding(exc, templates, project))
         return result
+    for problem in sorted({p for page in result.pages for p in page.problems}):  # (the whole brief's PDF)
+        result.findings.append(Finding("warning", f"{templates.relative_to(project).as_posix()}/{PDF_TEMPLATE}", 1, 1,
+                                       "(whole brief)", "(pdf)", problem, "whole-brief-pdf"))
     if lang == SOURCE_LANG:  # published once, at the site's root
         updated = {e.file: site.history.date_of(e.file) for e in result.catalog.entities.values()}
         key = repr((publication, updated, [(e.file, e.digest) for e in result.catalog.entities.values()],
                     [t.words for t in result.translations.values()], sorted(
-                    (p.name, p.stat().st_mtime_ns) for p in site.schema_dir.glob("*.json"))))
+                    (p.name, p.stat().st_mtime_ns) for p in [*site.schema_dir.glob("*.json"), *project.glob("CITATION.cff")])))
         if cache is not None and cache.downloads is not None and cache.downloads[0] == key:
             result.downloads = cache.downloads[1]
         else:
             result.downloads = opendata.downloads(result.catalog, publication, site.schema_dir, updated, result.translations)
+            cff = meta.citation_file(project, publication)
+            if cff is not None:
+                result.downloads["CITATION.cff"] = cff
             if cache is not None:
                 cache.downloads = (key, result.downloads)
     return result

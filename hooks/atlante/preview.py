@@ -103,13 +103,14 @@ class PageFiles:
         self.folder = folder
         self.stamps: dict[str, str] = {}
 
-    def place(self, path: str, text: str, stamp: str = "") -> Path:
+    def place(self, path: str, text: str | bytes, stamp: str = "") -> Path:
         target = self.folder / path
-        digest = hashlib.blake2b(f"{stamp}\x00{text}".encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+        content = text if isinstance(text, bytes) else text.encode("utf-8")
+        digest = hashlib.blake2b(stamp.encode("utf-8", "surrogatepass") + b"\x00" + content, digest_size=16).hexdigest()
         if self.stamps.get(path) != digest or not target.is_file():
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.with_name(target.name + ".tmp")
-            tmp.write_text(text, encoding="utf-8")
+            tmp.write_bytes(content)
             os.replace(tmp, target)  # whole or not at all
             self.stamps[path] = digest
         return target

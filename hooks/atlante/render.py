@@ -15,6 +15,7 @@ import json
 import re
 import secrets
 import string
+import textwrap
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import date
@@ -25,7 +26,7 @@ import jinja2
 from markupsafe import Markup, escape
 from pymdownx.slugs import slugify
 
-from . import cite, geo, graph, opendata, reference
+from . import cite, figures, geo, graph, opendata, pdf, reference
 from .history import History
 from .i18n import Translation
 from .kinds import (
@@ -74,9 +75,11 @@ class Page:
     in_nav: bool = True  # False for the entities of a kind too large to list in the navigation
     figures: dict[str, str] = dataclass_field(default_factory=dict)  # placeholder -> SVG figure (see place_figures)
     meta: PageMeta | None = None  # citation_*, DC, Open Graph tags and JSON-LD for the page's <head>
-    files: dict[str, str] = dataclass_field(default_factory=dict)  # path -> text: the page's .bib and .ris
+    files: dict[str, str | bytes] = dataclass_field(default_factory=dict)  # path -> content: the page's .bib and .ris,
+    # its figures' SVG and PNG
     source: str | None = None  # the data file the page shows ("data/cities/milano.yaml"), for its edit link
     tags: tuple[Chip, ...] = ()  # an entity page's tags, by name, each linking its tag's page
+    problems: tuple[str, ...] = ()  # what the page could not offer (the whole brief's PDF, without WeasyPrint)
     pages: tuple[Page, ...] = ()  # only in a Memo: the site pages rendered together (SITE_BUNDLE)
 
 
@@ -101,6 +104,19 @@ class Site:
     publication: Publication
     history: History
     schema_dir: FsPath  # the JSON Schemas, which the field reference and the Dati page document
+    figure_cache: FsPath | None = None  # where the figures' PNGs are kept between builds (figures.cache_dir)
+
+
+@dataclass(frozen=True)
+class Download:
+    """A figure's files, for the links under it: paths below the edition's root, the file name
+    offered (without extension) and the figure's title."""
+
+    svg: str
+    png: str
+    name: str
+    title: str
+    png_width: int = figures.PNG_WIDTH
 
 
 def place_figures(html: str, figures: dict[str, str]) -> str:
@@ -233,11 +249,11 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, site: 
     whose inputs did not change since the memo's last run are taken from it."""
     lang = translation.lang
     publication = site.publication
-    figures = _Figures()
+    figures_kept = _Figures()
     citer = _Citer(publication, translation, site.history, memo.citations if memo else None)
     env = memo.environment(templates, lang) if memo else _environment(templates, lang)
-    env.filters["figure"] = figures.keep
-    env.filters["anchored"] = lambda html, anchor: figures.keep(html, anchor)  # a figure others link to
+    env.filters["figure"] = figures_kept.keep
+    env.filters["anchored"] = lambda html, anchor: figures_kept.keep(html, anchor)  # a figure others link to
     env.filters["updated"] = lambda entity: site.history.date_of(entity.file)
     env.filters["long_date"] = lambda day: _long_date(day, lang)
     env.filters["cite_statement"] = citer.statement
@@ -263,14 +279,29 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, site: 
         return page_meta(publication, title=title, description=description, path=path, lang=lang,
                          updated=publication.date, **extra)  # type: ignore[arg-type]
 
+    def figure_files(download: Download, drawn: dict[str, object], page: str, caption: str, credit: str = "") -> dict[str, str | bytes]:
+        """A figure's two downloads: the standalone SVG (its drawing with title, caption, source and
+        licence lines) and its PNG."""
+        svg = _standalone(env, drawn, title=download.title, caption=caption, url=publication.url(page, lang),
+                          credit=credit, words=words, publication=publication, url_root=publication.edition_url(lang),
+                          common=common)
+        return {download.svg: svg, download.png: figures.png(svg, site.figure_cache, download.png_width)}
+
     def site_pages() -> list[Page]:
         places = _city_map(catalog, lang)
         drawn = len(catalog.entities) <= FIGURE_LIMIT  # a larger graph is unreadable: its list is the map
-        concepts = graph.concept_map(catalog, CHAIN, lang, lambda k: translation.words["kinds"][k]["plural"],
-                                     translation.relation, column=140, gap=30) if drawn else None
+        kind_plural = lambda k: translation.words["kinds"][k]["plural"]  # noqa: E731
+        concepts = graph.concept_map(catalog, CHAIN, lang, kind_plural, translation.relation, column=140, gap=30) if drawn else None
+        concepts_narrow = graph.concept_map_narrow(catalog, CHAIN, lang, kind_plural, translation.relation) if drawn else None
+        map_download = Download(MAP_FIGURE + ".svg", MAP_FIGURE + ".png", str(words["figures"]["map_file"]),
+                                str(words["figures"]["map_title"])) if places else None
         home = env.get_template("home.md").render(root="", url_root="", steps=_home_steps(catalog, lang),
-                                                  city_map=places, concept_map=concepts, brief=publication.brief, **common)
-        pages = [Page(HOME, home, figures=figures.take(), meta=generic(
+                                                  city_map=places, map_download=map_download, brief=publication.brief,
+                                                  chain=_chain_steps(catalog, lang), **common)
+        home_files = figure_files(map_download, {"map": places, "width": places["base"].width, "height": places["base"].height},
+                                  "cities/", str(words["figures"]["map_caption"]), str(words["figures"]["attribution"])) \
+            if places and map_download else {}
+        pages = [Page(HOME, home, figures=figures_kept.take(), files=home_files, meta=generic(
             "", translation.words["brief_title"], words["ui"]["home_intro"], home=True, distribution=opendata.distribution()))]
         chained = [e for kind_name in CHAIN for e in catalog.by_kind[kind_name]]
         parts = chunks(chained)
@@ -279,14 +310,26 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, site: 
             root, url_root = _roots(uri)
             title = words["figures"]["concept_map"]
             title = title if number == 1 else f"{title} ({_page_of(words, number, len(parts))})"
+            download = Download(CONCEPT_FIGURE + ".svg", CONCEPT_FIGURE + ".png", str(words["figures"]["concept_map_file"]),
+                                str(words["figures"]["concept_map"])) if concepts and number == 1 else None
             pages.append(Page(uri, env.get_template("concept_map.md").render(
-                root=root, url_root=url_root, concept_map=concepts if number == 1 else None, chain=CHAIN, title=title,
+                root=root, url_root=url_root, concept_map=concepts if number == 1 else None,
+                concept_map_narrow=concepts_narrow if number == 1 else None, download=download, chain=CHAIN, title=title,
                 listed=[(KIND_BY_NAME[k], [e for e in part if e.kind == k]) for k in CHAIN], count=len(chained),
-                pager=_pager(CONCEPT_MAP, number, len(parts)), **common), figures=figures.take(), in_nav=number == 1,
+                pager=_pager(CONCEPT_MAP, number, len(parts)), **common), figures=figures_kept.take(), in_nav=number == 1,
+                files=figure_files(download, {"graph": concepts, "width": concepts.width, "height": concepts.height},
+                                   CONCEPT_MAP.removesuffix(".md") + "/", str(words["figures"]["concept_map_caption_file"]))
+                if download and concepts else {},
                 meta=generic(uri.removesuffix(".md") + "/", title, words["figures"]["concept_map_intro"])))
-        everything = [e for kind in KINDS for e in entities_of(catalog, kind, lang)]
+        # The whole brief: the slides on its first page, then the index of the entries, page after page
+        brief_slides = catalog.by_kind["slide"]
+        everything = [e for kind in KINDS if kind.name != "slide" for e in entities_of(catalog, kind, lang)]
         parts = chunks(everything)
-        page_of = {e.ref: number for number, part in enumerate(parts, 1) for e in part}
+        page_of = {e.ref: number for number, part in enumerate(parts, 1) for e in part} | {e.ref: 1 for e in brief_slides}
+        brief_pdf, pdf_problems = _whole_brief_pdf(env, {**common, "steps": _home_steps(catalog, lang),
+                                                         "brief_slides": brief_slides})
+        pdf_link = {"name": str(words["whole"]["pdf_file"]), "path": BRIEF_PDF,
+                    "size": _size(len(brief_pdf), lang)} if brief_pdf else None
         for number, part in enumerate(parts, 1):
             uri = paged_uri(WHOLE_BRIEF, number)
             root, url_root = _roots(uri)
@@ -299,9 +342,11 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, site: 
 
             pages.append(Page(uri, env.get_template("whole_brief.md").render(
                 root=root, url_root=url_root, steps=_home_steps(catalog, lang), title=title, on_page=on_page,
-                sections=[(kind, [e for e in part if e.kind == kind.name]) for kind in KINDS],
-                pager=_pager(WHOLE_BRIEF, number, len(parts)), slides={e.id: e for e in catalog.by_kind["slide"]}, **common),
-                in_nav=number == 1, meta=generic(uri.removesuffix(".md") + "/", title, words["whole"]["description"])))
+                sections=[(kind, [e for e in part if e.kind == kind.name]) for kind in KINDS], brief_slides=brief_slides,
+                pdf=pdf_link, pager=_pager(WHOLE_BRIEF, number, len(parts)), slides={e.id: e for e in catalog.by_kind["slide"]},
+                **common), in_nav=number == 1, meta=generic(uri.removesuffix(".md") + "/", title, words["whole"]["description"]),
+                files={BRIEF_PDF: brief_pdf} if brief_pdf and number == 1 else {},
+                problems=pdf_problems if number == 1 else ()))
         pages.append(Page(DATA_PAGE, env.get_template("data.md").render(
             root="", url_root="../", opendata=opendata.data_page(catalog, site.schema_dir, lang, publication), **common),
             meta=generic("dati/", words["opendata"]["title"], words["opendata"]["description"])))
@@ -338,8 +383,9 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, site: 
                 pages.append(Page(uri, env.get_template("kind_index.md").render(
                     root=root, url_root=url_root, kind=kind, groups=_index_groups(kind, part, translation),
                     added_columns=_added_columns(kind, entities), city_map=places if kind.place and number == 1 else None,
+                    map_download=map_download, csv=_download_link(opendata.FOLDER + opendata.csv_name(kind), root, lang, publication),
                     pager=_pager(index_uri(kind), number, len(parts)), title=title, **common),
-                    in_nav=number == 1, figures=figures.take(), meta=generic(
+                    in_nav=number == 1, figures=figures_kept.take(), meta=generic(
                         uri.removesuffix("index.md").removesuffix(".md").rstrip("/") + "/", title,
                         words["kinds"][kind.name]["intro"] or plural)))
         return pages
@@ -356,18 +402,25 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, site: 
     def entity_page(kind: Kind, entity: Entity, listed: bool) -> Page:
         template = env.get_template("slide.md" if kind.name == "slide" else "entity.md")
         citation, files = citer.page(entity)
+        wide = graph.neighbourhood(entity, lang, translation.relation)
+        title = str(words["figures"]["graph_title"]).replace("{title}", str(entity.text("title", lang)))
+        download = Download(f"{kind.folder}/{entity.id}.graph.svg", f"{kind.folder}/{entity.id}.graph.png",
+                            f"{entity.id}-{words['figures']['graph_file']}", title) if wide else None
         markdown = template.render(
             root="../", url_root="../../", kind=kind, e=entity, facts=_facts(kind, entity, translation),
             added_fields=_added_fields(entity), groups=_link_groups(entity, translation),
-            graph=graph.neighbourhood(entity, lang, translation.relation),
+            graph=wide, graph_narrow=graph.neighbourhood_narrow(entity, lang, translation.relation), download=download,
             locator=_locator(kind, entity, translation), citation=citation, **common)
+        if wide and download:
+            files = {**files, **figure_files(download, {"graph": wide, "width": wide.width, "height": wide.height},
+                                             page_url(entity), str(words["figures"]["graph_caption_file"]))}
         if kind.name == "slide":  # a statement's citation files go with the slide that holds it
             files = {**files, **{path: text for st in entity.statements for path, text in citer.statement_files(st).items()}}
         meta = page_meta(publication, title=str(entity.text("title", lang)), path=page_url(entity), lang=lang,
                          description=str(entity.text("summary", lang)), entity=entity,
                          updated=site.history.date_of(entity.file),
                          keywords=[translation.words["tags"][t] for t in entity.data.get("tags") or []])  # type: ignore[union-attr]
-        return Page(page_uri(entity), markdown, in_nav=listed, figures=figures.take(), meta=meta,
+        return Page(page_uri(entity), markdown, in_nav=listed, figures=figures_kept.take(), meta=meta,
                     files=files, source=entity.file, tags=_chips(entity, translation))
 
     seen: dict[Ref, tuple[str, str, str, tuple[int, ...]]] = {}
@@ -385,6 +438,41 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, site: 
 
 
 SITE_BUNDLE = "(site pages)"  # the memo's entry for the pages of the whole site, rendered together
+MAP_FIGURE = "map"  # the map of the places, as files at the edition's root: map.svg, map.png
+BRIEF_PDF = "brief.pdf"  # the whole brief as a PDF, at the edition's root (pdf.py)
+CONCEPT_FIGURE = CONCEPT_MAP.removesuffix(".md")  # the concept map's: concept-map.svg, concept-map.png
+_CREDIT_FONT = 11  # px: the standalone figures' lines under the drawing
+_TITLE_FONT = 16
+
+
+def _standalone(env: jinja2.Environment, drawn: dict[str, object], *, title: str, caption: str, url: str, credit: str,
+                words: dict, publication: Publication, url_root: str, common: dict) -> str:
+    """A figure as a standalone SVG file (figures/standalone.svg): its title above the drawing, and
+    under it the caption, the site and page it comes from, the credit and the licence, wrapped to the
+    drawing's width (the lines' widths estimated as graph.py estimates its boxes')."""
+    margin = 24
+    width, height = float(drawn["width"]), float(drawn["height"])  # type: ignore[arg-type]
+
+    def wrapped(text: str, font: float) -> list[str]:
+        return textwrap.wrap(" ".join(text.split()), max(int(width / (0.5 * font)), 20), break_on_hyphens=False) or [""]
+
+    heads = wrapped(title, _TITLE_FONT)
+    title_lines = [{"y": margin + _TITLE_FONT + i * (_TITLE_FONT + 4), "text": line} for i, line in enumerate(heads)]
+    top = margin + len(heads) * (_TITLE_FONT + 4) + 12
+    said = [caption, str(words["figures"]["source_line"]).replace("{site}", publication.site_name).replace("{url}", url)]
+    licence = str(words["figures"]["licence_line"]).replace("{publisher}", publication.publisher) \
+        .replace("{licence}", publication.licence.name).replace("{licence_url}", publication.licence.url)
+    said += [f"{credit} {licence}" if credit else licence]
+    lines, y = [], top + height + 12
+    for text in said:
+        for line in wrapped(text, _CREDIT_FONT):
+            y += _CREDIT_FONT + 4
+            lines.append({"y": y, "text": line})
+    s = {"width": width + 2 * margin, "height": y + margin, "margin": margin, "top": top, "drawing_width": width,
+         "drawing_height": height, "graph": drawn.get("graph"), "map": drawn.get("map"), "url_root": url_root,
+         "title": title, "caption": caption, "title_lines": title_lines, "lines": lines}
+    return env.get_template("figures/standalone.svg").render(s=s, **common).strip() + "\n"
+
 _TAG_FOLDER = TAG_INDEX.removesuffix(".md") + "/"  # each tag's pages: tag/<tag>.md, tag/<tag>/page/<n>.md
 
 
@@ -450,10 +538,11 @@ class _Citer:
     def _statement(self, statement: Statement) -> tuple[dict[str, object], dict[str, str]]:
         if statement.ref not in self.statements:
             lang, words = self.translation.lang, self.translation.words
-            note = f"{words['ui']['slide']} {statement.number.split('.')[0]}, {words['ui']['statement'].lower()} {statement.number}"
-            target = cite.Target(key=f"{statement.slide}-{statement.id}", title=words["brief_title"],
+            title = str(words["cite"]["statement_title"]).replace("{brief}", str(words["brief_title"])) \
+                .replace("{slide}", statement.number.split(".")[0]).replace("{number}", statement.number)
+            target = cite.Target(key=f"{statement.slide}-{statement.id}", title=title,
                                  url=statement_url(self.publication, statement, lang), lang=lang,
-                                 updated=None, container=self.publication.site_name, note=note, statement=True)
+                                 updated=None, container=self.publication.site_name, statement=True)
             self.statements[statement.ref] = self._panel(target, f"slides/{statement.slide}/{statement.id}",
                                                          f"cite-{statement.slide}-{statement.id}")
         return self.statements[statement.ref]
@@ -575,6 +664,37 @@ def _home_steps(catalog: Catalog, lang: str) -> list[dict[str, object]]:
              "more_in": [k for k in KINDS if any(isinstance(i, Entity) and i.kind == k.name for i in items[STEP_LIMIT:])],
              "places": any(isinstance(i, Entity) and KIND_BY_NAME[i.kind].place for i in items)}
             for step, items in steps.items() if items]
+
+
+def _whole_brief_pdf(env: jinja2.Environment, context: dict) -> tuple[bytes | None, tuple[str, ...]]:
+    """The whole brief's PDF, or None and why not (WeasyPrint or its system library missing)."""
+    try:
+        return pdf.whole_brief(env, context), ()
+    except pdf.PdfUnavailable as exc:
+        return None, (str(exc),)
+
+
+def _size(count: int, lang: str) -> str:
+    """A file's size for a reader: "29 KB", "1,2 MB" (decimal units, in the page's language)."""
+    from babel.numbers import format_decimal
+
+    if count < 1_000_000:
+        return f"{max(round(count / 1000), 1)} KB"
+    return f"{format_decimal(round(count / 1_000_000, 1), locale=lang)} MB"
+
+
+def _download_link(path: str, root: str, lang: str, publication: Publication) -> str:
+    """A link from a page to one of the open data's files, published once at the site's root: a path
+    relative to the page's source in the source edition (MkDocs checks it), the file's address in
+    another edition (as on the Dati page, opendata.data_page)."""
+    return root + path if lang == SOURCE_LANG else publication.site_url + path
+
+
+def _chain_steps(catalog: Catalog, lang: str) -> list[dict[str, object]]:
+    """The argument's steps for the home page's compact view of the chain: each step's id (its
+    heading's anchor below) and how many entries it lists."""
+    return [{"id": step["id"], "count": len(step["items"]) + int(step["more"])}  # type: ignore[arg-type]
+            for step in _home_steps(catalog, lang) if step["id"] != "read_more"]
 
 
 def _page_of(words: dict, number: int, count: int) -> str:

@@ -158,6 +158,8 @@ declare("schema-file", "error", "each kind's JSON Schema (data/schema/) is reada
 declare("field-description", "error", "each field of every schema has its description in every translation file "
         "(opendata.fields), for the field reference and the Dati page")
 declare("template", "error", "the page templates (overrides/atlante/) compile and render")
+declare("whole-brief-pdf", "warning", "the whole brief's PDF can be made: WeasyPrint and its system library (Pango) "
+        "are installed")
 
 # ---------------------------------------------------------------------------------------------
 # File names and ids

@@ -1,9 +1,9 @@
 // The citation panels (overrides/atlante/figures/cite.html), and print:
 // - every retrieval date becomes the reader's day, in the form its format writes dates;
-// - a copy button copies its reference as plain text and says so in the panel's status line;
+// - a copy button copies its reference as plain text and says so on itself and in the panel's status line;
 // - before printing, each link of the text gets its full address, which the print style shows;
-// - a statement's citation that the address points to (#cite-…) opens.
-// Without JavaScript the panels still show every reference, dated by the edition.
+// - the citation that the address points to (#cite, #cite-…) opens.
+// Without JavaScript the panels still open and show every reference, dated by the edition.
 (function () {
   "use strict"
 
@@ -22,10 +22,24 @@
     })
   }
 
+  // A copy is confirmed where the reader looks, on the button ("Copiato ✓", for two seconds), and in
+  // the panel's live region, which screen readers announce
   function report(button, ok) {
-    var panel = button.closest(".atlante-cite")
+    var panel = button.closest("details.atlante-cite:not(.atlante-cite__more)")
     var status = panel && panel.querySelector(".atlante-copy-status")
-    if (status) status.textContent = panel.getAttribute(ok ? "data-copied" : "data-copy-failed")
+    if (status) {
+      status.textContent = ""
+      status.textContent = panel.getAttribute(ok ? "data-copied" : "data-copy-failed")
+    }
+    if (!ok || !panel) return
+    if (!button.hasAttribute("data-label")) button.setAttribute("data-label", button.textContent)
+    button.textContent = panel.getAttribute("data-copied-button")
+    button.classList.add("is-copied")
+    clearTimeout(button.atlanteTimer)
+    button.atlanteTimer = setTimeout(function () {
+      button.textContent = button.getAttribute("data-label")
+      button.classList.remove("is-copied")
+    }, 2000)
   }
 
   function copyBySelection(source) {
@@ -67,10 +81,12 @@
     })
   })
 
-  // A link to a statement's citation ("cite this statement", from an entry's page) opens it
+  // A link to a citation (#cite, a statement's #cite-…, from an entry's page) opens it
   function openLinkedCitation() {
     var target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)))
-    if (target && target.matches("details.atlante-cite")) target.open = true
+    if (!target) return
+    var details = target.matches("details.atlante-cite") ? target : target.querySelector("details.atlante-cite")
+    if (details) details.open = true
   }
   window.addEventListener("hashchange", openLinkedCitation)
 

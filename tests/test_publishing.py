@@ -1,0 +1,246 @@
+"""The site under its own address: the published address and repository come from the configuration the
+publishing workflow sets (mkdocs.yml reads ATLANTE_SITE_URL and ATLANTE_REPO_URL with !ENV); a strict
+build refuses none or a placeholder, naming mkdocs.yml and the key; every absolute URL the site writes
+comes from that one address; without a repository no page shows an edit link; the footer names the
+publisher and the licence in the page's language; /CITATION.cff carries the address."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from atlante import meta
+
+from helpers import BIN, REPO_URL, ROOT, SITE_URL, env, make_project, parsed
+
+# ---------------------------------------------------------------------------------------------
+# Which addresses a published build accepts
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("url", "preview", "why"), [
+    (None, False, "found none"),
+    ("https://circoli-magici.example.org/", False, "a placeholder"),
+    ("https://example.com/atlante/", False, "a placeholder"),
+    ("https://www.example.net/", False, "a placeholder"),
+    ("https://atlante.test/", False, "a placeholder"),
+    ("https://sito.invalid/", False, "a placeholder"),
+    ("http://localhost:8000/", False, "this machine's own address"),
+    ("http://127.0.0.1:8000/", False, "this machine's own address"),
+    ("http://[::1]:8000/", False, "this machine's own address"),
+    ("ftp://redazione.github.io/", False, "not an http(s) address"),
+    ("http://127.0.0.1:8000/", True, None),
+    ("https://redazione-circoli-magici.github.io/atlante/", False, None),
+    ("https://circolimagici.it/", False, None),
+])
+def test_a_published_address_is_real(url: str | None, preview: bool, why: str | None) -> None:
+    problems = meta.address_problems(url, None, preview=preview)
+    if why is None:
+        assert problems == []
+    else:
+        (problem,) = problems
+        assert problem.startswith("site_url: expected the address the site is published at (set ATLANTE_SITE_URL")
+        assert why in problem
+
+
+@pytest.mark.parametrize(("repo", "refused"), [
+    (None, False), ("https://github.com/redazione-circoli-magici/atlante", False),
+    ("https://github.com/example/circoli-magici", True), ("https://gitlab.com/Example/x", True),
+    ("https://git.example.org/x", True),
+])
+def test_a_repository_may_be_absent_but_not_a_placeholder(repo: str | None, refused: bool) -> None:
+    problems = meta.address_problems(SITE_URL, repo, preview=False)
+    assert bool(problems) == refused
+    if refused:
+        assert problems[0].startswith("repo_url: expected the repository the data is edited in (set ATLANTE_REPO_URL, "
+                                      "or leave it unset for no edit links), found ")
+
+
+def _build(project: Path, *args: str, **variables: str | None) -> subprocess.CompletedProcess[str]:
+    """`mkdocs build` in `project` with the published address as given (None: unset)."""
+    build_env = env()
+    for name, value in variables.items():
+        build_env.pop(name, None)
+        if value is not None:
+            build_env[name] = value
+    return subprocess.run([str(BIN / "mkdocs"), "build", *args], cwd=project, env=build_env, capture_output=True,
+                          text=True, timeout=300)
+
+
+def _line_of(project: Path, key: str) -> int:
+    return next(i for i, line in enumerate((project / "mkdocs.yml").read_text(encoding="utf-8").splitlines(), 1)
+                if line.startswith(f"{key}:"))
+
+
+@pytest.mark.build
+def test_a_strict_build_without_the_address_or_with_a_placeholder_writes_nothing(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    line = _line_of(project, "site_url")
+    missing = _build(project, ATLANTE_SITE_URL=None)
+    assert missing.returncode == 1
+    assert f"mkdocs.yml:{line}: site_url: expected the address the site is published at (set ATLANTE_SITE_URL" in missing.stderr
+    assert "Traceback" not in missing.stderr
+    placeholder = _build(project, ATLANTE_SITE_URL="https://circoli-magici.example.org/",
+                         ATLANTE_REPO_URL="https://github.com/example/circoli-magici")
+    assert placeholder.returncode == 1
+    said = [ln.split("-  ", 1)[-1] for ln in placeholder.stderr.splitlines() if "mkdocs.yml:" in ln]
+    assert said == [  # both settings, each with its line, in one run
+        f"mkdocs.yml:{line}: site_url: expected the address the site is published at (set ATLANTE_SITE_URL), found "
+        "'https://circoli-magici.example.org/', a placeholder (a name reserved for examples)",
+        f"mkdocs.yml:{_line_of(project, 'repo_url')}: repo_url: expected the repository the data is edited in (set "
+        "ATLANTE_REPO_URL, or leave it unset for no edit links), found 'https://github.com/example/circoli-magici', "
+        "a placeholder (the 'example' account)"]
+    assert not (project / "site").exists()  # nothing half-written
+
+
+@pytest.mark.build
+def test_without_a_repository_no_page_shows_an_edit_link(tmp_path: Path) -> None:
+    """A build that knows its address but not its repository: pages without edit links (not dead
+    ones), and no warning about them; a non-strict build without an address says so and goes on."""
+    project = make_project(tmp_path)
+    result = _build(project, ATLANTE_REPO_URL=None)
+    assert result.returncode == 0, result.stderr
+    site = project / "site"
+    for page in ("cities/milano/index.html", "en/cities/milano/index.html", "informazioni/index.html", "index.html"):
+        soup = parsed(site / page)
+        assert soup.select('a[rel="edit"], a.md-content__button') == [], page
+    assert not (site / "CITATION.cff").read_text(encoding="utf-8").count("repository-code")
+    loose = _build(project, "--no-strict", ATLANTE_SITE_URL=None)
+    assert loose.returncode == 0, loose.stderr
+    assert re.search(r"WARNING +- +mkdocs.yml:\d+: site_url: expected the address the site is published at", loose.stderr)
+
+
+# ---------------------------------------------------------------------------------------------
+# In the built site: every absolute URL from one address
+# ---------------------------------------------------------------------------------------------
+
+# Addresses of other hosts the site may name (never load): the licence, the vocabularies of its metadata
+# and catalogue, the engine's credit and the licence notes of its icons, and the repository
+OTHER_HOSTS = ("https://creativecommons.org/licenses/", "https://schema.org", "http://www.w3.org/", "http://purl.org/",
+               "http://xmlns.com/foaf/", "http://publications.europa.eu/resource/authority/", "http://dati.gov.it/onto/",
+               "https://www.iana.org/assignments/media-types/", "http://www.sitemaps.org/schemas/",
+               "https://squidfunk.github.io/mkdocs-material/", "https://fontawesome.com", REPO_URL)
+URL = re.compile(r"""https?://[^\s"'<>)\]\\}]+""")
+
+
+def test_every_absolute_url_the_site_writes_is_its_own_or_names_another_host(built_site: Path) -> None:
+    """Pages, citations, downloads, sitemap, JSON-LD, the DCAT catalogue and CITATION.cff: each
+    absolute URL starts with the configured address, or names a known vocabulary, licence or the
+    repository (source of the data's own `added` sources aside); no placeholder host anywhere."""
+    foreign: dict[str, set[str]] = {}
+    sources = {str(item.get("url")) for path in (ROOT / "data").rglob("*.yaml")
+               for item in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("added") or [] if item.get("url")}
+    for path in built_site.rglob("*"):
+        if path.suffix not in (".html", ".xml", ".json", ".jsonld", ".rdf", ".bib", ".ris", ".csv", ".cff", ".svg") \
+                or path.is_dir() or "assets" in path.parts or "search" in path.parts:
+            continue
+        text = path.read_text(encoding="utf-8")
+        assert "example.org" not in text and "github.com/example" not in text, path
+        for url in URL.findall(text):
+            url = url.rstrip(".,;")
+            if url.startswith(SITE_URL) or url.startswith(OTHER_HOSTS) or any(url.startswith(s) or s.startswith(url) for s in sources):
+                continue
+            foreign.setdefault(url, set()).add(path.relative_to(built_site).as_posix())
+    assert not {u: sorted(p)[:3] for u, p in foreign.items() if not _cited_in_data(u)}, foreign
+
+
+def _cited_in_data(url: str) -> bool:
+    """A link an editor wrote in a Markdown field (a body's source) is the data's, not the site's."""
+    return any(url in path.read_text(encoding="utf-8") for path in (ROOT / "data").rglob("*.yaml"))
+
+
+def test_the_sitemap_and_canonical_links_carry_the_address(built_site: Path) -> None:
+    sitemap = (built_site / "sitemap.xml").read_text(encoding="utf-8")
+    locations = re.findall(r"<loc>([^<]+)</loc>", sitemap)
+    assert locations and all(loc.startswith(SITE_URL) for loc in locations)
+    for prefix in ("", "en/"):
+        soup = parsed(built_site / prefix / "cities/milano/index.html")
+        assert soup.find("link", rel="canonical")["href"] == f"{SITE_URL}{prefix}cities/milano/"
+        assert soup.find("a", rel="edit")["href"] == f"{REPO_URL}/edit/main/data/cities/milano.yaml"
+
+
+def test_the_published_citation_file_carries_the_address(built_site: Path) -> None:
+    cffconvert = ROOT / ".venv-cff" / "bin" / "cffconvert"
+    assert cffconvert.exists(), "make test installs cffconvert into .venv-cff"
+    published = built_site / "CITATION.cff"
+    result = subprocess.run([str(cffconvert), "--validate", "-i", str(published)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    cff = yaml.safe_load(published.read_text(encoding="utf-8"))
+    committed = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert cff["url"] == SITE_URL and cff["repository-code"] == REPO_URL
+    assert {k: v for k, v in cff.items() if k not in ("url", "repository-code")} == committed
+    apa = subprocess.run([str(cffconvert), "-i", str(published), "-f", "apalike"], capture_output=True, text=True)
+    assert SITE_URL in apa.stdout or REPO_URL in apa.stdout, apa.stdout
+
+
+def test_the_footer_names_the_publisher_and_the_licence_in_the_pages_language(built_site: Path) -> None:
+    publication, _ = meta.from_project(ROOT)
+    for prefix, words in (("", ("Pubblicato da", "Realizzato con")), ("en/", ("Published by", "Made with"))):
+        for page in ("index.html", "cities/milano/index.html", "informazioni/index.html"):
+            footer = parsed(built_site / prefix / page).select_one(".md-copyright")
+            text = " ".join(footer.get_text(" ").split())
+            assert all(word in text for word in words) and publication.publisher in text, (prefix, page)
+            licence = footer.find("a", rel="license")
+            assert licence["href"] == publication.licence.url and licence.get_text(strip=True) == "CC BY 4.0"
+
+
+def test_the_home_pages_dataset_and_the_catalogue_use_the_address(built_site: Path) -> None:
+    soup = parsed(built_site / "index.html")
+    graph = json.loads(soup.find("script", type="application/ld+json").string)["@graph"]
+    dataset = next(node for node in graph if node["@type"] == "Dataset")
+    assert dataset["@id"] == SITE_URL + "#dataset"
+    assert all(d["contentUrl"].startswith(SITE_URL + "dati/") for d in dataset["distribution"])
+    dcat = (built_site / "dati" / "dcat-ap_it.rdf").read_text(encoding="utf-8")
+    assert f'rdf:about="{SITE_URL}#catalog"' in dcat
+
+
+# ---------------------------------------------------------------------------------------------
+# Search: pages, not figures
+# ---------------------------------------------------------------------------------------------
+
+
+def test_the_search_index_holds_no_figure_or_citation_text(built_site: Path) -> None:
+    """Material's search indexes a page's text: not the labels of its figures (which it would glue
+    together: "Turismo sostenibileÈ un esempio di…"), not its citation panel, not its download
+    buttons; the whole brief and the concept map rank below the pages they list (boost 0.5)."""
+    for prefix in ("", "en/"):
+        docs = json.loads((built_site / prefix / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
+        texts = " ".join(d["title"] + " " + d["text"] for d in docs)
+        for word in ("@online{", "TY  - ELEC", "Scarica la figura", "Download the figure", ">Copia<", ">Copy<", "Copiato",
+                     "Other styles and formats", "Altri stili e formati"):
+            assert word not in texts, (prefix, word)
+        for page in (built_site / prefix).glob("*/*/index.html"):
+            for figure in parsed(page).select("figure.atlante-figure"):
+                labels = [t.get_text() for t in figure.select("svg text") if t.get_text().strip()]
+                for a, b in zip(labels, labels[1:], strict=False):
+                    assert a + b not in texts, (page, a + b)
+        boosts = {d["location"]: d.get("boost") for d in docs}
+        assert boosts["brief/"] == boosts["concept-map/"] == 0.5
+        assert boosts.get("themes/turismo-sostenibile/") is None  # an entry's page keeps its full weight
+
+
+# ---------------------------------------------------------------------------------------------
+# The data, one tap away
+# ---------------------------------------------------------------------------------------------
+
+
+def test_each_kinds_index_links_its_table_and_the_data_page(built_site: Path) -> None:
+    from urllib.parse import urljoin, urlsplit
+
+    from atlante.kinds import KINDS
+
+    for prefix in ("", "en/"):
+        for kind in KINDS:
+            base = f"http://site/{prefix}{kind.folder}/"
+            links = parsed(built_site / prefix / kind.folder / "index.html").select("article .atlante-index-data a")
+            hrefs = [urljoin(base, a["href"]) for a in links]
+            csv = next(h for h in hrefs if h.endswith(".csv"))
+            path = urlsplit(csv).path if csv.startswith("http://site/") else csv.removeprefix(SITE_URL)
+            assert (built_site / path.lstrip("/")).is_file(), csv  # (the files are published once, at the root)
+            assert csv.endswith(f"dati/{kind.folder}.csv")
+            assert f"http://site/{prefix}dati/" in hrefs, (prefix, kind.name)

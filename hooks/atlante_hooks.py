@@ -68,7 +68,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
-from atlante import editions, history, meta, metadata, pipeline, preview, rules
+from atlante import cache, editions, history, meta, metadata, pipeline, preview, rules
 from atlante.messages import DID_YOU_MEAN
 from atlante.render import REQUIRED_EXTENSIONS, Chip, navigation, place_figures, redirects
 from atlante.sanitize import clean_html
@@ -570,7 +570,7 @@ def _generator(config: MkDocsConfig):  # type: ignore[no-untyped-def]
     """How the build gets a generated file: in memory, or (under --dirty) as a file rewritten only
     when it changes, so that MkDocs renders it again only then."""
     if not _partial():
-        return lambda path, text, stamp, own=False: File.generated(config, path, content=text)
+        return lambda path, text, stamp, own=False: File.generated(config, path, content=_content(path, text))
     lang = _lang(config)
     if lang not in _page_files:
         folder = Path(tempfile.mkdtemp(prefix=f"atlante-preview-{lang}-"))
@@ -588,16 +588,27 @@ def _generator(config: MkDocsConfig):  # type: ignore[no-untyped-def]
     placed = _placed.setdefault(lang, {})
     first = _first_phase and _edition is not None and _edition.is_source
 
-    def place(path: str, text: str, stamp: object, own: bool = False) -> File:
+    def place(path: str, text: str | bytes | cache.Later, stamp: object, own: bool = False) -> File:
         last = placed.get(path)
-        if last is None or last[0] is not text or last[1] is not stamp:  # the core kept unchanged pages as they were
-            if first and not own and last is not None:  # not the edited entry's: the second phase renders it
+        same = last is not None and (last[0] == text if isinstance(text, cache.Later) else last[0] is text)
+        if not same or last[1] is not stamp:  # the core kept unchanged pages as they were
+            # not the edited entry's page, or a download made slowly (a figure's PNG, the PDF): the second
+            # phase writes it
+            if first and last is not None and (not own or isinstance(text, cache.Later)):
                 _deferred.append(path)
             else:
-                placed[path] = (text, stamp, str(pages.place(path, text, repr(stamp))))
+                placed[path] = (text, stamp, str(pages.place(path, _content(path, text), repr(stamp))))
         return File.generated(config, path, abs_src_path=placed[path][2])
 
     return place
+
+
+def _content(path: str, text: str | bytes | cache.Later) -> str | bytes:
+    """A generated file's content, a slow download (cache.Later) made now."""
+    try:
+        return cache.made(text)
+    except Exception as exc:  # noqa: BLE001 -- (the whole brief's PDF, if WeasyPrint fails after all): said, located
+        _refuse(f"{path}: expected it made, found an error: {' '.join(str(exc).split())}")
 
 
 def _watch_natively(server, project: Path) -> None:  # type: ignore[no-untyped-def]

@@ -111,15 +111,15 @@ REPO_URL = "https://github.com/redazione-circoli-magici/atlante"
 PUBLISHED = {"ATLANTE_SITE_URL": SITE_URL, "ATLANTE_REPO_URL": REPO_URL}
 
 
-# The figures' PNGs, kept between builds by what drew them (atlante/figures.py): every build of the
-# suite, in whatever temporary project, shares the checkout's cache, so a figure is rasterised once
-FIGURE_CACHE = ROOT / ".cache" / "atlante" / "figures"
+# The figures' PNGs and the whole brief's PDF, kept between builds by what made them (atlante/cache.py):
+# every build of the suite, in whatever temporary project, shares the checkout's, so each is made once
+KEPT = ROOT / ".cache" / "atlante"
 
 
 def env() -> dict[str, str]:
     e = dict(os.environ)
     e.update(NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1", SOURCE_DATE_EPOCH="1764000000", **PUBLISHED,
-             ATLANTE_CACHE=str(FIGURE_CACHE))
+             ATLANTE_CACHE=str(KEPT))
     return e
 
 

@@ -442,6 +442,16 @@ def test_print_drops_the_navigation_and_shows_addresses(browser: Browser, site_u
     page.context.close()
 
 
+@pytest.mark.parametrize("prefix", ["", "en/"])
+def test_the_whole_brief_prints_each_slide_on_a_new_page(browser: Browser, site_url: str, prefix: str) -> None:
+    page, _ = open_page(browser, f"{site_url}/{prefix}brief/")
+    page.emulate_media(media="print")
+    breaks = page.eval_on_selector_all(".md-content .atlante-brief-slide", "els => els.map(e => getComputedStyle(e).breakBefore)")
+    assert breaks == ["page"] * 4  # three slides, then the index of the entries
+    assert not page.locator(".md-sidebar--primary").is_visible() and not page.locator(".md-header").is_visible()
+    page.context.close()
+
+
 def test_a_value_like_a_placeholder_is_rendered_in_full() -> None:
     publication = meta.for_tests(ROOT)
     target = cite.Target("x", "Il qqnote e qqa of qqb Qqc", "https://x.example/qqurl.invalid/", "it", DAY, "Sito",

@@ -341,6 +341,11 @@ def assert_open_data_well_formed(project: Path, site: Path) -> None:
             assert_figure_file_inert(site / prefix / name)
     for figure in site.glob("*/*.graph.svg"):  # every entry's graph, in the source edition
         assert_figure_file_inert(figure)
+    from pypdf import PdfReader
+
+    for prefix in ("", "en/"):  # the whole brief's PDF: a document, whatever its statements and titles hold
+        reader = PdfReader(site / prefix / "brief.pdf", strict=True)
+        assert len(reader.pages) >= 4 and reader.pages[0].extract_text().strip()
 
 
 @dataclass

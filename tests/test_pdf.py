@@ -197,8 +197,8 @@ def test_a_url_other_than_the_fonts_is_refused() -> None:
 
 @pytest.mark.parametrize(("error", "fix"), [(ImportError("No module named 'weasyprint'"), "pip install"),
                                             (OSError("cannot load library 'libpango-1.0-0'"), "apt-get install libpango")])
-def test_without_weasyprint_or_pango_the_error_says_what_to_install(monkeypatch: pytest.MonkeyPatch,
-                                                                     error: Exception, fix: str) -> None:
+def test_without_weasyprint_or_pango_the_error_says_what_to_install(monkeypatch: pytest.MonkeyPatch, error: Exception,
+                                                                     fix: str, real_run: dict[str, pipeline.Result]) -> None:
     real_import = builtins.__import__
 
     def failing(name: str, *args: object, **kwargs: object):
@@ -208,7 +208,7 @@ def test_without_weasyprint_or_pango_the_error_says_what_to_install(monkeypatch:
 
     monkeypatch.setattr(builtins, "__import__", failing)
     with pytest.raises(pdf.PdfUnavailable) as raised:
-        pdf.whole_brief(environment("it"), {})
+        pdf.whole_brief(environment("it"), context(real_run["it"], "it"))
     assert fix in str(raised.value) and "\n" not in str(raised.value)
 
 
@@ -228,3 +228,17 @@ def test_the_whole_brief_page_links_its_pdf_in_both_editions(built_site: Path) -
         reader = PdfReader(io.BytesIO(target.read_bytes()))
         assert 4 <= len(reader.pages) <= 40
         assert squeezed(parsed(built_site / prefix / "brief/index.html").h1.get_text().rstrip("¶")) in squeezed(reader.pages[0].extract_text())
+
+
+def test_a_pdf_is_made_again_only_when_its_document_changes(real_run: dict[str, pipeline.Result], tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Kept between builds (atlante/cache.py) under the digest of its document: the same document is
+    taken from the folder without WeasyPrint; another one (a new edition, here) is printed."""
+    first = pdf.whole_brief(environment("it"), context(real_run["it"], "it"), tmp_path)
+    printed: list[str] = []
+    real = pdf._printed
+    monkeypatch.setattr(pdf, "_printed", lambda html, css: printed.append(html) or real(html, css))
+    assert pdf.whole_brief(environment("it"), context(real_run["it"], "it"), tmp_path) == first
+    assert printed == []
+    newer = pdf.whole_brief(environment("it"), context(real_run["it"], "it", for_tests(edition="9.9.9")), tmp_path)
+    assert len(printed) == 1 and newer != first

@@ -40,7 +40,7 @@ from urllib.parse import urljoin, urlsplit
 import yaml
 from markdown_it import MarkdownIt
 
-from . import editions, history, pipeline
+from . import cache, editions, history, pipeline
 from .meta import _TolerantLoader
 from .model import SOURCE_LANG, Catalog, Finding
 from .render import Page, md_text, navigation, redirects
@@ -102,7 +102,8 @@ def _export(project: Path, target: Path) -> Exported:
             raise Refused("\n".join(unsafe))
         base = urlsplit(root or "/").path.rstrip("/") + "/" + edition.prefix  # the edition's root, from the host
         tree = {page.src_uri: _markdown(page, base + _address(page.src_uri)).encode() for page in result.pages}
-        tree.update({path: text if isinstance(text, bytes) else text.encode() for page in result.pages for path, text in page.files.items()})
+        made = ((path, cache.made(text)) for page in result.pages for path, text in page.files.items())
+        tree.update({path: content if isinstance(content, bytes) else content.encode() for path, content in made})
         if edition.is_source:
             tree.update({path: text.encode() for path, text in result.downloads.items()})
         tree.update(_hand_written(project, config, configs))

@@ -18,9 +18,12 @@ machine without it, or without its system library Pango, gets PdfUnavailable, sa
 from __future__ import annotations
 
 import functools
+import hashlib
 from pathlib import Path as FsPath
 from types import ModuleType
 from typing import TYPE_CHECKING
+
+from . import cache
 
 if TYPE_CHECKING:
     import jinja2
@@ -37,9 +40,38 @@ class PdfUnavailable(Exception):
     """WeasyPrint or its system library (Pango) is missing; str() says what to install."""
 
 
-def whole_brief(env: jinja2.Environment, context: dict) -> bytes:
+def whole_brief(env: jinja2.Environment, context: dict, kept: FsPath | None = None) -> bytes:
     """The whole brief in the language of `context` as PDF bytes: `context` holds what the /brief/
-    page is rendered with (see CONTEXT), `env` is the renderer's Jinja environment."""
+    page is rendered with (see CONTEXT), `env` is the renderer's Jinja environment. A PDF is kept in
+    the folder `kept` (cache.py) under the digest of its document, its stylesheet, WeasyPrint's version
+    and the fonts: a build whose document did not change takes it from there, without WeasyPrint."""
+    return whole_brief_later(env, context, kept)()
+
+
+def whole_brief_later(env: jinja2.Environment, context: dict, kept: FsPath | None = None) -> cache.Later:
+    """whole_brief, printed when it is first asked for (cache.Later): the document is made now, the
+    PDF then."""
+    html = env.get_template(TEMPLATE).render({key: context[key] for key in CONTEXT})
+    assert env.loader is not None
+    css = env.loader.get_source(env, STYLESHEET)[0]
+    return cache.Later(kept, cache.key("pdf", _engine(), html, css) + ".pdf", lambda: _printed(html, css))
+
+
+@functools.cache
+def missing() -> str | None:
+    """Why no PDF can be made here, found without importing WeasyPrint (which takes most of a second),
+    or None: WeasyPrint is installed and the system has Pango."""
+    import ctypes.util
+    import importlib.util
+
+    if importlib.util.find_spec("weasyprint") is None:
+        return _NOT_INSTALLED
+    if not all(ctypes.util.find_library(name) for name in ("pango-1.0", "pangoft2-1.0")):
+        return _NO_PANGO
+    return None
+
+
+def _printed(html: str, css: str) -> bytes:
     weasyprint = _weasyprint()
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -50,9 +82,6 @@ def whole_brief(env: jinja2.Environment, context: dict) -> bytes:
         def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
             return URLFetcherResponse(url, font_file(url).read_bytes(), {"Content-Type": "font/ttf"})
 
-    html = env.get_template(TEMPLATE).render({key: context[key] for key in CONTEXT})
-    assert env.loader is not None
-    css = env.loader.get_source(env, STYLESHEET)[0]
     fetcher = FontsOnly()
     fonts = FontConfiguration()
     stylesheet = weasyprint.CSS(string=css, base_url=_font_folder().as_uri() + "/", url_fetcher=fetcher, font_config=fonts)
@@ -78,12 +107,27 @@ def _weasyprint() -> ModuleType:
     try:
         import weasyprint
     except ImportError as exc:
-        raise PdfUnavailable("the whole brief's PDF needs WeasyPrint, which is not installed: "
-                             f"pip install -c constraints.txt weasyprint ({exc})") from exc
+        raise PdfUnavailable(f"{_NOT_INSTALLED} ({exc})") from exc
     except OSError as exc:  # cffi could not open Pango (or the libraries it loads)
-        raise PdfUnavailable("the whole brief's PDF needs WeasyPrint's system library Pango: "
-                             f"apt-get install libpango-1.0-0 libpangoft2-1.0-0 ({exc})") from exc
+        raise PdfUnavailable(f"{_NO_PANGO} ({exc})") from exc
     return weasyprint
+
+
+_NOT_INSTALLED = "the whole brief's PDF needs WeasyPrint, which is not installed: pip install -c constraints.txt weasyprint"
+_NO_PANGO = "the whole brief's PDF needs WeasyPrint's system library Pango: apt-get install libpango-1.0-0 libpangoft2-1.0-0"
+
+
+@functools.cache
+def _engine() -> str:
+    """What else decides the bytes: WeasyPrint's version (read without importing it) and the fonts'."""
+    from importlib import metadata
+
+    try:
+        version = metadata.version("weasyprint")
+    except metadata.PackageNotFoundError:
+        version = "none"
+    fonts = hashlib.blake2b(b"".join((_font_folder() / name).read_bytes() for name in FONTS), digest_size=8).hexdigest()
+    return f"weasyprint {version}, fonts {fonts}"
 
 
 @functools.cache

@@ -9,6 +9,7 @@ What only rendering needs (templates, maps, citations, open data) is imported by
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -101,14 +102,19 @@ def pages(project: FsPath, docs_dir: FsPath, lang: str, publication: meta.Public
     """The pages of edition `lang`, or None if anything is wrong (`run` then says what): the part of a
     run that another process can do while this one builds another edition."""
     result = run(project, docs_dir=docs_dir, lang=lang, publication=publication)
-    return None if result.errors else result.pages
+    if result.errors:
+        return None
+    from .cache import made  # the slow downloads made here, in the process that renders the edition
+
+    return [dataclasses.replace(p, files={path: made(content) for path, content in p.files.items()}) for p in result.pages]
 
 
 def _run(project: FsPath, docs_dir: FsPath | None, lang: str, publication: meta.Publication | None,
          cache: Cache | None, rendered: list[Page] | None = None) -> Result:
     import jinja2
 
-    from . import figures, history, meta, opendata
+    from . import history, meta, opendata
+    from .cache import folder as cache_folder
     from .pdf import TEMPLATE as PDF_TEMPLATE
     from .render import Site, render
 
@@ -125,7 +131,7 @@ def _run(project: FsPath, docs_dir: FsPath | None, lang: str, publication: meta.
     if result.errors:
         return result
     result.catalog = link(documents, tuple(result.translations))
-    site = Site(publication, history.read(project), project / "data" / "schema", figures.cache_dir(project))
+    site = Site(publication, history.read(project), project / "data" / "schema", cache_folder(project))
     templates = project / "overrides" / "atlante"
     try:
         result.pages = rendered if rendered is not None else render(

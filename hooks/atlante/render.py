@@ -27,6 +27,7 @@ from markupsafe import Markup, escape
 from pymdownx.slugs import slugify
 
 from . import cite, figures, geo, graph, opendata, pdf, reference
+from .cache import Later
 from .history import History
 from .i18n import Translation
 from .kinds import (
@@ -75,8 +76,8 @@ class Page:
     in_nav: bool = True  # False for the entities of a kind too large to list in the navigation
     figures: dict[str, str] = dataclass_field(default_factory=dict)  # placeholder -> SVG figure (see place_figures)
     meta: PageMeta | None = None  # citation_*, DC, Open Graph tags and JSON-LD for the page's <head>
-    files: dict[str, str | bytes] = dataclass_field(default_factory=dict)  # path -> content: the page's .bib and .ris,
-    # its figures' SVG and PNG
+    files: dict[str, str | bytes | Later] = dataclass_field(default_factory=dict)  # path -> content: the page's .bib
+    # and .ris, its figures' SVG and PNG, the whole brief's PDF (the last two made when written: cache.Later)
     source: str | None = None  # the data file the page shows ("data/cities/milano.yaml"), for its edit link
     tags: tuple[Chip, ...] = ()  # an entity page's tags, by name, each linking its tag's page
     problems: tuple[str, ...] = ()  # what the page could not offer (the whole brief's PDF, without WeasyPrint)
@@ -104,7 +105,7 @@ class Site:
     publication: Publication
     history: History
     schema_dir: FsPath  # the JSON Schemas, which the field reference and the Dati page document
-    figure_cache: FsPath | None = None  # where the figures' PNGs are kept between builds (figures.cache_dir)
+    kept: FsPath | None = None  # where the figures' PNGs and the PDF are kept between builds (cache.folder)
 
 
 @dataclass(frozen=True)
@@ -279,13 +280,13 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, site: 
         return page_meta(publication, title=title, description=description, path=path, lang=lang,
                          updated=publication.date, **extra)  # type: ignore[arg-type]
 
-    def figure_files(download: Download, drawn: dict[str, object], page: str, caption: str, credit: str = "") -> dict[str, str | bytes]:
+    def figure_files(download: Download, drawn: dict[str, object], page: str, caption: str, credit: str = "") -> dict[str, str | Later]:
         """A figure's two downloads: the standalone SVG (its drawing with title, caption, source and
         licence lines) and its PNG."""
         svg = _standalone(env, drawn, title=download.title, caption=caption, url=publication.url(page, lang),
                           credit=credit, words=words, publication=publication, url_root=publication.edition_url(lang),
                           common=common)
-        return {download.svg: svg, download.png: figures.png(svg, site.figure_cache, download.png_width)}
+        return {download.svg: svg, download.png: figures.png_later(svg, site.kept, download.png_width)}
 
     def site_pages() -> list[Page]:
         places = _city_map(catalog, lang)
@@ -327,9 +328,8 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, site: 
         parts = chunks(everything)
         page_of = {e.ref: number for number, part in enumerate(parts, 1) for e in part} | {e.ref: 1 for e in brief_slides}
         brief_pdf, pdf_problems = _whole_brief_pdf(env, {**common, "steps": _home_steps(catalog, lang),
-                                                         "brief_slides": brief_slides})
-        pdf_link = {"name": str(words["whole"]["pdf_file"]), "path": BRIEF_PDF,
-                    "size": _size(len(brief_pdf), lang)} if brief_pdf else None
+                                                         "brief_slides": brief_slides}, site.kept)
+        pdf_link = {"name": str(words["whole"]["pdf_file"]), "path": BRIEF_PDF} if brief_pdf else None
         for number, part in enumerate(parts, 1):
             uri = paged_uri(WHOLE_BRIEF, number)
             root, url_root = _roots(uri)
@@ -666,21 +666,11 @@ def _home_steps(catalog: Catalog, lang: str) -> list[dict[str, object]]:
             for step, items in steps.items() if items]
 
 
-def _whole_brief_pdf(env: jinja2.Environment, context: dict) -> tuple[bytes | None, tuple[str, ...]]:
-    """The whole brief's PDF, or None and why not (WeasyPrint or its system library missing)."""
-    try:
-        return pdf.whole_brief(env, context), ()
-    except pdf.PdfUnavailable as exc:
-        return None, (str(exc),)
-
-
-def _size(count: int, lang: str) -> str:
-    """A file's size for a reader: "29 KB", "1,2 MB" (decimal units, in the page's language)."""
-    from babel.numbers import format_decimal
-
-    if count < 1_000_000:
-        return f"{max(round(count / 1000), 1)} KB"
-    return f"{format_decimal(round(count / 1_000_000, 1), locale=lang)} MB"
+def _whole_brief_pdf(env: jinja2.Environment, context: dict, kept: FsPath | None) -> tuple[Later | None, tuple[str, ...]]:
+    """The whole brief's PDF, printed when written, or None and why not (WeasyPrint or its system
+    library missing)."""
+    why = pdf.missing()
+    return (None, (why,)) if why else (pdf.whole_brief_later(env, context, kept), ())
 
 
 def _download_link(path: str, root: str, lang: str, publication: Publication) -> str:

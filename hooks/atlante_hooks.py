@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import atexit
 import dataclasses
+import functools
 import importlib
 import json
 import logging
@@ -55,6 +56,7 @@ import os
 import re
 import shutil
 import signal
+import stat
 import tempfile
 import threading
 import time
@@ -68,7 +70,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
-from atlante import cache, editions, history, meta, metadata, pipeline, preview, rules
+from atlante import cache, editions, faults, history, meta, metadata, pipeline, preview, rules
 from atlante.messages import DID_YOU_MEAN
 from atlante.render import REQUIRED_EXTENSIONS, Chip, navigation, place_figures, redirects
 from atlante.sanitize import clean_html
@@ -118,11 +120,33 @@ _digests: dict[str, dict[str, str]] = {}  # by language: data file -> digest at 
 # ---------------------------------------------------------------------------------------------
 
 
+def _last_resort(event):  # type: ignore[no-untyped-def]
+    """An error nobody foresaw, in an event: one located line (faults.said) that stops the build
+    cleanly, as every refusal does, instead of a traceback; the preview shows it on every page."""
+
+    @functools.wraps(event)
+    def guarded(*args, **kwargs):  # type: ignore[no-untyped-def]
+        try:
+            return event(*args, **kwargs)
+        except PluginError:
+            raise
+        except Exception as exc:  # noqa: BLE001 -- the last resort: said, located, and the build stops
+            if type(exc).__module__.split(".")[0] in ("mkdocs", "properdocs", "click"):
+                raise  # the engine's own (a configuration error, an abort): it says them itself
+            config = kwargs.get("config") or (args[0] if args and hasattr(args[0], "config_file_path") else None)
+            project = _project(config) if config is not None else None
+            log.debug("Unforeseen error", exc_info=exc)
+            _refuse(faults.said(exc, project))
+
+    return guarded
+
+
 def on_startup(*, command: str, dirty: bool) -> None:
     global _command, _dirty
     _command, _dirty = command, dirty
 
 
+@_last_resort
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _result, _edition, _editions, _others, _root, _publication, _degraded
     _result, _degraded = None, False
@@ -185,9 +209,12 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 @event_priority(50)  # before mkdocs-redirects collects the pages its redirects may point to
+@_last_resort
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     for file in [f for f in files if f.src_uri.startswith(_TEMPLATES)]:
         files.remove(file)  # the templates' translation files are in the theme folder, not for the site
+    for file in [f for f in files if f.abs_src_path and not _regular(f.abs_src_path)]:
+        files.remove(file)  # a link or a pipe among the pages or the theme's files (the core has refused it): never read
     if _degraded:
         return files
     assert _result is not None  # on_config stopped the build otherwise
@@ -220,6 +247,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     return files
 
 
+@_last_resort
 def on_nav(nav: object, *, config: MkDocsConfig, files: Files) -> None:
     """Under --dirty, a page that is not rendered again keeps its title in the others' navigation."""
     if not _partial():
@@ -236,7 +264,9 @@ def on_env(env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> ji
     return env
 
 
+@_last_resort
 def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+    faults.note(_sources.get(page.file.src_uri) or page.file.src_uri, "making its page")
     _rebuilt.add(page.url)
     _titles.setdefault(_lang(config), {})[page.file.src_uri] = page.title or ""
     if page.file.generated_by is None:
@@ -247,6 +277,7 @@ def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files
     return place_figures(clean_html(html), _figures.get(page.file.src_uri, {}))
 
 
+@_last_resort
 def on_page_context(context: dict, *, page: Page, config: MkDocsConfig, nav: object) -> dict:
     assert _edition is not None and _result is not None
     alternates = editions.alternates(page.url, _edition, _editions, _root)
@@ -268,6 +299,7 @@ def on_page_context(context: dict, *, page: Page, config: MkDocsConfig, nav: obj
     return context
 
 
+@_last_resort
 def on_post_build(*, config: MkDocsConfig) -> None:
     """The source edition builds the others below its own site_dir, then compares their pages."""
     assert _edition is not None
@@ -549,6 +581,9 @@ def _degrade(config: MkDocsConfig, result: pipeline.Result) -> MkDocsConfig:
     log.error(f"{len(_failure)} error{'s' if len(_failure) != 1 else ''} in data/: the preview shows them on every page "
               f"until they are fixed; the server is still running.")
     _result = pipeline.Result(result.findings, translations=result.translations)
+    if any(f.rule == "file-type" and f.file.startswith("overrides/") for f in result.errors):
+        project = _project(config).resolve()  # a link or a pipe among the templates: Material's own, until fixed
+        config.theme.dirs = [d for d in config.theme.dirs if project not in Path(d).resolve().parents]
     config.nav = list(config.nav or [])
     links = config.validation.links  # hand-written pages link to generated ones this build lacks
     links.not_found = links.anchors = links.unrecognized_links = links.absolute_links = logging.DEBUG
@@ -605,6 +640,7 @@ def _generator(config: MkDocsConfig):  # type: ignore[no-untyped-def]
 
 def _content(path: str, text: str | bytes | cache.Later) -> str | bytes:
     """A generated file's content, a slow download (cache.Later) made now."""
+    faults.note(path, "making it")
     try:
         return cache.made(text)
     except Exception as exc:  # noqa: BLE001 -- (the whole brief's PDF, if WeasyPrint fails after all): said, located
@@ -713,6 +749,14 @@ def _whole_search_index(config: MkDocsConfig) -> None:
     search = config.plugins.get("search")
     if search is not None and hasattr(search, "search_index_prev"):
         search.search_index_prev = None  # this hook merges; Material's own merge would mix the editions
+
+
+def _regular(path: str) -> bool:
+    """Whether `path` is a regular file itself (not a link to one, not a pipe)."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _is_page(path: str) -> bool:

@@ -277,3 +277,19 @@ def open_page(browser: Browser, url: str, before: Callable[[Page], object] | Non
     return page, foreign
 
 
+
+
+@functools.cache
+def _latex_reader():  # type: ignore[no-untyped-def]
+    from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+
+    context = get_default_latex_context_db()
+    context.add_context_category("braces", prepend=True, macros=[
+        MacroTextSpec("textbraceleft", simplify_repl="{"), MacroTextSpec("textbraceright", simplify_repl="}")])
+    return LatexNodes2Text(latex_context=context)
+
+
+def latex_text(value: str) -> str:
+    """A BibTeX field's LaTeX as the text it prints (a brace of the text is written \\textbraceleft:
+    BibTeX balances braces, escaped or not)."""
+    return _latex_reader().latex_to_text(value).translate({ord("”"): '"', ord("ˆ"): "^"})

@@ -8,6 +8,10 @@ ATLANTE_UPDATE_HOSTILE=1 and read the diff.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import shutil
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,6 +76,50 @@ def prova(old: str, new: str) -> Mutation:
     return put(PROVA, VALID.replace(old, new))
 
 
+def link(rel: str, target: str) -> Mutation:
+    """`rel` made a symbolic link to `target` (relative to the link's folder, or absolute; "{outside}"
+    stands for a file written beside the project, outside it, holding a valid city)."""
+    def apply(project: Path) -> None:
+        path = project / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.unlink(missing_ok=True)
+        if "{outside}" in target:
+            outside = project.parent / "outside.yaml"
+            outside.write_text(_city("fuori", "Fuori", "Outside", 45.4642, 9.19), encoding="utf-8")
+            os.symlink(str(outside), path)
+        else:
+            os.symlink(target, path)
+    return apply
+
+
+def special(rel: str, what: str) -> Mutation:
+    """`rel` made a named pipe ("fifo"), a UNIX socket ("socket") or a folder ("folder"),
+    in place of any file there."""
+    def apply(project: Path) -> None:
+        path = project / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.is_file() or path.is_symlink():
+            path.unlink()
+        if what == "fifo":
+            os.mkfifo(path)
+        elif what == "socket":
+            with contextlib.chdir(path.parent), socket.socket(socket.AF_UNIX) as server:  # (a socket's path: ~100 bytes)
+                server.bind(path.name)  # the socket file stays once the socket is closed
+        else:
+            path.mkdir()
+    return apply
+
+
+def moved_folder(rel: str) -> Mutation:
+    """The folder `rel` moved beside the project and a symbolic link left in its place."""
+    def apply(project: Path) -> None:
+        path = project / rel
+        away = project.parent / f"away-{path.name}"
+        shutil.move(str(path), str(away))
+        os.symlink(str(away), path)
+    return apply
+
+
 def both(*mutations: Mutation) -> Mutation:
     def apply(project: Path) -> None:
         for m in mutations:
@@ -124,6 +172,27 @@ def _billion_laughs() -> str:
     lines = ['id: prova', 'a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
     lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
     return "\n".join(lines) + "\n"
+
+
+def open_slide() -> str:
+    """A new slide numbered 2, as slide-2 is."""
+    return """\
+id: slide-9
+title: Slide 9
+summary: Una slide di prova.
+number: 2
+numbered_in_source: false
+heading: null
+statements:
+  - id: prova
+    text: Una prova.
+en:
+  title: Slide 9
+  summary: A test slide.
+  statements:
+    prova:
+      text: A test.
+"""
 
 
 CASES: list[Case] = [
@@ -221,7 +290,7 @@ CASES: list[Case] = [
          neutralised=("slides/slide-4",)),
     Case("script-block-in-body", "markup", body("Testo.\n\n<script>alert('pwned')</script>\n\n<style>body{display:none}</style>"),
          neutralised=("cities/milano",)),
-    Case("event-handlers-in-body", "markup", body("<img src=x onerror=\"alert('pwned')\">\n\n<b onmouseover=\"alert('pwned')\">passa qui</b>", stem="torino"),
+    Case("event-handlers-in-body", "markup", body("<img src=\"../torino.graph.png\" onerror=\"alert('pwned')\">\n\n<b onmouseover=\"alert('pwned')\">passa qui</b>", stem="torino"),
          neutralised=("cities/torino",)),
     Case("html-block-in-body", "markup", body("<div onclick=\"alert('pwned')\"><iframe src=\"https://example.org/\"></iframe><form action=\"https://example.org/\"><input name=x></form></div>", stem="roma"),
          neutralised=("cities/roma",)),
@@ -291,4 +360,66 @@ CASES: list[Case] = [
                                                  edit("data/cities/roma.yaml", "id: roma\n", "id: roma\naliases: [capitale]\n"))),
     Case("alias-is-a-path", "aliases", edit(MILANO, "id: milano\n", "id: milano\naliases: [../../../tmp/pwned]\n")),
     Case("alias-with-markup", "aliases", edit(MILANO, "id: milano\n", "id: milano\naliases: [\"<script>alert('pwned')</script>\"]\n")),
+    # -- Files that are not files: only regular files inside the project are read, none blocks -------
+    Case("symlink-to-a-yaml-file-outside", "filesystem", link("data/cities/fuori.yaml", "{outside}")),
+    Case("symlink-to-a-data-file-inside", "filesystem", link("data/themes/copia.yaml", "energia.yaml")),
+    Case("dangling-symlink", "filesystem", link("data/concepts/sparito.yaml", "nowhere.yaml")),
+    Case("symlink-loop", "filesystem", link("data/actions/anello.yaml", "anello.yaml")),
+    Case("symlinked-kind-folder", "filesystem", moved_folder("data/circles")),
+    Case("named-pipe-as-a-data-file", "filesystem", special("data/themes/tubo.yaml", "fifo")),
+    Case("socket-as-a-data-file", "filesystem", special("data/themes/presa.yaml", "socket")),
+    Case("folder-named-like-a-data-file", "filesystem", special("data/themes/cartella.yaml", "folder")),
+    Case("data-file-replaced-by-a-pipe", "filesystem", special(MILANO, "fifo")),
+    Case("symlink-among-the-pages", "filesystem", link("docs/segreto.md", "/etc/hostname")),
+    Case("named-pipe-among-the-pages", "filesystem", special("docs/en/tubo.md", "fifo")),
+    Case("symlinked-template", "filesystem", link("overrides/partials/copyright.html", "/etc/hostname")),
+    Case("translation-file-is-a-pipe", "filesystem", special("overrides/atlante/i18n/en.yaml", "fifo")),
+    Case("schema-is-a-symlink", "filesystem", link("data/schema/theme.schema.json", "city.schema.json")),
+    Case("named-pipe-among-the-schemas", "filesystem", special("data/schema/extra.schema.json", "fifo")),
+    # -- Schemas: a $ref is a pointer into the schema or into a schema file beside it; nothing is fetched
+    Case("remote-ref-in-a-schema", "schemas", edit("data/schema/theme.schema.json", '"aliases": {\n      "$ref": "envelope.schema.json#/$defs/aliases"',
+                                                  '"aliases": {\n      "$ref": "https://example.org/evil.schema.json#/x"')),
+    Case("absolute-file-ref-in-a-schema", "schemas", edit("data/schema/theme.schema.json", '"aliases": {\n      "$ref": "envelope.schema.json#/$defs/aliases"',
+                                                         '"aliases": {\n      "$ref": "/etc/passwd#/x"')),
+    Case("ref-to-a-missing-schema-file", "schemas", edit("data/schema/theme.schema.json", '"aliases": {\n      "$ref": "envelope.schema.json#/$defs/aliases"',
+                                                        '"aliases": {\n      "$ref": "../../hooks/envelope.schema.json#/$defs/aliases"')),
+    # -- Text is text: no lone surrogate, noncharacter or control character (XML forbids them) ------
+    Case("lone-surrogate-in-a-title", "characters", prova("title: Prova", 'title: "Pro\\uD800va"')),
+    Case("lone-low-surrogate-in-an-english-summary", "characters", prova("  summary: A test case.", '  summary: "A test\\uDFFF case."')),
+    Case("noncharacter-fffe-in-a-summary", "characters", prova("summary: Un caso di prova.", 'summary: "Un caso\\uFFFE di prova."')),
+    Case("noncharacter-in-plane-one-in-a-body", "characters", prova("category: applicazione", 'category: applicazione\nbody: "Testo \\U0001FFFF."')),
+    Case("noncharacter-fdd0-in-a-tag-name", "characters", edit("overrides/atlante/i18n/it.yaml", "  citta: città\n", '  citta: "città\\uFDD0"\n')),
+    Case("c1-control-in-a-statement", "characters", edit("data/slides/slide-3.yaml", "    text: Già hanno funzionato! – i «circoli magici» del made in Italy\n",
+                                                          '    text: "Già hanno\\u009b funzionato! – i «circoli magici» del made in Italy"\n')),
+    Case("delete-character-in-a-label", "characters", edit("data/moves/transizione.yaml", "label: transizione", 'label: "transi\\x7fzione"')),
+    Case("carriage-return-in-an-english-title", "characters", prova("  title: Test", '  title: "Te\\rst"')),
+    Case("lone-surrogate-in-a-translation-file", "characters", edit("overrides/atlante/i18n/en.yaml", "  home: Home\n", '  home: "Ho\\uDC00me"\n')),
+    # -- Markdown that Python-Markdown would take minutes over, or recurse out of ----------------
+    Case("thousands-of-brackets-in-a-body", "markdown", body("[" * 6000 + " *a* _b_" * 20)),
+    Case("thousands-of-brackets-in-an-english-body", "markdown", body("Testo.", "[a" * 4000, stem="torino")),
+    Case("unclosed-link-destinations-in-a-body", "markdown", body("[x](" * 3000, stem="roma")),
+    Case("a-long-emphasis-run-in-a-body", "markdown", body("_" * 2000 + "a" + "_" * 2000, stem="firenze")),
+    Case("lists-nested-twelve-deep-in-a-body", "markdown", body("".join("    " * i + "- voce\n" for i in range(12)), stem="bologna")),
+    Case("quotations-nested-twelve-deep-in-a-body", "markdown", prova("category: applicazione", "category: applicazione\nbody: |\n  " + "> " * 12 + "citazione")),
+    # -- Identity: what the site uses as a key is unique in its scope ---------------------------
+    Case("two-slides-with-one-number", "identity", edit("data/slides/slide-4.yaml", "number: 4", "number: 3")),
+    Case("a-new-slide-takes-a-number", "identity", put("data/slides/slide-9.yaml", open_slide())),
+    # -- Links that leave the site, or name nothing on it: refused at the field, before the build --
+    Case("relative-link-out-of-the-site", "links", body("[segreto](../../../../etc/passwd)")),
+    Case("relative-image-out-of-the-site", "links", body("![x](../../../../tmp/x.png)", stem="torino")),
+    Case("link-to-a-missing-page", "links", body("[Atlantide](atlantide.md)", stem="roma")),
+    Case("absolute-path-link", "links", body("[Roma](/cities/roma/)", stem="firenze")),
+    Case("page-address-for-its-file", "links", body("[Roma](../roma/)", stem="bologna")),
+    Case("raw-html-link-out-of-the-site", "links", prova("category: applicazione", 'category: applicazione\nbody: "<a href=\\"../../../../../etc/passwd\\">x</a>"')),
+    Case("link-to-a-missing-statement", "links", body("[3.9](../slides/slide-3.md#nessuna)", english="[3.9](../slides/slide-3.md#concetto)")),
+    Case("english-link-out-of-the-site", "links", body("Testo.", "[out](../../../x.md)", stem="torino")),
+    # -- Citation files: braces, commands and comments in a title stay one balanced entry ------------
+    Case("unbalanced-braces-in-titles", "outputs", both(
+        edit(city("torino"), 'title: "Torino"', 'title: "Torino {graffa"'),
+        edit(city("torino"), 'title: "Turin"', 'title: "Turin } closed"')),
+         neutralised=("cities/torino", "en/cities/torino")),
+    Case("latex-and-bibtex-commands-in-a-title", "outputs",
+         edit(city("verona"), '\ntitle: "Verona"', '\ntitle: "@comment{x} \\\\input{/etc/passwd} {a}} @misc{pwned,"'),
+         neutralised=("cities/verona",)),
 ]
+

@@ -16,13 +16,12 @@ import rispy
 import yaml
 from bs4 import BeautifulSoup
 from playwright.sync_api import Browser
-from pylatexenc.latex2text import LatexNodes2Text
 
 from atlante import cite, history, meta, pipeline
 from atlante.kinds import KIND_BY_NAME
 from atlante.model import Catalog
 
-from helpers import ROOT, make_project, open_page, parsed, write
+from helpers import ROOT, latex_text, make_project, open_page, parsed, write
 
 HOSTILE = 'Titolo "q" {graffa \\barra\nriga <script>alert(1)</script> =HYPERLINK("x") 100% #_$&~^ @sum +1 -1 }'
 DAY = date(2026, 11, 25)
@@ -39,11 +38,6 @@ def targets(lang: str) -> dict[str, cite.Target]:
                                  publication.url("slides/slide-3/#concetto", lang), lang, None, publication.site_name,
                                  note="Slide 3, affermazione 3.1", statement=True),
     }
-
-
-def latex_text(value: str) -> str:
-    """A BibTeX value as text; LaTeX writes a straight quote as '' and a caret as \\textasciicircum."""
-    return LatexNodes2Text().latex_to_text(value).translate({ord("”"): '"', ord("ˆ"): "^"})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -527,3 +521,27 @@ def test_search_does_not_index_the_citation_panels(built_site: Path) -> None:
         for doc in entity_docs:
             text = doc["title"] + doc["text"]
             assert "@online" not in text and "TY  - ELEC" not in text and "Redazione del sito" not in text, doc["location"]
+
+
+@pytest.mark.parametrize("title", ["Roma {graffa", "Roma } chiusa", "@comment{x} \\input{/etc/passwd} {a}}",
+                                   'Rome @{x, y = {z}} "}', "{{{", "}}}{", "100% #1 $x$ _y_ ~ ^ & \\ end",
+                                   "a\\", "@misc{pwned, title={x}}", "«Piattaforme» — é"])
+def test_a_title_with_any_brace_gives_bibtex_that_pybtex_reads_strictly_with_every_field(title: str) -> None:
+    """BibTeX balances braces whatever precedes them, so a brace of the text is written by its LaTeX
+    name: the entry stays one entry, every field intact, under pybtex's strict mode."""
+    import pybtex.errors
+    from pybtex.database import parse_string
+
+    target = cite.Target("k", title, "https://x.github.io/a/", "it", DAY, "Sito")
+    c = cite.cite(target, meta.for_tests(ROOT), DAY)
+    written = re.findall(r"^  ([a-z]+) = ", c.bibtex, re.M)
+    pybtex.errors.set_strict_mode(True)
+    try:
+        library = parse_string(c.bibtex, "bibtex")
+    finally:
+        pybtex.errors.set_strict_mode(False)
+    (entry,) = library.entries.values()
+    fields = {k.lower(): v for k, v in entry.fields.items()} | {role.lower(): str(p) for role, people in entry.persons.items()
+                                                                for p in people}
+    assert sorted(fields) == sorted(written) and len(written) >= 9
+    assert latex_text(fields["title"]) == title

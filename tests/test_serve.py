@@ -4,6 +4,7 @@ server stays up and says what and where), and the site comes back as soon as the
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import subprocess
 import time
@@ -272,3 +273,40 @@ def test_a_page_asked_for_while_a_build_fails_shows_the_errors(tmp_path: Path) -
     finally:
         signal.signal(signal.SIGTERM, handler)
         server.server_close()
+
+
+@pytest.mark.build
+def test_the_preview_refuses_files_that_are_not_files_and_endless_markdown_and_answers_at_once(tmp_path: Path) -> None:
+    """Started on a data file that is a named pipe, a page of docs/ that is a link to a file elsewhere
+    on the machine and a body that Python-Markdown would take a minute over: no read waits, nothing of the
+    linked file is served, and every page answers within a second with the located errors, until
+    they are fixed."""
+    project = make_project(tmp_path)
+    os.mkfifo(project / "data/themes/tubo.yaml")
+    secret = "segreto-fuori-dal-progetto-7f3a"  # a file of the machine, outside the project
+    (tmp_path / "segreto.md").write_text(f"# {secret}\n", encoding="utf-8")
+    os.symlink(tmp_path / "segreto.md", project / "docs/segreto.md")
+    milano = "data/cities/milano.yaml"
+    edit(project, milano, "region: Lombardia\n", "body: |\n  " + "[" * 6000 + " *a* _b_\nregion: Lombardia\n")
+    with preview(project, *MAKE_SERVE) as site:
+        assert site.fails("/cities/milano/", "data/themes/tubo.yaml"), "the errors were not served"
+        for path in ("/", "/cities/milano/", "/en/", "/segreto/", "/informazioni/", "/en/themes/"):
+            started = time.monotonic()
+            status, body = site.get(path, timeout=5)
+            assert time.monotonic() - started < 1.0, path
+            assert status == 500, path
+            for said in ("data/themes/tubo.yaml", "docs/segreto.md", "data/cities/milano.yaml:9:1"):
+                assert said in body, (path, said)
+            assert secret not in body, path
+        (project / "data/themes/tubo.yaml").unlink()
+        (project / "docs/segreto.md").unlink()
+        edit(project, milano, "body: |\n  " + "[" * 6000 + " *a* _b_\n", "")
+        assert site.shows("/cities/milano/", "Lombardia"), "the site never came back"
+        # an error nobody foresaw (here a template that fails on one page): one located line on every page
+        fault = "{{ (1 // 0) if e.id == 'milano' else '' }}\n"
+        edit(project, "overrides/atlante/entity.md", "{% include \"updated.md\" %}\n", "{% include \"updated.md\" %}\n" + fault)
+        assert site.fails("/cities/roma/", "data/cities/milano.yaml: an unexpected error while rendering its page (it) "
+                          "(at overrides/atlante/entity.md:"), "the fault was not shown"
+        edit(project, "overrides/atlante/entity.md", fault, "")
+        assert site.shows("/cities/milano/", "Lombardia"), "the site never came back"
+    assert "Traceback" not in site.stderr  # type: ignore[attr-defined]

@@ -308,8 +308,12 @@ def _latex(text: str) -> str:
 
 @functools.lru_cache(maxsize=65536)
 def _latex_word(word: str) -> str:
-    return unicode_to_latex(word, non_ascii_only=False, replacement_latex_protection="braces-all",
-                            unknown_char_policy="keep")
+    latex = unicode_to_latex(word, non_ascii_only=False, replacement_latex_protection="braces-all",
+                             unknown_char_policy="keep")
+    # A brace of the text, escaped \{ or \}, still counts for BibTeX, which balances braces whatever
+    # precedes them: an unbalanced one would end the entry early or swallow it. LaTeX's names for them
+    # hold no brace.
+    return latex.replace("\\{", "\\textbraceleft").replace("\\}", "\\textbraceright")
 
 
 @functools.lru_cache(maxsize=4096)

@@ -10,7 +10,8 @@ a copy of data/ grown by N synthetic entries, valid and linked, for measuring ho
 `atlante export` writes every page of every edition as Markdown with a plain configuration, which
 MkDocs or Zensical build without our hooks.
 
-Exit codes: 0 fine, 1 problems found (errors; warnings too with --strict), 2 wrong usage. The
+Exit codes: 0 fine, 1 problems found (errors; warnings too with --strict), 2 wrong usage, 3 a fault of
+the command itself (said in one located line, to report: faults.py). The
 command's own words follow --lang, else the locale (LC_ALL, LC_MESSAGES, LANG): Italian or English;
 so do the messages of the rules that have templates in the translation files (cli.findings), while
 the MkDocs build reports in English.
@@ -26,7 +27,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import i18n, pipeline, rules, schemas, skeleton
+from . import faults, i18n, pipeline, rules, schemas, skeleton
 from .kinds import KIND_BY_FOLDER, KIND_BY_NAME, KINDS, Kind
 from .model import SLUG, Finding, Ref
 
@@ -69,7 +70,18 @@ def main(argv: list[str] | None = None) -> int:
                         "configuration that MkDocs or Zensical build without our hooks")
     exporting.add_argument("dir", type=Path, metavar="DIR", help="the folder to write (new, empty or an earlier export)")
     args = parser.parse_args(argv)
-    words = _words(args.project, args.lang or _locale_lang())
+    for stream in (sys.stdout, sys.stderr):  # a lone surrogate quoted from the data is printed as its code
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+    try:
+        return _command(args, words=_words(args.project, args.lang or _locale_lang()), new=new, listing=listing, show=show)
+    except Exception as exc:  # noqa: BLE001 -- the last resort: one located line, never a traceback
+        print(faults.said(exc, args.project), file=sys.stderr)
+        return 3
+
+
+def _command(args: argparse.Namespace, *, words: dict, new: argparse.ArgumentParser, listing: argparse.ArgumentParser,
+             show: argparse.ArgumentParser) -> int:
 
     if args.command == "rules":
         return _rules()

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path as FsPath
 
-from . import yamlsource
+from . import files, yamlsource
 from .kinds import HOME_STEPS, KINDS, RELATION_TYPES
 from .messages import dotted, suggest
 from .model import SLUG, SOURCE_LANG, Finding, Path
@@ -52,11 +52,17 @@ def load(project: FsPath) -> tuple[dict[str, Translation], list[Finding]]:
     for lang in languages(project):
         path = base / f"{lang}.yaml"
         where = f"{shown}/{lang}.yaml"
-        if not path.is_file():
+        try:
+            raw = files.read_bytes(path)
+        except files.NotRegular as exc:
+            findings.append(Finding("error", where, 1, 1, f"(language {lang})", "(file)", f"not a regular file: expected a "
+                                    f"translation file written in {shown}/, found {exc.what}, which is not read", "file-type"))
+            continue
+        except OSError:
             findings.append(Finding("error", where, 1, 1, f"(language {lang})", "(file)",
                                     "expected the translation file of the source language, found none", "interface-words"))
             continue
-        data, positions, problems = yamlsource.read(path.read_bytes(), where, f"(language {lang})")
+        data, positions, problems = yamlsource.read(raw, where, f"(language {lang})")
         findings += problems
         if data is not None:
             words[lang], places[lang] = data, positions  # type: ignore[assignment]
@@ -96,10 +102,16 @@ def _leaves(value: object, path: Path = ()) -> Iterator[tuple[Path, object]]:
 
 
 def _shape_findings(lang: str, where: str, data: dict, positions: yamlsource.Positions) -> Iterator[Finding]:
+    from .rules import hidden_characters
+
     for path, value in _leaves(data):
         if not isinstance(value, str):
             yield Finding("error", where, *positions.of(path), f"(language {lang})", dotted(path),
                           f"expected a text, found {type(value).__name__}", "interface-words")
+        elif (names := hidden_characters(value)) is not None:  # the words go on every page, and into SVG and XML
+            yield Finding("error", where, *positions.of(path), f"(language {lang})", dotted(path),
+                          f"expected visible text, found invisible, direction-changing or non-text characters ({names})",
+                          "hidden-character")
 
 
 def _required_findings(reference: dict, where: str, positions: yamlsource.Positions) -> Iterator[Finding]:

@@ -49,6 +49,7 @@ class Address:
     address: str  # as written (character references in raw HTML decoded)
     image: bool  # an image's source, else a link's target
     line: int  # 0-based line of the text where it is written
+    html: bool = False  # written in raw HTML: the browser resolves it against the page's address, not MkDocs
 
 
 @functools.lru_cache(maxsize=8192)  # the rules `link` and `image-source` ask for each text in turn
@@ -66,7 +67,7 @@ def addresses(markdown: str) -> tuple[Address, ...]:
             url = block.meta["url"]
             found.append(Address(url, url in images, first))
         elif block.type == "html_block":
-            found += (Address(a, i, first + n) for a, i, n in _html_addresses(block.content))
+            found += (Address(a, i, first + n, html=True) for a, i, n in _html_addresses(block.content))
         elif block.type == "inline":
             found += _inline_addresses(block.children or [], first)
     return tuple(found)
@@ -84,7 +85,7 @@ def _inline_addresses(children: list[Token], first: int) -> Iterator[Address]:
         elif child.type == "image":
             yield Address(str(child.attrGet("src")), True, line)
         elif child.type == "html_inline":
-            yield from (Address(a, i, line + n) for a, i, n in _html_addresses(child.content))
+            yield from (Address(a, i, line + n, html=True) for a, i, n in _html_addresses(child.content))
             line += child.content.count("\n")
 
 

@@ -1,18 +1,20 @@
 """Step 1, load: find every data file under data/ and read it, recording positions.
 
 A file the loader would otherwise skip (another extension, a hidden file, a file directly in
-data/, an unknown folder) is reported, never ignored in silence.
+data/, an unknown folder) is reported, never ignored in silence. Only regular files are read: a
+symbolic link (to anywhere), a named pipe, a socket, a device, or a folder named like a data file is
+refused where it is, before anything opens it (files.py), so that nothing outside data/ is read and
+no read waits.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import stat
 from dataclasses import dataclass
 from pathlib import Path as FsPath
 
-from . import yamlsource
+from . import faults, files, yamlsource
 from .kinds import KIND_BY_FOLDER
 from .messages import suggest
 from .model import Finding
@@ -67,13 +69,33 @@ def load(data_dir: FsPath, shown_root: FsPath | None = None, *, parallel: bool =
         rel = text_path[len(top):] if below else path.relative_to(data_dir).as_posix()  # 'cities/milano.yaml'
         parts = rel.split("/")
         try:
-            status: os.stat_result | None = os.stat(text_path)
-        except OSError:
-            status = None
-        if (status is not None and stat.S_ISDIR(status.st_mode)) or parts[0] == SCHEMA_FOLDER:
+            status = os.lstat(text_path)  # a link is refused, never followed
+        except OSError:  # gone since it was listed
             continue
+        if parts[0] == SCHEMA_FOLDER:
+            continue  # the schemas are read, and checked, by validate.py
         where = shown_top + rel if below else shown(path)
         subject = f"(file {parts[-1]})"
+        if len(parts) >= 2 and parts[0] in KIND_BY_FOLDER:
+            subject = f"{KIND_BY_FOLDER[parts[0]].name}:{path.name.lstrip('.').split('.')[0]}"
+        kind_of_file = files.what(status.st_mode)
+        if kind_of_file == "a folder":
+            if len(parts) == 2 and parts[1].endswith(".yaml"):  # data/cities/x.yaml/
+                findings.append(Finding("error", where, 1, 1, subject, "(file)", "not a regular file: expected a data file, "
+                                        "found a folder named like one", "file-type"))
+            continue
+        if kind_of_file is not None and len(parts) == 1 and parts[0] in KIND_BY_FOLDER:  # a kind's whole folder
+            findings.append(Finding("error", where, 1, 1, f"(folder {parts[0]})", "(folder)", "not a regular folder: expected "
+                                    f"the folder {where}/ itself, found {kind_of_file}, which is not read", "file-type"))
+            documents.append(Document(KIND_BY_FOLDER[parts[0]].name, "*", where, None, Positions()))  # rules.UNREAD
+            continue
+        if kind_of_file is not None:
+            findings.append(Finding("error", where, 1, 1, subject, "(file)", f"not a regular file: expected a data file "
+                                    f"written in data/, found {kind_of_file}, which is not read", "file-type"))
+            if len(parts) == 2 and parts[0] in KIND_BY_FOLDER and path.suffix == ".yaml" and not path.name.startswith("."):
+                # an entity that exists, unread: a file that refers to it is not also told it is unknown
+                documents.append(Document(KIND_BY_FOLDER[parts[0]].name, path.stem, where, None, Positions()))
+            continue
         if len(parts) == 1:
             findings.append(Finding("error", where, 1, 1, subject, "(file)",
                                     f"expected data files inside a kind folder ({_folders()}), found a file directly in data/", "file-layout"))
@@ -100,12 +122,20 @@ def load(data_dir: FsPath, shown_root: FsPath | None = None, *, parallel: bool =
                                     f"expected a file name ending in .yaml, found '{path.name}'{hint}", "file-layout"))
             continue
         stem = path.stem
-        too_large = yamlsource.oversize(status.st_size if status is not None else path.stat().st_size)
+        faults.note(where, "reading it")
+        too_large = yamlsource.oversize(status.st_size)
         if too_large is not None:  # refused before reading, so memory stays bounded
             findings.append(Finding("error", where, 1, 1, f"{kind.name}:{stem}", "(file)", too_large, "file-size"))
             documents.append(Document(kind.name, stem, where, None, Positions()))
             continue
-        raw = path.read_bytes()
+        try:
+            raw = files.read_bytes(text_path)
+        except OSError as exc:  # replaced by a link or a pipe since it was listed, or unreadable
+            found = f"{exc.what}, which is not read" if isinstance(exc, files.NotRegular) else (exc.strerror or str(exc))
+            findings.append(Finding("error", where, 1, 1, f"{kind.name}:{stem}", "(file)",
+                                    f"not a regular file: expected a data file written in data/, found {found}", "file-type"))
+            documents.append(Document(kind.name, stem, where, None, Positions()))
+            continue
         document = Document(kind.name, stem, where, None, Positions(), hashlib.blake2b(raw, digest_size=16).hexdigest())
         documents.append(document)
         reads.append((document, raw, len(findings)))
@@ -162,3 +192,23 @@ def _read_elsewhere(sender, jobs: list[tuple[bytes, str, str]]) -> None:  # type
 
 def _folders() -> str:
     return ", ".join(KIND_BY_FOLDER)
+
+
+def stray_files(project: FsPath, docs_dir: FsPath) -> list[Finding]:
+    """The entries of the folders the site reads besides data/ that are not regular files: the theme
+    folder (overrides/: templates, translation files, stylesheets, scripts) and the hand-written pages
+    (docs/). A link there would publish a file from anywhere on the machine, a pipe would make the
+    engine wait forever: each is refused where it is, before the engine or the core reads it."""
+    found = []
+    translations = project / "overrides" / "atlante" / "i18n"  # (i18n.py reads, and says, those)
+    for folder, what in ((project / "overrides", "written in overrides/"), (docs_dir, "written in docs/")):
+        for path, kind in files.strays(folder):
+            if path.parent == translations and path.suffix == ".yaml":
+                continue
+            try:
+                shown = path.relative_to(project).as_posix()
+            except ValueError:
+                shown = path.as_posix()
+            found.append(Finding("error", shown, 1, 1, f"(file {path.name})", "(file)",
+                                 f"not a regular file: expected a file {what}, found {kind}, which is not read", "file-type"))
+    return found

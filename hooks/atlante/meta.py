@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import yaml
 import yaml_env_tag
 
-from . import history
+from . import files, history
 from .model import SOURCE_LANG, Finding
 
 # The address a local preview is served at (`mkdocs serve`'s default), which the core uses when the
@@ -184,8 +184,8 @@ def from_project(project: FsPath, lang: str = SOURCE_LANG) -> tuple[Publication,
     configs = {}
     for name in ("mkdocs.yml", f"mkdocs.{lang}.yml"):
         try:
-            configs[name] = yaml.load((project / name).read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
-        except (OSError, yaml.YAMLError):
+            configs[name] = yaml.load(files.read_text(project / name), Loader=_TolerantLoader) or {}
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
             configs[name] = {}
     config = configs["mkdocs.yml"]
     site_name = (configs[f"mkdocs.{lang}.yml"] if lang != SOURCE_LANG else config).get("site_name") or config.get("site_name") or ""
@@ -202,8 +202,8 @@ def citation_file(project: FsPath, publication: Publication) -> str | None:
     cannot know where the site will be published, with the configured address as `url`, the
     repository as `repository-code` and the edition as `version`. None if the project has none."""
     try:
-        cff = yaml.safe_load((project / "CITATION.cff").read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
+        cff = yaml.safe_load(files.read_text(project / "CITATION.cff"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return None
     if not isinstance(cff, dict):
         return None
@@ -225,8 +225,8 @@ def line_of(config_file: FsPath, setting: str) -> int:
     """The line of `setting` ("extra.publication.licence.url") in a YAML config, or of its nearest
     parent that is there; 1 if the file cannot be read."""
     try:
-        node = yaml.compose(config_file.read_text(encoding="utf-8"), Loader=_TolerantLoader)
-    except (OSError, yaml.YAMLError):
+        node = yaml.compose(files.read_text(config_file), Loader=_TolerantLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return 1
     line = 1
     for key in setting.split("."):
@@ -251,9 +251,8 @@ _TolerantLoader.add_constructor("!ENV", yaml_env_tag.construct_env_tag)
 def edition(project: FsPath) -> str | None:
     """The edition: the version in the project's pyproject.toml, or None if there is none."""
     try:
-        with open(project / "pyproject.toml", "rb") as f:
-            version = tomllib.load(f).get("project", {}).get("version")
-    except (OSError, tomllib.TOMLDecodeError):
+        version = tomllib.loads(files.read_text(project / "pyproject.toml")).get("project", {}).get("version")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return None
     return version if isinstance(version, str) else None
 

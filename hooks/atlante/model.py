@@ -36,7 +36,9 @@ class Finding:
 
     def __str__(self) -> str:
         level = "" if self.level == "error" else f"{self.level}: "
-        return f"{self.file}:{self.line}:{self.col}: {level}{self.subject}: {self.field}: {self.message} ({self.rule})"
+        line = f"{self.file}:{self.line}:{self.col}: {level}{self.subject}: {self.field}: {self.message} ({self.rule})"
+        # a lone surrogate quoted from the data cannot be written to a terminal, a log or a page: its code
+        return line.encode("utf-8", "backslashreplace").decode("utf-8") if not line.isascii() else line
 
 
 @dataclass(frozen=True, order=True)

@@ -30,7 +30,7 @@ from datetime import date
 from pathlib import Path as FsPath
 from typing import TYPE_CHECKING
 
-from . import i18n
+from . import files, i18n
 from .kinds import KIND_BY_NAME, KINDS, RELATION_BY_NAME, RELATION_TYPES, Kind, RelationType, address
 from .meta import Publication
 from .metadata import dataset_iri, entity_iri, entity_url, iri, organisation, statement_url
@@ -536,7 +536,7 @@ def _enum_type(enum: tuple[object, ...]) -> str:
 
 
 def _read(path: FsPath) -> dict:
-    return json.loads(path.read_text(encoding="utf-8"))
+    return json.loads(files.read_text(path))
 
 
 def _resolve(schema_dir: FsPath, node: dict) -> dict:

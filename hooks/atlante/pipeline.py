@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from . import i18n, reference, yamlsource
 from .catalog import link
-from .load import Document, load
+from .load import Document, load, stray_files
 from .model import SOURCE_LANG, Catalog, Finding
 from .validate import validate
 
@@ -206,7 +206,9 @@ def _state(folder: FsPath) -> list[tuple[str, int, int]]:
 def _check(project: FsPath, docs_dir: FsPath, parallel: bool = False) -> tuple[list[Document], Result]:
     data_dir = project / "data"
     with _collector_paused():
+        strays = stray_files(project, docs_dir)  # before anything reads them: no link followed, no pipe waited on
         translations, findings = i18n.load(project)
+        findings += strays
         documents, loaded = load(data_dir, shown_root=project, parallel=parallel)
         findings += loaded
         findings += validate(documents, data_dir / "schema", docs_dir=docs_dir, languages=tuple(i18n.languages(project)))

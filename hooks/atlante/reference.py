@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path as FsPath
 
-from . import i18n, yamlsource
+from . import files, i18n, yamlsource
 from .kinds import FIELD_PAGE, KINDS, Kind
 from .model import SOURCE_LANG, Finding, Path
 from .opendata import Field, anchor, fields
@@ -138,7 +138,7 @@ def _written_at(kind: Kind, field: Field) -> tuple[str, Path]:
 def _positions(path: FsPath, shown: str) -> yamlsource.Positions | None:
     """Where each node of a JSON file is: JSON is YAML, read by the loader that records lines."""
     try:
-        _data, positions, problems = yamlsource.read(path.read_bytes(), shown, "(schema)")
+        _data, positions, problems = yamlsource.read(files.read_bytes(path), shown, "(schema)")
     except OSError:
         return None
     return None if problems else positions

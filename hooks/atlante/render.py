@@ -26,7 +26,7 @@ import jinja2
 from markupsafe import Markup, escape
 from pymdownx.slugs import slugify
 
-from . import cite, figures, geo, graph, opendata, pdf, reference
+from . import cite, faults, figures, geo, graph, opendata, pdf, reference
 from .cache import Later
 from .history import History
 from .i18n import Translation
@@ -289,6 +289,7 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, site: 
         return {download.svg: svg, download.png: figures.png_later(svg, site.kept, download.png_width)}
 
     def site_pages() -> list[Page]:
+        faults.note("data/", f"rendering the site's pages ({lang}: home, indexes, maps, the whole brief)")
         places = _city_map(catalog, lang)
         drawn = len(catalog.entities) <= FIGURE_LIMIT  # a larger graph is unreadable: its list is the map
         kind_plural = lambda k: translation.words["kinds"][k]["plural"]  # noqa: E731
@@ -400,6 +401,7 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, site: 
              if p.src_uri in SITE_PAGES or _continues(p.src_uri) in SITE_PAGES or p.src_uri.startswith(_TAG_FOLDER)]
 
     def entity_page(kind: Kind, entity: Entity, listed: bool) -> Page:
+        faults.note(entity.file, f"rendering its page ({lang})")
         template = env.get_template("slide.md" if kind.name == "slide" else "entity.md")
         citation, files = citer.page(entity)
         wide = graph.neighbourhood(entity, lang, translation.relation)

@@ -20,10 +20,13 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import posixpath
+import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path as FsPath
+from urllib.parse import unquote, urlsplit
 
 from . import geo, links
 from .kinds import KIND_BY_NAME, KINDS, RELATION_BY_NAME, SITE_PAGES, STATEMENT_TEXTS, TAG_INDEX
@@ -86,6 +89,7 @@ class Context:
     languages: tuple[str, ...] = (SOURCE_LANG,)  # the site's editions, the source language first
     docs_dir: FsPath | None = None  # the hand-written pages
     statements: dict[str, dict[str, str]] = dataclasses.field(default_factory=dict)  # slide -> {id: text}
+    site_files: frozenset[str] | None = None  # what a Markdown field's relative links may name (_site_files)
 
 
 def run(context: Context) -> Iterator[Finding]:
@@ -144,6 +148,9 @@ def listing() -> list[tuple[str, str, str]]:
 # ---------------------------------------------------------------------------------------------
 
 declare("file-layout", "error", "data files are data/<kind folder>/<id>.yaml: no stray, hidden, nested or misnamed files")
+declare("file-type", "error", "every file the site reads (data/, the schemas, the templates and translation files under "
+        "overrides/, the pages of docs/) is a regular file: no symbolic link (to anywhere), named pipe, socket or device, "
+        "no folder named like a data file")
 declare("file-size", "error", "a data file is under 1 MB")
 declare("syntax", "error", "a file is UTF-8 text holding one YAML document: a mapping of plain values "
         "(no anchors, aliases, tags or deep nesting)")
@@ -166,6 +173,7 @@ declare("whole-brief-pdf", "warning", "the whole brief's PDF can be made: WeasyP
 # ---------------------------------------------------------------------------------------------
 
 RESERVED_IDS = ("index",)  # /<kind>/index.md is the kind's index page
+UNREAD = "*"  # the id load.py gives a kind whose folder it could not read (a link): any id of it may exist
 
 
 @declare("file-name", "error", "a file name is an id: lowercase letters, digits and single hyphens", "document",
@@ -197,18 +205,39 @@ MARKDOWN_FIELDS = ("body",)
 _ALLOWED_CONTROLS = {"\n", "\t"}
 
 
-@declare("hidden-character", "error", "no text holds invisible or direction-changing characters", "document",
-         "expected visible text, found invisible or direction-changing characters ({names})")
+@declare("hidden-character", "error", "no text holds invisible or direction-changing characters, control characters "
+         "(but tab and newline), lone surrogates or noncharacters (which XML, and so SVG and RDF, forbids)", "document",
+         "expected visible text, found invisible, direction-changing or non-text characters ({names})")
 def _hidden_character(doc: Document, _: Context) -> Iterator[Finding]:
     if _all_printable(doc.data):
         return
     for path, text in _strings(doc.data):
-        if _printable(text):
-            continue
-        hidden = [ch for ch in text if ch not in _ALLOWED_CONTROLS and unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")]
-        if hidden:
-            names = ", ".join(dict.fromkeys(f"U+{ord(ch):04X} {unicodedata.name(ch, 'CONTROL')}" for ch in hidden))
+        names = hidden_characters(text)
+        if names:
             yield at(doc, path, names=names)
+
+
+def hidden_characters(text: str) -> str | None:
+    """The characters of `text` that no text may hold, each named once with its code point
+    ("U+200B ZERO WIDTH SPACE, U+D800 SURROGATE"), or None if it holds none."""
+    if _printable(text):
+        return None
+    hidden = [ch for ch in text if _hidden(ch)]
+    return ", ".join(dict.fromkeys(f"U+{ord(ch):04X} {_name(ch)}" for ch in hidden)) or None
+
+
+def _hidden(ch: str) -> bool:
+    if ch in _ALLOWED_CONTROLS:
+        return False
+    if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp", "Cs"):  # controls, formats, separators, surrogates
+        return True
+    code = ord(ch)
+    return 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE  # noncharacters: U+FDD0..FDEF, U+xxFFFE, U+xxFFFF
+
+
+def _name(ch: str) -> str:
+    category = unicodedata.category(ch)
+    return unicodedata.name(ch, "SURROGATE" if category == "Cs" else "CONTROL" if category == "Cc" else "NONCHARACTER")
 
 
 @declare("folded-hyphen", "warning", "a folded line does not end inside a hyphenated word (YAML would add a space)", "document",
@@ -235,6 +264,164 @@ def _image_source(doc: Document, context: Context) -> Iterator[Finding]:
         for found in links.addresses(text):
             if found.image and not links.allowed(found.address, image=True):
                 yield at(doc, path, spot=doc.positions.of_line_in(path, found.line), address=found.address)
+
+
+# How deep a Markdown field's structures may go. Python-Markdown, which renders the pages, takes time
+# quadratic in the depth of unclosed brackets and parentheses (2 000 '[' take a second, 10 000 a
+# minute), and recursion as deep as emphasis, lists and quotations nest (a few hundred levels end it):
+# a text that is meant to be read stays far below these (benchmarks/README.md: the worst case allowed).
+MARKDOWN_DEPTH = 16  # unclosed or nested brackets, and parentheses, at once
+MARKDOWN_NESTING = 8  # lists, quotations
+EMPHASIS_RUN = 3  # '*' or '_' in a row: ***bold italic***
+
+
+@declare("markdown-structure", "error", f"a Markdown field nests brackets and parentheses at most {MARKDOWN_DEPTH} deep, "
+         f"lists and quotations at most {MARKDOWN_NESTING}, and writes at most {EMPHASIS_RUN} '*' or '_' in a row "
+         "(deeper, the page would take minutes to render)", "document", messages={
+             "brackets": "expected '{char}' nested or left open at most {limit} deep, found {depth} on line {line} of the "
+                         "text: close each '{char}' or write it as \\{char}",
+             "emphasis": "expected at most {limit} '{char}' in a row (emphasis), found {count} on line {line} of the text: "
+                         "write the character itself as \\{char}",
+             "lists": "expected lists nested at most {limit} deep, found {depth} on line {line} of the text: nest them less",
+             "quotes": "expected quotations ('>') nested at most {limit} deep, found {depth} on line {line} of the text: "
+                       "nest them less"})
+def _markdown_structure(doc: Document, context: Context) -> Iterator[Finding]:
+    for path, text in _markdown(doc, context):
+        problem = markdown_problem(text)
+        if problem is not None:
+            variant, index, args = problem
+            yield at(doc, path, variant, spot=doc.positions.of_line_in(path, index), line=index + 1, **args)
+
+
+def markdown_problem(text: str) -> tuple[str, int, dict[str, object]] | None:
+    """The first structure of `text` deeper than Python-Markdown renders quickly: (variant, 0-based
+    line, words), or None. One pass, linear in the text."""
+    depth = {"[": 0, "(": 0}
+    closing = {"]": "[", ")": "("}
+    deepest: dict[str, tuple[int, int]] = {}  # bracket -> (its greatest depth, the line it first went too deep on)
+    for index, line in enumerate(text.split("\n")):
+        stripped = line.lstrip(" \t")
+        quotes = _QUOTES.match(line).group(1).count(">")  # type: ignore[union-attr]
+        if quotes > MARKDOWN_NESTING:
+            return "quotes", index, {"limit": MARKDOWN_NESTING, "depth": quotes}
+        indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip(" "))
+        if indent // 4 + 1 > MARKDOWN_NESTING and re.match(r"[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)", line):
+            return "lists", index, {"limit": MARKDOWN_NESTING, "depth": indent // 4 + 1}
+        rule = set(stripped.replace(" ", "")) <= {"*"} or set(stripped.replace(" ", "")) <= {"_"}
+        run, previous, escaped = 0, "", False
+        for ch in line:
+            if escaped:
+                escaped, run, previous = False, 0, ""
+                continue
+            if ch == "\\":
+                escaped = True
+                continue
+            if ch in depth:
+                depth[ch] += 1
+                if depth[ch] > MARKDOWN_DEPTH:  # said once the text is read: how deep it goes, and from where
+                    deepest[ch] = (depth[ch], deepest.get(ch, (0, index))[1])
+            elif ch in closing and depth[closing[ch]]:
+                depth[closing[ch]] -= 1
+            if ch in "*_" and not rule:
+                run = run + 1 if ch == previous else 1
+                if run > EMPHASIS_RUN:
+                    return "emphasis", index, {"char": ch, "limit": EMPHASIS_RUN, "count": _run_at(line, ch, run)}
+            previous = ch
+    for ch, (most, index) in deepest.items():
+        return "brackets", index, {"char": ch, "limit": MARKDOWN_DEPTH, "depth": most}
+    return None
+
+
+_QUOTES = re.compile(r"[ \t]*((?:>[ \t]?)*)")
+
+
+def _run_at(line: str, ch: str, seen: int) -> int:
+    """The length of the longest run of `ch` in `line` (at least `seen`)."""
+    return max(seen, max((len(m) for m in re.findall(rf"{re.escape(ch)}+", line)), default=0))
+
+
+@declare("link-target", "error", "a relative link or image in a Markdown field stays on the site and names a page or "
+         "file it has (written as MkDocs wants it: relative to the page, to the page's .md file)", "document", messages={
+             "outside": "expected an address on this site, found '{address}', which climbs out of it",
+             "absolute": "expected an address relative to the page (the site may live below a path of its host), "
+                         "found '{address}'",
+             "missing": "expected a page or file of this site, found '{address}', which names none ({target}){hint}",
+             "folder": "expected a link to a page's file ('{suggestion}'), found '{address}'",
+             "anchor": "expected a statement of {slide} ({target}), found '#{anchor}', which it does not have{hint}"})
+def _link_target(doc: Document, context: Context) -> Iterator[Finding]:
+    folder = KIND_BY_NAME[doc.kind].folder  # the field is shown on the page <folder>/<id>.md of every edition
+    for path, text in _markdown(doc, context):
+        for found in links.addresses(text):
+            problem = _target_problem(found.address, folder, doc.stem, context, html=found.html)
+            if problem is not None:
+                variant, args = problem
+                yield at(doc, path, variant, spot=doc.positions.of_line_in(path, found.line), address=found.address, **args)
+
+
+def _target_problem(address: str, folder: str, stem: str, context: Context, *, html: bool = False
+                    ) -> tuple[str, dict[str, object]] | None:
+    """What is wrong with a relative `address` written on the page `<folder>/<stem>.md`, or None; an
+    address of another scheme is the `link` and `image-source` rules' to judge. A Markdown address is
+    a path from the page's source file, which MkDocs checks and rewrites; one in raw HTML goes to the
+    browser as written, which resolves it against the page's address (<folder>/<stem>/)."""
+    try:
+        parts = urlsplit(address.strip())
+    except ValueError:
+        return None
+    if parts.scheme or parts.netloc or not (parts.path or parts.fragment):
+        return None
+    target = unquote(parts.path)
+    if not target:
+        return None  # #anchor on the page itself
+    if target.startswith("/"):
+        return "absolute", {}
+    pages = _site_files(context)
+    as_url = posixpath.normpath(posixpath.join(folder, stem, target))  # as a browser resolves it
+    page_at = next((p for p in (as_url.rstrip("/") + ".md", as_url.rstrip("/") + "/index.md", as_url) if p in pages), None)
+    resolved = as_url if html else posixpath.normpath(posixpath.join(folder, target))
+    if resolved == ".." or resolved.startswith("../"):
+        return "outside", {}
+    if html:
+        if page_at is None:
+            return "missing", {"target": resolved, "hint": ""}
+        resolved = page_at
+    elif resolved not in pages:
+        if page_at is not None and page_at.endswith(".md"):  # written as the page's address, not its file
+            return "folder", {"suggestion": posixpath.relpath(page_at, folder)}
+        return "missing", {"target": resolved, "hint": closest(resolved, [p for p in pages if p.endswith(".md")])}
+    slide = resolved.removesuffix(".md").removeprefix(KIND_BY_NAME["slide"].folder + "/")
+    if parts.fragment and resolved.startswith(KIND_BY_NAME["slide"].folder + "/") and slide in context.statements:
+        anchors = {*context.statements[slide], "cite", *(f"cite-{slide}-{s}" for s in context.statements[slide])}
+        if parts.fragment not in anchors:
+            return "anchor", {"slide": slide, "target": resolved, "anchor": parts.fragment,
+                              "hint": closest(parts.fragment, context.statements[slide])}
+    return None
+
+
+def _site_files(context: Context) -> frozenset[str]:
+    """The paths, below an edition's root as MkDocs sees its sources, that every edition has: the
+    generated pages (entities, kind indexes, the site's pages, tag pages), the downloads of every
+    edition (an entity's .bib, .ris and figures), and the hand-written files of docs/ present in
+    every language's folder. Made once per run."""
+    if context.site_files is not None:
+        return context.site_files
+    found: set[str] = set()
+    for kind in KINDS:
+        found.add(f"{kind.folder}/index.md")
+        for stem in context.existing.get(kind.name, ()):
+            found |= {f"{kind.folder}/{stem}{ext}" for ext in (".md", ".bib", ".ris", ".graph.svg", ".graph.png")}
+    found |= set(SITE_PAGES)
+    found |= {f"{TAG_INDEX.removesuffix('.md')}/{tag}.md" for doc in context.valid for tag in (doc.data.get("tags") or [])
+              if isinstance(tag, str)}
+    if context.docs_dir is not None and context.docs_dir.is_dir():
+        others = [lang for lang in context.languages if lang != SOURCE_LANG]
+        own = {p.relative_to(context.docs_dir).as_posix() for p in context.docs_dir.rglob("*") if p.is_file()}
+        source = {p for p in own if p.split("/")[0] not in others}
+        for lang in others:  # what every edition has: the source's files that each other edition has too
+            source &= {p.removeprefix(f"{lang}/") for p in own if p.startswith(f"{lang}/")}
+        found |= source
+    context.site_files = frozenset(found)
+    return context.site_files
 
 
 def _printable(text: str) -> bool:
@@ -310,7 +497,8 @@ def _relation_kind(doc: Document, _: Context) -> Iterator[Finding]:
          "expected a known {kind} (a file {file}), found '{ref}', which does not exist{hint}")
 def _unknown_reference(doc: Document, context: Context) -> Iterator[Finding]:
     for path, ref, targets in _references(doc):
-        if ref.kind in targets and ref.id not in context.existing[ref.kind]:
+        unread = UNREAD in context.existing.get(ref.kind, ())  # its folder could not be read: said there, once
+        if ref.kind in targets and ref.id not in context.existing[ref.kind] and not unread:
             yield at(doc, path, kind=ref.kind, file=f"data/{KIND_BY_NAME[ref.kind].folder}/{ref.id}.yaml", ref=ref,
                      hint=closest(str(ref), [f"{k}:{i}" for k in targets for i in context.existing[k]]))
 
@@ -381,6 +569,20 @@ def _duplicate_id(doc: Document, _: Context) -> Iterator[Finding]:
             yield at(doc, ("statements", i, "id"), id=st["id"], first=first[st["id"]])
         else:
             first[st["id"]] = i
+
+
+@declare("duplicate-number", "error", "each slide has a number of its own: it orders the slides and numbers their "
+         "statements (\"Affermazione 3.4\"), which citations name", "run",
+         "expected a number no other slide has, found {number}, which {other} has too (line {line})")
+def _duplicate_number(context: Context) -> Iterator[Finding]:
+    first: dict[object, Document] = {}
+    for doc in sorted((d for d in context.valid if d.kind == "slide"), key=lambda d: d.file):
+        number = doc.data.get("number")
+        if number in first:
+            other = first[number]
+            yield at(doc, ("number",), number=number, other=other.file, line=other.positions.of(("number",))[0])
+        else:
+            first[number] = doc
 
 
 @declare("uncited-statement", "warning", "each statement of a slide is a source of some entity", "run",

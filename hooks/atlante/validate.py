@@ -26,11 +26,12 @@ from typing import TYPE_CHECKING
 
 import jsonschema_rs
 
-from . import rules
+from . import faults, files, rules, yamlsource
 from .kinds import KINDS
 from .load import Document
 from .messages import closest, describe, dotted, phrase, suggest
 from .model import SLUG, SOURCE_LANG, Finding
+from .yamlsource import Positions
 
 if TYPE_CHECKING:
     import jsonschema
@@ -56,6 +57,7 @@ def validate(documents: list[Document], schema_dir: FsPath, docs_dir: FsPath | N
     for doc in documents:
         if doc.data is None:
             continue
+        faults.note(doc.file, "checking it against its schema")
         problems = _schema_findings_of(doc, validators[doc.kind], languages, fast)
         findings.extend(problems)
         if not problems:
@@ -68,6 +70,7 @@ def validate(documents: list[Document], schema_dir: FsPath, docs_dir: FsPath | N
         broken={(d.kind, d.stem) for d in documents} - {(d.kind, d.stem) for d in valid},
         statements=rules.statement_index(valid),
     )
+    faults.note("data/", "applying the rules")
     findings.extend(rules.run(context))
     return findings
 
@@ -126,8 +129,8 @@ def _validators(schema_dir: FsPath) -> tuple[dict[str, _Validator], list[Finding
     per content of the schema files; a schema that is missing, is not JSON or is not a valid JSON
     Schema is an error located in it."""
     try:
-        key = repr(sorted((p.name, p.read_bytes()) for p in schema_dir.glob("*.json")))
-    except OSError:
+        key = repr(sorted((p.name, files.read_bytes(p)) for p in schema_dir.glob("*.json")))
+    except OSError:  # a file that cannot be read (or is not a regular file): read again, and said, below
         key = ""
     if key and key in _VALIDATORS:
         return _VALIDATORS[key]
@@ -145,7 +148,10 @@ def _read_validators(schema_dir: FsPath) -> tuple[dict[str, _Validator], list[Fi
         name = f"{kind.name}.schema.json"
         path = schema_dir / name
         try:
-            schema = json.loads(path.read_text(encoding="utf-8"))
+            schema = json.loads(files.read_text(path))
+        except files.NotRegular as exc:
+            broken.append(Finding("error", f"{shown}/{name}", 1, 1, f"(schema {kind.name})", "(file)", "not a regular "
+                                  f"file: expected the schema of kind '{kind.name}', found {exc.what}, which is not read", "file-type"))
         except FileNotFoundError:
             broken.append(Finding("error", f"{shown}/{name}", 1, 1, f"(schema {kind.name})", "(file)",
                                   f"expected the schema of kind '{kind.name}', found no file", "schema-file"))
@@ -163,17 +169,61 @@ def _read_validators(schema_dir: FsPath) -> tuple[dict[str, _Validator], list[Fi
     for path in sorted(schema_dir.glob("*.schema.json")):  # shared definitions (envelope.schema.json)
         if path.name not in schemas and path.name not in {f"{k.name}.schema.json" for k in KINDS}:
             try:
-                schemas[path.name] = json.loads(path.read_text(encoding="utf-8"))
+                schemas[path.name] = json.loads(files.read_text(path))
+            except files.NotRegular as exc:
+                broken.append(Finding("error", f"{shown}/{path.name}", 1, 1, "(schema)", "(file)", "not a regular file: "
+                                      f"expected a schema, found {exc.what}, which is not read", "file-type"))
             except (UnicodeDecodeError, json.JSONDecodeError) as exc:
                 line, col = (exc.lineno, exc.colno) if isinstance(exc, json.JSONDecodeError) else (1, 1)
                 broken.append(Finding("error", f"{shown}/{path.name}", line, col, "(schema)", "(file)",
                                       f"expected valid JSON, found {exc.msg if isinstance(exc, json.JSONDecodeError) else 'bytes that are not UTF-8'}", "schema-file"))
+    broken += _remote_references(schemas, schema_dir, shown)
     if broken:
         return {}, broken
     return {
         kind.name: _Validator(schemas[f"{kind.name}.schema.json"], schemas, _compiled(schemas[f"{kind.name}.schema.json"], schemas))
         for kind in KINDS
     }, []
+
+
+def _remote_references(schemas: dict[str, dict], schema_dir: FsPath, shown: str) -> list[Finding]:
+    """Every `$ref` that is neither a pointer into its own schema (#/…) nor one into a schema file
+    beside it (envelope.schema.json#/…): nothing is ever fetched, and a reference elsewhere would
+    otherwise end in the referencing library's traceback. Located at the reference, in its file."""
+    found = []
+    for name, schema in sorted(schemas.items()):
+        for pointer, ref in _refs(schema):
+            target = ref.partition("#")[0]
+            if not isinstance(ref, str) or (target and (target not in schemas or "/" in target or ":" in target)):
+                positions = _json_positions(schema_dir / name, f"{shown}/{name}")
+                line, col = positions.of(pointer) if positions is not None else (1, 1)
+                field = "/" + "/".join(str(p) for p in pointer)
+                found.append(Finding("error", f"{shown}/{name}", line, col, "(schema)", field,
+                                     f"expected a $ref to this schema (#/…) or to a schema file beside it "
+                                     f"({', '.join(sorted(schemas))}), found {ref!r}: nothing is fetched", "schema-file"))
+    return found
+
+
+def _refs(node: object, path: tuple = ()) -> Iterator[tuple[tuple, object]]:
+    """(JSON path of the $ref value, the value) of every $ref in `node`."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$ref":
+                yield (*path, key), value
+            else:
+                yield from _refs(value, (*path, key))
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from _refs(item, (*path, i))
+
+
+def _json_positions(path: FsPath, shown: str) -> Positions | None:
+    """Where each node of a schema file is (JSON is YAML: read by the loader that records lines)."""
+    try:
+        _data, positions, problems = yamlsource.read(files.read_bytes(path), shown, "(schema)")
+    except OSError:
+        return None
+    return None if problems else positions
 
 
 def _schema_error(schema: object) -> jsonschema.SchemaError | None:

@@ -65,6 +65,9 @@ def test_rules_lists_every_rule_with_its_level(broken: Path) -> None:
     assert any(line.split()[:2] == ["orphan", "warning"] for line in lines)
     assert {"syntax", "schema", "hidden-character", "link", "address-taken", "alias-conflict", "untranslated",
             "outside-italy"} <= set(rules.RULES)
+    said = result.stderr.split("Keys, each unique in its scope:")[1]  # what the site uses as a key, and which rule says so
+    assert "a slide's number, among the slides" in said and "duplicate-number" in said and "duplicate-id" in said
+    assert all(rule.split(" (")[0] in rules.RULES for _key, found in rules.KEYS for rule in found.replace("its file name: ", "").split(", "))
 
 
 def test_check_says_valid_in_the_chosen_language_and_exits_0(tmp_path: Path) -> None:

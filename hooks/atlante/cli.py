@@ -130,6 +130,9 @@ def _rules() -> int:
     width = max(len(rule_id) for rule_id, _, _ in listed)
     for rule_id, level, checks in listed:
         print(f"{rule_id:<{width}}  {level:<7}  {checks}")
+    print("\nKeys, each unique in its scope:", file=sys.stderr)
+    for key, rule in rules.KEYS:
+        print(f"  {key}: {rule}", file=sys.stderr)
     return 0
 
 

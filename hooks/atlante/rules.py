@@ -138,6 +138,18 @@ def templates() -> dict[str, str | dict[str, str]]:
     return {r.id: r.messages[""] if list(r.messages) == [""] else dict(r.messages) for r in RULES.values() if r.messages}
 
 
+# What the site uses as a key, each unique in its scope, and the rule that says so: `atlante rules`
+# prints them after the rules
+KEYS = (
+    ("an entity's id, in its kind (its address /<folder>/<id>/)", "its file name: file-name, id-mismatch, reserved-id"),
+    ("an alias, in its kind (a retired address that redirects)", "alias-conflict"),
+    ("a statement's id, in its slide (its anchor, its citation)", "duplicate-id"),
+    ("a slide's number, among the slides (the numbering of statements)", "duplicate-number"),
+    ("a field, in its mapping; a tag's key, in a translation file", "duplicate-key"),
+    ("a tag, a source, an alias or a relation's target, in its list", "schema (uniqueItems)"),
+)
+
+
 def listing() -> list[tuple[str, str, str]]:
     """(id, level, what it checks) of every rule, in the order they are applied."""
     return [(r.id, r.level, r.checks) for r in RULES.values()]

@@ -49,7 +49,9 @@ REFUSED_TOGETHER = (("billion-laughs", "coordinates-out-of-range", "unknown-fold
                     # what would hang, publish a file of the machine or crash a build, each refused before anything is read
                     ("named-pipe-as-a-data-file", "symlink-among-the-pages", "symlink-to-a-yaml-file-outside", "lone-surrogate-in-a-title",
                      "thousands-of-brackets-in-a-body", "two-slides-with-one-number", "absolute-path-link",
-                     "noncharacter-fdd0-in-a-tag-name"))
+                     "noncharacter-fdd0-in-a-tag-name"),
+                    # a schema that points elsewhere and a translation file that is a pipe: nothing fetched, nothing waited on
+                    ("remote-ref-in-a-schema", "translation-file-is-a-pipe", "symlinked-template"))
 _PARSED: dict = {}  # files parsed by earlier cases, by their bytes (the preview's cache): unchanged files are not parsed again
 
 
@@ -112,7 +114,7 @@ def test_atlante_check(case: Case, tmp_path: Path, capsys: pytest.CaptureFixture
 
 
 @pytest.mark.build
-@pytest.mark.parametrize("together", REFUSED_TOGETHER, ids=["data", "files-and-text"])
+@pytest.mark.parametrize("together", REFUSED_TOGETHER, ids=["data", "files-and-text", "schemas-and-theme"])
 def test_the_build_refuses_exactly_as_the_core_does(tmp_path: Path, together: tuple[str, ...]) -> None:
     """One real `mkdocs build --strict` of several rejected cases at once: it prints the core's
     findings, each case's own lines among them, and writes no site."""

@@ -455,7 +455,18 @@ def on_serve(server, *, config: MkDocsConfig, builder) -> object:
 
 def _publication_of(config: MkDocsConfig, root: str, project: Path) -> tuple[meta.Publication, list[str]]:
     return meta.from_config(site_name=config.site_name, site_url=root if config.site_url else None, extra=config.extra,
-                            project=project, edition_date=history.build_date(), repo_url=config.repo_url)
+                            project=project, edition_date=_edition_date(project), repo_url=config.repo_url)
+
+
+def _edition_date(project: Path) -> object:
+    """The edition's date (history.edition_date), read once per build: every edition's config asks."""
+    key = (str(project), os.environ.get("SOURCE_DATE_EPOCH"))
+    if _EDITION_DATE.get("key") != key:
+        _EDITION_DATE.update(key=key, date=history.edition_date(project, meta.edition(project)))
+    return _EDITION_DATE["date"]
+
+
+_EDITION_DATE: dict[str, object] = {}
 
 
 def _render_ahead(config: MkDocsConfig, project: Path) -> None:

@@ -219,6 +219,10 @@ def test_citation_cff_is_valid_and_agrees_with_the_configuration() -> None:
     assert cff["version"] == publication.edition
     assert cff["authors"] == [{"name": publication.publisher}]
     assert "url" not in cff and "repository-code" not in cff  # the published copy has them (test_publishing)
+    # the edition's date, as the changelog gives it: the day of the commit that set the version (a release
+    # commit writes both files); cffconvert's references print its year
+    assert cff["date-released"] == history.edition_date(ROOT, publication.edition).isoformat()
+    assert cff["date-released"] == str(publication.date)
     assert cff["license"] == publication.licence.name.replace(" ", "-")  # "CC BY 4.0" is SPDX's CC-BY-4.0
 
 

@@ -131,6 +131,24 @@ def _version_at(project: FsPath, commit: str) -> str | None:
     return version if isinstance(version, str) else None
 
 
+def edition_date(project: FsPath, version: str | None) -> date | None:
+    """The date of edition `version`: the day of the commit that set it in pyproject.toml (as the
+    changelog dates it), along the first-parent line; the build's date where the history cannot say
+    (no git, a shallow clone, a version not yet committed)."""
+    if version is not None and (_git(project, "rev-parse", "--is-shallow-repository") or "").strip() == "false":
+        log = _git(project, "log", "--reverse", "--first-parent", "--format=%H %cs", "--", "pyproject.toml") or ""
+        released, previous = None, None
+        for line in log.splitlines():
+            commit, day = line.split()
+            now = _version_at(project, commit)
+            if now == version and previous != version:
+                released = date.fromisoformat(day)
+            previous = now
+        if released is not None:
+            return released
+    return build_date()
+
+
 def commit_epoch(project: FsPath) -> str | None:
     """The last commit's time in seconds, as SOURCE_DATE_EPOCH takes it (the build is dated by it,
     so that two builds of a commit are byte-identical); None outside a git clone."""

@@ -47,7 +47,7 @@ class Publication:
     publisher_url: str | None
     licence: Licence  # of the site's own work: structure, summaries, translations, data files
     edition: str | None  # pyproject.toml's version: "0.2.0"
-    date: date | None  # the edition's date: the day of the last commit (see history.build_date)
+    date: date | None  # the edition's date: the day of the commit that set its version (history.edition_date)
     repository: str | None = None  # repo_url, where the data can be edited
     author: str | None = None  # the brief's author, issuing body, date and occasion: None where the
     brief_date: str | None = None  # source does not state them
@@ -191,7 +191,8 @@ def from_project(project: FsPath, lang: str = SOURCE_LANG) -> tuple[Publication,
     site_name = (configs[f"mkdocs.{lang}.yml"] if lang != SOURCE_LANG else config).get("site_name") or config.get("site_name") or ""
     site_url, repo_url = config.get("site_url") or None, config.get("repo_url") or None
     publication, problems = from_config(site_name=str(site_name), site_url=site_url, extra=config.get("extra"),
-                                        project=project, edition_date=history.build_date(), repo_url=repo_url)
+                                        project=project, edition_date=history.edition_date(project, edition(project)),
+                                        repo_url=repo_url)
     problems += [p for p in address_problems(site_url, repo_url, preview=True) if site_url or not p.startswith("site_url")]
     return publication, [Finding("error", "mkdocs.yml", line_of(project / "mkdocs.yml", setting), 1, "(configuration)",
                                  setting, message, "configuration") for setting, message in (p.split(": ", 1) for p in problems)]
@@ -212,6 +213,8 @@ def citation_file(project: FsPath, publication: Publication) -> str | None:
         cff["repository-code"] = publication.repository
     if publication.edition:
         cff["version"] = publication.edition
+    if publication.date:
+        cff["date-released"] = publication.date.isoformat()
     header = "# Published with the site: CITATION.cff of its repository, with the site's address.\n"
     return header + yaml.safe_dump(cff, sort_keys=False, allow_unicode=True, width=100)
 

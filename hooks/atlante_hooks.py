@@ -72,7 +72,7 @@ from mkdocs.structure.files import File, InclusionLevel
 
 from atlante import cache, editions, faults, history, meta, metadata, pipeline, preview, rules
 from atlante.messages import DID_YOU_MEAN
-from atlante.render import REQUIRED_EXTENSIONS, Chip, navigation, place_figures, redirects
+from atlante.render import REQUIRED_EXTENSIONS, Chip, navigation, place_figures, redirect_page, redirects
 from atlante.sanitize import clean_html
 
 if TYPE_CHECKING:
@@ -299,10 +299,12 @@ def on_page_context(context: dict, *, page: Page, config: MkDocsConfig, nav: obj
     return context
 
 
+@event_priority(-50)  # after mkdocs-redirects has written the aliases' pages
 @_last_resort
 def on_post_build(*, config: MkDocsConfig) -> None:
     """The source edition builds the others below its own site_dir, then compares their pages."""
     assert _edition is not None
+    _rewrite_redirects(config)
     if _partial() and not _degraded:
         _whole_search_index(config)
     if not _edition.is_source:
@@ -859,6 +861,20 @@ def _redirect_aliases(config: MkDocsConfig, maps: dict[str, str]) -> None:
                               f"(mkdocs-redirects), which turns aliases into redirects, found it missing")
         return
     plugin.config["redirect_maps"] = {**(plugin.config.get("redirect_maps") or {}), **maps}
+
+
+def _rewrite_redirects(config: MkDocsConfig) -> None:
+    """mkdocs-redirects writes each alias's page with a relative canonical link, in English: ours
+    (render.redirect_page) gives the new address absolute, in the edition's language, not indexed."""
+    if _degraded or _result is None or _result.catalog is None or _edition is None:
+        return
+    translation = _result.translations.get(_edition.lang)
+    for old, new in redirects(_result.catalog).items():
+        path = Path(config.site_dir, old.removesuffix(".md"), "index.html")
+        if translation is not None and path.is_file():  # the plugin wrote it: it found no page there
+            path.write_text(redirect_page(old.removesuffix(".md") + "/", new.removesuffix(".md") + "/",
+                                          _root + _edition.prefix, _edition.lang, translation.words["redirect"]),
+                            encoding="utf-8")
 
 
 def _build_edition(config: MkDocsConfig, edition: editions.Edition, path: Path, site_dir: Path, root: str) -> None:

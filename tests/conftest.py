@@ -11,9 +11,10 @@ from playwright.sync_api import Browser, sync_playwright
 from atlante import pipeline
 from atlante.model import Catalog
 
-from helpers import CHROMIUM, FLAGS, PUBLISHED, ROOT, built_once, mkdocs_build, serving
+from helpers import CHROMIUM, FLAGS, PUBLISHED, ROOT, WITHOUT_HISTORY, built_once, mkdocs_build, serving
 
 os.environ.update(PUBLISHED)  # the published address, for the core run in-process (mkdocs.yml reads it with !ENV)
+os.environ.update(WITHOUT_HISTORY)  # its copies of the project are outside git
 
 # The markers a test gets from the fixtures it uses (pyproject.toml says what each means)
 MARKED_BY_FIXTURE = {"built_site": "build", "site_url": "build", "browser": "browser", "browser_port": "browser",

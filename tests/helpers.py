@@ -108,7 +108,10 @@ def edit(project: Path, rel: str, old: str, new: str) -> None:
 # Pages project site: the address has a path); tests/conftest.py sets it for the in-process runs too
 SITE_URL = "https://redazione-circoli-magici.github.io/atlante/"
 REPO_URL = "https://github.com/redazione-circoli-magici/atlante"
-PUBLISHED = {"ATLANTE_SITE_URL": SITE_URL, "ATLANTE_REPO_URL": REPO_URL}
+PUBLISHED = {"ATLANTE_SITE_URL": SITE_URL, "ATLANTE_REPO_URL": REPO_URL, "ATLANTE_CONTACT_EMAIL": "redazione-circoli-magici@users.noreply.github.com"}
+# The tests' copies of the project are outside git: they build without its history, knowingly (a
+# published build refuses to: test_history_is_required). Dated by SOURCE_DATE_EPOCH (env()).
+WITHOUT_HISTORY = {"ATLANTE_HISTORY": "none"}
 
 
 # The figures' PNGs and the whole brief's PDF, kept between builds by what made them (atlante/cache.py):
@@ -119,7 +122,7 @@ KEPT = ROOT / ".cache" / "atlante"
 def env() -> dict[str, str]:
     e = dict(os.environ)
     e.update(NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1", SOURCE_DATE_EPOCH="1764000000", **PUBLISHED,
-             ATLANTE_CACHE=str(KEPT))
+             **WITHOUT_HISTORY, ATLANTE_CACHE=str(KEPT))
     return e
 
 

@@ -11,6 +11,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
+from playwright.sync_api import Browser
 
 from atlante import pipeline
 from atlante.kinds import address
@@ -25,7 +26,9 @@ from helpers import (
     env,
     make_project,
     mkdocs_build,
+    one_tab,
     parsed,
+    serving,
     shared,
     write,
 )
@@ -512,14 +515,34 @@ def test_our_copies_of_material_partials_differ_only_where_they_say(name: str) -
 @pytest.mark.build
 def test_a_renamed_entitys_old_address_redirects_in_both_languages(committed: list[Path]) -> None:
     site = committed[0]  # Milano, once `milan`
-    for prefix in ("", "en/"):
+    for prefix, lang, title in (("", "it", "Pagina spostata"), ("en/", "en", "Page moved")):
         old = parsed(site / prefix / "cities/milan/index.html")
+        assert old.html["lang"] == lang and old.title.string == title
         assert old.find("meta", attrs={"http-equiv": "refresh"})["content"] == "0; url=../milano/"
-        assert old.find("link", rel="canonical")["href"] == "../milano/"
+        # one address for the page, absolute, as every page's canonical link gives it; the old one not indexed
+        assert old.find("link", rel="canonical")["href"] == f"{SITE_URL}{prefix}cities/milano/"
+        assert old.find("meta", attrs={"name": "robots"})["content"] == "noindex"
         assert 'location.hash' in old.find("script").get_text()  # a statement anchor survives the redirect
+        assert old.find("a")["href"] == "../milano/"
         assert (site / prefix / "cities/milano/index.html").is_file()
+        # a saved download link keeps working: the citation files and figures under the old id too
+        for ext in (".bib", ".ris", ".graph.svg", ".graph.png"):
+            assert (site / prefix / f"cities/milan{ext}").read_bytes() == (site / prefix / f"cities/milano{ext}").read_bytes()
+        # the sitemap lists each page at its one address
+        sitemap = (site / prefix / "sitemap.xml").read_text(encoding="utf-8") if (site / prefix / "sitemap.xml").exists() else ""
+        assert "cities/milan/" not in sitemap
+    assert "cities/milano/" in (site / "sitemap.xml").read_text(encoding="utf-8")
     # the old id's JSON still answers, with the entity under its new id
     assert json.loads((site / "cities/milan.json").read_text(encoding="utf-8"))["id"] == "milano"
+
+
+@pytest.mark.build
+def test_a_browser_at_an_old_address_lands_on_the_new_page_and_its_statement(committed: list[Path], browser: Browser) -> None:
+    with serving(committed[0]) as url, one_tab(browser) as tab:
+        for prefix in ("", "en/"):
+            tab.goto(f"{url}/{prefix}cities/milan/#cite", wait_until="load")
+            tab.wait_for_url(f"{url}/{prefix}cities/milano/#cite")
+            assert tab.locator("article h1").inner_text().rstrip("¶") == ("Milan" if prefix else "Milano")
 
 
 def test_each_entity_page_links_to_its_data_file_for_editing(built_site: Path) -> None:

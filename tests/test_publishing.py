@@ -61,6 +61,48 @@ def test_a_repository_may_be_absent_but_not_a_placeholder(repo: str | None, refu
                                       "or leave it unset for no edit links), found ")
 
 
+@pytest.mark.parametrize(("email", "preview", "why"), [
+    (None, False, "found none"),
+    ("redazione@example.org", False, "a placeholder"),
+    ("redazione@circoli-magici.example", False, "a placeholder"),
+    ("me@mail.localhost", False, "a placeholder"),
+    ("redazione@example.org", True, None),
+    (None, True, None),
+    ("redazione-circoli-magici@users.noreply.github.com", False, None),
+    ("redazione@circolimagici.it", False, None),
+])
+def test_a_published_catalogue_names_a_real_contact(email: str | None, preview: bool, why: str | None) -> None:
+    problems = meta.contact_problems({"publication": {"contact_email": email}}, preview=preview)
+    if why is None:
+        assert problems == []
+    else:
+        (problem,) = problems
+        assert problem.startswith("extra.publication.contact_email: expected the address readers and data catalogues "
+                                  "write to (set ATLANTE_CONTACT_EMAIL")
+        assert why in problem
+
+
+@pytest.mark.parametrize("email", ["redazione", "mailto:redazione@circolimagici.it", "a b@c.it", "x@y", 42])
+def test_a_contact_that_is_no_email_address_is_refused_everywhere(email: object) -> None:
+    extra = {"publication": {"publisher": "R", "licence": {"name": "CC BY 4.0", "url": "https://x.org/"},
+                             "contact_email": email}}
+    publication, problems = meta.from_config(site_name="S", site_url=SITE_URL, extra=extra, project=ROOT, edition_date=None)
+    assert problems == [f"extra.publication.contact_email: expected an email address (name@domain, set "
+                        f"ATLANTE_CONTACT_EMAIL) or null, found {email!r}"]
+    assert publication.contact_email is None and meta.contact_problems(extra, preview=False) == []  # said once
+
+
+def test_the_contact_comes_from_the_environment_as_the_workflow_sets_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ATLANTE_CONTACT_EMAIL", "redazione@circolimagici.it")
+    assert meta.from_project(ROOT)[0].contact_email == "redazione@circolimagici.it"
+    monkeypatch.setenv("ATLANTE_CONTACT_EMAIL", "")  # a repository variable the workflow finds unset
+    assert meta.from_project(ROOT)[0].contact_email is None
+    monkeypatch.delenv("ATLANTE_CONTACT_EMAIL")  # a contributor's preview: the placeholder, allowed there only
+    publication, problems = meta.from_project(ROOT)
+    assert publication.contact_email == "redazione@example.org" and problems == []
+    assert meta.contact_problems({"publication": {"contact_email": publication.contact_email}}, preview=False)
+
+
 def _build(project: Path, *args: str, **variables: str | None) -> subprocess.CompletedProcess[str]:
     """`mkdocs build` in `project` with the published address as given (None: unset)."""
     build_env = env()
@@ -123,6 +165,7 @@ def test_without_a_repository_no_page_shows_an_edit_link(tmp_path: Path) -> None
 # and catalogue, the engine's credit and the licence notes of its icons, and the repository
 OTHER_HOSTS = ("https://creativecommons.org/licenses/", "https://schema.org", "http://www.w3.org/", "http://purl.org/",
                "http://xmlns.com/foaf/", "http://publications.europa.eu/resource/authority/", "http://dati.gov.it/onto/",
+               "http://eurovoc.europa.eu/",
                "https://www.iana.org/assignments/media-types/", "http://www.sitemaps.org/schemas/",
                "https://squidfunk.github.io/mkdocs-material/", "https://fontawesome.com", REPO_URL)
 URL = re.compile(r"""https?://[^\s"'<>)\]\\}]+""")
@@ -248,3 +291,54 @@ def test_each_kinds_index_links_its_table_and_the_data_page(built_site: Path) ->
             assert (built_site / path.lstrip("/")).is_file(), csv  # (the files are published once, at the root)
             assert csv.endswith(f"dati/{kind.folder}.csv")
             assert f"http://site/{prefix}dati/" in hrefs, (prefix, kind.name)
+
+
+# ---------------------------------------------------------------------------------------------
+# The history: every page's date, the citations' dates and the changelog come from it
+# ---------------------------------------------------------------------------------------------
+
+
+def _without_history_allowed() -> dict[str, str]:
+    """env() as a publisher's machine has it: no ATLANTE_HISTORY=none."""
+    return {k: v for k, v in env().items() if k != "ATLANTE_HISTORY"}
+
+
+@pytest.mark.build
+def test_a_build_without_the_history_says_so_in_one_line_and_a_strict_build_fails(tmp_path: Path) -> None:
+    project = make_project(tmp_path)  # a copy outside git, as a release archive or a downloaded ZIP is
+    expected = (".git:1:1: warning: (history): (git): expected the project's whole git history (every page's date, "
+                "the citations' dates and the changelog come from it), found no git repository (a release archive, "
+                f"a downloaded ZIP): build from a full clone (`git clone {REPO_URL}`) (history)")
+    strict = subprocess.run([str(BIN / "mkdocs"), "build", "--strict"], cwd=project, env=_without_history_allowed(),
+                            capture_output=True, text=True, timeout=600)
+    assert strict.returncode == 1
+    assert [line.split(" - ", 1)[1].strip() for line in strict.stderr.splitlines() if "(history)" in line] == [expected]
+    assert "Traceback" not in strict.stderr
+    # the preview (make serve: --no-strict) warns and goes on: the site is there, dated by the build
+    plain = subprocess.run([str(BIN / "mkdocs"), "build", "--no-strict", "-d", str(tmp_path / "plain")], cwd=project,
+                           env=_without_history_allowed(), capture_output=True, text=True, timeout=600)
+    assert plain.returncode == 0, plain.stderr
+    assert [line for line in plain.stderr.splitlines() if "(history)" in line] == [f"WARNING -  {expected}"]
+    assert (tmp_path / "plain" / "en" / "cities" / "milano" / "index.html").is_file()
+
+
+def test_a_shallow_clone_is_told_to_fetch_the_rest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from atlante import pipeline
+
+    (tmp_path / "origin").mkdir()
+    origin = make_project(tmp_path / "origin")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", "-C"]
+    subprocess.run([*git, str(origin), "init", "-q"], check=True)
+    for message in ("one", "two"):
+        (origin / "README.md").write_text(message, encoding="utf-8")
+        subprocess.run([*git, str(origin), "add", "-A"], check=True)
+        subprocess.run([*git, str(origin), "commit", "-qm", message], check=True)
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{origin}", str(tmp_path / "clone")], check=True)
+    monkeypatch.delenv("ATLANTE_HISTORY")
+    (found,) = [str(f) for f in pipeline.run(tmp_path / "clone", lang="it").warnings if f.rule == "history"]
+    assert found.endswith("found a shallow clone: run `git fetch --unshallow`, or build from a full clone (history)")
+    # the whole history: nothing to say
+    assert [f for f in pipeline.run(origin, lang="it").warnings if f.rule == "history"] == []
+    # a build that knowingly goes without it is not told
+    monkeypatch.setenv("ATLANTE_HISTORY", "none")
+    assert [f for f in pipeline.run(tmp_path / "clone", lang="it").warnings if f.rule == "history"] == []

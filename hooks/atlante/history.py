@@ -15,6 +15,7 @@ line, so a merged branch counts on the day it was merged.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import tomllib
 from dataclasses import dataclass, field
@@ -95,6 +96,28 @@ def read(project: FsPath, data: str = "data") -> History:
     if any(status.values()):
         editions.append(_edition(None, last, status))
     return History(updated, fallback, list(reversed(editions)), available=True)
+
+
+# A build that knowingly has no history (a test's copy of the project, an archive built on purpose)
+# says so with ATLANTE_HISTORY=none: its dates are the build's, and it is not told about it.
+WITHOUT = ("ATLANTE_HISTORY", "none")
+
+
+def missing(found: History, project: FsPath, repo_url: str | None = None) -> str | None:
+    """What is wrong where the history cannot be read, in one line naming the fix ("expected …,
+    found …: …"); None where it was read, or where the build says it goes without (WITHOUT)."""
+    if found.available or os.environ.get(WITHOUT[0]) == WITHOUT[1]:
+        return None
+    expected = ("expected the project's whole git history (every page's date, the citations' dates and the "
+                "changelog come from it), found ")
+    clone = f"git clone {repo_url}" if repo_url else "git clone <repository>"
+    if found.shallow:
+        return expected + "a shallow clone: run `git fetch --unshallow`, or build from a full clone"
+    if shutil.which("git") is None:
+        return expected + "no git command: install git and build from a full clone"
+    if _git(project, "rev-parse", "--git-dir") is None:
+        return expected + f"no git repository (a release archive, a downloaded ZIP): build from a full clone (`{clone}`)"
+    return expected + "a repository git cannot read (`git log` fails here): build from a full clone"
 
 
 def _edition(version: str | None, when: date | None, status: dict[str, str]) -> Changes:

@@ -132,6 +132,8 @@ def _run(project: FsPath, docs_dir: FsPath | None, lang: str, publication: meta.
         return result
     result.catalog = link(documents, tuple(result.translations))
     site = Site(publication, history.read(project), project / "data" / "schema", cache_folder(project))
+    if (problem := history.missing(site.history, project, publication.repository)) is not None:
+        result.findings.append(Finding("warning", ".git", 1, 1, "(history)", "(git)", problem, "history"))
     templates = project / "overrides" / "atlante"
     try:
         result.pages = rendered if rendered is not None else render(

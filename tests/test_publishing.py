@@ -128,7 +128,8 @@ def test_a_strict_build_without_the_address_or_with_a_placeholder_writes_nothing
     assert f"mkdocs.yml:{line}: site_url: expected the address the site is published at (set ATLANTE_SITE_URL" in missing.stderr
     assert "Traceback" not in missing.stderr
     placeholder = _build(project, ATLANTE_SITE_URL="https://circoli-magici.example.org/",
-                         ATLANTE_REPO_URL="https://github.com/example/circoli-magici")
+                         ATLANTE_REPO_URL="https://github.com/example/circoli-magici",
+                         ATLANTE_CONTACT_EMAIL="redazione@example.org")
     assert placeholder.returncode == 1
     said = [ln.split("-  ", 1)[-1] for ln in placeholder.stderr.splitlines() if "mkdocs.yml:" in ln]
     assert said == [  # both settings, each with its line, in one run
@@ -136,8 +137,16 @@ def test_a_strict_build_without_the_address_or_with_a_placeholder_writes_nothing
         "'https://circoli-magici.example.org/', a placeholder (a name reserved for examples)",
         f"mkdocs.yml:{_line_of(project, 'repo_url')}: repo_url: expected the repository the data is edited in (set "
         "ATLANTE_REPO_URL, or leave it unset for no edit links), found 'https://github.com/example/circoli-magici', "
-        "a placeholder (the 'example' account)"]
+        "a placeholder (the 'example' account)",
+        f"mkdocs.yml:{_contact_line(project)}: extra.publication.contact_email: expected the address readers and data "
+        "catalogues write to (set ATLANTE_CONTACT_EMAIL), found 'redazione@example.org', a placeholder (a name "
+        "reserved for examples)"]
     assert not (project / "site").exists()  # nothing half-written
+
+
+def _contact_line(project: Path) -> int:
+    return next(i for i, line in enumerate((project / "mkdocs.yml").read_text(encoding="utf-8").splitlines(), 1)
+                if line.strip().startswith("contact_email:"))
 
 
 @pytest.mark.build

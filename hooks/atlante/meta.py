@@ -1,7 +1,8 @@
 """What the site says about itself: the brief's known facts, the publisher, the licence, the edition.
 
 Read once from the configuration (mkdocs.yml `extra.brief` and `extra.publication`, `site_name`,
-`site_url`, `repo_url`) and from pyproject.toml (the edition is the project's version), checked
+`site_url`, `repo_url`; the contact address, like the site's, from the environment the publishing
+workflow sets) and from pyproject.toml (the edition is the project's version), checked
 here, then handed to every output that names them: pages, citations, page metadata, open data.
 Templates never hold these facts. Where the source does not state something (the slides name no
 author, carry no date), the value is None and every output says so rather than inventing it.
@@ -10,6 +11,7 @@ author, carry no date), the value is None and every output says so rather than i
 from __future__ import annotations
 
 import ipaddress
+import re
 import tomllib
 from dataclasses import dataclass
 from datetime import date
@@ -29,6 +31,13 @@ PREVIEW_URL = "http://127.0.0.1:8000/"
 # with !ENV): the one source of every absolute URL the site writes.
 SITE_URL_VARIABLE = "ATLANTE_SITE_URL"
 REPO_URL_VARIABLE = "ATLANTE_REPO_URL"
+# Where it puts the address readers and data catalogues write to (extra.publication.contact_email):
+# the DCAT-AP_IT catalogue's contact point requires one (vcard:hasEmail)
+CONTACT_VARIABLE = "ATLANTE_CONTACT_EMAIL"
+CONTACT_SETTING = "extra.publication.contact_email"
+# An email address as a catalogue can write it as a mailto: IRI: one @, a dotted domain, nothing an
+# IRI would have to escape
+EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
 
 
 @dataclass(frozen=True)
@@ -49,6 +58,7 @@ class Publication:
     edition: str | None  # pyproject.toml's version: "0.2.0"
     date: date | None  # the edition's date: the day of the commit that set its version (history.edition_date)
     repository: str | None = None  # repo_url, where the data can be edited
+    contact_email: str | None = None  # the publisher's address for readers and catalogues (vcard:hasEmail)
     author: str | None = None  # the brief's author, issuing body, date and occasion: None where the
     brief_date: str | None = None  # source does not state them
     occasion: str | None = None
@@ -90,6 +100,15 @@ def from_config(*, site_name: str, site_url: str | None, extra: dict | None, pro
             return None
         return value.strip()
 
+    def email(value: object) -> str | None:
+        if value is None:  # unset (or set empty: the workflow's variable without a value)
+            return None
+        if not isinstance(value, str) or not EMAIL.fullmatch(value.strip()):
+            problems.append(f"{CONTACT_SETTING}: expected an email address (name@domain, set {CONTACT_VARIABLE}) or "
+                            f"null, found {value!r}")
+            return None
+        return value.strip()
+
     def section(name: str) -> dict:
         value = extra.get(name)
         if value is None:
@@ -116,6 +135,7 @@ def from_config(*, site_name: str, site_url: str | None, extra: dict | None, pro
         edition=edition(project),
         date=edition_date,
         repository=repo_url,
+        contact_email=email(publication.get("contact_email")),
         author=text("brief", "author", brief.get("author")),
         brief_date=text("brief", "date", brief.get("date")),
         occasion=text("brief", "occasion", brief.get("occasion")),
@@ -149,6 +169,25 @@ def address_problems(site_url: str | None, repo_url: str | None, *, preview: boo
     return problems
 
 
+def contact_problems(extra: dict | None, *, preview: bool) -> list[str]:
+    """What is wrong with the contact address of a published site (extra.publication.contact_email),
+    as address_problems says it of the site's address: a published catalogue names a contact readers
+    can write to, so none, or one at a name reserved for examples (this machine's among them), is
+    refused except in a preview (`preview`). Its form is from_config's to check."""
+    if preview:
+        return []
+    section = (extra or {}).get("publication")
+    value = section.get("contact_email") if isinstance(section, dict) else None
+    expected = f"{CONTACT_SETTING}: expected the address readers and data catalogues write to (set {CONTACT_VARIABLE}"
+    if value is None:
+        return [f"{expected}, as the publishing workflow does from the repository variable of that name), found none"]
+    if not isinstance(value, str) or not EMAIL.fullmatch(value.strip()):
+        return []  # not an address at all: from_config says so
+    if _reserved(value.strip().rsplit("@", 1)[1].lower()):
+        return [f"{expected}), found {value.strip()!r}, a placeholder (a name reserved for examples)"]
+    return []
+
+
 _RESERVED_DOMAINS = ("example.org", "example.com", "example.net")
 _RESERVED_TLDS = ("example", "test", "invalid", "localhost")
 
@@ -168,12 +207,17 @@ def _placeholder(url: str, *, preview: bool) -> str | None:
         local = host == "localhost" or host.endswith(".localhost")
     if local:
         return None if preview else "this machine's own address, which only a preview may use"
-    if host in _RESERVED_DOMAINS or host.endswith(tuple("." + d for d in _RESERVED_DOMAINS)) \
-            or host.rsplit(".", 1)[-1] in _RESERVED_TLDS:
+    if _reserved(host):
         return "a placeholder (a name reserved for examples)"
     if host in ("github.com", "gitlab.com", "bitbucket.org") and parts.path.strip("/").split("/")[0].lower() == "example":
         return "a placeholder (the 'example' account)"
     return None
+
+
+def _reserved(host: str) -> bool:
+    """Whether `host` is a name reserved for documentation or tests (RFC 2606 and 6761)."""
+    return host in _RESERVED_DOMAINS or host.endswith(tuple("." + d for d in _RESERVED_DOMAINS)) \
+        or host.rsplit(".", 1)[-1] in _RESERVED_TLDS
 
 
 def from_project(project: FsPath, lang: str = SOURCE_LANG) -> tuple[Publication, list[Finding]]:
@@ -267,6 +311,7 @@ def for_tests(project: FsPath | None = None, **changes: object) -> Publication:
         "publisher": "Redazione del sito", "publisher_url": None,
         "licence": Licence("CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/"),
         "edition": edition(project) if project else "0.2.0", "date": date(2026, 11, 25),
+        "contact_email": "redazione-circoli-magici@users.noreply.github.com",
     }
     values.update(changes)
     return Publication(**values)

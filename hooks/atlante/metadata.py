@@ -7,21 +7,35 @@
   DefinedTerm, an action an Action, a slide a CreativeWork whose statements are Quotations, the
   home page the Dataset the site publishes; every other entity a Thing of its kind.
 
+The JSON-LD of the pages and the open data's graph (opendata.graph, /dati/atlante.jsonld) are one
+graph written in pieces: the same builders make an entity's node (`entity_node`), a statement's
+(`statement_node`) and the dataset's (`dataset_node`), with the same inline @context (`context`:
+nothing to fetch, every property in https://schema.org/), so that a reader merging a page with the
+open data finds one node per entity, under one IRI. A page gives the texts and addresses of its own
+language, the open data those of every language; every text is tagged with the language it is in.
+
 Values are data: the template escapes the tags and serialises the JSON-LD with `tojson`, which
 escapes <, > and & so no text can close the script element. Every URL is absolute, from site_url.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import PurePosixPath
 
-from .kinds import KIND_BY_NAME, address
+from .kinds import KIND_BY_NAME, RELATION_TYPES, Kind, address
 from .meta import Publication
 from .model import SOURCE_LANG, Entity, Statement
 
 OG_LOCALES = {"it": "it_IT", "en": "en_GB"}
-SCHEMA = "https://schema.org"
+SCHEMA = "https://schema.org/"  # the one namespace of every JSON-LD the site writes (never http://schema.org/)
+DATA_FOLDER = "dati/"  # the open data's folder under the site root (opendata.FOLDER): its vocabulary is there
+# The properties whose values are addresses: read as IRIs, so that a page's entity and its links are
+# the same nodes as the open data's
+LINKED = ("url", "license", "about", "hasPart", "isPartOf", "subjectOf", "mainEntity", "inDefinedTermSet",
+          "additionalType", "contentUrl", "actionStatus")
 
 
 @dataclass(frozen=True)
@@ -92,8 +106,15 @@ def iri(publication: Publication, kind: str, id_: str) -> str:
 
 
 def statement_url(publication: Publication, statement: Statement, lang: str = SOURCE_LANG) -> str:
-    """A statement of the brief: its anchor on its slide's page in the edition `lang`."""
+    """A statement of the brief: its anchor on its slide's page in the edition `lang`; in the source
+    edition, also the statement's IRI."""
     return publication.url(address("slide", statement.slide), lang) + f"#{statement.id}"
+
+
+def term_set_iri(publication: Publication, kind: Kind) -> str:
+    """A glossary kind's entities as a DefinedTermSet: what its index page is about, so its source
+    index page + #entity, as an entity's IRI is its page + #entity (the page's address is the page's)."""
+    return publication.url(f"{kind.folder}/", SOURCE_LANG) + "#entity"
 
 
 def dataset_iri(publication: Publication) -> str:
@@ -101,64 +122,150 @@ def dataset_iri(publication: Publication) -> str:
     return publication.site_url + "#dataset"
 
 
+def vocabulary(publication: Publication) -> str:
+    """The namespace of the site's own terms: relation types (dati/vocab#parte_di) and kinds (…#city)."""
+    return publication.site_url + DATA_FOLDER + "vocab#"
+
+
+def publisher_iri(publication: Publication) -> str:
+    """The site's publisher: one IRI in the pages' JSON-LD, the open data's graph and its catalogue."""
+    return publication.site_url + DATA_FOLDER + "#publisher"
+
+
 def organisation(publication: Publication) -> dict:
     """The site's publisher as a schema.org Organization."""
-    node = {"@type": "Organization", "name": publication.publisher}
+    node = {"@id": publisher_iri(publication), "@type": "Organization", "name": publication.publisher}
     if publication.publisher_url:
         node["url"] = publication.publisher_url
     return node
 
 
-def entity_node(publication: Publication, entity: Entity, lang: str) -> dict:
-    """The entity as a schema.org node of its kind's type, with its statements as Quotations."""
+# ---------------------------------------------------------------------------------------------
+# The JSON-LD builders: one @context, one node per entity, statement and dataset, for the pages and
+# for the open data's graph alike
+# ---------------------------------------------------------------------------------------------
+
+
+def context(publication: Publication) -> dict:
+    """The @context of every JSON-LD the site writes, inline: schema.org's terms in https://schema.org/
+    (schema.org's own remote context would make them http://schema.org/, and a reader fetch it), the
+    relation types in the site's vocabulary, and the properties whose values are addresses as IRIs."""
+    return {
+        "@vocab": SCHEMA,
+        "atl": vocabulary(publication),
+        **{r.name: {"@id": f"atl:{r.name}", "@type": "@id"} for r in RELATION_TYPES},
+        **{name: {"@id": SCHEMA + name, "@type": "@id"} for name in LINKED},
+    }
+
+
+def entity_node(publication: Publication, entity: Entity, languages: Sequence[str]) -> dict:
+    """The entity as a node of its kind's schema.org type: its texts and its pages in `languages` (a
+    page's own; the open data's every one), its statements and the relations written in its file."""
     kind = KIND_BY_NAME[entity.kind]
-    url = entity_url(publication, entity, lang)
     node: dict = {
+        "@id": entity_iri(publication, entity),  # one IRI in every edition; `url` is its page in each
         "@type": kind.schema_type,
-        "@id": entity_iri(publication, entity),  # one IRI in every edition; `url` is the page in this language
-        "name": str(entity.text("title", lang)),
-        "description": str(entity.text("summary", lang)),
-        "url": url,
-        "identifier": f"{entity.kind}:{entity.id}",
-        "additionalType": publication.site_url + f"dati/vocab#{entity.kind}",  # as in the open data's graph
+        "additionalType": vocabulary(publication) + entity.kind,
+        "identifier": str(entity.ref),
+        "name": _texts(entity, "title", languages),
+        "description": _texts(entity, "summary", languages),
+        "url": [entity_url(publication, entity, lang) for lang in languages],
     }
     if kind.place:
-        where = entity.data[kind.place]
-        node["geo"] = {"@type": "GeoCoordinates", "latitude": where["lat"], "longitude": where["lon"]}  # type: ignore[index]
+        where: dict = entity.data[kind.place]  # type: ignore[assignment]
+        node["geo"] = {"@type": "GeoCoordinates", "latitude": where["lat"], "longitude": where["lon"]}
         if entity.data.get("region"):
             node["containedInPlace"] = {"@type": "AdministrativeArea", "name": entity.data["region"]}
     if kind.schema_type == "DefinedTerm":
         node["termCode"] = entity.id
-        node["inDefinedTermSet"] = publication.url(f"{kind.folder}/", lang)
+        node["inDefinedTermSet"] = term_set_iri(publication, kind)
     if kind.schema_type == "Action":
-        node["actionStatus"] = f"{SCHEMA}/PotentialActionStatus"
-    quotations = [quotation(publication, st, lang) for st in entity.statements]
+        node["actionStatus"] = SCHEMA + "PotentialActionStatus"  # the brief proposes them
+    statements = [statement_url(publication, s) for s in entity.statements]
     if entity.kind == "slide":
         node["position"] = entity.data.get("number")
-        if quotations:
-            node["hasPart"] = quotations
-    elif quotations:
-        node["subjectOf"] = quotations
+        node["hasPart"] = statements  # a slide holds its statements
+    elif statements:
+        node["subjectOf"] = statements  # the statements it represents are about it
+    for ln in entity.links:
+        if not ln.inverse:  # as written in its file: the inverse is the other entity's node's
+            node.setdefault(ln.type, []).append(entity_iri(publication, ln.target))
     return node
 
 
-def quotation(publication: Publication, statement: Statement, lang: str) -> dict:
-    """A statement of the brief: its words as the brief has them, and where they are."""
-    node: dict = {
-        "@type": "Quotation",
+def statement_node(publication: Publication, statement: Statement, languages: Sequence[str],
+                   about: Sequence[Entity] | None = None) -> dict:
+    """A statement of the brief as a Quotation: its words as the brief has them (Italian, the
+    quotation's language) and their translations in `languages`, where it is on its slide, and the
+    entities it is about: every one that represents it (the open data), or those given (a page names
+    its own entity only, so that no page grows with the number of entries drawing on a statement)."""
+    texts = [text(statement.text, SOURCE_LANG)]
+    texts += [text(statement.text_in(lang), lang) for lang in languages if lang != SOURCE_LANG and statement.translated(lang)]
+    return {
         "@id": statement_url(publication, statement),
-        "url": statement_url(publication, statement, lang),
-        "text": statement.text,
+        "@type": "Quotation",
+        "identifier": statement.ref,
+        "text": texts,
         "inLanguage": SOURCE_LANG,
-        "isPartOf": {"@id": publication.url(address("slide", statement.slide), lang)},
+        "position": int(statement.number.split(".")[1]),
+        "isPartOf": iri(publication, "slide", statement.slide),
+        "url": [statement_url(publication, statement, lang) for lang in languages],
+        "about": [entity_iri(publication, e) for e in (statement.represented_by if about is None else about)],
     }
-    if lang != SOURCE_LANG and statement.translated(lang):
-        node["workTranslation"] = {"@type": "Quotation", "text": statement.text_in(lang), "inLanguage": lang}
+
+
+def dataset_node(publication: Publication, languages: Sequence[str], *, name: list[dict], description: list[dict],
+                 distribution: Sequence[tuple[str, str]], about: Sequence[str] = ()) -> dict:
+    """The knowledge base as a Dataset, in `languages`, with its downloads (`distribution`: path from
+    the site root, media type) and, in the open data, every entity it is about."""
+    node: dict = {
+        "@id": dataset_iri(publication),
+        "@type": "Dataset",
+        "name": name,
+        "description": description,
+        "url": [publication.url(DATA_FOLDER, lang) for lang in languages],  # the Dati page
+        "inLanguage": list(languages),
+        "license": publication.licence.url,
+        "publisher": organisation(publication),
+        "creator": organisation(publication),
+        "isAccessibleForFree": True,
+        "distribution": [_download(publication, path, media) for path, media in distribution],
+    }
+    if about:
+        node["about"] = list(about)
+    if publication.edition:
+        node["version"] = publication.edition
+    if publication.date:
+        node["dateModified"] = publication.date.isoformat()
     return node
+
+
+def _download(publication: Publication, path: str, media: str) -> dict:
+    url = publication.site_url + path
+    return {"@id": url, "@type": "DataDownload", "name": PurePosixPath(path).name, "contentUrl": url,
+            "encodingFormat": media}
+
+
+def _texts(entity: Entity, name: str, languages: Sequence[str]) -> list[dict]:
+    """A text field in each of `languages` the entity has it in, language-tagged; in the source
+    language where it has none of them (a page of an untranslated entity shows the original)."""
+    out = []
+    for lang in languages:
+        block = entity.data if lang == SOURCE_LANG else entity.data.get(lang)
+        if isinstance(block, dict) and block.get(name):
+            out.append(text(str(block[name]), lang))
+    return out or [text(str(entity.data[name]), SOURCE_LANG)]
+
+
+def text(value: str, lang: str) -> dict:
+    """A text tagged with its language, as JSON-LD writes it."""
+    return {"@value": value, "@language": lang}
 
 
 def _jsonld(publication: Publication, title: str, description: str, url: str, path: str, lang: str,
             day: date | None, entity: Entity | None, home: bool, distribution: list[tuple[str, str]] | None) -> dict:
+    """The page's JSON-LD: the page and its site (this edition's), then what the page is about, from
+    the builders the open data uses: its entity and the statements it quotes, or the dataset."""
     site = publication.edition_url(lang)
     page: dict = {
         "@type": "WebPage",
@@ -176,30 +283,15 @@ def _jsonld(publication: Publication, title: str, description: str, url: str, pa
     graph: list[dict] = [page, {"@type": "WebSite", "@id": site + "#website", "url": site,
                                 "name": publication.site_name, "inLanguage": lang}]
     if entity is not None:
-        node = entity_node(publication, entity, lang)
+        node = entity_node(publication, entity, [lang])
         page["mainEntity"] = {"@id": node["@id"]}
         graph.append(node)
+        graph += [statement_node(publication, s, [lang], about=[e for e in s.represented_by if e is entity])
+                  for s in entity.statements]
     if home:
-        dataset: dict = {
-            "@type": "Dataset",
-            "@id": dataset_iri(publication),
-            "name": publication.site_name,
-            "description": description,
-            "url": site,
-            "inLanguage": [SOURCE_LANG, *([lang] if lang != SOURCE_LANG else [])],
-            "license": publication.licence.url,
-            "publisher": organisation(publication),
-            "creator": organisation(publication),
-            "isAccessibleForFree": True,
-        }
-        if publication.edition:
-            dataset["version"] = publication.edition
-        if day:
-            dataset["dateModified"] = day.isoformat()
-        if distribution:
-            dataset["distribution"] = [{"@type": "DataDownload", "contentUrl": publication.site_url + file,
-                                        "encodingFormat": media} for file, media in distribution]
+        languages = list(dict.fromkeys((SOURCE_LANG, lang)))  # the source's words, and this edition's
+        dataset = dataset_node(publication, languages, name=[text(publication.site_name, lang)],
+                               description=[text(description, lang)], distribution=distribution or [])
         page["mainEntity"] = {"@id": dataset["@id"]}
         graph.append(dataset)
-    return {"@context": SCHEMA, "@graph": graph}
-
+    return {"@context": context(publication), "@graph": graph}

@@ -24,7 +24,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path as FsPath
@@ -33,14 +33,29 @@ from typing import TYPE_CHECKING
 from . import files, i18n
 from .kinds import KIND_BY_NAME, KINDS, RELATION_BY_NAME, RELATION_TYPES, Kind, RelationType, address
 from .meta import Publication
-from .metadata import dataset_iri, entity_iri, entity_url, iri, organisation, statement_url
+from .metadata import (
+    DATA_FOLDER,
+    context,
+    dataset_iri,
+    dataset_node,
+    entity_iri,
+    entity_node,
+    entity_url,
+    publisher_iri,
+    statement_node,
+    statement_url,
+    term_set_iri,
+    text,
+)
 from .model import SOURCE_LANG, Catalog, Entity, Statement
 from .schemas import LANGUAGE_MARK
 
 if TYPE_CHECKING:
     from rdflib import URIRef
 
-FOLDER = "dati/"  # the downloads' folder under the site root; the Dati page (dati.md) is served there too
+    from .history import Changes
+
+FOLDER = DATA_FOLDER  # the downloads' folder under the site root ("dati/"); the Dati page (dati.md) is served there too
 KNOWLEDGE_BASE = "atlante.json"
 GRAPH = "atlante.jsonld"
 PACKAGE = "datapackage.json"
@@ -61,14 +76,16 @@ KEYED = "<id>"  # in a field's path, the key of an object holding one group of f
 
 
 def downloads(catalog: Catalog, publication: Publication, schema_dir: FsPath,
-              updated: Mapping[str, date | None], translations: Mapping[str, i18n.Translation] | None = None) -> dict[str, str]:
+              updated: Mapping[str, date | None], translations: Mapping[str, i18n.Translation] | None = None,
+              issued: date | None = None) -> dict[str, str]:
     """Every file to publish: path relative to the site root -> text. Deterministic: the same data,
     publication and dates give byte-identical files.
 
     `updated` maps an entity's file ("data/cities/milano.yaml") to the date it last changed. The
     dataset's words (title, description in every language) come from the translation files of the
     project that holds `schema_dir` (overrides/atlante/i18n/<lang>.yaml, under `opendata:`), or from
-    `translations` when the caller has read them already.
+    `translations` when the caller has read them already. `issued` dates the catalogue's first
+    publication (the first edition's day: `first_issued`); without it, the catalogue says this edition's.
     """
     words = _dataset_words(schema_dir, translations)
     records = [entity_record(e, publication, updated) for e in _entities(catalog)]
@@ -84,7 +101,7 @@ def downloads(catalog: Catalog, publication: Publication, schema_dir: FsPath,
         files[FOLDER + table.file] = table_text(table, catalog, publication, words)
     files[FOLDER + GRAPH] = _json(graph(catalog, publication, words))
     files[FOLDER + PACKAGE] = _json(data_package(layout, publication, words))
-    files[FOLDER + DCAT_FILE] = dcat(catalog, publication, words, updated, files)
+    files[FOLDER + DCAT_FILE] = dcat(catalog, publication, words, updated, files, issued)
     return files
 
 
@@ -630,114 +647,29 @@ def _licence_id(publication: Publication) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# JSON-LD: schema.org, with the relation types in the site's own vocabulary. The IRIs are those of
-# the pages' own JSON-LD (metadata.py): an entity is <page>#entity, the dataset <site>#dataset.
+# JSON-LD: schema.org, with the relation types in the site's own vocabulary, written by the builders of
+# the pages' own JSON-LD (metadata.py), in every language: a page's entity is this graph's node.
 # ---------------------------------------------------------------------------------------------
 
-SCHEMA = "https://schema.org/"
 MEDIA_TYPES = {"json": "application/json", "jsonld": "application/ld+json", "csv": "text/csv",
                "rdf": "application/rdf+xml"}
 
 
-def vocabulary(publication: Publication) -> str:
-    """The namespace of the site's own terms: relation types (dati/vocab#parte_di) and kinds (…#city)."""
-    return publication.site_url + FOLDER + "vocab#"
-
-
 def graph(catalog: Catalog, publication: Publication, words: dict[str, dict]) -> dict:
-    vocab = vocabulary(publication)
-    linked = {"@type": "@id"}
-    context: dict = {
-        "@vocab": SCHEMA,
-        "atl": vocab,
-        **{r.name: {"@id": f"atl:{r.name}", "@type": "@id"} for r in RELATION_TYPES},
-        **{name: {"@id": SCHEMA + name, **linked} for name in
-           ("url", "license", "about", "hasPart", "isPartOf", "inDefinedTermSet", "additionalType", "contentUrl")},
-    }
-    dataset: dict = {
-        "@id": dataset_iri(publication),
-        "@type": "Dataset",
-        "name": [_text(w["title"], lang) for lang, w in words.items()],
-        "description": [_text(w["description"], lang) for lang, w in words.items()],
-        "url": publication.site_url + FOLDER,
-        "license": publication.licence.url,
-        "publisher": organisation(publication),
-        "inLanguage": list(words),
-        "isAccessibleForFree": True,
-        "distribution": [{"@type": "DataDownload", "name": name, "contentUrl": publication.site_url + FOLDER + name,
-                          "encodingFormat": MEDIA_TYPES[name.rsplit(".", 1)[-1]]}
-                         for name, what, _fmt in _distributions() if what != "package"],
-        "about": [entity_iri(publication, e) for e in _entities(catalog)],
-    }
-    if publication.edition:
-        dataset["version"] = publication.edition
-    if publication.date:
-        dataset["dateModified"] = publication.date.isoformat()
-    nodes: list[dict] = [dataset]
-    nodes += [{"@id": publication.site_url + f"{kind.folder}/", "@type": "DefinedTermSet",  # a glossary
-               "name": [_text(w["kinds"][kind.name], lang) for lang, w in words.items()]}
+    """The whole knowledge base as one graph: the dataset with its downloads, the glossaries' term
+    sets, every entity and every statement."""
+    languages = list(words)
+    nodes: list[dict] = [dataset_node(
+        publication, languages, name=[text(w["title"], lang) for lang, w in words.items()],
+        description=[text(w["description"], lang) for lang, w in words.items()], distribution=distribution(),
+        about=[entity_iri(publication, e) for e in _entities(catalog)])]
+    nodes += [{"@id": term_set_iri(publication, kind), "@type": "DefinedTermSet",  # a glossary
+               "name": [text(w["kinds"][kind.name], lang) for lang, w in words.items()],
+               "url": [publication.url(f"{kind.folder}/", lang) for lang in languages]}
               for kind in KINDS if kind.schema_type == "DefinedTerm"]
-    nodes += [_node(entity, publication, list(words)) for entity in _entities(catalog)]
-    nodes += [_quotation(statement, publication, list(words)) for statement in _statements(catalog)]
-    return {"@context": context, "@graph": nodes}
-
-
-def _node(entity: Entity, publication: Publication, languages: list[str]) -> dict:
-    kind = KIND_BY_NAME[entity.kind]
-    node: dict = {
-        "@id": entity_iri(publication, entity),
-        "@type": kind.schema_type,
-        "additionalType": vocabulary(publication) + entity.kind,
-        "identifier": str(entity.ref),
-        "name": _texts(entity, "title", languages),
-        "description": _texts(entity, "summary", languages),
-        "url": entity_url(publication, entity),
-    }
-    if kind.place:
-        where: dict = entity.data[kind.place]  # type: ignore[assignment]
-        node["geo"] = {"@type": "GeoCoordinates", "latitude": where["lat"], "longitude": where["lon"]}
-        if entity.data.get("region"):
-            node["containedInPlace"] = {"@type": "AdministrativeArea", "name": entity.data["region"]}
-    if kind.schema_type == "DefinedTerm":
-        node["termCode"] = entity.id
-        node["inDefinedTermSet"] = publication.site_url + f"{kind.folder}/"
-    if entity.kind == "slide":
-        node["position"] = entity.data.get("number")
-        node["hasPart"] = [statement_url(publication, s) for s in entity.statements]
-    for ln in entity.links:
-        if not ln.inverse:
-            node.setdefault(ln.type, []).append(entity_iri(publication, ln.target))
-    return node
-
-
-def _quotation(statement: Statement, publication: Publication, languages: list[str]) -> dict:
-    texts = [_text(statement.text, SOURCE_LANG)]
-    texts += [_text(statement.text_in(lang), lang) for lang in languages if lang != SOURCE_LANG and
-              statement.translations.get(lang, {}).get("text")]
-    return {
-        "@id": statement_url(publication, statement),
-        "@type": "Quotation",
-        "identifier": statement.ref,
-        "text": texts,
-        "position": int(statement.number.split(".")[1]),
-        "isPartOf": iri(publication, "slide", statement.slide),
-        "url": statement_url(publication, statement),
-        "about": [entity_iri(publication, e) for e in statement.represented_by],
-    }
-
-
-def _texts(entity: Entity, name: str, languages: list[str]) -> list[dict]:
-    """A text field in every language the entity has it in, language-tagged."""
-    out = [_text(str(entity.data[name]), SOURCE_LANG)]
-    for lang in languages:
-        block = entity.data.get(lang) if lang != SOURCE_LANG else None
-        if isinstance(block, dict) and block.get(name):
-            out.append(_text(str(block[name]), lang))
-    return out
-
-
-def _text(value: str, lang: str) -> dict:
-    return {"@value": value, "@language": lang}
+    nodes += [entity_node(publication, entity, languages) for entity in _entities(catalog)]
+    nodes += [statement_node(publication, statement, languages) for statement in _statements(catalog)]
+    return {"@context": context(publication), "@graph": nodes}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -749,7 +681,18 @@ def _text(value: str, lang: str) -> dict:
 DCATAPIT_NS = "http://dati.gov.it/onto/dcatapit#"
 VCARD_NS = "http://www.w3.org/2006/vcard/ns#"
 EU = "http://publications.europa.eu/resource/authority/"
-THEMES = ("REGI", "ECON")  # EU data themes: regions and cities; economy and finance
+EUROVOC = "http://eurovoc.europa.eu/"
+# The dataset's EU data themes (dcat:theme: regions and cities; economy and finance) and, under each,
+# its sub-themes (dct:subject): the EuroVoc microthesauri that AgID's theme-subtheme mapping for
+# DCAT-AP_IT (https://w3id.org/italia/controlled-vocabulary/theme-subtheme-mapping, agid:D.10) places
+# under that theme, with the mapping's labels (Italian and English: no other language gets one). A
+# DCAT-AP_IT harvester (ckanext-dcatapit) keeps a subject only under the theme the mapping gives it,
+# so a data theme's own IRI would not do.
+SUBJECTS: dict[str, dict[str, dict[str, str]]] = {
+    "REGI": {"100282": {"it": "7231 geografia economica", "en": "7231 economic geography"}},
+    "ECON": {"100185": {"it": "1606 politica economica", "en": "1606 economic policy"},
+             "100187": {"it": "1616 regione e politica regionale", "en": "1616 regions and regional policy"}},
+}
 FILE_TYPES = {"json": "JSON", "jsonld": "JSON_LD", "csv": "CSV", "rdf": "RDF_XML"}  # EU file-type authority
 FORMAT_NAMES = {"json": "JSON", "jsonld": "JSON-LD", "csv": "CSV", "rdf": "RDF/XML"}
 # The EU language authority's codes; a language not listed here is not declared in the metadata.
@@ -761,19 +704,27 @@ LICENCE_TYPES = {"https://creativecommons.org/licenses/by/": "Attribution",
 
 
 def dcat(catalog: Catalog, publication: Publication, words: dict[str, dict],
-         updated: Mapping[str, date | None], files: Mapping[str, str]) -> str:
+         updated: Mapping[str, date | None], files: Mapping[str, str], issued: date | None = None) -> str:
+    """The DCAT-AP_IT catalogue. `issued` is the day the catalogue was first published (the first
+    edition's, where the history tells it); without it, this edition's date."""
     from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
-    from rdflib.namespace import DCAT, DCTERMS, FOAF
+    from rdflib.namespace import DCAT, DCTERMS, FOAF, SKOS
 
     DCATAPIT, VCARD = Namespace(DCATAPIT_NS), Namespace(VCARD_NS)  # named as the vocabularies are
     g = Graph(store="SimpleMemory")
-    for prefix, ns in (("dcat", DCAT), ("dct", DCTERMS), ("dcatapit", DCATAPIT), ("foaf", FOAF), ("vcard", VCARD)):
+    for prefix, ns in (("dcat", DCAT), ("dct", DCTERMS), ("dcatapit", DCATAPIT), ("foaf", FOAF), ("vcard", VCARD),
+                       ("skos", SKOS)):
         g.bind(prefix, ns)
     page = publication.site_url + FOLDER
     catalogue, dataset = URIRef(publication.site_url + "#catalog"), URIRef(dataset_iri(publication))
-    agent, contact, licence = URIRef(page + "#publisher"), URIRef(page + "#contact"), URIRef(publication.licence.url)
+    agent, contact, licence = URIRef(publisher_iri(publication)), URIRef(page + "#contact"), URIRef(publication.licence.url)
     days = [d for d in updated.values() if d]
     modified = publication.date or (max(days) if days else None)
+    issued = issued or modified
+
+    def day(subject: URIRef, predicate: URIRef, value: date | None) -> None:
+        if value:
+            g.add((subject, predicate, Literal(value.isoformat(), datatype=XSD.date)))
 
     def texts(subject: URIRef, predicate: URIRef, key: str) -> None:
         for lang, w in words.items():
@@ -789,8 +740,8 @@ def dcat(catalog: Catalog, publication: Publication, words: dict[str, dict],
     languages = [URIRef(EU + "language/" + EU_LANGUAGES[lang]) for lang in words if lang in EU_LANGUAGES]
     for language in languages:
         g.add((catalogue, DCTERMS.language, language))
-    if modified:
-        g.add((catalogue, DCTERMS.modified, Literal(modified.isoformat(), datatype=XSD.date)))
+    day(catalogue, DCTERMS.issued, issued)
+    day(catalogue, DCTERMS.modified, modified)
     g.add((catalogue, DCAT.dataset, dataset))
 
     g.add((dataset, RDF.type, DCATAPIT.Dataset))
@@ -798,13 +749,20 @@ def dcat(catalog: Catalog, publication: Publication, words: dict[str, dict],
     g.add((dataset, DCTERMS.identifier, Literal(package_name(publication))))
     texts(dataset, DCTERMS.title, "title")
     texts(dataset, DCTERMS.description, "description")
-    for theme in THEMES:
+    for theme, subjects in SUBJECTS.items():
         g.add((dataset, DCAT.theme, URIRef(EU + "data-theme/" + theme)))
+        for code, labels in subjects.items():
+            subject = URIRef(EUROVOC + code)
+            g.add((dataset, DCTERMS.subject, subject))
+            g.add((subject, RDF.type, SKOS.Concept))
+            for lang in words:
+                if lang in labels:
+                    g.add((subject, SKOS.prefLabel, Literal(labels[lang], lang=lang)))
     g.add((dataset, DCTERMS.publisher, agent))
     g.add((dataset, DCTERMS.rightsHolder, agent))
     g.add((dataset, DCAT.contactPoint, contact))
-    if modified:
-        g.add((dataset, DCTERMS.modified, Literal(modified.isoformat(), datatype=XSD.date)))
+    day(dataset, DCTERMS.issued, issued)
+    day(dataset, DCTERMS.modified, modified)
     g.add((dataset, DCTERMS.accrualPeriodicity, URIRef(EU + "frequency/IRREG")))
     for language in languages:
         g.add((dataset, DCTERMS.language, language))
@@ -823,6 +781,8 @@ def dcat(catalog: Catalog, publication: Publication, words: dict[str, dict],
     g.add((contact, RDF.type, DCATAPIT.Organization))
     g.add((contact, RDF.type, VCARD.Organization))
     g.add((contact, VCARD.fn, Literal(publication.publisher)))
+    if publication.contact_email:  # required by DCAT-AP_IT: a strict build has one (meta.contact_problems)
+        g.add((contact, VCARD.hasEmail, URIRef("mailto:" + publication.contact_email)))  # as vCard writes it
     g.add((contact, VCARD.hasURL, URIRef(publication.repository or publication.publisher_url or publication.site_url)))
 
     g.add((licence, RDF.type, DCATAPIT.LicenseDocument))
@@ -839,18 +799,24 @@ def dcat(catalog: Catalog, publication: Publication, words: dict[str, dict],
         g.add((distribution, RDF.type, DCAT.Distribution))
         for lang, w in words.items():
             g.add((distribution, DCTERMS.title, Literal(name, lang=lang)))
-            text = w["downloads"][key]
+            said = w["downloads"][key]
             g.add((distribution, DCTERMS.description,
-                   Literal(text.replace("{kind}", w["kinds"].get(name.removesuffix(".csv"), "")), lang=lang)))
+                   Literal(said.replace("{kind}", w["kinds"].get(name.removesuffix(".csv"), "")), lang=lang)))
         g.add((distribution, DCTERMS["format"], URIRef(EU + "file-type/" + FILE_TYPES[fmt])))
         g.add((distribution, DCAT.mediaType, URIRef("https://www.iana.org/assignments/media-types/" + MEDIA_TYPES[fmt])))
         g.add((distribution, DCAT.accessURL, URIRef(page)))
         g.add((distribution, DCAT.downloadURL, URIRef(page + name)))
         g.add((distribution, DCTERMS.license, licence))
         g.add((distribution, DCAT.byteSize, Literal(len(files[FOLDER + name].encode()), datatype=XSD.decimal)))
-        if modified:
-            g.add((distribution, DCTERMS.modified, Literal(modified.isoformat(), datatype=XSD.date)))
+        day(distribution, DCTERMS.modified, modified)
     return g.serialize(format="xml")
+
+
+def first_issued(editions: Sequence[Changes]) -> date | None:
+    """The day the catalogue was first published: the first edition's (history.read lists editions
+    newest first, and the changes not yet released, if any, without a version)."""
+    released = [e.date for e in editions if e.version is not None]
+    return released[-1] if released else None
 
 
 def _distributions() -> list[tuple[str, str, str]]:

@@ -146,13 +146,15 @@ def _run(project: FsPath, docs_dir: FsPath | None, lang: str, publication: meta.
                                        "(whole brief)", "(pdf)", problem, "whole-brief-pdf"))
     if lang == SOURCE_LANG:  # published once, at the site's root
         updated = {e.file: site.history.date_of(e.file) for e in result.catalog.entities.values()}
-        key = repr((publication, updated, [(e.file, e.digest) for e in result.catalog.entities.values()],
+        issued = opendata.first_issued(site.history.editions)  # the catalogue's first publication
+        key = repr((publication, issued, updated, [(e.file, e.digest) for e in result.catalog.entities.values()],
                     [t.words for t in result.translations.values()], sorted(
                     (p.name, p.stat().st_mtime_ns) for p in [*site.schema_dir.glob("*.json"), *project.glob("CITATION.cff")])))
         if cache is not None and cache.downloads is not None and cache.downloads[0] == key:
             result.downloads = cache.downloads[1]
         else:
-            result.downloads = opendata.downloads(result.catalog, publication, site.schema_dir, updated, result.translations)
+            result.downloads = opendata.downloads(result.catalog, publication, site.schema_dir, updated, result.translations,
+                                                  issued)
             cff = meta.citation_file(project, publication)
             if cff is not None:
                 result.downloads["CITATION.cff"] = cff

@@ -2,8 +2,9 @@
 #   make serve   set everything up and serve the site on http://127.0.0.1:8000
 #   make test    set everything up and run the whole test suite
 # Everything is installed into .venv (pip, from pyproject.toml with constraints.txt) and
-# node_modules (npm: axe-core and Lighthouse for the accessibility tests); nothing outside the project changes,
-# except Debian's chromium for the browser tests (installed with apt-get when run as root).
+# node_modules (npm: citeproc-js, which renders the citations; axe-core and Lighthouse for the
+# accessibility tests); nothing outside the project changes, except Debian's packages: Node.js where
+# it is missing, Pango for the PDF, chromium for the browser tests (installed with apt-get as root).
 
 PYTHON ?= python3
 VENV   := .venv
@@ -17,12 +18,21 @@ export DISABLE_MKDOCS_2_WARNING := true
 
 .PHONY: setup system serve build serve-properdocs build-properdocs check generate lint test test-quick benchmark benchmark-smoke lighthouse browser clean
 
-setup: $(STAMP) system
+setup: $(STAMP) system node_modules/.citeproc
 
 # The whole brief's PDF (WeasyPrint) needs Pango, a system library most Linux desktops and CI images
 # have: installed with apt-get when missing, as root or with password-less sudo (a CI runner); otherwise
 # said (the preview goes on without the PDF, with a warning; a strict build stops and says the same)
 system:
+	@if ! command -v node >/dev/null || ! command -v npm >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+	  elif command -v apt-get >/dev/null && sudo -n true 2>/dev/null; then \
+	    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+	  else \
+	    echo "The citations need Node.js 18 or newer and npm: sudo apt-get install nodejs npm"; exit 1; \
+	  fi; \
+	fi
 	@if ! ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0'; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; \
@@ -33,10 +43,17 @@ system:
 	  fi; \
 	fi
 
-# axe-core and Lighthouse, for the accessibility tests only
+# citeproc-js, which renders the citations' styles: every build needs it (npm, from package-lock.json;
+# the tests' node_modules/.installed holds it too)
+node_modules/.citeproc: package.json package-lock.json
+	@if [ -f node_modules/.installed ] && [ node_modules/.installed -nt package-lock.json ]; then :; \
+	else npm ci --omit=dev --no-audit --no-fund --loglevel=error; fi
+	touch $@
+
+# axe-core and Lighthouse beside it, for the accessibility tests only
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
-	touch $@
+	touch $@ node_modules/.citeproc
 
 # cffconvert validates CITATION.cff; it needs jsonschema 3, so it has an environment of its own
 $(CFF)/.installed: tests/requirements-cffconvert.txt

@@ -835,11 +835,13 @@ def _edit_url(config: MkDocsConfig, source: str | None) -> str | None:
 
 
 def _footer(translation: object) -> dict[str, object] | None:
-    """Who publishes the site and under which licence, for the footer of every page (in a preview
-    showing its errors, where the translations may be missing: Material's own line)."""
+    """Who publishes the site (named in the edition's language) and under which licence, for the
+    footer of every page (in a preview showing its errors, where the translations may be missing:
+    Material's own line)."""
     if translation is None or _publication is None:
         return None
-    return {"words": translation.words["footer"], "publisher": _publication.publisher,  # type: ignore[attr-defined]
+    publisher = _publication.publisher_in(_edition.lang if _edition else editions.SOURCE_LANG)
+    return {"words": translation.words["footer"], "publisher": publisher,  # type: ignore[attr-defined]
             "publisher_url": _publication.publisher_url, "licence": _publication.licence.name,
             "licence_url": _publication.licence.url}
 

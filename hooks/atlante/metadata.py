@@ -1,8 +1,13 @@
 """What a page tells reference managers, search engines and link previews about itself.
 
-- Highwire Press `citation_*` tags, which Zotero's Embedded Metadata translator reads; with
-  `citation_technical_report_institution` it saves a report, not a journal article;
-- Dublin Core (`DC.*`), Open Graph (`og:*`);
+- Highwire Press `citation_*` tags, which Zotero's Embedded Metadata translator reads, Dublin Core
+  (`DC.*`) and Open Graph (`og:*`), written so that Zotero saves what the site's own citations say
+  (cite.csl_item): a web page (`og:type` website, which Zotero's RDF translator maps to `webpage`;
+  no `citation_technical_report_*`, which would make it a report, and no `DC.type`, which it would
+  copy into the page's type), authored by the publisher as one name (`citation_author` ends with a
+  comma: Zotero's name parser, ZU.cleanAuthor, then keeps the whole text as a last name, which the
+  item stores as a single-field name, instead of splitting off the last word), on the website named
+  by `og:site_name`, in the page's language (README, "Zotero");
 - schema.org JSON-LD fitting the page: a city is a Place with its coordinates, a concept a
   DefinedTerm, an action an Action, a slide a CreativeWork whose statements are Quotations, the
   home page the Dataset the site publishes; every other entity a Thing of its kind.
@@ -49,45 +54,52 @@ def page_meta(publication: Publication, *, title: str, description: str, path: s
               keywords: list[str] | None = None, distribution: list[tuple[str, str]] | None = None) -> PageMeta:
     """The tags and JSON-LD of the page at `path` (relative to its edition: "cities/milano/")."""
     url = publication.url(path, lang)
-    author = publication.publisher
+    publisher = publication.publisher_in(lang)
     day = (updated or publication.date)
     tags: list[tuple[str, str, str]] = [
         ("name", "citation_title", title),
-        ("name", "citation_author", author),
-        ("name", "citation_technical_report_institution", publication.publisher),
-        ("name", "citation_publisher", publication.publisher),
+        ("name", "citation_author", zotero_name(publisher)),
+        ("name", "citation_publisher", publisher),
         ("name", "citation_language", lang),
         ("name", "citation_public_url", url),
     ]
     if day:
         tags.append(("name", "citation_date", day.strftime("%Y/%m/%d")))
-    if publication.edition:
-        tags.append(("name", "citation_technical_report_number", f"{publication.site_name} {publication.edition}"))
     for word in keywords or []:
         tags.append(("name", "citation_keywords", word))
     tags += [
         ("name", "DC.title", title),
-        ("name", "DC.creator", author),
-        ("name", "DC.publisher", publication.publisher),
+        ("name", "DC.creator", publisher),
+        ("name", "DC.publisher", publisher),
         ("name", "DC.description", description),
         ("name", "DC.language", lang),
         ("name", "DC.identifier", url),
         ("name", "DC.rights", publication.licence.url),
-        ("name", "DC.type", "Text"),
     ]
     if day:
         tags.append(("name", "DC.date", day.isoformat()))
     tags += [
         ("property", "og:title", title),
-        ("property", "og:type", "website" if home else "article"),
+        ("property", "og:type", "website"),  # every page is a page of the website (Zotero: a webpage item)
         ("property", "og:url", url),
         ("property", "og:description", description),
         ("property", "og:site_name", publication.site_name),
         ("property", "og:locale", OG_LOCALES.get(lang, lang)),
     ]
-    if day and not home:
-        tags.append(("property", "article:modified_time", day.isoformat()))
+    if day:
+        tags.append(("property", "og:updated_time", day.isoformat()))  # article:modified_time is an article's
     return PageMeta(tags, _jsonld(publication, title, description, url, path, lang, day, entity, home, distribution))
+
+
+def zotero_name(name: str) -> str:
+    """An organisation's name as Zotero reads it whole from `citation_author`: with a comma at its end.
+
+    Every name Zotero reads from a meta tag goes through ZU.cleanAuthor, which takes a name without a
+    comma as "First Last" and makes its last word the last name ("Italy"); with a comma it reads
+    "Last, First", and a comma at the end (which it trims) leaves the whole name as the last name and
+    no first name, which the item stores as one field. (A name holding a semicolon, or a comma between
+    words, Zotero would still read as several names.)"""
+    return name.rstrip(" ,") + ","
 
 
 def entity_url(publication: Publication, entity: Entity, lang: str = SOURCE_LANG) -> str:
@@ -132,9 +144,14 @@ def publisher_iri(publication: Publication) -> str:
     return publication.site_url + DATA_FOLDER + "#publisher"
 
 
-def organisation(publication: Publication) -> dict:
-    """The site's publisher as a schema.org Organization."""
-    node = {"@id": publisher_iri(publication), "@type": "Organization", "name": publication.publisher}
+def organisation(publication: Publication, languages: Sequence[str]) -> dict:
+    """The site's publisher as a schema.org Organization, named in each of `languages` (a page's own;
+    the open data's every one), each name tagged with the language it is in (the source's name where
+    the configuration gives none in a language)."""
+    names = {publication.publisher_in(lang): lang if publication.publisher_in(lang) != publication.publisher
+             else SOURCE_LANG for lang in languages}
+    node = {"@id": publisher_iri(publication), "@type": "Organization",
+            "name": [text(name, lang) for name, lang in names.items()]}
     if publication.publisher_url:
         node["url"] = publication.publisher_url
     return node
@@ -226,8 +243,8 @@ def dataset_node(publication: Publication, languages: Sequence[str], *, name: li
         "url": [publication.url(DATA_FOLDER, lang) for lang in languages],  # the Dati page
         "inLanguage": list(languages),
         "license": publication.licence.url,
-        "publisher": organisation(publication),
-        "creator": organisation(publication),
+        "publisher": organisation(publication, languages),
+        "creator": organisation(publication, languages),
         "isAccessibleForFree": True,
         "distribution": [_download(publication, path, media) for path, media in distribution],
     }
@@ -276,7 +293,7 @@ def _jsonld(publication: Publication, title: str, description: str, url: str, pa
         "inLanguage": lang,
         "isPartOf": {"@id": site + "#website"},
         "license": publication.licence.url,
-        "publisher": organisation(publication),
+        "publisher": organisation(publication, [lang]),
     }
     if day:
         page["dateModified"] = day.isoformat()

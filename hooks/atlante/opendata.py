@@ -888,7 +888,7 @@ def data_page(catalog: Catalog, schema_dir: FsPath, lang: str, publication: Publ
     return {
         "uses": uses,
         "licence": publication.licence,
-        "publisher": publication.publisher,
+        "publisher": publication.publisher_in(lang),  # the page's words; the files name the source's
         "edition": publication.edition,
         "date": publication.date.isoformat() if publication.date else None,
         "files": [{"name": name, "href": href(FOLDER + name), "what": what, "format": FORMAT_NAMES[fmt]}

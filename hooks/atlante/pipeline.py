@@ -113,7 +113,7 @@ def _run(project: FsPath, docs_dir: FsPath | None, lang: str, publication: meta.
          cache: Cache | None, rendered: list[Page] | None = None) -> Result:
     import jinja2
 
-    from . import history, meta, opendata
+    from . import cite, history, meta, opendata
     from .cache import folder as cache_folder
     from .pdf import TEMPLATE as PDF_TEMPLATE
     from .render import Site, render
@@ -131,7 +131,12 @@ def _run(project: FsPath, docs_dir: FsPath | None, lang: str, publication: meta.
     if result.errors:
         return result
     result.catalog = link(documents, tuple(result.translations))
-    site = Site(publication, history.read(project), project / "data" / "schema", cache_folder(project))
+    engine = cite.engine_for(project, cache_folder(project))
+    if isinstance(engine, str):  # the citations' styles cannot be rendered: nothing can be published
+        result.findings.append(Finding("error", "/".join(cite.CITEPROC[:2]), 1, 1, "(citations)", "(engine)", engine,
+                                       "citation-engine"))
+        return result
+    site = Site(publication, history.read(project), project / "data" / "schema", cache_folder(project), engine)
     if (problem := history.missing(site.history, project, publication.repository)) is not None:
         result.findings.append(Finding("warning", ".git", 1, 1, "(history)", "(git)", problem, "history"))
     templates = project / "overrides" / "atlante"

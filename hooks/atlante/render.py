@@ -108,6 +108,7 @@ class Site:
     history: History
     schema_dir: FsPath  # the JSON Schemas, which the field reference and the Dati page document
     kept: FsPath | None = None  # where the figures' PNGs and the PDF are kept between builds (cache.folder)
+    citations: cite.Engine | None = None  # citeproc-js (cite.engine_for); None: the checkout's own
 
 
 @dataclass(frozen=True)
@@ -253,7 +254,9 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, site: 
     lang = translation.lang
     publication = site.publication
     figures_kept = _Figures()
-    citer = _Citer(publication, translation, site.history, memo.citations if memo else None)
+    citer = _Citer(publication, translation, site.history, memo.citations if memo else None, site.citations)
+    citer.prepare([e for kind in KINDS for e in catalog.by_kind[kind.name]],
+                  [st for slide in catalog.by_kind["slide"] for st in slide.statements])
     env = memo.environment(templates, lang) if memo else _environment(templates, lang)
     env.filters["figure"] = figures_kept.keep
     env.filters["anchored"] = lambda html, anchor: figures_kept.keep(html, anchor)  # a figure others link to
@@ -286,8 +289,8 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, site: 
         """A figure's two downloads: the standalone SVG (its drawing with title, caption, source and
         licence lines) and its PNG."""
         svg = _standalone(env, drawn, title=download.title, caption=caption, url=publication.url(page, lang),
-                          credit=credit, words=words, publication=publication, url_root=publication.edition_url(lang),
-                          common=common)
+                          credit=credit, words=words, publication=publication, lang=lang,
+                          url_root=publication.edition_url(lang), common=common)
         return {download.svg: svg, download.png: figures.png_later(svg, site.kept, download.png_width)}
 
     def site_pages() -> list[Page]:
@@ -451,7 +454,7 @@ _TITLE_FONT = 16
 
 
 def _standalone(env: jinja2.Environment, drawn: dict[str, object], *, title: str, caption: str, url: str, credit: str,
-                words: dict, publication: Publication, url_root: str, common: dict) -> str:
+                words: dict, publication: Publication, lang: str, url_root: str, common: dict) -> str:
     """A figure as a standalone SVG file (figures/standalone.svg): its title above the drawing, and
     under it the caption, the site and page it comes from, the credit and the licence, wrapped to the
     drawing's width (the lines' widths estimated as graph.py estimates its boxes')."""
@@ -465,7 +468,7 @@ def _standalone(env: jinja2.Environment, drawn: dict[str, object], *, title: str
     title_lines = [{"y": margin + _TITLE_FONT + i * (_TITLE_FONT + 4), "text": line} for i, line in enumerate(heads)]
     top = margin + len(heads) * (_TITLE_FONT + 4) + 12
     said = [caption, str(words["figures"]["source_line"]).replace("{site}", publication.site_name).replace("{url}", url)]
-    licence = str(words["figures"]["licence_line"]).replace("{publisher}", publication.publisher) \
+    licence = str(words["figures"]["licence_line"]).replace("{publisher}", publication.publisher_in(lang)) \
         .replace("{licence}", publication.licence.name).replace("{licence_url}", publication.licence.url)
     said += [f"{credit} {licence}" if credit else licence]
     lines, y = [], top + height + 12
@@ -519,19 +522,37 @@ class _Citer:
     """The citations of one edition's pages and statements, each made once, with their downloads."""
 
     def __init__(self, publication: Publication, translation: Translation, history: History,
-                 kept: dict[tuple, tuple[dict[str, object], dict[str, str]]] | None = None) -> None:
+                 kept: dict[tuple, tuple[dict[str, object], dict[str, str]]] | None = None,
+                 engine: cite.Engine | None = None) -> None:
         self.publication, self.translation, self.history = publication, translation, history
         self.accessed = publication.date or history.fallback or date(1970, 1, 1)
         self.kept = kept  # a Memo's: the panels of earlier runs, by what they cite
+        self.engine = engine
         self.statements: dict[str, tuple[dict[str, object], dict[str, str]]] = {}
+        self.styled: dict[cite.Target, cite.Styles] = {}
+
+    def prepare(self, entities: list[Entity], statements: list[Statement]) -> None:
+        """Render the styles of every citation the pages will show at once (citeproc-js takes a
+        request per style and language, and a second to make each engine): those not kept from an
+        earlier run."""
+        kept = {key[0] for key in self.kept if key[3:] == (self.accessed, self.publication)} if self.kept else set()
+        targets = [t for t in [*(self._page_target(e) for e in entities), *(self._statement_target(s) for s in statements)]
+                   if t not in kept]
+        if targets:
+            engine = self.engine or cite.default_engine()
+            items = [(cite.csl_item(t, self.publication, self.accessed), t.lang) for t in targets]
+            self.styled.update(zip(targets, engine.styled(items, self.accessed), strict=True))
 
     def page(self, entity: Entity) -> tuple[dict[str, object], dict[str, str]]:
-        lang = self.translation.lang
         kind = KIND_BY_NAME[entity.kind]
-        target = cite.Target(key=f"{entity.kind}-{entity.id}", title=str(entity.text("title", lang)),
-                             url=entity_url(self.publication, entity, lang), lang=lang,
-                             updated=self.history.date_of(entity.file), container=self.publication.site_name)
-        return self._panel(target, f"{kind.folder}/{entity.id}", "cite-page")
+        return self._panel(self._page_target(entity), f"{kind.folder}/{entity.id}", "cite-page")
+
+    def _page_target(self, entity: Entity) -> cite.Target:
+        lang = self.translation.lang
+        return cite.Target(key=f"{entity.kind}-{entity.id}", title=str(entity.text("title", lang)),
+                           url=entity_url(self.publication, entity, lang), lang=lang,
+                           updated=self.history.date_of(entity.file), container=self.publication.site_name,
+                           abstract=str(entity.text("summary", lang)) if entity.kind == "slide" else None)
 
     def statement(self, statement: Statement) -> dict[str, object]:
         """The citation of a statement: its anchor URL, its slide; its files go with the slide's page."""
@@ -542,15 +563,19 @@ class _Citer:
 
     def _statement(self, statement: Statement) -> tuple[dict[str, object], dict[str, str]]:
         if statement.ref not in self.statements:
-            lang, words = self.translation.lang, self.translation.words
-            title = str(words["cite"]["statement_title"]).replace("{brief}", str(words["brief_title"])) \
-                .replace("{slide}", statement.number.split(".")[0]).replace("{number}", statement.number)
-            target = cite.Target(key=f"{statement.slide}-{statement.id}", title=title,
-                                 url=statement_url(self.publication, statement, lang), lang=lang,
-                                 updated=None, container=self.publication.site_name, statement=True)
-            self.statements[statement.ref] = self._panel(target, f"slides/{statement.slide}/{statement.id}",
+            self.statements[statement.ref] = self._panel(self._statement_target(statement),
+                                                         f"slides/{statement.slide}/{statement.id}",
                                                          f"cite-{statement.slide}-{statement.id}")
         return self.statements[statement.ref]
+
+    def _statement_target(self, statement: Statement) -> cite.Target:
+        lang, words = self.translation.lang, self.translation.words
+        title = str(words["cite"]["statement_title"]).replace("{brief}", str(words["brief_title"])) \
+            .replace("{slide}", statement.number.split(".")[0]).replace("{number}", statement.number)
+        return cite.Target(key=f"{statement.slide}-{statement.id}", title=title,
+                           url=statement_url(self.publication, statement, lang), lang=lang,
+                           updated=None, container=self.publication.site_name, statement=True,
+                           abstract=statement.text_in(lang))  # a slide's page offers Zotero each statement
 
     def _panel(self, target: cite.Target, base: str, pid: str) -> tuple[dict[str, object], dict[str, str]]:
         """The panel's data, and its downloads: `base`.bib and `base`.ris, dated by the edition."""
@@ -562,7 +587,7 @@ class _Citer:
         return self.kept[key]
 
     def _make_panel(self, target: cite.Target, base: str, pid: str) -> tuple[dict[str, object], dict[str, str]]:
-        c = cite.cite(target, self.publication, self.accessed)
+        c = cite.cite(target, self.publication, self.accessed, self.engine, self.styled.get(target))
         shown = (c.bibtex, c.ris, c.csl_json)
         if not any(form in text for text in shown for form, _name in _SENTINEL_FORMS):  # no data holds the sentinel
             shown = tuple(_accessed_html(text, self.accessed)

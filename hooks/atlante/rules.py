@@ -177,6 +177,8 @@ declare("schema-file", "error", "each kind's JSON Schema (data/schema/) is reada
 declare("field-description", "error", "each field of every schema has its description in every translation file "
         "(opendata.fields), for the field reference and the Dati page")
 declare("template", "error", "the page templates (overrides/atlante/) compile and render")
+declare("citation-engine", "error", "the citations' styles can be rendered: Node.js and citeproc-js (npm `citeproc`, "
+        "as package-lock.json pins it) are installed")
 declare("history", "warning", "the build reads the project's whole git history, where every page's date, the "
         "citations' dates and the changelog come from (not a shallow clone, not an archive)")
 declare("whole-brief-pdf", "warning", "the whole brief's PDF can be made: WeasyPrint and its system library (Pango) "

@@ -1,5 +1,5 @@
 // The citation panels (overrides/atlante/figures/cite.html), and print:
-// - every retrieval date becomes the reader's day, in the form its format writes dates;
+// - every retrieval date becomes the reader's day, in the form its format or style writes dates;
 // - a copy button copies its reference as plain text and says so on itself and in the panel's status line;
 // - before printing, each link of the text gets its full address, which the print style shows;
 // - the citation that the address points to (#cite, #cite-…) opens.
@@ -14,11 +14,21 @@
     var y = now.getFullYear(), m = now.getMonth() + 1, d = now.getDate()
     var iso = y + "-" + pad(m) + "-" + pad(d)
     var lang = document.documentElement.lang || "it"
-    var long = new Intl.DateTimeFormat(lang, { day: "numeric", month: "long", year: "numeric" }).format(now)
+    var month = new Intl.DateTimeFormat(lang, { month: "long" }).format(now)
+    var parts = { Y: String(y), MMMM: month, Mmmm: month.charAt(0).toUpperCase() + month.slice(1), D: String(d), DD: pad(d) }
     var forms = { iso: iso, ris: iso.replace(/-/g, "/"), csl: "[[" + y + ", " + m + ", " + d + "]]" }
     document.querySelectorAll("time.atlante-accessed").forEach(function (time) {
+      var format = time.getAttribute("data-format")
+      if (format === "style") {  // as the style wrote the date (citeproc-js): "{MMMM} {D}, {Y}", "{D} {MMMM} {Y}"
+        var pattern = time.getAttribute("data-pattern")
+        if (!pattern) return
+        time.textContent = pattern.replace(/\{(Y|MMMM|Mmmm|DD|D)\}/g, function (_all, part) { return parts[part] })
+      } else if (forms[format]) {
+        time.textContent = forms[format]
+      } else {
+        return
+      }
       time.setAttribute("datetime", iso)
-      time.textContent = forms[time.getAttribute("data-format")] || long
     })
   }
 

@@ -433,7 +433,7 @@ def on_serve(server, *, config: MkDocsConfig, builder) -> object:
                 start_response(*said[0])
                 return body
             getattr(body, "close", lambda: None)()
-        page = preview.error_page(failure, lang)
+        page = preview.error_page(failure, lang, project)
         try:
             page = server._inject_js_into_html(page, server._visible_epoch)  # reloads when fixed
         except (AttributeError, TypeError, ValueError):
@@ -850,8 +850,10 @@ def _hand_written_meta(page: Page) -> metadata.PageMeta:
     """The metadata of a page written by hand (docs/): its title, its description, the edition's date."""
     assert _publication is not None and _edition is not None
     description = str((page.meta or {}).get("description") or _publication.site_name)
+    translation = _result.translations.get(_edition.lang) if _result else None
     return metadata.page_meta(_publication, title=str(page.title or _publication.site_name), description=description,
-                              path=page.url, lang=_edition.lang, updated=_publication.date)
+                              path=page.url, lang=_edition.lang, updated=_publication.date,
+                              locale=str(translation.words["codes"]["open_graph"]) if translation else _edition.lang)
 
 
 def _redirect_aliases(config: MkDocsConfig, maps: dict[str, str]) -> None:

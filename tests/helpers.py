@@ -15,11 +15,14 @@ import textwrap
 import threading
 import unittest.mock
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 from playwright.sync_api import Browser, Locator, Page
+
+from atlante import meta
 
 ROOT = Path(__file__).resolve().parent.parent
 # The source brief, as extracted from the PDF; a verbatim copy is kept with the tests so that
@@ -154,15 +157,17 @@ def properdocs_build(project: Path) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=300)
 
 
-def atlante(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def atlante(project: Path, *args: str, locale: str = "en_GB.UTF-8") -> subprocess.CompletedProcess[str]:
     """`atlante <args> --project <project>`, run in-process by the command's own `main` (what the
-    installed script calls; test_tooling runs the script itself): its exit code, stdout and stderr."""
+    installed script calls; test_tooling runs the script itself): its exit code, stdout and stderr.
+    Under `locale` (LC_ALL), which gives the command's words where --lang does not."""
     from atlante import cli
 
     argv = [*args, "--project", str(project)]
     out, err = io.StringIO(), io.StringIO()
     # in the environment the script would get (env(): the pinned build date among others)
-    with unittest.mock.patch.dict(os.environ, env()), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+    with unittest.mock.patch.dict(os.environ, {**env(), "LC_ALL": locale}), contextlib.redirect_stdout(out), \
+            contextlib.redirect_stderr(err):
         try:
             code = cli.main(argv)
         except SystemExit as exit_:  # argparse: usage errors and --help
@@ -294,3 +299,16 @@ def latex_text(value: str) -> str:
     """A BibTeX field's LaTeX as the text it prints, read as a reference manager reads it: by
     pylatexenc's latex2text, with nothing of ours added (cite._latex writes what it reads back)."""
     return _latex_reader().latex_to_text(value)
+
+
+def for_tests(project: Path | None = None, **changes: object) -> meta.Publication:
+    """A publication as the project's own mkdocs.yml would give (shortened), for tests of the core."""
+    values: dict = {
+        "site_name": "Circoli magici del made in Italy", "site_url": "https://redazione-circoli-magici.github.io/atlante/",
+        "publisher": "Redazione del sito", "publisher_names": (("en", "Editorial team of the site"),), "publisher_url": None,
+        "licence": meta.Licence("CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/"),
+        "edition": meta.edition(project) if project else "0.2.0", "date": date(2026, 11, 25),
+        "contact_email": "redazione-circoli-magici@users.noreply.github.com",
+    }
+    values.update(changes)
+    return meta.Publication(**values)

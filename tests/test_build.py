@@ -394,7 +394,7 @@ def test_broken_data_leaves_a_previous_site_untouched(tmp_path: Path, built_site
 
 def test_atlante_check_passes_on_the_real_data(tmp_path: Path) -> None:
     project = make_project(tmp_path)
-    result = atlante(project, "check")
+    result = atlante(project, "check", "--lang", "en")
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout == ""
     assert result.stderr == "0 errors, 0 warnings: data/ is valid\n"

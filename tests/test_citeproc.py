@@ -1,6 +1,6 @@
 """One engine's truth: every styled citation the site shows is what citeproc-js (the engine inside
 Zotero and most reference managers; npm `citeproc`, as package-lock.json pins it) prints from the
-panel's own CSL-JSON, with the same style and locale (atlante/cite.py: style_xml, locale_xml). The
+panel's own CSL-JSON, with the same style and locale (atlante/cite.py: style_xml, locales). The
 suite runs citeproc-js itself (tests/citeproc_check.cjs), on every panel of both editions, and in a
 reader's browser after the page's script has set the retrieval date to the reader's day.
 
@@ -21,7 +21,7 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 from playwright.sync_api import Browser
 
-from atlante import cite
+from atlante import cite, i18n
 from atlante.model import Catalog
 
 from helpers import ROOT, open_page, parsed
@@ -32,9 +32,9 @@ LANGS = {"": "it", "en/": "en"}
 
 def citeproc(jobs: list[tuple[str, str, list[dict]]]) -> list[list[tuple[str, str]]]:
     """citeproc-js's (in-text, full) for each item of each (style, language, items)."""
-    request = [{"style": cite.style_xml(style, lang), "lang": cite.LOCALES[lang],
-                "locales": {name: cite.locale_xml(name) for name in {cite.LOCALES[lang], "en-US"}}, "items": items}
-               for style, lang, items in jobs]
+    languages = {t.lang: cite.Language.of(t) for t in i18n.load(ROOT)[0].values()}  # the translation files'
+    request = [{"style": cite.style_xml(style, languages[lang]), "lang": languages[lang].locale,
+                "locales": cite.locales(), "items": items} for style, lang, items in jobs]
     result = subprocess.run(["node", str(NODE_SCRIPT)], input=json.dumps(request), capture_output=True, text=True,
                             cwd=ROOT, timeout=600, check=False)
     assert result.returncode == 0, result.stderr
@@ -92,11 +92,13 @@ def test_the_panels_use_the_vendored_styles_and_locales_unchanged_but_for_our_tw
     readme = (cite.CSL_FOLDER / "README.md").read_text(encoding="utf-8")
     for path in sorted(cite.CSL_FOLDER.glob("*.[cx][sm]l")):
         assert hashlib.sha256(path.read_bytes()).hexdigest() in readme, path.name
-    for _key, style, _name in cite.STYLES:
-        assert cite.style_xml(style, "en") == (cite.CSL_FOLDER / f"{style}.csl").read_text(encoding="utf-8")
-    italian = cite.style_xml("apa", "it")
-    assert '<date-part name="day" suffix=" "' in italian and italian != cite.style_xml("apa", "en")
-    assert "<term name=\"no date\">[s.d.]</term>" in cite.style_xml("iso690-author-date-en", "it")
+    languages = {t.lang: cite.Language.of(t) for t in i18n.load(ROOT)[0].values()}
+    for _key, style, _name in cite.STYLES:  # English: month first, the style's own ISO 690 words
+        assert cite.style_xml(style, languages["en"]) == (cite.CSL_FOLDER / f"{style}.csl").read_text(encoding="utf-8")
+    italian = cite.style_xml("apa", languages["it"])
+    assert '<date-part name="day" suffix=" "' in italian and italian != cite.style_xml("apa", languages["en"])
+    assert "<term name=\"no date\">[s.d.]</term>" in cite.style_xml("iso690-author-date-en", languages["it"])
+    assert set(cite.locales()) == {language.locale for language in languages.values()}  # each vendored, each used
     pinned = json.loads((ROOT / "package-lock.json").read_text(encoding="utf-8"))["packages"]["node_modules/citeproc"]
     installed = json.loads((ROOT / "node_modules" / "citeproc" / "package.json").read_text(encoding="utf-8"))
     assert installed["version"] == pinned["version"] == json.loads((ROOT / "package.json").read_text())["dependencies"]["citeproc"]

@@ -23,7 +23,7 @@ from atlante import cite, history, meta, pipeline
 from atlante.kinds import KIND_BY_NAME
 from atlante.model import Catalog
 
-from helpers import ROOT, latex_text, make_project, open_page, parsed, write
+from helpers import ROOT, for_tests, latex_text, make_project, open_page, parsed, write
 
 HOSTILE = 'Titolo "q" {graffa \\barra\nriga <script>alert(1)</script> =HYPERLINK("x") 100% #_$&~^ @sum +1 -1 }'
 DAY = date(2026, 11, 25)
@@ -31,7 +31,7 @@ DAY = date(2026, 11, 25)
 
 def targets(lang: str) -> dict[str, cite.Target]:
     """A page (Milano) and a statement (slide 3, «concetto»), as the renderer makes them."""
-    publication = meta.for_tests(ROOT)
+    publication = for_tests(ROOT)
     return {
         "page": cite.Target("city-milano", "Milano" if lang == "it" else "Milan", publication.url("cities/milano/", lang),
                             lang, date(2026, 11, 20), publication.site_name),
@@ -51,7 +51,7 @@ def targets(lang: str) -> dict[str, cite.Target]:
 @pytest.mark.parametrize("what", ["page", "statement"])
 def test_every_format_is_produced_and_parses(lang: str, what: str) -> None:
     target = targets(lang)[what]
-    c = cite.cite(target, meta.for_tests(ROOT), DAY)
+    c = cite.cite(target, for_tests(ROOT), DAY)
 
     entry = bibtexparser.parse_string(c.bibtex).entries
     assert len(entry) == 1 and entry[0].key == target.key and entry[0].entry_type == "online"
@@ -83,7 +83,7 @@ def test_every_format_is_produced_and_parses(lang: str, what: str) -> None:
 
 
 def test_italian_titles_keep_their_case_and_english_ones_follow_the_style() -> None:
-    publication = meta.for_tests(ROOT)
+    publication = for_tests(ROOT)
     italian = cite.Target("a", "crisi dei capitalismi", "https://x.example/a/", "it", DAY, "Sito")
     english = cite.Target("b", "crisis of capitalisms", "https://x.example/b/", "en", DAY, "Site")
     chicago_it = dict((k, full) for k, _n, _i, full in cite.cite(italian, publication, DAY).styles)["chicago"]
@@ -94,7 +94,7 @@ def test_italian_titles_keep_their_case_and_english_ones_follow_the_style() -> N
 
 def test_hostile_text_stays_inert_and_round_trips_in_every_format() -> None:
     target = cite.Target("x-y", HOSTILE, "https://x.example/y/#z", "it", None, HOSTILE, note=HOSTILE, statement=True)
-    c = cite.cite(target, meta.for_tests(ROOT, publisher=HOSTILE), DAY)
+    c = cite.cite(target, for_tests(ROOT, publisher=HOSTILE), DAY)
     plain = " ".join(HOSTILE.split())
 
     (entry,) = bibtexparser.parse_string(c.bibtex).entries
@@ -257,6 +257,7 @@ def test_the_page_metadata_makes_zotero_save_a_webpage_by_the_publisher_as_one_n
 
     publication = meta.from_project(ROOT, lang)[0]
     found = metadata.page_meta(publication, title="Milano", description="Una città.", path="cities/milano/", lang=lang,
+                               locale={"it": "it_IT", "en": "en_GB"}[lang],
                                updated=DAY, home=home)
     tags: dict[str, list[str]] = {}
     for _attribute, name, content in found.tags:
@@ -282,7 +283,7 @@ def test_a_coins_span_says_what_the_csl_item_says_in_every_character() -> None:
     title = HOSTILE.replace("+", "")  # Zotero reads a "+" as a space, however written (cite.coins)
     target = cite.Target("x-y", title, "https://x.example/y/#z", "it", DAY, "Sito & co", note="n", statement=True,
                          abstract="Un'affermazione «citata» = 100% & più\nriga")
-    c = cite.cite(target, meta.for_tests(ROOT), DAY)
+    c = cite.cite(target, for_tests(ROOT), DAY)
     read = zotero_reads_coins(c.coins)
     assert read == {"ctx_ver": "Z39.88-2004", "rft_val_fmt": "info:ofi/fmt:kev:mtx:dc", "rft.title": cite._plain(title),
                     "rft.aucorp": "Redazione del sito", "rft_id": "https://x.example/y/#z", "rft.language": "it",
@@ -290,7 +291,7 @@ def test_a_coins_span_says_what_the_csl_item_says_in_every_character() -> None:
                     "rft.description": "Un'affermazione «citata» = 100% & più riga",
                     "rft.rights": "https://creativecommons.org/licenses/by/4.0/"}
     assert re.fullmatch(r"[A-Za-z0-9_.~%&=-]+", c.coins)  # nothing the attribute or the split could misread
-    assert cite.cite(dataclasses.replace(target, abstract=None), meta.for_tests(ROOT), DAY).coins is None
+    assert cite.cite(dataclasses.replace(target, abstract=None), for_tests(ROOT), DAY).coins is None
 
 
 def test_a_slide_page_offers_zotero_itself_and_each_statement_as_the_panels_cite_them(built_site: Path,
@@ -532,7 +533,7 @@ def test_the_whole_brief_prints_each_slide_on_a_new_page(browser: Browser, site_
 
 
 def test_the_briefs_date_and_occasion_date_its_statements_once_configured() -> None:
-    publication = meta.for_tests(ROOT, brief_date="2014-05", occasion="Convegno di prova")
+    publication = for_tests(ROOT, brief_date="2014-05", occasion="Convegno di prova")
     c = cite.cite(targets("it")["statement"], publication, DAY)
     (item,) = json.loads(c.csl_json)
     assert item["issued"] == {"date-parts": [[2014, 5]]} and item["event"] == "Convegno di prova"
@@ -575,7 +576,7 @@ def test_a_reference_names_the_publisher_in_its_own_language(lang: str, what: st
 
 
 def test_a_statement_by_a_named_author_has_the_publisher_in_its_language() -> None:
-    publication = meta.for_tests(ROOT, author="Autrice del brief")
+    publication = for_tests(ROOT, author="Autrice del brief")
     (item,) = json.loads(cite.formats(targets("en")["statement"], publication, DAY)[2])
     assert item["author"] == [{"literal": "Autrice del brief"}] and item["publisher"] == "Editorial team of the site"
     (item,) = json.loads(cite.formats(targets("it")["statement"], publication, DAY)[2])
@@ -628,7 +629,7 @@ def read_back(title: str, lang: str = "it") -> tuple[str, str]:
     from pylatexenc.latex2text import LatexNodes2Text
 
     target = cite.Target("k", title, "https://x.github.io/a/", lang, DAY, "Sito")
-    bib, ris, _ = cite.formats(target, meta.for_tests(ROOT), DAY)
+    bib, ris, _ = cite.formats(target, for_tests(ROOT), DAY)
     library = bibtexparser.parse_string(bib)
     assert len(library.entries) == 1 and not library.failed_blocks, bib
     fields = {f.key: f.value for f in library.entries[0].fields}
@@ -665,7 +666,7 @@ def test_any_title_gives_bibtex_that_pybtex_reads_strictly(title: str) -> None:
     import pybtex.errors
     from pybtex.database import parse_string
 
-    bib = cite.formats(cite.Target("k", title, "https://x.github.io/a/", "it", DAY, "Sito"), meta.for_tests(ROOT), DAY)[0]
+    bib = cite.formats(cite.Target("k", title, "https://x.github.io/a/", "it", DAY, "Sito"), for_tests(ROOT), DAY)[0]
     pybtex.errors.set_strict_mode(True)
     try:
         (entry,) = parse_string(bib, "bibtex").entries.values()
@@ -731,7 +732,7 @@ def test_a_title_with_any_brace_gives_bibtex_that_pybtex_reads_strictly_with_eve
     from pybtex.database import parse_string
 
     target = cite.Target("k", title, "https://x.github.io/a/", "it", DAY, "Sito")
-    c = cite.cite(target, meta.for_tests(ROOT), DAY)
+    c = cite.cite(target, for_tests(ROOT), DAY)
     written = re.findall(r"^  ([a-z]+) = ", c.bibtex, re.M)
     pybtex.errors.set_strict_mode(True)
     try:

@@ -77,6 +77,23 @@ def test_check_says_valid_in_the_chosen_language_and_exits_0(tmp_path: Path) -> 
     assert atlante(project, "check", "--strict", "--format", "json").returncode == 0
 
 
+@pytest.mark.parametrize(("locale", "said"), [("it_IT.UTF-8", "0 errori, 0 avvisi: data/ è valida"),
+                                              ("en_GB.UTF-8", "0 errors, 0 warnings: data/ is valid"),
+                                              ("de_DE.UTF-8", "0 errori, 0 avvisi: data/ è valida"),
+                                              ("C.UTF-8", "0 errori, 0 avvisi: data/ è valida")])
+def test_the_words_are_the_locales_language_with_a_translation_file_else_the_sources(
+        tmp_path: Path, locale: str, said: str) -> None:
+    """The languages are the translation files: a locale with none speaks the source language."""
+    assert atlante(make_project(tmp_path), "check", locale=locale).stderr.strip() == said
+
+
+def test_a_language_without_a_translation_file_is_refused_naming_the_known_ones(tmp_path: Path) -> None:
+    result = atlante(make_project(tmp_path), "check", "--lang", "fr")
+    assert result.returncode == 2 and result.stderr.splitlines()[-1] == (
+        "atlante check: error: argument --lang: expected one of it, en (a translation file in overrides/atlante/i18n/), "
+        "found 'fr'")
+
+
 @pytest.mark.parametrize("args", [("check", "--format", "xml"), ("show", "milano"), ("list", "towns"), ("new", "towns", "x"), ("frobnicate",)])
 def test_wrong_usage_exits_2_saying_what_was_expected(broken: Path, args: tuple[str, ...]) -> None:
     result = atlante(broken, *args)

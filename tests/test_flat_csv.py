@@ -22,7 +22,7 @@ from atlante.kinds import KIND_BY_NAME, KINDS, Kind
 from atlante.model import Catalog, Entity
 from atlante.render import _environment
 
-from helpers import ROOT
+from helpers import ROOT, for_tests
 
 SCHEMAS = ROOT / "data" / "schema"
 SITE = "https://redazione-circoli-magici.github.io/atlante/"
@@ -32,7 +32,7 @@ LANGUAGES = ("en",)  # the translations the data carry, besides the Italian
 
 @pytest.fixture(scope="module")
 def publication() -> meta.Publication:
-    return meta.for_tests(ROOT)
+    return for_tests(ROOT)
 
 
 @pytest.fixture(scope="module")

@@ -100,7 +100,7 @@ def test_atlante_check(case: Case, tmp_path: Path, capsys: pytest.CaptureFixture
     case.mutate(project)
     capsys.readouterr()
     with bounded_memory(), yamlsource.remembering(_PARSED):
-        code = cli.main(["check", "--project", str(project)])
+        code = cli.main(["check", "--project", str(project), "--lang", "en"])
     stdout = capsys.readouterr().out
     if case.neutralised:
         assert code == 0, stdout

@@ -32,7 +32,7 @@ from atlante.kinds import KIND_BY_NAME, KINDS, address
 from atlante.model import Catalog
 from atlante.render import _environment, md_text
 
-from helpers import ROOT, SITE_URL, make_project, parsed, write
+from helpers import ROOT, SITE_URL, for_tests, make_project, parsed, write
 from hostile import VALID
 
 SCHEMAS = ROOT / "data" / "schema"
@@ -55,7 +55,7 @@ HOSTILE_THEME = VALID.replace("title: Prova\n", f"title: {json.dumps('=' + HOSTI
 
 @pytest.fixture(scope="module")
 def publication() -> meta.Publication:
-    return meta.for_tests(ROOT)
+    return for_tests(ROOT)
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +70,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Catalog, di
     write(project, "data/themes/prova.yaml", HOSTILE_THEME)
     result = pipeline.run(project)
     assert result.errors == [] and result.catalog is not None, [str(f) for f in result.errors]
-    return project, result.catalog, opendata.downloads(result.catalog, meta.for_tests(project),
+    return project, result.catalog, opendata.downloads(result.catalog, for_tests(project),
                                                        project / "data" / "schema", {})
 
 
@@ -124,9 +124,9 @@ def test_every_entity_has_its_json_file_beside_the_dataset_files(files: dict[str
 
 
 def test_two_builds_write_the_same_bytes_whatever_the_hash_seed(catalog: Catalog, publication: meta.Publication) -> None:
-    script = ("import json, sys; sys.path[:0] = ['hooks']; from pathlib import Path\n"
-              "from atlante import meta, opendata, pipeline\n"
-              "files = opendata.downloads(pipeline.run(Path('.')).catalog, meta.for_tests(Path('.')), "
+    script = ("import json, sys; sys.path[:0] = ['hooks', 'tests']; from pathlib import Path\n"
+              "from atlante import opendata, pipeline\nfrom helpers import for_tests\n"
+              "files = opendata.downloads(pipeline.run(Path('.')).catalog, for_tests(Path('.')), "
               "Path('data/schema'), {})\n"
               "print(json.dumps(files))")
     seed = "0" if sys.flags.hash_randomization else "1"  # another seed than this process's
@@ -287,8 +287,8 @@ def test_the_catalogue_names_a_contact_subjects_and_its_first_publication(
             first, date(2026, 11, 25))
     themes = {str(t).removeprefix(EU + "data-theme/") for t in g.objects(dataset, DCAT.theme)}
     subjects = set(g.objects(dataset, DCTERMS.subject))
-    assert themes == set(opendata.SUBJECTS) and subjects == {URIRef(opendata.EUROVOC + code) for theme in themes
-                                                             for code in opendata.SUBJECTS[theme]}
+    assert themes == set(opendata._subjects()) and subjects == {URIRef(opendata.EUROVOC + code) for theme in themes
+                                                                for code in opendata._subjects()[theme]}
     for subject in subjects:  # EuroVoc concepts, named as AgID's theme-subtheme mapping names them
         assert (subject, RDF.type, SKOS.Concept) in g
         assert {label.language for label in g.objects(subject, SKOS.prefLabel)} == {"it", "en"}  # type: ignore[attr-defined]
@@ -356,8 +356,9 @@ def test_the_rules_see_a_catalogue_without_a_contact_address_or_subjects(
         catalog: Catalog, monkeypatch: pytest.MonkeyPatch) -> None:
     """The check cannot pass for want of looking: without the contact's address the required
     vcard:hasEmail is an error (rule 209); without sub-themes, the recommended dct:subject a warning (21)."""
-    monkeypatch.setattr(opendata, "SUBJECTS", {theme: {} for theme in opendata.SUBJECTS})
-    unnamed = meta.for_tests(ROOT, contact_email=None)
+    themes = list(opendata._subjects())
+    monkeypatch.setattr(opendata, "_subjects", lambda: {theme: {} for theme in themes})
+    unnamed = for_tests(ROOT, contact_email=None)
     found = violations(opendata.downloads(catalog, unnamed, SCHEMAS, UPDATED)["dati/dcat-ap_it.rdf"])
     assert sorted((rule, severity) for rule, severity, _ in found) == [("209", "error"), ("21", "warning")]
     assert f"{SITE_URL}dati/#contact does not have a vcard:hasEmail" in " ".join(m for _, _, m in found)
@@ -534,6 +535,6 @@ def test_the_page_links_the_downloads_relatively_in_the_source_edition_and_absol
 
 
 def test_the_page_escapes_what_the_configuration_says(catalog: Catalog) -> None:
-    text = render_page(catalog, "it", meta.for_tests(ROOT, publisher=HOSTILE, edition="<b>1</b>"))
+    text = render_page(catalog, "it", for_tests(ROOT, publisher=HOSTILE, edition="<b>1</b>"))
     assert "<script>" not in text and "<b>" not in text
     assert str(md_text(HOSTILE)) in text

@@ -21,10 +21,10 @@ from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
 from atlante import pdf, pipeline, render
-from atlante.meta import Publication, for_tests
+from atlante.meta import Publication
 from atlante.model import SOURCE_LANG, Entity, Statement
 
-from helpers import ROOT
+from helpers import ROOT, for_tests
 
 TEMPLATES = ROOT / "overrides" / "atlante"
 A4 = (595.28, 841.89)  # points

@@ -11,7 +11,7 @@ import pytest
 
 from atlante import pipeline, preview
 
-from helpers import ORPHAN_CONCEPT, edit, make_project, write
+from helpers import ORPHAN_CONCEPT, ROOT, edit, make_project, write
 
 # Edits of every kind an editor makes, each step applied on top of the previous ones: an entry's
 # title in both languages and its text (one save), then a translation file rewritten as it was.
@@ -19,7 +19,7 @@ EDITS = [
     [("data/cities/milano.yaml", 'title: "Milano"', 'title: "Milano <città> & *co*"'),
      ("data/cities/milano.yaml", 'title: "Milan"', 'title: "Milan, metropolitan city"'),
      ("data/cities/milano.yaml", "Milano è la prima", "Milano, ritoccata, è la prima")],
-    [("overrides/atlante/i18n/it.yaml", "language: ", "language: ")],  # rewritten as is: nothing changes
+    [("overrides/atlante/i18n/it.yaml", "language: Italiano", "language: Italiano")],  # rewritten as is: nothing changes
 ]
 
 
@@ -92,12 +92,18 @@ def test_a_template_syntax_error_is_a_located_error_not_a_traceback(tmp_path: Pa
         "Expected an expression, got 'end of statement block' (template)"]
 
 
-def test_the_error_page_escapes_what_it_shows() -> None:
-    page = preview.error_page(["data/x.yaml:1:1: city:x: title: expected text, found '<script>alert(1)</script>'"])
+def test_the_error_page_escapes_what_it_shows_in_the_words_of_the_editions_translation_file(tmp_path: Path) -> None:
+    page = preview.error_page(["data/x.yaml:1:1: city:x: title: expected text, found '<script>alert(1)</script>'"], "it", ROOT)
     text = page.decode()
     assert "<script>alert" not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
     assert 'lang="it"' in text and "Anteprima" in text
-    assert "Preview" in preview.error_page([], "en").decode()
+    assert "Preview" in preview.error_page([], "en", ROOT).decode()
+    words = tmp_path / "overrides" / "atlante" / "i18n"  # a translation file broken elsewhere: its words still
+    words.mkdir(parents=True)
+    (words / "it.yaml").write_text("preview:\n  title: Titolo\n  intro: I\n  after: A\n  unknown: U\nui: [\n", encoding="utf-8")
+    assert "<title>⚠</title>" in preview.error_page(["x"], "it", tmp_path).decode()  # unreadable: the lines alone
+    (words / "it.yaml").write_text("preview:\n  title: Titolo\n  intro: I\n  after: A\n  unknown: U\nui: 3\n", encoding="utf-8")
+    assert "<title>Titolo</title>" in preview.error_page(["x"], "it", tmp_path).decode()
 
 
 def test_page_files_are_rewritten_only_when_they_change(tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import atexit
 import functools
+import html
 import json
 import os
 import re
@@ -29,7 +30,7 @@ import secrets
 import shutil
 import subprocess
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path as FsPath
@@ -46,24 +47,40 @@ from pylatexenc.latexencode import unicode_to_latex
 from . import cache
 
 if TYPE_CHECKING:
+    from .i18n import Translation
     from .meta import Publication
 
 # The styles offered, in the order the panel shows them: (key, CSL style file in csl/, name shown)
 STYLES = (("apa", "apa", "APA 7"), ("chicago", "chicago-author-date", "Chicago (author-date)"),
           ("iso690", "iso690-author-date-en", "ISO 690"))
-LOCALES = {"it": "it-IT", "en": "en-US"}  # the CSL locale of each edition's language (vendored in csl/)
 CSL_FOLDER = FsPath(__file__).with_name("csl")
 ENGINE_SCRIPT = FsPath(__file__).with_name("citeproc.cjs")
 CITEPROC = ("node_modules", "citeproc", "citeproc_commonjs.js")  # below the project, as npm installs it
+ISO690 = "iso690-author-date-en"  # the style whose terms a language's translation file may give
 
-# Our two adaptations of the vendored styles, made when they are read (style_xml), the same for the
-# build and for anyone checking it: ISO 690 ships in English only, so its own terms in Italian; and
-# languages that write the day before the month ("25 novembre") have APA and Chicago print a month
-# and day that way (they write "novembre 25", the English order, whatever the locale).
-_ISO690_TERMS = {"it": {"no date": "[s.d.]", "in": "in", "online": "online", "accessed": "consultato il",
-                        "retrieved": "Disponibile", "from": "da"}}
-_DAY_FIRST = ("it",)
 _MONTH_DAY = re.compile(r'<date-part name="month"(?P<month>[^/]*)/>\s*<date-part name="day" prefix=" "(?P<day>[^/]*)/>')
+
+
+@dataclass(frozen=True)
+class Language:
+    """How the references of one edition are printed, from its translation file (`codes`,
+    `citation_style`): the CSL locale, whether a date puts the day before the month (APA and Chicago
+    ship the English order, "novembre 25", whatever the locale; our first adaptation), and ISO 690's
+    own words in the language (the style ships them in English only; our second adaptation, made
+    where they differ from the style's)."""
+
+    lang: str
+    locale: str  # "it-IT": a locale vendored in csl/ (locales-it-IT.xml)
+    day_first: bool
+    iso690_terms: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def of(cls, translation: Translation) -> Language:
+        words = translation.words
+        style = words["citation_style"]
+        return cls(translation.lang, str(words["codes"]["citation_locale"]), str(style["date_order"]).split()[0] == "day",
+                   tuple((str(k), str(v)) for k, v in style["iso690_terms"].items()))
+
 
 _ACCESSED = f"atlanteaccessed{secrets.token_hex(8)}"  # stands for the retrieval date while a text is cleaned;
 # random per process, so that no data can hold it (never kept: renderings are kept with the date's place)
@@ -161,7 +178,7 @@ def bibtex(item: dict, target: Target) -> str:
         fields.append(("year", str(item["issued"]["date-parts"][0][0])))
     elif "issued" in item:
         fields.append(("date", _latex(item["issued"]["literal"])))
-    langid = Locale.parse(target.lang).get_display_name("en").split(" ")[0].lower()  # biblatex: "italian"
+    langid = Locale.parse(target.lang).english_name.split(" ")[0].lower()  # biblatex's name: "italian"
     fields += [("url", item["URL"]), ("urldate", _iso(item["accessed"])), ("langid", langid)]
     if "version" in item:
         fields.append(("version", _latex(item["version"])))
@@ -242,7 +259,14 @@ class Engine:
 
     node: str
     citeproc: FsPath  # node_modules/citeproc/citeproc_commonjs.js
+    languages: tuple[Language, ...]  # how each edition's references are printed (its translation file)
     kept: FsPath | None = None
+
+    def language(self, lang: str) -> Language:
+        for language in self.languages:
+            if language.lang == lang:
+                return language
+        raise KeyError(f"no translation file gives the citation locale of '{lang}'")
 
     def styled(self, items: Sequence[tuple[dict, str]], accessed: date) -> list[Styles]:
         """The styles of each (CSL item, language), rendered together: one request per style and
@@ -252,7 +276,8 @@ class Engine:
         wanted: dict[tuple[str, str], list[tuple[int, int, dict, str]]] = {}
         for i, (item, lang) in enumerate(items):
             for j, (_key, style, _name) in enumerate(STYLES):
-                name = cache.key("citeproc", version, style_xml(style, lang), _locale(lang),
+                language = self.language(lang)
+                name = cache.key("citeproc", version, style_xml(style, language), language.locale,
                                  json.dumps(item, sort_keys=True, ensure_ascii=False)) + ".json"
                 kept = _read_kept(self.kept, name)
                 if kept is not None:
@@ -276,8 +301,8 @@ class Engine:
         accessed = [_day(item["accessed"]) for item in items]
         probes = [dict(item, accessed=_csl_day(_other_day(day))) for item, day in zip(items, accessed, strict=True)]
         ids = [f"r{n}" for n in range(len(items) * 2)]  # unique per request: no stale item in the engine
-        request = {"style": style_xml(style, lang), "lang": _locale(lang),
-                   "locales": {name: locale_xml(name) for name in {_locale(lang), "en-US"}},
+        language = self.language(lang)
+        request = {"style": style_xml(style, language), "lang": language.locale, "locales": locales(),
                    "items": [dict(item, id=id_) for item, id_ in zip([*items, *probes], ids, strict=True)]}
         answer = _node(self.node, self.citeproc).ask(request)
         out = []
@@ -289,14 +314,14 @@ class Engine:
                 where = _difference(text, _inline(probe[k]))
                 found[form], found[f"{form}_date"] = text, where
                 if where is not None:
-                    found["pattern"] = _pattern(text[where[0]:where[1]], day, lang)
+                    found["pattern"] = _pattern(text[where[0]:where[1]], day, language.locale)
             out.append(found)
         return out
 
 
-def engine_for(project: FsPath, kept: FsPath | None = None) -> Engine | str:
-    """The citation engine of `project` (its node_modules/, as `make setup` installs it), or what is
-    missing, as "expected …, found …: …"."""
+def engine_for(project: FsPath, translations: Iterable[Translation], kept: FsPath | None = None) -> Engine | str:
+    """The citation engine of `project` (its node_modules/, as `make setup` installs it), printing in
+    the languages of `translations`, or what is missing, as "expected …, found …: …"."""
     node = shutil.which("node")
     citeproc = project.joinpath(*CITEPROC)
     if node is None:
@@ -305,41 +330,49 @@ def engine_for(project: FsPath, kept: FsPath | None = None) -> Engine | str:
     if not citeproc.is_file():
         return (f"expected citeproc-js in {'/'.join(CITEPROC[:2])}/, found none: run make setup (npm ci installs "
                 "the version package-lock.json pins)")
-    return Engine(node, citeproc, kept)
+    return Engine(node, citeproc, tuple(Language.of(t) for t in translations), kept)
 
 
 @functools.cache
 def default_engine() -> Engine:
-    """The engine of the checkout this code is in (for a citation made outside a build)."""
-    found = engine_for(FsPath(__file__).resolve().parents[2])
+    """The engine of the checkout this code is in, in its languages (for a citation made outside a build)."""
+    from . import i18n
+
+    checkout = FsPath(__file__).resolve().parents[2]
+    found = engine_for(checkout, i18n.load(checkout)[0].values())
     if isinstance(found, str):
         raise RuntimeError(found)
     return found
 
 
 @functools.cache
-def style_xml(style: str, lang: str) -> str:
-    """The CSL style as citeproc-js gets it for `lang`: the vendored file (csl/), with our two
-    adaptations (the ISO 690 terms in the language; the day before the month where the language
-    writes it so). A test renders the pages' own CSL-JSON with exactly this."""
+def style_xml(style: str, language: Language) -> str:
+    """The CSL style as citeproc-js gets it for `language`: the vendored file (csl/), with our two
+    adaptations (the day before the month where the language writes it so; ISO 690's terms in the
+    language where they differ from the style's). A test renders the pages' own CSL-JSON with exactly
+    this."""
     source = (CSL_FOLDER / f"{style}.csl").read_text(encoding="utf-8")
-    if lang in _DAY_FIRST:
+    if language.day_first:
         source = _MONTH_DAY.sub(r'<date-part name="day" suffix=" "\g<day>/><date-part name="month"\g<month>/>', source)
-    terms = _ISO690_TERMS.get(lang) if style.startswith("iso690") else None
-    if terms:  # a style locale for the language wins over the style's language-less one
-        xml = "".join(f'<term name="{name}">{escape(value)}</term>' for name, value in terms.items())
-        source = source.replace("<locale>", f'<locale xml:lang="{lang}"><terms>{xml}</terms></locale><locale>', 1)
+    if style == ISO690 and dict(language.iso690_terms) != _style_terms(source):
+        # a style locale for the language wins over the style's language-less one
+        xml = "".join(f'<term name="{escape(name)}">{escape(value)}</term>' for name, value in language.iso690_terms)
+        source = source.replace("<locale>", f'<locale xml:lang="{escape(language.lang)}"><terms>{xml}</terms></locale><locale>', 1)
     return source
 
 
+def _style_terms(source: str) -> dict[str, str]:
+    """The terms of a style's language-less locale, as written (the ones a translation file may give)."""
+    own = source[source.index("<locale>"):source.index("</locale>")] if "<locale>" in source else ""
+    return {m.group(1): html.unescape(m.group(2)) for m in re.finditer(r'<term name="([^"]+)">([^<]*)</term>', own)}
+
+
 @functools.cache
-def locale_xml(name: str) -> str:
-    """A vendored CSL locale ("it-IT")."""
-    return (CSL_FOLDER / f"locales-{name}.xml").read_text(encoding="utf-8")
-
-
-def _locale(lang: str) -> str:
-    return LOCALES.get(lang, LOCALES["en"])
+def locales() -> dict[str, str]:
+    """Every CSL locale vendored in csl/, by name ("it-IT"): citeproc-js picks the item's, and falls
+    back on its own default."""
+    return {path.name.removeprefix("locales-").removesuffix(".xml"): path.read_text(encoding="utf-8")
+            for path in sorted(CSL_FOLDER.glob("locales-*.xml"))}
 
 
 @functools.cache
@@ -437,10 +470,10 @@ def _difference(text: str, other: str) -> tuple[int, int] | None:
     return start, end
 
 
-def _pattern(text: str, day: date, lang: str) -> str | None:
+def _pattern(text: str, day: date, locale: str) -> str | None:
     """The form of a date as the style wrote it, for the page's script: "November 26, 2026" is
     "{MMMM} {D}, {Y}"; None where it holds anything else (then the page shows the build's date)."""
-    month = format_date(day, "MMMM", locale=_locale(lang).replace("-", "_"))
+    month = format_date(day, "MMMM", locale=locale.replace("-", "_"))
     form = text.replace(str(day.year), "{Y}", 1)
     if month in form:
         form = form.replace(month, "{MMMM}", 1)

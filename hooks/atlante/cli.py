@@ -20,6 +20,7 @@ the MkDocs build reports in English.
 from __future__ import annotations
 
 import argparse
+import collections
 import dataclasses
 import difflib
 import json
@@ -27,11 +28,11 @@ import os
 import sys
 from pathlib import Path
 
-from . import faults, i18n, pipeline, rules, schemas, skeleton
-from .kinds import KIND_BY_FOLDER, KIND_BY_NAME, KINDS, Kind
-from .model import SLUG, Finding, Ref
+import yaml
 
-LANGUAGES = ("it", "en")
+from . import faults, files, i18n, pipeline, rules, schemas, skeleton
+from .kinds import KIND_BY_FOLDER, KIND_BY_NAME, KINDS, Kind
+from .model import SLUG, SOURCE_LANG, Finding, Ref
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,8 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     def command(name: str, text: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=text, description=text)
         sub.add_argument("--project", type=Path, default=Path.cwd(), help="the project folder (default: here)")
-        sub.add_argument("--lang", choices=LANGUAGES, default=None,
-                         help="the language of the command's own words (default: from the locale)")
+        sub.add_argument("--lang", default=None, help="the language of the command's own words: one with a "
+                         "translation file (default: the locale's, else the source language's)")
         return sub
 
     check = command("check", "validate every file in data/ and report every problem; build nothing")
@@ -73,8 +74,13 @@ def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):  # a lone surrogate quoted from the data is printed as its code
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
+    known = i18n.languages(_speaking(args.project))
+    if args.lang is not None and args.lang not in known:
+        commands.choices[args.command].error(f"argument --lang: expected one of {', '.join(known)} (a translation file in "
+                                             f"{'/'.join(i18n.FOLDER)}/), found {args.lang!r}")
+    args.lang = args.lang or _locale_lang(known)
     try:
-        return _command(args, words=_words(args.project, args.lang or _locale_lang()), new=new, listing=listing, show=show)
+        return _command(args, words=_words(_speaking(args.project), args.lang), new=new, listing=listing, show=show)
     except Exception as exc:  # noqa: BLE001 -- the last resort: one located line, never a traceback
         print(faults.said(exc, args.project), file=sys.stderr)
         return 3
@@ -95,7 +101,7 @@ def _command(args: argparse.Namespace, *, words: dict, new: argparse.ArgumentPar
         kind = skeleton.kind_of(args.kind)
         if kind is None:
             new.error(f"argument kind: expected one of {', '.join(k.name for k in KINDS)}, found {args.kind!r}")
-        return _new(args.project, kind, args.id, args.title, args.lang or _locale_lang(), words)
+        return _new(args.project, kind, args.id, args.title, args.lang, words)
     if args.command == "list":
         if args.kind and args.kind not in KIND_BY_NAME and args.kind not in KIND_BY_FOLDER:
             listing.error(f"argument kind: expected one of {', '.join(k.name for k in KINDS)}, found {args.kind!r}")
@@ -104,7 +110,7 @@ def _command(args: argparse.Namespace, *, words: dict, new: argparse.ArgumentPar
         ref = Ref.parse(args.ref)
         if ref is None or ref.kind not in KIND_BY_NAME:
             show.error(f"argument ref: expected kind:id with a kind among {', '.join(k.name for k in KINDS)}, found {args.ref!r}")
-        return _show(args.project, ref, words, args.lang or _locale_lang())
+        return _show(args.project, ref, words, args.lang)
     return _check(args.project, args.format, args.strict, words)
 
 
@@ -143,7 +149,7 @@ def _new(project: Path, kind: Kind, new_id: str, title: str | None, lang: str, w
         print(f"{where}: {kind.name}: {refused.message}", file=sys.stderr)
         return 1
     translations, _ = i18n.load(project)
-    chosen = translations.get(lang) or translations.get("en")
+    chosen = translations.get(lang) or translations.get(SOURCE_LANG)
     text = skeleton.skeleton(kind, new_id, title, project / "data" / "schema", chosen.words if chosen else None)
     path = project / "data" / kind.folder / f"{new_id}.yaml"
     path.write_text(text, encoding="utf-8")
@@ -274,34 +280,35 @@ def _as_dict(finding: Finding) -> dict[str, object]:
             "subject": finding.subject, "field": finding.field, "message": finding.message, "rule": finding.rule}
 
 
-def _locale_lang() -> str:
+def _locale_lang(known: list[str]) -> str:
+    """The language the locale names (LC_ALL, LC_MESSAGES, LANG: "it_IT.UTF-8" is "it") if a translation
+    file has it, else the source language's."""
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(name, "")
         if value:
-            return "it" if value.lower().startswith("it") else "en"
-    return "en"
+            lang = value.split(".")[0].split("_")[0].split("-")[0].lower()
+            return lang if lang in known else SOURCE_LANG
+    return SOURCE_LANG
+
+
+def _speaking(project: Path) -> Path:
+    """Where the command's words are: the project's translation files, or, run outside a project, the
+    ones of the checkout this code is in."""
+    return project if i18n.folder(project).is_dir() else Path(__file__).resolve().parents[2]
 
 
 def _words(project: Path, lang: str) -> dict:
-    """The command's words in `lang`, from the project's translation files; English ones if unreadable."""
+    """The command's words in `lang`, from the project's translation files; where those cannot be
+    read (the check then says why), the `cli` block of the file alone, else the bare figures."""
     translations, _ = i18n.load(project)
-    chosen = translations.get(lang) or translations.get("en")
-    return dict(chosen.words["cli"]) if chosen and "cli" in chosen.words else dict(_FALLBACK)
-
-
-_FALLBACK = {"valid": "{errors} errors, {warnings} warnings: data/ is valid",
-             "invalid": "{errors} errors, {warnings} warnings in {project}/data",
-             "no_catalog": "data/ has errors: fix them first (atlante check lists them).", "count": "{count} entries",
-             "not_found": "{ref}: no entry with this reference", "did_you_mean": "did you mean {suggestion}?",
-             "file": "File", "summary": "Summary", "outgoing": "Links written here", "incoming": "Links to this entry",
-             "statements": "Statements of the brief", "aliases": "Earlier ids", "none": "none",
-             "wrote": "wrote {file}: fill in the null values, then atlante check",
-             "synthesised": "wrote {folder}: the brief's data and {count} synthetic entries ({relations} relations)",
-             "synth_refused": "{folder} already holds data: choose a new folder (or one whose data/ has only schema/)",
-             "exported": "wrote {folder}: {pages} pages in {editions} editions; build {folder}/mkdocs.yml first, then the "
-                         "other editions' mkdocs.<lang>.yml",
-             "export_refused": "nothing was exported to {folder}",
-             "synth_invalid": "nothing was written to {folder}: fix the project's data first (or give --project)"}
+    chosen = translations.get(lang)
+    if chosen and "cli" in chosen.words:
+        return dict(chosen.words["cli"])
+    try:
+        block = yaml.safe_load(files.read_text(project.joinpath(*i18n.FOLDER) / f"{lang}.yaml"))["cli"]
+        return {str(key): value for key, value in block.items()}
+    except (OSError, yaml.YAMLError, UnicodeDecodeError, KeyError, TypeError, AttributeError):
+        return collections.defaultdict(str, valid="{errors} ✗ {warnings} ⚠ data/ ✓", invalid="{errors} ✗ {warnings} ⚠ {project}/data ✗")
 
 
 def _generate(project: Path, *, only_check: bool) -> int:

@@ -67,6 +67,7 @@ def load(project: FsPath) -> tuple[dict[str, Translation], list[Finding]]:
         if data is not None:
             words[lang], places[lang] = data, positions  # type: ignore[assignment]
             findings += _shape_findings(lang, where, data, positions)  # type: ignore[arg-type]
+            findings += _code_findings(lang, where, data, positions)  # type: ignore[arg-type]
     reference = words.get(SOURCE_LANG)
     if reference is not None:
         findings += _required_findings(reference, f"{shown}/{SOURCE_LANG}.yaml", places[SOURCE_LANG])
@@ -114,9 +115,35 @@ def _shape_findings(lang: str, where: str, data: dict, positions: yamlsource.Pos
                           "hidden-character")
 
 
+# What the codes a translation file gives (codes, citation_style) must be: (path, pattern, what is expected)
+_CODES: tuple[tuple[Path, str, str], ...] = (
+    (("codes", "citation_locale"), r"[a-z]{2,3}-[A-Z]{2}", "a CSL locale vendored in hooks/atlante/csl/ (locales-<locale>.xml)"),
+    (("codes", "open_graph"), r"[a-z]{2,3}_[A-Z]{2}", "an Open Graph locale: language_TERRITORY"),
+    (("codes", "eu_language"), r"[A-Z]{3}", "a code of the EU language authority: three capital letters"),
+    (("citation_style", "date_order"), r"day month|month day", "'day month' or 'month day'"),
+)
+
+
+def _code_findings(lang: str, where: str, data: dict, positions: yamlsource.Positions) -> Iterator[Finding]:
+    """The codes the site writes for the language's tools are ones they know (a missing one the key
+    checks report)."""
+    import re
+
+    from .cite import CSL_FOLDER
+
+    for path, pattern, expected in _CODES:
+        value = data.get(path[0], {}).get(path[1]) if isinstance(data.get(path[0]), dict) else None
+        if not isinstance(value, str):
+            continue
+        vendored = path[1] != "citation_locale" or (CSL_FOLDER / f"locales-{value}.xml").is_file()
+        if not re.fullmatch(pattern, value) or not vendored:
+            yield Finding("error", where, *positions.of(path), f"(language {lang})", dotted(path),
+                          f"expected {expected}, found {value!r}", "interface-words")
+
+
 def _required_findings(reference: dict, where: str, positions: yamlsource.Positions) -> Iterator[Finding]:
     """The reference file names every kind, relation type and home step of the model."""
-    wanted: list[Path] = [("language",), ("brief_title",)]
+    wanted: list[Path] = [("language",), ("brief_title",), *(path for path, _pattern, _expected in _CODES)]
     wanted += [("kinds", k.name, part) for k in KINDS for part in ("label", "plural", "intro")]
     wanted += [("relations", r.name, part) for r in RELATION_TYPES for part in ("forward", "inverse")]
     wanted += [("home", step, part) for step in HOME_STEPS for part in ("title", "intro")]

@@ -252,12 +252,7 @@ def from_project(project: FsPath, lang: str = SOURCE_LANG) -> tuple[Publication,
     dated like a build; for the `atlante` command and for tests, which run without MkDocs. The address
     is read as MkDocs reads it (!ENV included); none is the preview's (nothing is published), a
     placeholder is an error located in mkdocs.yml."""
-    configs = {}
-    for name in ("mkdocs.yml", f"mkdocs.{lang}.yml"):
-        try:
-            configs[name] = yaml.load(files.read_text(project / name), Loader=_TolerantLoader) or {}
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
-            configs[name] = {}
+    configs = {name: project_config(project, name) for name in ("mkdocs.yml", f"mkdocs.{lang}.yml")}
     config = configs["mkdocs.yml"]
     site_name = (configs[f"mkdocs.{lang}.yml"] if lang != SOURCE_LANG else config).get("site_name") or config.get("site_name") or ""
     site_url, repo_url = config.get("site_url") or None, config.get("repo_url") or None
@@ -267,6 +262,16 @@ def from_project(project: FsPath, lang: str = SOURCE_LANG) -> tuple[Publication,
     problems += [p for p in address_problems(site_url, repo_url, preview=True) if site_url or not p.startswith("site_url")]
     return publication, [Finding("error", "mkdocs.yml", line_of(project / "mkdocs.yml", setting), 1, "(configuration)",
                                  setting, message, "configuration") for setting, message in (p.split(": ", 1) for p in problems)]
+
+
+def project_config(project: FsPath, name: str = "mkdocs.yml") -> dict:
+    """A configuration file of the project as MkDocs reads it (!ENV included), without MkDocs; empty
+    where it cannot be read (MkDocs then says why)."""
+    try:
+        found = yaml.load(files.read_text(project / name), Loader=_TolerantLoader) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return {}
+    return found if isinstance(found, dict) else {}
 
 
 def citation_file(project: FsPath, publication: Publication) -> str | None:
@@ -329,16 +334,3 @@ def edition(project: FsPath) -> str | None:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return None
     return version if isinstance(version, str) else None
-
-
-def for_tests(project: FsPath | None = None, **changes: object) -> Publication:
-    """A publication as the project's own mkdocs.yml would give, for tests of the core."""
-    values: dict = {
-        "site_name": "Circoli magici del made in Italy", "site_url": "https://redazione-circoli-magici.github.io/atlante/",
-        "publisher": "Redazione del sito", "publisher_names": (("en", "Editorial team of the site"),), "publisher_url": None,
-        "licence": Licence("CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/"),
-        "edition": edition(project) if project else "0.2.0", "date": date(2026, 11, 25),
-        "contact_email": "redazione-circoli-magici@users.noreply.github.com",
-    }
-    values.update(changes)
-    return Publication(**values)

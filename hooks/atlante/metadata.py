@@ -34,7 +34,6 @@ from .kinds import KIND_BY_NAME, RELATION_TYPES, Kind, address
 from .meta import Publication
 from .model import SOURCE_LANG, Entity, Statement
 
-OG_LOCALES = {"it": "it_IT", "en": "en_GB"}
 SCHEMA = "https://schema.org/"  # the one namespace of every JSON-LD the site writes (never http://schema.org/)
 DATA_FOLDER = "dati/"  # the open data's folder under the site root (opendata.FOLDER): its vocabulary is there
 # The properties whose values are addresses: read as IRIs, so that a page's entity and its links are
@@ -49,10 +48,11 @@ class PageMeta:
     jsonld: dict = field(default_factory=dict)
 
 
-def page_meta(publication: Publication, *, title: str, description: str, path: str, lang: str,
+def page_meta(publication: Publication, *, title: str, description: str, path: str, lang: str, locale: str,
               updated: date | None, entity: Entity | None = None, home: bool = False,
               keywords: list[str] | None = None, distribution: list[tuple[str, str]] | None = None) -> PageMeta:
-    """The tags and JSON-LD of the page at `path` (relative to its edition: "cities/milano/")."""
+    """The tags and JSON-LD of the page at `path` (relative to its edition: "cities/milano/"), in the
+    edition `lang`, whose Open Graph locale is `locale` (its translation file's codes.open_graph)."""
     url = publication.url(path, lang)
     publisher = publication.publisher_in(lang)
     day = (updated or publication.date)
@@ -84,7 +84,7 @@ def page_meta(publication: Publication, *, title: str, description: str, path: s
         ("property", "og:url", url),
         ("property", "og:description", description),
         ("property", "og:site_name", publication.site_name),
-        ("property", "og:locale", OG_LOCALES.get(lang, lang)),
+        ("property", "og:locale", locale),
     ]
     if day:
         tags.append(("property", "og:updated_time", day.isoformat()))  # article:modified_time is an article's

@@ -21,6 +21,7 @@ gets an apostrophe in front (`neutralise`), which the Dati page and the data pac
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
@@ -29,6 +30,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path as FsPath
 from typing import TYPE_CHECKING
+
+import yaml
 
 from . import files, i18n
 from .kinds import KIND_BY_NAME, KINDS, RELATION_BY_NAME, RELATION_TYPES, Kind, RelationType, address
@@ -682,22 +685,10 @@ DCATAPIT_NS = "http://dati.gov.it/onto/dcatapit#"
 VCARD_NS = "http://www.w3.org/2006/vcard/ns#"
 EU = "http://publications.europa.eu/resource/authority/"
 EUROVOC = "http://eurovoc.europa.eu/"
-# The dataset's EU data themes (dcat:theme: regions and cities; economy and finance) and, under each,
-# its sub-themes (dct:subject): the EuroVoc microthesauri that AgID's theme-subtheme mapping for
-# DCAT-AP_IT (https://w3id.org/italia/controlled-vocabulary/theme-subtheme-mapping, agid:D.10) places
-# under that theme, with the mapping's labels (Italian and English: no other language gets one). A
-# DCAT-AP_IT harvester (ckanext-dcatapit) keeps a subject only under the theme the mapping gives it,
-# so a data theme's own IRI would not do.
-SUBJECTS: dict[str, dict[str, dict[str, str]]] = {
-    "REGI": {"100282": {"it": "7231 geografia economica", "en": "7231 economic geography"}},
-    "ECON": {"100185": {"it": "1606 politica economica", "en": "1606 economic policy"},
-             "100187": {"it": "1616 regione e politica regionale", "en": "1616 regions and regional policy"}},
-}
+# The dataset's EU data themes and sub-themes, with their vocabulary's labels: subjects.yaml
+SUBJECTS_FILE = FsPath(__file__).with_name("subjects.yaml")
 FILE_TYPES = {"json": "JSON", "jsonld": "JSON_LD", "csv": "CSV", "rdf": "RDF_XML"}  # EU file-type authority
 FORMAT_NAMES = {"json": "JSON", "jsonld": "JSON-LD", "csv": "CSV", "rdf": "RDF/XML"}
-# The EU language authority's codes; a language not listed here is not declared in the metadata.
-EU_LANGUAGES = {"it": "ITA", "en": "ENG", "fr": "FRA", "de": "DEU", "es": "SPA", "pt": "POR", "nl": "NLD",
-                "sl": "SLV", "el": "ELL", "pl": "POL", "ro": "RON", "hr": "HRV"}
 LICENCE_TYPES = {"https://creativecommons.org/licenses/by/": "Attribution",
                  "https://creativecommons.org/licenses/by-sa/": "ShareAlike",
                  "https://creativecommons.org/publicdomain/zero/": "PublicDomain"}
@@ -737,7 +728,7 @@ def dcat(catalog: Catalog, publication: Publication, words: dict[str, dict],
     g.add((catalogue, DCTERMS.publisher, agent))
     g.add((catalogue, FOAF.homepage, URIRef(publication.site_url)))
     g.add((catalogue, DCAT.themeTaxonomy, URIRef(EU + "data-theme")))
-    languages = [URIRef(EU + "language/" + EU_LANGUAGES[lang]) for lang in words if lang in EU_LANGUAGES]
+    languages = [URIRef(EU + "language/" + w["eu_language"]) for w in words.values()]  # the translation files' codes
     for language in languages:
         g.add((catalogue, DCTERMS.language, language))
     day(catalogue, DCTERMS.issued, issued)
@@ -749,7 +740,7 @@ def dcat(catalog: Catalog, publication: Publication, words: dict[str, dict],
     g.add((dataset, DCTERMS.identifier, Literal(package_name(publication))))
     texts(dataset, DCTERMS.title, "title")
     texts(dataset, DCTERMS.description, "description")
-    for theme, subjects in SUBJECTS.items():
+    for theme, subjects in _subjects().items():
         g.add((dataset, DCAT.theme, URIRef(EU + "data-theme/" + theme)))
         for code, labels in subjects.items():
             subject = URIRef(EUROVOC + code)
@@ -831,6 +822,13 @@ def distribution() -> list[tuple[str, str]]:
     return [(FOLDER + name, MEDIA_TYPES[fmt]) for name, _what, fmt in _distributions()]
 
 
+@functools.cache
+def _subjects() -> dict[str, dict[str, dict[str, str]]]:
+    """theme -> EuroVoc code -> language -> label (subjects.yaml)."""
+    return {str(theme): {str(code): {str(k): str(v) for k, v in labels.items()} for code, labels in codes.items()}
+            for theme, codes in yaml.safe_load(SUBJECTS_FILE.read_text(encoding="utf-8")).items()}
+
+
 def _dataset_words(schema_dir: FsPath, translations: Mapping[str, i18n.Translation] | None = None) -> dict[str, dict]:
     """Every language's words for the dataset, source language first, with the kinds' plural names
     by folder and by name, the long tables' titles and the relations' headings."""
@@ -841,6 +839,7 @@ def _dataset_words(schema_dir: FsPath, translations: Mapping[str, i18n.Translati
         words = translations[lang].words
         plural = {k.name: words["kinds"][k.name]["plural"] for k in KINDS}
         out[lang] = {**words["opendata"]["dataset"], "downloads": words["opendata"]["downloads"],
+                     "eu_language": words["codes"]["eu_language"],
                      "kinds": {**plural, **{k.folder: plural[k.name] for k in KINDS}},
                      "tables": {name: t["title"] for name, t in words["opendata"]["long_tables"].items()},
                      "relations": words["relations"]}

@@ -83,7 +83,7 @@ def linked(project: FsPath, *, docs_dir: FsPath | None = None) -> Result:
     return result
 
 
-def run(project: FsPath, *, docs_dir: FsPath | None = None, lang: str = "it",
+def run(project: FsPath, *, docs_dir: FsPath | None = None, lang: str = SOURCE_LANG,
         publication: meta.Publication | None = None, cache: Cache | None = None,
         rendered: list[Page] | None = None) -> Result:
     """Every finding and, when there is no error, the catalog and the pages of edition `lang`.
@@ -131,7 +131,7 @@ def _run(project: FsPath, docs_dir: FsPath | None, lang: str, publication: meta.
     if result.errors:
         return result
     result.catalog = link(documents, tuple(result.translations))
-    engine = cite.engine_for(project, cache_folder(project))
+    engine = cite.engine_for(project, result.translations.values(), cache_folder(project))
     if isinstance(engine, str):  # the citations' styles cannot be rendered: nothing can be published
         result.findings.append(Finding("error", "/".join(cite.CITEPROC[:2]), 1, 1, "(citations)", "(engine)", engine,
                                        "citation-engine"))

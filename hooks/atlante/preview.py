@@ -17,11 +17,15 @@ from html import escape
 from pathlib import Path
 
 import jinja2
+import yaml
+
+from . import files, i18n
 
 
-def error_page(lines: Iterable[str], lang: str = "it") -> bytes:
-    """A self-contained HTML page listing `lines` (each escaped), in the edition's language."""
-    words = _WORDS.get(lang, _WORDS["it"])
+def error_page(lines: Iterable[str], lang: str, project: Path) -> bytes:
+    """A self-contained HTML page listing `lines` (each escaped), in the edition's language (its
+    translation file's `preview` words; none where that file cannot be read, as when it is the error)."""
+    words = page_words(project, lang)
     items = "\n".join(f"<li><code>{escape(line)}</code></li>" for line in lines) or f"<li>{escape(words['unknown'])}</li>"
     return f"""<!doctype html>
 <html lang="{escape(lang)}">
@@ -53,20 +57,14 @@ code {{ white-space: pre-wrap; overflow-wrap: anywhere; font-size: .95rem; }}
 """.encode()
 
 
-_WORDS = {
-    "it": {"title": "Anteprima: il sito non si può costruire",
-           "intro": "Il server è attivo, ma i file contengono errori. Per ciascuno: file, riga, colonna, voce, campo, "
-                    "che cosa ci si aspettava e che cosa c'è:",
-           "after": "Correggi e salva: questa pagina si ricarica da sola e mostra il sito aggiornato. "
-                    "Gli stessi messaggi sono nel terminale di make serve e in make check.",
-           "unknown": "Errore sconosciuto: vedi il terminale."},
-    "en": {"title": "Preview: the site cannot be built",
-           "intro": "The server is running, but the files have errors. For each: file, line, column, entry, field, "
-                    "what was expected and what was found:",
-           "after": "Fix it and save: this page reloads by itself and shows the updated site. "
-                    "The same messages are in the terminal of make serve and in make check.",
-           "unknown": "Unknown error: see the terminal."},
-}
+def page_words(project: Path, lang: str) -> dict[str, str]:
+    """The error page's words from `lang`'s translation file, read on their own (the file may hold
+    the very errors the page shows: only its `preview` block must be readable); else no words."""
+    try:
+        block = yaml.safe_load(files.read_text(project.joinpath(*i18n.FOLDER) / f"{lang}.yaml"))["preview"]
+        return {key: str(block[key]) for key in ("title", "intro", "after", "unknown")}
+    except (OSError, yaml.YAMLError, UnicodeDecodeError, KeyError, TypeError):
+        return {"title": "⚠", "intro": "", "after": "", "unknown": "⚠"}
 
 
 def explain(exc: BaseException, project: Path) -> str | None:

@@ -25,6 +25,7 @@ from pathlib import Path as FsPath
 from urllib.parse import quote
 
 import jinja2
+from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 from pymdownx.slugs import slugify
 
@@ -283,7 +284,7 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, site: 
 
     def generic(path: str, title: str, description: str, **extra: object) -> PageMeta:
         return page_meta(publication, title=title, description=description, path=path, lang=lang,
-                         updated=publication.date, **extra)  # type: ignore[arg-type]
+                         locale=str(words["codes"]["open_graph"]), updated=publication.date, **extra)  # type: ignore[arg-type]
 
     def figure_files(download: Download, drawn: dict[str, object], page: str, caption: str, credit: str = "") -> dict[str, str | Later]:
         """A figure's two downloads: the standalone SVG (its drawing with title, caption, source and
@@ -425,7 +426,7 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, site: 
             files = {**files, **{path: text for st in entity.statements for path, text in citer.statement_files(st).items()}}
         files = {**files, **alias_files(kind, entity, files)}
         meta = page_meta(publication, title=str(entity.text("title", lang)), path=page_url(entity), lang=lang,
-                         description=str(entity.text("summary", lang)), entity=entity,
+                         locale=str(translation.words["codes"]["open_graph"]), description=str(entity.text("summary", lang)), entity=entity,
                          updated=site.history.date_of(entity.file),
                          keywords=[translation.words["tags"][t] for t in entity.data.get("tags") or []])  # type: ignore[union-attr]
         return Page(page_uri(entity), markdown, in_nav=listed, figures=figures_kept.take(), meta=meta,
@@ -825,10 +826,14 @@ def _facts(kind: Kind, entity: Entity, translation: Translation) -> list[dict[st
 
 
 def _coordinates(where: dict, lang: str) -> str:
-    """45.4642, 9.19 -> "45,4642° N, 9,1900° E" in Italian, "45.4642° N, 9.1900° E" in English."""
+    """45.4642, 9.19 -> "45,4642° N, 9,1900° E" in Italian, "45.4642° N, 9.1900° E" in English: four
+    decimals, with the language's decimal sign (Babel's locale data)."""
     lat, lon = float(where["lat"]), float(where["lon"])
-    text = f"{abs(lat):.4f}° {'N' if lat >= 0 else 'S'}, {abs(lon):.4f}° {'E' if lon >= 0 else 'W'}"
-    return text.replace(".", ",") if lang == SOURCE_LANG else text
+
+    def number(value: float) -> str:
+        return format_decimal(abs(value), format="0.0000", locale=lang)
+
+    return f"{number(lat)}° {'N' if lat >= 0 else 'S'}, {number(lon)}° {'E' if lon >= 0 else 'W'}"
 
 
 def _words(text: object) -> list[str]:

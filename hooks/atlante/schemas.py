@@ -13,7 +13,7 @@ import json
 import re
 from pathlib import Path as FsPath
 
-from . import i18n
+from . import i18n, meta
 from .kinds import KINDS, RELATION_TYPES, STATEMENT_TEXTS, Kind, relation_types_for
 from .model import SOURCE_LANG
 
@@ -28,12 +28,16 @@ def generate(project: FsPath) -> dict[FsPath, str]:
     translations, _ = i18n.load(project)
     source = translations[SOURCE_LANG].words
     others = [lang for lang in i18n.languages(project) if lang != SOURCE_LANG and lang in translations]
+    # the language of the schemas' own text (extra.schema_language; the source's by default), whose
+    # kind descriptions each schema quotes
+    described = translations.get(str((meta.project_config(project).get("extra") or {}).get("schema_language")),
+                                 translations[SOURCE_LANG])
     out: dict[FsPath, str] = {}
     for kind in KINDS:
         path = project / "data" / "schema" / f"{kind.name}.schema.json"
         if path.is_file():
             schema = json.loads(path.read_text(encoding="utf-8"))
-            out[path] = json.dumps(_kind_schema(kind, schema, source, others, translations), indent=2, ensure_ascii=False) + "\n"
+            out[path] = json.dumps(_kind_schema(kind, schema, source, {lang: translations[lang].words['language'] for lang in others}, described), indent=2, ensure_ascii=False) + "\n"
     readme = project / "README.md"
     if readme.is_file():
         text = readme.read_text(encoding="utf-8")
@@ -48,10 +52,12 @@ def stale(project: FsPath) -> list[FsPath]:
     return [p for p, text in generate(project).items() if p.read_text(encoding="utf-8") != text]
 
 
-def _kind_schema(kind: Kind, schema: dict, source: dict, others: list[str], translations: dict) -> dict:
+def _kind_schema(kind: Kind, schema: dict, source: dict, others: dict[str, str], described: i18n.Translation) -> dict:
+    """The kind's schema, its descriptions from the translation `described`, a language block for each
+    of `others` (language -> its name, in its own words)."""
     words = source["kinds"][kind.name]
     schema["title"] = f"{kind.name.capitalize()} ({words['label']}) - data/{kind.folder}/<id>.yaml"
-    schema["description"] = f"One {kind.name} of the brief. {translations.get('en', translations[SOURCE_LANG]).words['kinds'][kind.name]['intro']}"
+    schema["description"] = f"One {kind.name} of the brief. {described.words['kinds'][kind.name]['intro']}"
     props: dict = schema["properties"]
     old_relations = props.get("relations", {}).get("properties", {})
     relations = {}
@@ -77,7 +83,7 @@ def _kind_schema(kind: Kind, schema: dict, source: dict, others: list[str], tran
         if props[name].get(LANGUAGE_MARK) and name not in others:
             del props[name]  # a language that no longer has a translation file
     for lang in others:
-        props[lang] = _language_block(kind, props, lang, translations[lang].words["language"])
+        props[lang] = _language_block(kind, props, lang, others[lang])
     return schema
 
 

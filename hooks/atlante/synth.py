@@ -2,12 +2,16 @@
 
 `atlante synth --entities N --out <dir>` writes `<dir>/data/`: a copy of the project's schemas and
 data, and N entries spread over the kinds in the proportions of a grown data set (mostly themes,
-cities, concepts and platforms), each as an editor would write it: an English block for every text,
-about two tags (names the translation files give), one or two sources (statements of the slides),
+cities, concepts and platforms), each as an editor would write it: a block in every other language
+for every text, about two tags (names the translation files give), one or two sources (statements of
+the slides),
 and about 2.4 relations, each of a type its kind may write, to a kind the type allows. Relations
 within a kind point to earlier entries only, so hierarchies stay acyclic; every concept is drawn on
 by some entry, so nothing is an orphan. Cities lie in their region: a known point of it (a regional
 capital or an inland town), moved by a small jitter that is kept only when it stays in the region.
+Every text comes from the translation files (an entry's title is its kind's name, its number and its
+first tag's name; its summary the `cli.synth_summary` sentence), so every language of the project gets
+its own.
 
 The same seed gives the same bytes: one `random.Random(seed)`, entries made in a fixed order, and
 YAML written by hand rather than by a dumper.
@@ -25,6 +29,7 @@ from pathlib import Path as FsPath
 from . import geo, pipeline
 from .kinds import KIND_BY_NAME, KINDS, RelationType, relation_types_for
 from .load import SCHEMA_FOLDER, Document
+from .model import SOURCE_LANG
 
 # ---------------------------------------------------------------------------------------------
 # Entry points
@@ -58,7 +63,8 @@ def synthesise(project: FsPath, out: FsPath, entities: int, seed: int = 0) -> Wr
         raise Refused(findings=checked.errors + checked.warnings)
     translations = checked.translations
     tags = sorted(set.intersection(*(set(t.words.get("tags") or {}) for t in translations.values())))
-    plan = _Plan(random.Random(seed), documents, tags, source / SCHEMA_FOLDER)
+    words = {lang: t.words for lang, t in translations.items()}
+    plan = _Plan(random.Random(seed), documents, tags, source / SCHEMA_FOLDER, words)
     files = plan.entries(entities)
     shutil.copytree(source, target, dirs_exist_ok=True)
     for rel, text in files.items():
@@ -99,21 +105,26 @@ class _Entry:
 
 
 class _Plan:
-    def __init__(self, rng: random.Random, documents: list[Document], tags: list[str], schema_dir: FsPath) -> None:
+    def __init__(self, rng: random.Random, documents: list[Document], tags: list[str], schema_dir: FsPath,
+                 words: dict[str, dict]) -> None:
         self.rng = rng
         self.tags = tags
         self.schema_dir = schema_dir
+        self.words = words  # language -> its translation file's words, the source language's first
+        self.others = [lang for lang in words if lang != SOURCE_LANG]
         self.real: dict[str, list[str]] = {k.name: [] for k in KINDS}
-        self.statements: list[tuple[str, str, str]] = []  # (source ref, Italian text, English text)
+        self.statements: list[tuple[str, dict[str, str]]] = []  # (source ref, language -> its text)
         for doc in documents:
             if doc.data is None:
                 continue
             self.real[doc.kind].append(doc.stem)
             if doc.kind == "slide":
-                english = (doc.data.get("en") or {}).get("statements") or {}  # type: ignore[union-attr]
                 for st in doc.data.get("statements") or []:  # type: ignore[union-attr]
-                    self.statements.append((f"{doc.stem}#{st['id']}", str(st.get("text", "")),
-                                            str((english.get(st["id"]) or {}).get("text", ""))))
+                    texts = {SOURCE_LANG: str(st.get("text", ""))}
+                    for lang in self.others:
+                        block = (doc.data.get(lang) or {}).get("statements") or {}  # type: ignore[union-attr]
+                        texts[lang] = str((block.get(st["id"]) or {}).get("text", ""))
+                    self.statements.append((f"{doc.stem}#{st['id']}", texts))
         self.counts: dict[str, int] = {}
         self.written_relations = 0
 
@@ -160,68 +171,68 @@ class _Plan:
 
     def _text(self, entry: _Entry) -> str:
         rng, kind = self.rng, entry.kind
-        words = WORDS[kind]
-        topic = rng.choice(TOPICS)
-        title_it, title_en = f"{words[0]} {entry.number}: {topic[0]}", f"{words[1]} {entry.number}: {topic[1]}"
         sources = rng.sample(self.statements, 2 if rng.random() < 0.3 else 1)
         tags = sorted(rng.sample(self.tags, min(len(self.tags), rng.choices((1, 2, 3), weights=(3, 4, 3))[0])))
-        summary_it = (f"Voce generata per misurare il sito: {words[2]} {topic[0]}, che riprende "
-                      f"{_cited(sources, 'it')} del brief. Il testo non dice nulla del brief.")
-        summary_en = (f"An entry generated to measure the site: {words[3]} {topic[1]}, drawing on "
-                      f"{_cited(sources, 'en')} of the brief. The text says nothing about the brief.")
+        topic = rng.choice(tags)
+        texts = {lang: self._texts(entry, topic, sources, lang) for lang in self.words}
         lines = [f"# yaml-language-server: $schema=../schema/{kind}.schema.json", f"id: {entry.id}",
-                 f"title: {_q(title_it)}", *_folded("summary", summary_it, 0)]
-        english: list[str] = [f"title: {_q(title_en)}", *_folded("summary", summary_en, 0)]
+                 *texts[SOURCE_LANG]]
+        blocks = {lang: texts[lang] for lang in self.others}
         if kind in ("action", "concept"):  # their schemas require the brief's own words
-            named_it, named_en = self._wording(sources[0])
-            lines.append(f"named_as: {_q(named_it)}")
-            english.append(f"named_as: {_q(named_en)}")
+            start, length = rng.random(), rng.choice((2, 3, 4))
+            lines.append(f"named_as: {_q(_words_of(sources[0][1][SOURCE_LANG], start, length))}")
+            for lang in self.others:
+                blocks[lang].append(f"named_as: {_q(_words_of(sources[0][1][lang] or sources[0][1][SOURCE_LANG], start, length))}")
         for name in ("category", "period"):
             values = self._enum(kind, name)
             if values:
                 lines.append(f"{name}: {rng.choice(values)}")
         if kind == "move":
-            lines.append(f"label: {_q(topic[0])}")
-            english.append(f"label: {_q(topic[1])}")
+            lines.append(f"label: {_q(self.words[SOURCE_LANG]['tags'][topic])}")
+            for lang in self.others:
+                blocks[lang].append(f"label: {_q(self.words[lang]['tags'][topic])}")
         if kind == "city":
             region = rng.choice(sorted(REGION_POINTS))
             lat, lon = _point_in(region, rng)
             lines += [f"region: {_q(region)}", f"coordinates: {{lat: {lat:.4f}, lon: {lon:.4f}}}"]
         lines.append(f"tags: [{', '.join(tags)}]")
-        lines += ["sources:", *(f"  - {ref}" for ref, _, _ in sources)]
+        lines += ["sources:", *(f"  - {ref}" for ref, _ in sources)]
         if entry.relations:
             lines.append("relations:")
             for rtype in (t.name for t in relation_types_for(kind) if t.name in entry.relations):
                 lines += [f"  {rtype}:", *(f"    - {ref}" for ref in entry.relations[rtype])]
         if kind == "city":
             lines += ["added:", "  - fields: [region, coordinates]",
-                      f"    source: {_q('Punto noto della regione, spostato di poco (dati sintetici)')}"]
-            english += ["added:", f"  - source: {_q('A known point of the region, moved slightly (synthetic data)')}"]
-        lines += ["en:", *(f"  {line}" for line in english)]
+                      f"    source: {_q(self.words[SOURCE_LANG]['cli']['synth_point'])}"]
+            for lang in self.others:
+                blocks[lang] += ["added:", f"  - source: {_q(self.words[lang]['cli']['synth_point'])}"]
+        for lang in self.others:
+            lines += [f"{lang}:", *(f"  {line}" for line in blocks[lang])]
         return "\n".join(lines) + "\n"
 
-    def _wording(self, source: tuple[str, str, str]) -> tuple[str, str]:
-        """A few consecutive words of the statement, as written there, in each language."""
-        return _words_of(source[1], self.rng), _words_of(source[2] or source[1], self.rng)
+    def _texts(self, entry: _Entry, topic: str, sources: list[tuple[str, dict[str, str]]], lang: str) -> list[str]:
+        """The entry's title and summary in `lang`: its kind's name, number and topic (a tag's name),
+        and the translation file's sentence naming the statements it draws on."""
+        words = self.words[lang]
+        kind, name = str(words["kinds"][entry.kind]["label"]), str(words["tags"][topic])
+        cited = f" {words['cli']['synth_and']} ".join(f"{ref.split('#')[0].replace('-', ' ')} ({ref.split('#')[1]})"
+                                                        for ref, _ in sources)
+        summary = str(words["cli"]["synth_summary"]).format(kind=kind.lower(), topic=name, sources=cited)
+        return [f"title: {_q(f'{kind} {entry.number}: {name}')}", *_folded("summary", summary, 0)]
 
     def _enum(self, kind: str, name: str) -> list[str]:
         schema = json.loads((self.schema_dir / f"{kind}.schema.json").read_text(encoding="utf-8"))
         return list((schema.get("properties") or {}).get(name, {}).get("enum") or [])
 
 
-def _cited(sources: list[tuple[str, str, str]], lang: str) -> str:
-    refs = [f"{ref.split('#')[0].replace('-', ' ')} ({ref.split('#')[1]})" for ref, _, _ in sources]
-    joiner = " e " if lang == "it" else " and "
-    return joiner.join(refs)
-
-
-def _words_of(text: str, rng: random.Random) -> str:
+def _words_of(text: str, start: float, length: int) -> str:
+    """A few consecutive words of `text` (`length`, from the point `start` of 0 to 1 along it), as written."""
     spans = [m.span() for m in re.finditer(r"\w+", text)]
     if not spans:
         return text.strip() or "-"
-    length = min(len(spans), rng.choice((2, 3, 4)))
-    start = rng.randrange(len(spans) - length + 1)
-    return text[spans[start][0]:spans[start + length - 1][1]]
+    length = min(len(spans), length)
+    first = int(start * (len(spans) - length + 1))
+    return text[spans[first][0]:spans[first + length - 1][1]]
 
 
 def _point_in(region: str, rng: random.Random) -> tuple[float, float]:
@@ -273,21 +284,3 @@ REGION_POINTS: dict[str, tuple[float, float]] = {
     "Toscana": (43.7696, 11.2558), "Trentino-Alto Adige": (46.0748, 11.1217), "Umbria": (43.1107, 12.3908),
     "Valle d'Aosta": (45.7370, 7.3201), "Veneto": (45.4064, 11.8768),
 }
-
-# kind -> (Italian title word, English title word, Italian summary phrase, English summary phrase)
-WORDS = {
-    "challenge": ("Sfida", "Challenge", "una sfida di", "a challenge of"),
-    "move": ("Mossa", "Move", "una mossa di", "a move of"),
-    "platform": ("Piattaforma", "Platform", "una piattaforma di", "a platform of"),
-    "circle": ("Circolo", "Circle", "un circolo magico di", "a magic circle of"),
-    "city": ("Città", "City", "una città di", "a city of"),
-    "theme": ("Tema", "Theme", "un tema di", "a theme of"),
-    "action": ("Azione", "Action", "un'azione di", "an action of"),
-    "concept": ("Concetto", "Concept", "un concetto di", "a concept of"),
-}
-TOPICS = (
-    ("energia", "energy"), ("mobilità", "mobility"), ("agricoltura", "farming"), ("turismo", "tourism"),
-    ("design", "design"), ("moda", "fashion"), ("meccanica", "engineering"), ("cultura", "culture"),
-    ("welfare", "welfare"), ("logistica", "logistics"), ("ricerca", "research"), ("paesaggio", "landscape"),
-    ("artigianato", "crafts"), ("salute", "health"), ("formazione", "training"), ("acqua", "water"),
-)

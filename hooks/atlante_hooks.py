@@ -70,7 +70,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
-from atlante import cache, editions, faults, history, meta, metadata, pipeline, preview, rules
+from atlante import cache, editions, faults, history, livereload, meta, metadata, pipeline, preview, rules
 from atlante.messages import DID_YOU_MEAN
 from atlante.render import REQUIRED_EXTENSIONS, Chip, navigation, place_figures, redirect_page, redirects
 from atlante.sanitize import clean_html
@@ -159,7 +159,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if not config.use_directory_urls:  # maps and graphs link pages by their directory URLs
         _refuse(f"{Path(config.config_file_path).name}: use_directory_urls: expected true, found false")
     lang = config.theme["language"]
-    _editions, problems = editions.from_alternate(config.extra.get("alternate"))
+    _editions, problems = editions.from_alternate(config.extra.get("alternate"), lang)
     _edition = next((e for e in _editions if e.lang == lang), None)
     if _edition is None:
         problems.append(f"extra.alternate: expected an entry for this edition's language '{lang}' (theme.language), found none")
@@ -284,7 +284,7 @@ def on_page_context(context: dict, *, page: Page, config: MkDocsConfig, nav: obj
     translation = _result.translations.get(_edition.lang)  # missing only in a preview showing its errors
     words = translation.words["ui"] if translation else {"translation_notice": "", "translation_notice_link": "",
                                                           "language_switch": ""}
-    original = next(a for a in alternates if a.lang == editions.SOURCE_LANG)
+    original = next(a for a in alternates if a.lang == _source_lang())  # the source edition
     if page.file.generated_by is not None:
         page.edit_url = _edit_url(config, _sources.get(page.file.src_uri))
     context["atlante"] = {
@@ -336,9 +336,14 @@ def on_serve(server, *, config: MkDocsConfig, builder) -> object:
         signal.signal(signal.SIGTERM, _interrupt)
     rebuild, answer = server.builder, server.serve_request
     project = _project(config)
-    lang = editions.SOURCE_LANG  # the error page speaks the source edition's language
+    lang = _source_lang()  # the error page speaks the source edition's language
     engine_log = logging.getLogger(_engine(config))  # under a fork, the hook's "mkdocs." loggers are below it too
 
+    unsupported = livereload.problems(server, _engine(config))
+    private = not unsupported  # the server's private parts this preview uses (atlante/livereload.py)
+    if unsupported:
+        log.warning("The preview will not reload the browsers after its second phase, nor from its error page "
+                    f"(atlante/livereload.py): {'; '.join(unsupported)}")
     last: dict[str, list[str]] = {}  # what the last failure said, by the exception's words
     background = _second_phase  # the other editions' build, while the source edition is served
 
@@ -408,14 +413,8 @@ def on_serve(server, *, config: MkDocsConfig, builder) -> object:
         started = time.monotonic()
         if attempt(lambda: [step() for step in work if not _stopping.is_set()]):
             log.info(f"The rest of the preview built in {time.monotonic() - started:.2f} seconds")
-        try:  # reload the browsers, unless a rebuild has begun (its end reloads them)
-            with server._epoch_cond:
-                if server._wanted_epoch == server._visible_epoch:
-                    server._wanted_epoch = server._visible_epoch = max(server._visible_epoch + 1,
-                                                                       round(time.monotonic() * 1000))
-                    server._epoch_cond.notify_all()
-        except AttributeError:
-            pass
+        if private:  # reload the browsers, unless a rebuild has begun (its end reloads them)
+            livereload.reload_browsers(server)
 
     def serving(environ: dict, start_response):  # type: ignore[no-untyped-def]
         path = environ.get("PATH_INFO", "")
@@ -434,10 +433,8 @@ def on_serve(server, *, config: MkDocsConfig, builder) -> object:
                 return body
             getattr(body, "close", lambda: None)()
         page = preview.error_page(failure, lang, project)
-        try:
-            page = server._inject_js_into_html(page, server._visible_epoch)  # reloads when fixed
-        except (AttributeError, TypeError, ValueError):
-            pass
+        if private:
+            page = livereload.with_reload_script(server, page)  # reloads when fixed
         start_response("500 Internal Server Error", [("Content-Type", "text/html; charset=utf-8"),
                                                      ("Content-Length", str(len(page))), ("Cache-Control", "no-store")])
         return [page]
@@ -445,7 +442,7 @@ def on_serve(server, *, config: MkDocsConfig, builder) -> object:
     server.builder = surviving
     server.set_app(serving)
     logging.getLogger(f"{engine_log.name}.livereload").addFilter(_requests_are_not_warnings)
-    if _partial():
+    if _partial() and private:
         _watch_natively(server, project)
     return server
 
@@ -457,7 +454,8 @@ def on_serve(server, *, config: MkDocsConfig, builder) -> object:
 
 def _publication_of(config: MkDocsConfig, root: str, project: Path) -> tuple[meta.Publication, list[str]]:
     return meta.from_config(site_name=config.site_name, site_url=root if config.site_url else None, extra=config.extra,
-                            project=project, edition_date=_edition_date(project), repo_url=config.repo_url)
+                            project=project, edition_date=_edition_date(project), repo_url=config.repo_url,
+                            source_lang=_source_lang())  # the source edition, first
 
 
 def _edition_date(project: Path) -> object:
@@ -552,10 +550,15 @@ def _refuse(message: str, lines: list[str] | None = None) -> NoReturn:
     raise PluginError(message)
 
 
+def _source_lang() -> str:
+    """The source edition's language (extra.alternate's entry at "/"; from_alternate puts it first)."""
+    return _editions[0].lang if _editions else ""
+
+
 def _in_source_language(result: pipeline.Result) -> list[str]:
     """The findings, errors first, as `atlante check` says them in the brief's language: for the
     preview's error page (the terminal keeps the build's English)."""
-    source = result.translations.get(editions.SOURCE_LANG)
+    source = result.translations.get(_source_lang())
     words = source.words.get("cli", {}) if source else {}
     return [str(dataclasses.replace(f, message=rules.localised(f, words.get("findings") or {},
                                                                 words.get("did_you_mean") or DID_YOU_MEAN)))
@@ -692,7 +695,7 @@ def _watch_natively(server, project: Path) -> None:  # type: ignore[no-untyped-d
         probe.start()
         probe.stop()
         probe.join(timeout=5)
-        watched = dict(server._watched_paths)  # path -> how many asked for it
+        watched = livereload.watched(server)  # path -> how many asked for it
         for path, count in watched.items():
             for _ in range(count):
                 server.unwatch(path)
@@ -840,7 +843,7 @@ def _footer(translation: object) -> dict[str, object] | None:
     Material's own line)."""
     if translation is None or _publication is None:
         return None
-    publisher = _publication.publisher_in(_edition.lang if _edition else editions.SOURCE_LANG)
+    publisher = _publication.publisher_in(_edition.lang if _edition else _publication.source_lang)
     return {"words": translation.words["footer"], "publisher": publisher,  # type: ignore[attr-defined]
             "publisher_url": _publication.publisher_url, "licence": _publication.licence.name,
             "licence_url": _publication.licence.url}

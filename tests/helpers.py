@@ -307,7 +307,7 @@ def for_tests(project: Path | None = None, **changes: object) -> meta.Publicatio
         "site_name": "Circoli magici del made in Italy", "site_url": "https://redazione-circoli-magici.github.io/atlante/",
         "publisher": "Redazione del sito", "publisher_names": (("en", "Editorial team of the site"),), "publisher_url": None,
         "licence": meta.Licence("CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/"),
-        "edition": meta.edition(project) if project else "0.2.0", "date": date(2026, 11, 25),
+        "edition": meta.edition(project) if project else "0.2.0", "date": date(2026, 11, 25), "source_lang": "it",
         "contact_email": "redazione-circoli-magici@users.noreply.github.com",
     }
     values.update(changes)

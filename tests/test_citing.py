@@ -115,7 +115,7 @@ def test_hostile_text_stays_inert_and_round_trips_in_every_format() -> None:
 
 
 def test_an_edition_without_an_edition_number_or_publisher_is_refused_with_located_messages() -> None:
-    publication, problems = meta.from_config(site_name="S", site_url=None, project=ROOT, edition_date=None,
+    publication, problems = meta.from_config(site_name="S", site_url=None, project=ROOT, edition_date=None, source_lang="it",
                                              extra={"publication": {"publisher": "", "licence": {"name": "CC", "url": "http://x"}}})
     assert "extra.publication.publisher: expected a text, found ''" in problems
     assert "extra.publication.licence.url: expected an https address, found 'http://x'" in problems
@@ -595,7 +595,7 @@ def test_a_publisher_name_for_no_edition_or_no_name_is_refused_naming_the_file_a
         "mkdocs.yml:7:1: (configuration): extra.publication.publisher_names.fr: expected the language of an edition other "
         "than the source's (en; the source's name is extra.publication.publisher), found 'fr' (configuration)"]
     assert publication.publisher_in("en") == publication.publisher_in("fr") == "P"  # the source's, where none is given
-    _, problems = meta.from_config(site_name="S", site_url=None, project=ROOT, edition_date=None, extra={
+    _, problems = meta.from_config(site_name="S", site_url=None, project=ROOT, edition_date=None, source_lang="it", extra={
         "publication": {"publisher": "P", "publisher_names": "Editorial team", "licence": {"name": "C", "url": "https://x"}}})
     assert problems == ["extra.publication.publisher_names: expected a mapping of language codes to names (en: …) "
                         "or null, found 'Editorial team'"]

@@ -191,7 +191,7 @@ def test_added_columns_stay_aligned_item_by_item(publication: meta.Publication) 
                   {"fields": ["named_as"], "source": "Fonte due", "url": "https://example.org/due"}],
         "en": {"title": "Test", "added": [{"source": "Source one"}, {"source": "Source two"}]}})
     catalog = Catalog({entity.ref: entity}, {k.name: [] for k in KINDS} | {"theme": [entity]}, {})
-    [table] = [t for t in opendata.tables(SCHEMAS) if t.kind is theme]
+    [table] = [t for t in opendata.tables(SCHEMAS, "it") if t.kind is theme]
     [row] = csv.DictReader(io.StringIO(opendata.table_text(table, catalog, publication, {}), newline=""))
     assert row["added_fields"] == "body, summary | named_as"
     assert row["added_sources"] == "'=Fonte uno | Fonte due"  # the formula rule, on the whole cell

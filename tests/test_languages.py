@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from atlante import i18n
+from atlante import editions, i18n, meta
 
 from helpers import BIN, ROOT, env, make_project, parsed
 
@@ -86,7 +86,7 @@ def test_a_third_edition_is_built_from_its_translation_file_and_configuration_al
 
 def test_no_language_code_is_written_in_the_python_of_the_core() -> None:
     """The languages are the translation files and the configuration: no text constant of the code is
-    a language or locale code, or begins with one ("en:"), but the source language's (model.SOURCE_LANG)."""
+    a language or locale code, or begins with one ("en:")."""
     code = re.compile(r"(?:[a-z]{2}(?:[-_][A-Z]{2})?|[A-Z]{3})(?:$|[:/ ])")
     languages = {"it", "en", "fr", "de", "es", "ITA", "ENG", "FRA"}
     found = []
@@ -95,4 +95,17 @@ def test_no_language_code_is_written_in_the_python_of_the_core() -> None:
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and code.match(node.value) \
                     and re.split(r"[-_:/ ]", node.value)[0] in languages:
                 found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.value!r}")
-    assert found == ["hooks/atlante/model.py:13: 'it'"]
+    assert found == []
+
+
+def test_the_source_language_is_the_configurations_edition_at_the_root() -> None:
+    assert meta.source_language(ROOT) == "it" and i18n.languages(ROOT)[0] == "it"
+    config = {"theme": {"language": "en"},
+              "extra": {"alternate": [{"name": "Deutsch", "link": "/", "lang": "de"}, {"name": "English", "link": "/en/", "lang": "en"}]}}
+    assert editions.source_language(config) == "de"  # an edition's own config (mkdocs.en.yml) still finds the source's
+    assert editions.source_language({"theme": {"language": "de"}}) == "de" and editions.source_language({}) == ""
+    found, problems = editions.from_alternate(config["extra"]["alternate"][::-1], "en")
+    assert problems == [] and [(e.lang, e.prefix, e.is_source) for e in found] == [("de", "", True), ("en", "en/", False)]
+    _, problems = editions.from_alternate([{"name": "English", "link": "/en/", "lang": "en"}], "de")
+    assert problems == ["extra.alternate: expected an entry for the source edition (link '/', its language "
+                        "theme.language 'de'), found none"]

@@ -86,7 +86,8 @@ def test_a_published_catalogue_names_a_real_contact(email: str | None, preview: 
 def test_a_contact_that_is_no_email_address_is_refused_everywhere(email: object) -> None:
     extra = {"publication": {"publisher": "R", "licence": {"name": "CC BY 4.0", "url": "https://x.org/"},
                              "contact_email": email}}
-    publication, problems = meta.from_config(site_name="S", site_url=SITE_URL, extra=extra, project=ROOT, edition_date=None)
+    publication, problems = meta.from_config(site_name="S", site_url=SITE_URL, extra=extra, project=ROOT, edition_date=None,
+                                             source_lang="it")
     assert problems == [f"extra.publication.contact_email: expected an email address (name@domain, set "
                         f"ATLANTE_CONTACT_EMAIL) or null, found {email!r}"]
     assert publication.contact_email is None and meta.contact_problems(extra, preview=False) == []  # said once

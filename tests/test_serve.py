@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 from playwright.sync_api import Error as PlaywrightError
 
-from helpers import BIN, edit, make_project, preview_env
+from helpers import BIN, ROOT, edit, make_project, preview_env
 
 MAKE_SERVE = ("--dirty", "--no-strict")  # what `make serve` passes
 
@@ -310,3 +310,36 @@ def test_the_preview_refuses_files_that_are_not_files_and_endless_markdown_and_a
         edit(project, "overrides/atlante/entity.md", fault, "")
         assert site.shows("/cities/milano/", "Lombardia"), "the site never came back"
     assert "Traceback" not in site.stderr  # type: ignore[attr-defined]
+
+
+# The live-reload server's private parts the preview uses (atlante/livereload.py), on each engine
+LIVERELOAD_CHECK = """
+import sys, tempfile
+sys.path.insert(0, {hooks!r})
+from {engine}.livereload import LiveReloadServer
+from atlante import livereload
+folder = tempfile.mkdtemp()
+server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=folder)
+try:
+    assert livereload.problems(server, {engine!r}) == [], livereload.problems(server, {engine!r})
+    before = server._visible_epoch
+    livereload.reload_browsers(server)
+    assert server._visible_epoch > before and server._wanted_epoch == server._visible_epoch
+    page = livereload.with_reload_script(server, b"<html><body><p>x</p></body></html>")
+    assert b"livereload" in page and page.count(b"<script") >= 1, page
+    server.watch(folder)
+    assert livereload.watched(server) == {{folder: 1}}
+finally:
+    server.server_close()
+print("ok")
+"""
+
+
+@pytest.mark.parametrize("engine", ["mkdocs", "properdocs"])
+def test_the_live_reload_servers_private_parts_the_preview_uses_are_there(engine: str) -> None:
+    """Fails loudly when a MkDocs or ProperDocs release changes what atlante/livereload.py relies on
+    (then the preview would go on without its second phase's reload, saying so)."""
+    python = BIN / "python" if engine == "mkdocs" else ROOT / ".venv-properdocs" / "bin" / "python"
+    result = subprocess.run([str(python), "-c", LIVERELOAD_CHECK.format(hooks=str(ROOT / "hooks"), engine=engine)],
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert result.stdout.strip() == "ok", result.stderr[-2000:]

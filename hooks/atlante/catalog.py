@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .kinds import KINDS, RELATION_TYPES
 from .load import Document
-from .model import SOURCE_LANG, Catalog, Entity, Link, Ref, Statement
+from .model import Catalog, Entity, Link, Ref, Statement
 
 _RELATION_ORDER = {r.name: i for i, r in enumerate(RELATION_TYPES)}
 
@@ -29,7 +29,7 @@ def link(documents: list[Document], languages: tuple[str, ...] = ()) -> Catalog:
             continue
         number = entity.data["number"]
         translations = {lang: (entity.data.get(lang) or {}).get("statements") or {}  # type: ignore[union-attr]
-                        for lang in languages if lang != SOURCE_LANG}
+                        for lang in languages[1:]}  # the source language first: its texts are the top-level ones
         for i, st in enumerate(entity.data["statements"], start=1):  # type: ignore[arg-type]
             statement = Statement(
                 slide=entity.id, id=st["id"], number=f"{number}.{i}", text=st["text"],

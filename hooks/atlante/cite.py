@@ -420,13 +420,22 @@ class _Node:
             raise RuntimeError(f"citeproc-js: {str(answer.get('error')).splitlines()[0]}")
         return answer
 
-    def close(self) -> None:
-        if self.process.stdin is not None:
-            self.process.stdin.close()
+    def close(self, *, own: bool = True) -> None:
+        """End the process (`own`: this process started it), or only let go of its pipes (a forked
+        process's copies, whose Node its parent ends)."""
+        for pipe in (self.process.stdin, self.process.stdout):
+            try:
+                if pipe is not None:
+                    pipe.close()
+            except OSError:
+                pass
+        if not own:
+            return
         try:
             self.process.wait(timeout=5)
         except subprocess.TimeoutExpired:
             self.process.kill()
+            self.process.wait()
 
 
 _PATIENCE = 300  # seconds for one request: a cold Chicago engine takes 1.5 s, a thousand items 5
@@ -445,8 +454,7 @@ def _node(node: str, citeproc: FsPath) -> _Node:
 @atexit.register
 def _stop_nodes() -> None:
     for key, running in list(_NODES.items()):
-        if key[2] == os.getpid():
-            running.close()
+        running.close(own=key[2] == os.getpid())
 
 
 def _inline(html: str) -> str:

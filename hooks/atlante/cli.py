@@ -32,7 +32,7 @@ import yaml
 
 from . import faults, files, i18n, pipeline, rules, schemas, skeleton
 from .kinds import KIND_BY_FOLDER, KIND_BY_NAME, KINDS, Kind
-from .model import SLUG, SOURCE_LANG, Finding, Ref
+from .model import SLUG, Finding, Ref
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -149,7 +149,7 @@ def _new(project: Path, kind: Kind, new_id: str, title: str | None, lang: str, w
         print(f"{where}: {kind.name}: {refused.message}", file=sys.stderr)
         return 1
     translations, _ = i18n.load(project)
-    chosen = translations.get(lang) or translations.get(SOURCE_LANG)
+    chosen = translations.get(lang) or i18n.source_of(translations)
     text = skeleton.skeleton(kind, new_id, title, project / "data" / "schema", chosen.words if chosen else None)
     path = project / "data" / kind.folder / f"{new_id}.yaml"
     path.write_text(text, encoding="utf-8")
@@ -282,13 +282,13 @@ def _as_dict(finding: Finding) -> dict[str, object]:
 
 def _locale_lang(known: list[str]) -> str:
     """The language the locale names (LC_ALL, LC_MESSAGES, LANG: "it_IT.UTF-8" is "it") if a translation
-    file has it, else the source language's."""
+    file has it, else the source language's (the first of `known`)."""
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(name, "")
         if value:
             lang = value.split(".")[0].split("_")[0].split("-")[0].lower()
-            return lang if lang in known else SOURCE_LANG
-    return SOURCE_LANG
+            return lang if lang in known else known[0]
+    return known[0]  # i18n.languages: the source language first
 
 
 def _speaking(project: Path) -> Path:

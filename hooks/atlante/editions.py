@@ -1,6 +1,7 @@
 """The language editions of the site and how a page finds its counterparts in the others.
 
-The source edition (Italian) lives at the site's root, every other edition at /<lang>/, with the
+The source edition (the language of the data files' top-level fields: Italian) lives at the site's
+root, every other edition at /<lang>/, with the
 same page addresses below it: /cities/milano/ and /en/cities/milano/. Editions are declared once,
 as Material's `extra.alternate` list in mkdocs.yml ({name, link, lang}); this module reads that list
 and gives each page its alternates, both as links relative to the page (for the language switch,
@@ -12,8 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .model import SOURCE_LANG
-
 
 @dataclass(frozen=True)
 class Edition:
@@ -23,7 +22,7 @@ class Edition:
 
     @property
     def is_source(self) -> bool:
-        return self.lang == SOURCE_LANG
+        return self.prefix == ""
 
 
 @dataclass(frozen=True)
@@ -35,35 +34,59 @@ class Alternate:
     current: bool
 
 
-def from_alternate(alternate: object) -> tuple[list[Edition], list[str]]:
-    """Editions from `extra.alternate`, and the problems found in it (as located config messages)."""
+def from_alternate(alternate: object, default: str) -> tuple[list[Edition], list[str]]:
+    """Editions from `extra.alternate`, the source edition first, and the problems found in it (as
+    located config messages). The source edition is the entry at "/"; without the list, the only
+    edition, in the language `default` (mkdocs.yml's theme.language)."""
     editions: list[Edition] = []
     problems: list[str] = []
     if not isinstance(alternate, list) or not alternate:
-        return [Edition(SOURCE_LANG, SOURCE_LANG, "")], []
+        return [Edition(default, default, "")], []
+    source = _at_root(alternate) or default
     for i, item in enumerate(alternate):
         if not isinstance(item, dict) or not all(isinstance(item.get(k), str) for k in ("name", "link", "lang")):
             problems.append(f"extra.alternate[{i}]: expected a mapping with the texts name, link and lang, found {item!r}")
             continue
         lang = item["lang"]
-        expected = "/" if lang == SOURCE_LANG else f"/{lang}/"
+        expected = "/" if lang == source else f"/{lang}/"
         if item["link"] != expected:
             problems.append(f"extra.alternate[{i}].link: expected '{expected}' (the {lang} edition's place), found {item['link']!r}")
-        editions.append(Edition(lang, item["name"], "" if lang == SOURCE_LANG else f"{lang}/"))
-    if SOURCE_LANG not in {e.lang for e in editions}:
-        problems.append(f"extra.alternate: expected an entry for the source language '{SOURCE_LANG}', found none")
+        editions.append(Edition(lang, item["name"], "" if lang == source else f"{lang}/"))
+    if source not in {e.lang for e in editions}:
+        problems.append(f"extra.alternate: expected an entry for the source edition (link '/', its language "
+                        f"theme.language '{source}'), found none")
+    editions.sort(key=lambda e: not e.is_source)
     return editions, problems
 
 
-def config_name(lang: str) -> str:
-    """The file of edition `lang`'s configuration, in the project folder: mkdocs.yml for the source
+def source_language(config: dict) -> str:
+    """The source edition's language in a project's configuration (mkdocs.yml or an edition's, read as
+    a mapping): the language of the entry of extra.alternate at "/", else theme.language (which
+    MkDocs and Material read too), else ""."""
+    extra = config.get("extra")
+    found = _at_root(extra.get("alternate")) if isinstance(extra, dict) else None
+    theme = config.get("theme")
+    language = theme.get("language") if isinstance(theme, dict) else None
+    return found or (language if isinstance(language, str) else "")
+
+
+def _at_root(alternate: object) -> str | None:
+    """The language of the entry of extra.alternate at the site's root ("/")."""
+    for item in alternate if isinstance(alternate, list) else []:
+        if isinstance(item, dict) and item.get("link") == "/" and isinstance(item.get("lang"), str):
+            return str(item["lang"])
+    return None
+
+
+def config_name(edition: Edition) -> str:
+    """The file of `edition`'s configuration, in the project folder: mkdocs.yml for the source
     edition, mkdocs.<lang>.yml (which INHERITs it) for each other one."""
-    return "mkdocs.yml" if lang == SOURCE_LANG else f"mkdocs.{lang}.yml"
+    return "mkdocs.yml" if edition.is_source else f"mkdocs.{edition.lang}.yml"
 
 
 def missing_config(edition: Edition) -> str:
     """What to say when an edition listed in extra.alternate has no configuration beside mkdocs.yml."""
-    return f"extra.alternate lists '{edition.lang}', expected its config {config_name(edition.lang)} beside it, found none"
+    return f"extra.alternate lists '{edition.lang}', expected its config {config_name(edition)} beside it, found none"
 
 
 def other_configs(project: Path, found: list[Edition]) -> tuple[list[tuple[Edition, Path]], list[Edition]]:
@@ -74,7 +97,7 @@ def other_configs(project: Path, found: list[Edition]) -> tuple[list[tuple[Editi
     for edition in found:
         if edition.is_source:
             continue
-        path = project / config_name(edition.lang)
+        path = project / config_name(edition)
         if path.is_file():
             present.append((edition, path))
         else:

@@ -42,7 +42,7 @@ from markdown_it import MarkdownIt
 
 from . import cache, editions, history, pipeline
 from .meta import _TolerantLoader
-from .model import SOURCE_LANG, Catalog, Finding
+from .model import Catalog, Finding
 from .render import Page, md_text, navigation, redirects
 from .rules import MARKDOWN_FIELDS
 from .sanitize import clean_html
@@ -87,7 +87,7 @@ def _export(project: Path, target: Path) -> Exported:
     trees: dict[str, dict[str, bytes]] = {}
     written_configs: dict[str, str] = {}
     exported = Exported(target)
-    source = configs[SOURCE_LANG]
+    source = configs[edition_list[0].lang]  # the source edition first
     root = editions.root_url(str(source["site_url"]), edition_list[0]) if source.get("site_url") else None
     for edition in edition_list:
         result = pipeline.run(project, docs_dir=project / "docs", lang=edition.lang)
@@ -110,7 +110,7 @@ def _export(project: Path, target: Path) -> Exported:
         tree.update(_theme_files(project, config))
         trees[edition.lang] = tree
         nav = navigation(result.catalog, result.translations[edition.lang], extra=config.get("nav") or [])
-        written_configs[edition.lang] = _plain_config(config, edition, root, nav, result.pages, redirects(result.catalog))
+        written_configs[editions.config_name(edition)] = _plain_config(config, edition, root, nav, result.pages, redirects(result.catalog))
         exported.pages[edition.lang] = sum(1 for path in tree if path.endswith(".md"))
     try:
         exported.files = _write(target, trees, written_configs)
@@ -226,7 +226,7 @@ def _plain_config(config: dict, edition: editions.Edition, root: str | None, nav
         "markdown_extensions": config.get("markdown_extensions") or [],
         "validation": config.get("validation"),
     }
-    build = editions.config_name(edition.lang)
+    build = editions.config_name(edition)
     header = (f"# Written by `atlante export` from the project's configuration: the {edition.name} edition, as plain\n"
               f"# documentation (no hooks). Build it with `mkdocs build -f {build}` or `zensical build -f {build}`,\n"
               f"# after mkdocs.yml (each build empties its site_dir). Do not edit: the next export rewrites it.\n")
@@ -250,14 +250,15 @@ _Dumper.add_representer(str, lambda dumper, text: dumper.represent_scalar(
 def _configs(project: Path) -> tuple[dict[str, dict], list[editions.Edition]]:
     """Each edition's configuration (mkdocs.<lang>.yml merged over the mkdocs.yml it INHERITs)."""
     source = _read(project / "mkdocs.yml")
-    found, problems = editions.from_alternate((source.get("extra") or {}).get("alternate"))
+    found, problems = editions.from_alternate((source.get("extra") or {}).get("alternate"),
+                                              editions.source_language(source))
     if problems:
         raise Refused("\n".join(f"mkdocs.yml: {p}" for p in problems))
     found.sort(key=lambda e: not e.is_source)
     present, missing = editions.other_configs(project, found)
     if missing:
         raise Refused(f"mkdocs.yml: {editions.missing_config(missing[0])}")
-    configs = {SOURCE_LANG: source} | {edition.lang: _merged(source, _read(path)) for edition, path in present}
+    configs = {found[0].lang: source} | {edition.lang: _merged(source, _read(path)) for edition, path in present}
     return configs, found
 
 
@@ -298,8 +299,8 @@ def _write(target: Path, trees: dict[str, dict[str, bytes]], configs: dict[str, 
     try:
         (fresh / MARKER).write_text("Written by `atlante export`; the next export replaces this whole folder.\n",
                                     encoding="utf-8")
-        for lang, text in configs.items():
-            (fresh / editions.config_name(lang)).write_text(text, encoding="utf-8")
+        for name, text in configs.items():  # by file name
+            (fresh / name).write_text(text, encoding="utf-8")
             count += 1
         for lang, tree in trees.items():
             for path, content in sorted(tree.items()):
@@ -358,7 +359,7 @@ def _unsafe(catalog: Catalog, languages: list[str]) -> list[str]:
     pages made from it, a plain engine would not. The templates escape every other value."""
     found = []
     for entity in catalog.entities.values():
-        blocks = [("", entity.data)] + [(f"{lang}.", entity.data.get(lang)) for lang in languages if lang != SOURCE_LANG]
+        blocks = [("", entity.data)] + [(f"{lang}.", entity.data.get(lang)) for lang in languages[1:]]  # source first
         for prefix, block in blocks:
             for name in MARKDOWN_FIELDS:
                 text = block.get(name) if isinstance(block, dict) else None

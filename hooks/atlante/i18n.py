@@ -8,14 +8,14 @@ the set of languages; adding a language is adding a file (and translating the da
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path as FsPath
 
 from . import files, yamlsource
 from .kinds import HOME_STEPS, KINDS, RELATION_TYPES
 from .messages import dotted, suggest
-from .model import SLUG, SOURCE_LANG, Finding, Path
+from .model import SLUG, Finding, Path
 
 FOLDER = ("overrides", "atlante", "i18n")
 
@@ -24,6 +24,7 @@ FOLDER = ("overrides", "atlante", "i18n")
 class Translation:
     lang: str
     words: dict  # the parsed file: ui, fields, facts, kinds, relations, enums, home, …
+    source: bool = False  # the source language's file: the reference every other one follows
 
     def relation(self, name: str, inverse: bool) -> str:
         return str(self.words["relations"][name]["inverse" if inverse else "forward"])
@@ -37,9 +38,17 @@ def folder(project: FsPath) -> FsPath:
 
 
 def languages(project: FsPath) -> list[str]:
-    """The source language first, then the others in name order."""
+    """The source language first (meta.source_language: mkdocs.yml's), then the others in name order."""
+    from .meta import source_language
+
+    source = source_language(project)
     found = sorted(p.stem for p in folder(project).glob("*.yaml"))
-    return [SOURCE_LANG] + [lang for lang in found if lang != SOURCE_LANG]
+    return [source] + [lang for lang in found if lang != source]
+
+
+def source_of(translations: Mapping[str, Translation]) -> Translation | None:
+    """The source language's translation among `translations` (None where it could not be read)."""
+    return next((t for t in translations.values() if t.source), None)
 
 
 def load(project: FsPath) -> tuple[dict[str, Translation], list[Finding]]:
@@ -49,7 +58,9 @@ def load(project: FsPath) -> tuple[dict[str, Translation], list[Finding]]:
     findings: list[Finding] = []
     words: dict[str, dict] = {}
     places: dict[str, yamlsource.Positions] = {}
-    for lang in languages(project):
+    every = languages(project)
+    source = every[0]
+    for lang in every:
         path = base / f"{lang}.yaml"
         where = f"{shown}/{lang}.yaml"
         try:
@@ -68,23 +79,23 @@ def load(project: FsPath) -> tuple[dict[str, Translation], list[Finding]]:
             words[lang], places[lang] = data, positions  # type: ignore[assignment]
             findings += _shape_findings(lang, where, data, positions)  # type: ignore[arg-type]
             findings += _code_findings(lang, where, data, positions)  # type: ignore[arg-type]
-    reference = words.get(SOURCE_LANG)
+    reference = words.get(source)
     if reference is not None:
-        findings += _required_findings(reference, f"{shown}/{SOURCE_LANG}.yaml", places[SOURCE_LANG])
+        findings += _required_findings(source, reference, f"{shown}/{source}.yaml", places[source])
         for lang, data in words.items():
-            if lang != SOURCE_LANG:
-                findings += _key_findings(lang, f"{shown}/{lang}.yaml", reference, data, places[lang])
-    return {lang: Translation(lang, data) for lang, data in words.items()}, findings
+            if lang != source:
+                findings += _key_findings(lang, f"{shown}/{lang}.yaml", source, reference, data, places[lang])
+    return {lang: Translation(lang, data, lang == source) for lang, data in words.items()}, findings
 
 
 def tag_findings(documents: list, translations: dict[str, Translation]) -> Iterator[Finding]:
     """Every tag an entity uses has its name under `tags:` in the source language's file (the other
     languages must have the same keys): pages show a tag's name, never its slug."""
-    names = translations.get(SOURCE_LANG)
+    names = source_of(translations)
     if names is None:
         return
     known = names.words.get("tags") or {}
-    where = "/".join((*FOLDER, f"{SOURCE_LANG}.yaml"))
+    where = "/".join((*FOLDER, f"{names.lang}.yaml"))
     for doc in documents:
         tags = doc.data.get("tags") if isinstance(doc.data, dict) else None
         for i, tag in enumerate(tags if isinstance(tags, list) else []):
@@ -141,7 +152,7 @@ def _code_findings(lang: str, where: str, data: dict, positions: yamlsource.Posi
                           f"expected {expected}, found {value!r}", "interface-words")
 
 
-def _required_findings(reference: dict, where: str, positions: yamlsource.Positions) -> Iterator[Finding]:
+def _required_findings(source: str, reference: dict, where: str, positions: yamlsource.Positions) -> Iterator[Finding]:
     """The reference file names every kind, relation type and home step of the model."""
     wanted: list[Path] = [("language",), ("brief_title",), *(path for path, _pattern, _expected in _CODES)]
     wanted += [("kinds", k.name, part) for k in KINDS for part in ("label", "plural", "intro")]
@@ -150,16 +161,17 @@ def _required_findings(reference: dict, where: str, positions: yamlsource.Positi
     have = {path for path, _ in _leaves(reference)}
     for path in wanted:
         if path not in have:
-            yield Finding("error", where, *positions.of(path), f"(language {SOURCE_LANG})", dotted(path),
+            yield Finding("error", where, *positions.of(path), f"(language {source})", dotted(path),
                           "expected this key (the model has it), found it missing", "interface-words")
 
 
-def _key_findings(lang: str, where: str, reference: dict, data: dict, positions: yamlsource.Positions) -> Iterator[Finding]:
+def _key_findings(lang: str, where: str, source: str, reference: dict, data: dict,
+                  positions: yamlsource.Positions) -> Iterator[Finding]:
     mine = {path for path, _ in _leaves(data)}
     wanted = {path for path, _ in _leaves(reference)}
     for path in sorted(wanted - mine, key=dotted):
         yield Finding("error", where, *positions.of(path), f"(language {lang})", dotted(path),
-                      f"expected this key (as in {SOURCE_LANG}.yaml), found it missing", "interface-words")
+                      f"expected this key (as in {source}.yaml), found it missing", "interface-words")
     for path in sorted(mine - wanted, key=dotted):
         yield Finding("error", where, *positions.of_key(path), f"(language {lang})", dotted(path),
-                      f"expected only the keys of {SOURCE_LANG}.yaml, found this one, which it lacks", "interface-words")
+                      f"expected only the keys of {source}.yaml, found this one, which it lacks", "interface-words")

@@ -22,7 +22,7 @@ import yaml
 import yaml_env_tag
 
 from . import editions, files, history
-from .model import SOURCE_LANG, Finding
+from .model import Finding
 
 # The address a local preview is served at (`mkdocs serve`'s default), which the core uses when the
 # configuration names none: the `atlante` command and the tests, which publish nothing.
@@ -58,6 +58,7 @@ class Publication:
     licence: Licence  # of the site's own work: structure, summaries, translations, data files
     edition: str | None  # pyproject.toml's version: "0.2.0"
     date: date | None  # the edition's date: the day of the commit that set its version (history.edition_date)
+    source_lang: str  # the source edition's language (theme.language of mkdocs.yml), at the site's root
     repository: str | None = None  # repo_url, where the data can be edited
     contact_email: str | None = None  # the publisher's address for readers and catalogues (vcard:hasEmail)
     author: str | None = None  # the brief's author, issuing body, date and occasion: None where the
@@ -72,7 +73,7 @@ class Publication:
 
     def edition_url(self, lang: str) -> str:
         """The root of the edition in `lang`: the source edition at the site's root."""
-        return self.site_url if lang == SOURCE_LANG else f"{self.site_url}{lang}/"
+        return self.site_url if lang == self.source_lang else f"{self.site_url}{lang}/"
 
     def url(self, path: str, lang: str) -> str:
         """The absolute URL of `path` (relative to an edition's root: "cities/milano/") in `lang`."""
@@ -84,7 +85,7 @@ class Publication:
 
 
 def from_config(*, site_name: str, site_url: str | None, extra: dict | None, project: FsPath,
-                edition_date: date | None, repo_url: str | None = None) -> tuple[Publication, list[str]]:
+                edition_date: date | None, source_lang: str, repo_url: str | None = None) -> tuple[Publication, list[str]]:
     """The publication described by the configuration, and the problems found in it.
 
     Problems are messages naming the setting, what was expected and what was found; the caller
@@ -133,7 +134,7 @@ def from_config(*, site_name: str, site_url: str | None, extra: dict | None, pro
         if not isinstance(value, dict):
             problems.append(f"{setting}: expected a mapping of language codes to names (en: …) or null, found {value!r}")
             return ()
-        languages = [e.lang for e in editions.from_alternate(extra.get("alternate"))[0] if not e.is_source]
+        languages = [e.lang for e in editions.from_alternate(extra.get("alternate"), source_lang)[0] if not e.is_source]
         found = []
         for lang, name in value.items():
             if lang not in languages:
@@ -160,6 +161,7 @@ def from_config(*, site_name: str, site_url: str | None, extra: dict | None, pro
                         text("publication.licence", "url", licence.get("url"), required=True, https=True) or ""),
         edition=edition(project),
         date=edition_date,
+        source_lang=source_lang,
         repository=repo_url,
         contact_email=email(publication.get("contact_email")),
         author=text("brief", "author", brief.get("author")),
@@ -247,18 +249,20 @@ def _reserved(host: str) -> bool:
         or host.rsplit(".", 1)[-1] in _RESERVED_TLDS
 
 
-def from_project(project: FsPath, lang: str = SOURCE_LANG) -> tuple[Publication, list[Finding]]:
+def from_project(project: FsPath, lang: str | None = None) -> tuple[Publication, list[Finding]]:
     """The publication as the project's mkdocs.yml (and mkdocs.<lang>.yml's site_name) describes it,
     dated like a build; for the `atlante` command and for tests, which run without MkDocs. The address
     is read as MkDocs reads it (!ENV included); none is the preview's (nothing is published), a
     placeholder is an error located in mkdocs.yml."""
-    configs = {name: project_config(project, name) for name in ("mkdocs.yml", f"mkdocs.{lang}.yml")}
-    config = configs["mkdocs.yml"]
-    site_name = (configs[f"mkdocs.{lang}.yml"] if lang != SOURCE_LANG else config).get("site_name") or config.get("site_name") or ""
+    config = project_config(project)
+    source = source_language(project)
+    lang = lang or source
+    site_name = (project_config(project, f"mkdocs.{lang}.yml") if lang != source else config).get("site_name") \
+        or config.get("site_name") or ""
     site_url, repo_url = config.get("site_url") or None, config.get("repo_url") or None
     publication, problems = from_config(site_name=str(site_name), site_url=site_url, extra=config.get("extra"),
                                         project=project, edition_date=history.edition_date(project, edition(project)),
-                                        repo_url=repo_url)
+                                        source_lang=source, repo_url=repo_url)
     problems += [p for p in address_problems(site_url, repo_url, preview=True) if site_url or not p.startswith("site_url")]
     return publication, [Finding("error", "mkdocs.yml", line_of(project / "mkdocs.yml", setting), 1, "(configuration)",
                                  setting, message, "configuration") for setting, message in (p.split(": ", 1) for p in problems)]
@@ -272,6 +276,17 @@ def project_config(project: FsPath, name: str = "mkdocs.yml") -> dict:
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return {}
     return found if isinstance(found, dict) else {}
+
+
+def source_language(project: FsPath) -> str:
+    """The language of the project's source edition, at the site's root: the language of the data
+    files' top-level fields and of the reference translation file (editions.source_language, from
+    mkdocs.yml); in a folder without one, its only translation file's (else "")."""
+    found = editions.source_language(project_config(project))
+    if found:
+        return found
+    languages = sorted(p.stem for p in project.joinpath("overrides", "atlante", "i18n").glob("*.yaml"))
+    return languages[0] if len(languages) == 1 else ""
 
 
 def citation_file(project: FsPath, publication: Publication) -> str | None:

@@ -32,7 +32,7 @@ from pathlib import PurePosixPath
 
 from .kinds import KIND_BY_NAME, RELATION_TYPES, Kind, address
 from .meta import Publication
-from .model import SOURCE_LANG, Entity, Statement
+from .model import Entity, Statement
 
 SCHEMA = "https://schema.org/"  # the one namespace of every JSON-LD the site writes (never http://schema.org/)
 DATA_FOLDER = "dati/"  # the open data's folder under the site root (opendata.FOLDER): its vocabulary is there
@@ -102,9 +102,9 @@ def zotero_name(name: str) -> str:
     return name.rstrip(" ,") + ","
 
 
-def entity_url(publication: Publication, entity: Entity, lang: str = SOURCE_LANG) -> str:
-    """The entity's page in the edition `lang`."""
-    return publication.url(address(entity.kind, entity.id), lang)
+def entity_url(publication: Publication, entity: Entity, lang: str | None = None) -> str:
+    """The entity's page in the edition `lang` (the source edition by default)."""
+    return publication.url(address(entity.kind, entity.id), lang or publication.source_lang)
 
 
 def entity_iri(publication: Publication, entity: Entity) -> str:
@@ -114,19 +114,19 @@ def entity_iri(publication: Publication, entity: Entity) -> str:
 
 def iri(publication: Publication, kind: str, id_: str) -> str:
     """The IRI of entity `kind:id_`, for a caller that holds only the reference."""
-    return publication.url(address(kind, id_), SOURCE_LANG) + "#entity"
+    return publication.url(address(kind, id_), publication.source_lang) + "#entity"
 
 
-def statement_url(publication: Publication, statement: Statement, lang: str = SOURCE_LANG) -> str:
+def statement_url(publication: Publication, statement: Statement, lang: str | None = None) -> str:
     """A statement of the brief: its anchor on its slide's page in the edition `lang`; in the source
     edition, also the statement's IRI."""
-    return publication.url(address("slide", statement.slide), lang) + f"#{statement.id}"
+    return publication.url(address("slide", statement.slide), lang or publication.source_lang) + f"#{statement.id}"
 
 
 def term_set_iri(publication: Publication, kind: Kind) -> str:
     """A glossary kind's entities as a DefinedTermSet: what its index page is about, so its source
     index page + #entity, as an entity's IRI is its page + #entity (the page's address is the page's)."""
-    return publication.url(f"{kind.folder}/", SOURCE_LANG) + "#entity"
+    return publication.url(f"{kind.folder}/", publication.source_lang) + "#entity"
 
 
 def dataset_iri(publication: Publication) -> str:
@@ -149,7 +149,7 @@ def organisation(publication: Publication, languages: Sequence[str]) -> dict:
     the open data's every one), each name tagged with the language it is in (the source's name where
     the configuration gives none in a language)."""
     names = {publication.publisher_in(lang): lang if publication.publisher_in(lang) != publication.publisher
-             else SOURCE_LANG for lang in languages}
+             else publication.source_lang for lang in languages}
     node = {"@id": publisher_iri(publication), "@type": "Organization",
             "name": [text(name, lang) for name, lang in names.items()]}
     if publication.publisher_url:
@@ -184,8 +184,8 @@ def entity_node(publication: Publication, entity: Entity, languages: Sequence[st
         "@type": kind.schema_type,
         "additionalType": vocabulary(publication) + entity.kind,
         "identifier": str(entity.ref),
-        "name": _texts(entity, "title", languages),
-        "description": _texts(entity, "summary", languages),
+        "name": _texts(entity, "title", languages, publication.source_lang),
+        "description": _texts(entity, "summary", languages, publication.source_lang),
         "url": [entity_url(publication, entity, lang) for lang in languages],
     }
     if kind.place:
@@ -216,14 +216,15 @@ def statement_node(publication: Publication, statement: Statement, languages: Se
     quotation's language) and their translations in `languages`, where it is on its slide, and the
     entities it is about: every one that represents it (the open data), or those given (a page names
     its own entity only, so that no page grows with the number of entries drawing on a statement)."""
-    texts = [text(statement.text, SOURCE_LANG)]
-    texts += [text(statement.text_in(lang), lang) for lang in languages if lang != SOURCE_LANG and statement.translated(lang)]
+    source = publication.source_lang
+    texts = [text(statement.text, source)]
+    texts += [text(statement.text_in(lang), lang) for lang in languages if lang != source and statement.translated(lang)]
     return {
         "@id": statement_url(publication, statement),
         "@type": "Quotation",
         "identifier": statement.ref,
         "text": texts,
-        "inLanguage": SOURCE_LANG,
+        "inLanguage": source,
         "position": int(statement.number.split(".")[1]),
         "isPartOf": iri(publication, "slide", statement.slide),
         "url": [statement_url(publication, statement, lang) for lang in languages],
@@ -263,15 +264,15 @@ def _download(publication: Publication, path: str, media: str) -> dict:
             "encodingFormat": media}
 
 
-def _texts(entity: Entity, name: str, languages: Sequence[str]) -> list[dict]:
+def _texts(entity: Entity, name: str, languages: Sequence[str], source: str) -> list[dict]:
     """A text field in each of `languages` the entity has it in, language-tagged; in the source
     language where it has none of them (a page of an untranslated entity shows the original)."""
     out = []
     for lang in languages:
-        block = entity.data if lang == SOURCE_LANG else entity.data.get(lang)
+        block = entity.data if lang == source else entity.data.get(lang)
         if isinstance(block, dict) and block.get(name):
             out.append(text(str(block[name]), lang))
-    return out or [text(str(entity.data[name]), SOURCE_LANG)]
+    return out or [text(str(entity.data[name]), source)]
 
 
 def text(value: str, lang: str) -> dict:
@@ -306,7 +307,7 @@ def _jsonld(publication: Publication, title: str, description: str, url: str, pa
         graph += [statement_node(publication, s, [lang], about=[e for e in s.represented_by if e is entity])
                   for s in entity.statements]
     if home:
-        languages = list(dict.fromkeys((SOURCE_LANG, lang)))  # the source's words, and this edition's
+        languages = list(dict.fromkeys((publication.source_lang, lang)))  # the source's words, and this edition's
         dataset = dataset_node(publication, languages, name=[text(publication.site_name, lang)],
                                description=[text(description, lang)], distribution=distribution or [])
         page["mainEntity"] = {"@id": dataset["@id"]}

@@ -10,8 +10,6 @@ from dataclasses import dataclass, field
 
 Path = tuple[str | int, ...]
 
-SOURCE_LANG = "it"  # the language of the brief: its fields are top-level, other languages are blocks
-
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REF = re.compile(r"^(?P<kind>[a-z]+):(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*)$")
 STATEMENT_REF = re.compile(r"^(?P<slide>[a-z0-9]+(?:-[a-z0-9]+)*)#(?P<statement>[a-z0-9]+(?:-[a-z0-9]+)*)$")
@@ -75,18 +73,17 @@ class Statement:
         return f"{self.slide}#{self.id}"
 
     def text_in(self, lang: str) -> str:
-        """The statement in `lang`; the original where there is no translation."""
-        if lang == SOURCE_LANG:
-            return self.text
+        """The statement in `lang`; the original where there is no translation (or `lang` is the source's)."""
         return self.translations.get(lang, {}).get("text") or self.text
 
     def label_in(self, lang: str) -> str | None:
-        if lang == SOURCE_LANG or not self.label:
+        if not self.label:
             return self.label
         return self.translations.get(lang, {}).get("label") or self.label
 
     def translated(self, lang: str) -> bool:
-        return lang == SOURCE_LANG or bool(self.translations.get(lang, {}).get("text"))
+        """Whether a translation into `lang` is given (never for the source language: the text is the original)."""
+        return bool(self.translations.get(lang, {}).get("text"))
 
     def __repr__(self) -> str:  # statements and entities point at each other: keep repr flat
         return f"Statement({self.ref!r})"
@@ -131,17 +128,17 @@ class Entity:
         return str(self.data["summary"])
 
     def text(self, name: str, lang: str) -> object:
-        """Field `name` in `lang`: the language's block where it has the field, else the original."""
-        if lang != SOURCE_LANG:
-            block = self.data.get(lang)
-            if isinstance(block, dict) and block.get(name) not in (None, ""):
-                return block[name]
+        """Field `name` in `lang`: the language's block where it has the field, else the original (the
+        source language has no block: its texts are the top-level fields)."""
+        block = self.data.get(lang)
+        if isinstance(block, dict) and block.get(name) not in (None, ""):
+            return block[name]
         return self.data.get(name)
 
     def added_source(self, index: int, lang: str) -> str:
         """The source of addition `index`, in `lang` where the language's block gives it."""
         item = self.data["added"][index]  # type: ignore[index]
-        block = self.data.get(lang) if lang != SOURCE_LANG else None
+        block = self.data.get(lang)
         translated = block.get("added") if isinstance(block, dict) else None
         if isinstance(translated, list) and index < len(translated) and isinstance(translated[index], dict):
             return str(translated[index].get("source") or item["source"])

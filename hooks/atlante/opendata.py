@@ -50,7 +50,7 @@ from .metadata import (
     term_set_iri,
     text,
 )
-from .model import SOURCE_LANG, Catalog, Entity, Statement
+from .model import Catalog, Entity, Statement
 from .schemas import LANGUAGE_MARK
 
 if TYPE_CHECKING:
@@ -99,7 +99,7 @@ def downloads(catalog: Catalog, publication: Publication, schema_dir: FsPath,
         files[api_path(entity)] = _json({**record, "licence": licence})
         for alias in entity.data.get("aliases") or []:  # a retired id's address keeps answering, as its page does
             files[api_path(entity, alias)] = files[api_path(entity)]
-    layout = tables(schema_dir)
+    layout = tables(schema_dir, publication.source_lang)
     for table in layout:
         files[FOLDER + table.file] = table_text(table, catalog, publication, words)
     files[FOLDER + GRAPH] = _json(graph(catalog, publication, words))
@@ -231,8 +231,9 @@ class Table:
     references: tuple[tuple[str, str, str], ...] = ()  # (column, table, column): a value of the other table
 
 
-def tables(schema_dir: FsPath) -> list[Table]:
-    """Every CSV table, in the downloads' order: one per kind, then relations and statements."""
+def tables(schema_dir: FsPath, source: str) -> list[Table]:
+    """Every CSV table, in the downloads' order: one per kind, then relations and statements (whose
+    texts are in the source language `source`, then each other one)."""
     kind_fields = {kind.name: fields(kind, schema_dir) for kind in KINDS}
     languages = sorted({f.language for found in kind_fields.values() for f in found if f.language})
     slides = KIND_BY_NAME[STATEMENT_KIND]
@@ -240,7 +241,7 @@ def tables(schema_dir: FsPath) -> list[Table]:
     return [
         *(Table(kind.folder, csv_name(kind), (*flat_columns(kind, kind_fields[kind.name]), url), ("id",), kind)
           for kind in KINDS),
-        Table("relations", RELATIONS, _relation_columns(languages), ("source", "relation", "target", "direction")),
+        Table("relations", RELATIONS, _relation_columns([source, *(lang for lang in languages if lang != source)]), ("source", "relation", "target", "direction")),
         Table("statements", STATEMENTS, _statement_columns(slides, kind_fields[slides.name]), ("slide", "id"),
               references=(("slide", slides.folder, "id"),)),
     ]
@@ -304,10 +305,11 @@ def _joined_note(path: str, field: Field) -> str:
 
 
 def _relation_columns(languages: list[str]) -> tuple[Column, ...]:
+    """The relations table's columns; `languages` the source language first."""
     def texts(name: str, what: str) -> list[Column]:
-        return [Column(name, "string", f"{what}, in the source language ({SOURCE_LANG}).", required=True),
+        return [Column(name, "string", f"{what}, in the source language ({languages[0]}).", required=True),
                 *(Column(f"{name}_{lang}", "string", f"{what}, in {lang}; empty where it is not translated.",
-                         language=lang) for lang in languages if lang != SOURCE_LANG)]
+                         language=lang) for lang in languages[1:])]
     kinds = tuple(k.name for k in KINDS)
     return (
         Column("source", "string", "The entity the relation is read from, as kind:id.", required=True),
@@ -360,18 +362,20 @@ def table_text(table: Table, catalog: Catalog, publication: Publication, words: 
 
 
 def _relation_rows(catalog: Catalog, words: dict[str, dict]) -> Iterator[tuple[Mapping, Mapping]]:
-    """Every relation from each of its ends: as written (declared) and as derived (its inverse)."""
+    """Every relation from each of its ends: as written (declared) and as derived (its inverse).
+    `words` by language, the source language's first (_dataset_words)."""
+    source = next(iter(words.values()))
     for entity in _entities(catalog):
         for ln in entity.links:
             side = "inverse" if ln.inverse else "forward"
             row: dict[str, object] = {
                 "source": str(entity.ref), "source_kind": entity.kind, "source_title": entity.title,
-                "relation": ln.type, "relation_name": words[SOURCE_LANG]["relations"][ln.type][side],
+                "relation": ln.type, "relation_name": source["relations"][ln.type][side],
                 "target": str(ln.target.ref), "target_kind": ln.target.kind, "target_title": ln.target.title,
                 "direction": "derived" if ln.inverse else "declared",
             }
             for lang in words:
-                if lang != SOURCE_LANG:
+                if words[lang] is not source:
                     row[f"source_title_{lang}"] = _translation(entity, "title", lang)
                     row[f"relation_name_{lang}"] = words[lang]["relations"][ln.type][side]
                     row[f"target_title_{lang}"] = _translation(ln.target, "title", lang)
@@ -577,6 +581,7 @@ def _resolve(schema_dir: FsPath, node: dict) -> dict:
 
 
 def data_package(layout: list[Table], publication: Publication, words: dict[str, dict]) -> dict:
+    source = next(iter(words.values()))  # the source language's words come first (_dataset_words)
     package: dict = {
         "profile": "data-package",
         "name": package_name(publication),
@@ -606,7 +611,7 @@ def data_package(layout: list[Table], publication: Publication, words: dict[str,
             "profile": "tabular-data-resource",
             "name": table.name,
             "path": table.file,
-            "title": words[SOURCE_LANG]["kinds"][table.kind.name] if table.kind else words[SOURCE_LANG]["tables"][table.name],
+            "title": source["kinds"][table.kind.name] if table.kind else source["tables"][table.name],
             "format": "csv",
             "mediatype": "text/csv",
             "encoding": "utf-8",
@@ -835,7 +840,7 @@ def _dataset_words(schema_dir: FsPath, translations: Mapping[str, i18n.Translati
     if translations is None:
         translations, _ = i18n.load(schema_dir.parent.parent)
     out: dict[str, dict] = {}
-    for lang in sorted(translations, key=lambda x: (x != SOURCE_LANG, x)):
+    for lang in sorted(translations, key=lambda x: (not translations[x].source, x)):
         words = translations[lang].words
         plural = {k.name: words["kinds"][k.name]["plural"] for k in KINDS}
         out[lang] = {**words["opendata"]["dataset"], "downloads": words["opendata"]["downloads"],
@@ -862,13 +867,13 @@ def data_page(catalog: Catalog, schema_dir: FsPath, lang: str, publication: Publ
     the files, published once at the site's root, by absolute URL.
     """
     def href(path: str) -> str:
-        return path if lang == SOURCE_LANG else publication.site_url + path
+        return path if lang == publication.source_lang else publication.site_url + path
 
     def listed(table: Table) -> dict:
         return {"kind": table.kind, "key": table.name, "name": table.file, "href": href(FOLDER + table.file),
                 "count": counts[table.name], "columns": [{"name": c.name, "anchor": c.anchor} for c in table.columns]}
 
-    layout = tables(schema_dir)
+    layout = tables(schema_dir, publication.source_lang)
     counts = {k.folder: len(catalog.by_kind[k.name]) for k in KINDS}
     counts |= {"relations": sum(len(e.links) for e in _entities(catalog)), "statements": len(catalog.statements)}
     example = next(_entities(catalog), None)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from . import i18n, reference, yamlsource
 from .catalog import link
 from .load import Document, load, stray_files
-from .model import SOURCE_LANG, Catalog, Finding
+from .model import Catalog, Finding
 from .validate import validate
 
 if TYPE_CHECKING:
@@ -83,15 +83,20 @@ def linked(project: FsPath, *, docs_dir: FsPath | None = None) -> Result:
     return result
 
 
-def run(project: FsPath, *, docs_dir: FsPath | None = None, lang: str = SOURCE_LANG,
+def run(project: FsPath, *, docs_dir: FsPath | None = None, lang: str | None = None,
         publication: meta.Publication | None = None, cache: Cache | None = None,
         rendered: list[Page] | None = None) -> Result:
-    """Every finding and, when there is no error, the catalog and the pages of edition `lang`.
+    """Every finding and, when there is no error, the catalog and the pages of edition `lang` (by
+    default the source edition: meta.source_language).
 
     `publication`: what the configuration says of the site and the brief; by default, read from the
     project's mkdocs.yml (a problem there is an error located in it). `cache`: kept by the caller
     between runs, to redo only what changed. `rendered`: the edition's pages, already rendered from
     the same files (`pages`, in another process): they are taken instead of rendering them again."""
+    if lang is None:
+        from . import meta
+
+        lang = publication.source_lang if publication else meta.source_language(project)
     if cache is not None:
         with yamlsource.remembering(cache.parsed):
             return _run(project, docs_dir, lang, publication, cache, rendered)
@@ -149,7 +154,7 @@ def _run(project: FsPath, docs_dir: FsPath | None, lang: str, publication: meta.
     for problem in sorted({p for page in result.pages for p in page.problems}):  # (the whole brief's PDF)
         result.findings.append(Finding("warning", f"{templates.relative_to(project).as_posix()}/{PDF_TEMPLATE}", 1, 1,
                                        "(whole brief)", "(pdf)", problem, "whole-brief-pdf"))
-    if lang == SOURCE_LANG:  # published once, at the site's root
+    if lang == publication.source_lang:  # published once, at the site's root
         updated = {e.file: site.history.date_of(e.file) for e in result.catalog.entities.values()}
         issued = opendata.first_issued(site.history.editions)  # the catalogue's first publication
         key = repr((publication, issued, updated, [(e.file, e.digest) for e in result.catalog.entities.values()],

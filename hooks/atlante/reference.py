@@ -18,7 +18,7 @@ from pathlib import Path as FsPath
 
 from . import files, i18n, yamlsource
 from .kinds import FIELD_PAGE, KINDS, Kind
-from .model import SOURCE_LANG, Finding, Path
+from .model import Finding, Path
 from .opendata import Field, anchor, fields
 from .schemas import ENVELOPE
 
@@ -91,7 +91,8 @@ def description_findings(project: FsPath, translations: Mapping[str, i18n.Transl
     if not translations or not all((schema_dir / f"{k.name}.schema.json").is_file() for k in KINDS):
         return
     described = {lang: _descriptions(t) for lang, t in translations.items()}
-    source = described.get(SOURCE_LANG, set())
+    first = i18n.source_of(translations)
+    source = described.get(first.lang, set()) if first else set()
     seen: set[tuple[str, str]] = set()
     places: dict[str, yamlsource.Positions | None] = {}
     for kind in KINDS:
@@ -103,7 +104,8 @@ def description_findings(project: FsPath, translations: Mapping[str, i18n.Transl
             if not field.key:
                 continue  # a relation or a translation: described from the model's words
             for lang in translations:
-                if field.key in described[lang] or (lang != SOURCE_LANG and field.key in source) or (lang, field.key) in seen:
+                if field.key in described[lang] or (not translations[lang].source and field.key in source) \
+                        or (lang, field.key) in seen:
                     continue
                 seen.add((lang, field.key))
                 file, pointer = _written_at(kind, field)

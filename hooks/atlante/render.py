@@ -51,7 +51,7 @@ from .kinds import (
 )
 from .meta import Publication
 from .metadata import PageMeta, entity_url, page_meta, statement_url
-from .model import SOURCE_LANG, Catalog, Entity, Ref, Statement
+from .model import Catalog, Entity, Ref, Statement
 
 # Markdown extensions the templates rely on; the MkDocs adapter checks the config has them.
 REQUIRED_EXTENSIONS = ("attr_list", "pymdownx.escapeall", "admonition", "tables", "def_list")
@@ -265,7 +265,7 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, site: 
     env.filters["long_date"] = lambda day: _long_date(day, lang)
     env.filters["cite_statement"] = citer.statement
     common = {"catalog": catalog, "kinds": KINDS, "t": translation.words, "tr": translation, "lang": lang,
-              "source_lang": SOURCE_LANG, "publication": publication, "history": site.history, "limit": STEP_LIMIT}
+              "source_lang": publication.source_lang, "publication": publication, "history": site.history, "limit": STEP_LIMIT}
     words = translation.words
     kept: dict[str, tuple[str, Page]] = {}
     rendered = 0
@@ -736,7 +736,7 @@ def _download_link(path: str, root: str, lang: str, publication: Publication) ->
     """A link from a page to one of the open data's files, published once at the site's root: a path
     relative to the page's source in the source edition (MkDocs checks it), the file's address in
     another edition (as on the Dati page, opendata.data_page)."""
-    return root + path if lang == SOURCE_LANG else publication.site_url + path
+    return root + path if lang == publication.source_lang else publication.site_url + path
 
 
 def _chain_steps(catalog: Catalog, lang: str) -> list[dict[str, object]]:

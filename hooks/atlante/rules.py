@@ -32,7 +32,7 @@ from . import geo, links
 from .kinds import KIND_BY_NAME, KINDS, RELATION_BY_NAME, SITE_PAGES, STATEMENT_TEXTS, TAG_INDEX
 from .load import Document
 from .messages import closest, describe, dotted, phrase
-from .model import SLUG, SOURCE_LANG, STATEMENT_REF, Finding, Path, Ref
+from .model import SLUG, STATEMENT_REF, Finding, Path, Ref
 
 # ---------------------------------------------------------------------------------------------
 # The table of rules, and how they run
@@ -86,7 +86,7 @@ class Context:
     valid: list[Document]  # loaded and valid against their schema
     existing: dict[str, set[str]]  # kind -> ids of every data file found, valid or not
     broken: set[tuple[str, str]]  # (kind, id) of the files that failed to load or their schema
-    languages: tuple[str, ...] = (SOURCE_LANG,)  # the site's editions, the source language first
+    languages: tuple[str, ...] = ()  # the site's editions, the source language first
     docs_dir: FsPath | None = None  # the hand-written pages
     statements: dict[str, dict[str, str]] = dataclasses.field(default_factory=dict)  # slide -> {id: text}
     site_files: frozenset[str] | None = None  # what a Markdown field's relative links may name (_site_files)
@@ -430,7 +430,7 @@ def _site_files(context: Context) -> frozenset[str]:
     found |= {f"{TAG_INDEX.removesuffix('.md')}/{tag}.md" for doc in context.valid for tag in (doc.data.get("tags") or [])
               if isinstance(tag, str)}
     if context.docs_dir is not None and context.docs_dir.is_dir():
-        others = [lang for lang in context.languages if lang != SOURCE_LANG]
+        others = list(context.languages[1:])
         own = {p.relative_to(context.docs_dir).as_posix() for p in context.docs_dir.rglob("*") if p.is_file()}
         source = {p for p in own if p.split("/")[0] not in others}
         for lang in others:  # what every edition has: the source's files that each other edition has too
@@ -764,7 +764,7 @@ def _address_taken(context: Context) -> Iterator[Finding]:
     docs_dir = context.docs_dir
     if docs_dir is None or not docs_dir.is_dir():
         return
-    prefixes = ["/"] + [f"/{lang}/" for lang in context.languages if lang != SOURCE_LANG]
+    prefixes = ["/"] + [f"/{lang}/" for lang in context.languages[1:]]
     entity_urls = {f"{prefix}{KIND_BY_NAME[doc.kind].folder}/{doc.stem}/": doc
                    for doc in context.valid if doc.stem not in RESERVED_IDS for prefix in prefixes}
     tags = {tag for doc in context.valid for tag in (doc.data.get("tags") or []) if isinstance(tag, str)}

@@ -29,7 +29,6 @@ from pathlib import Path as FsPath
 from . import geo, pipeline
 from .kinds import KIND_BY_NAME, KINDS, RelationType, relation_types_for
 from .load import SCHEMA_FOLDER, Document
-from .model import SOURCE_LANG
 
 # ---------------------------------------------------------------------------------------------
 # Entry points
@@ -111,7 +110,8 @@ class _Plan:
         self.tags = tags
         self.schema_dir = schema_dir
         self.words = words  # language -> its translation file's words, the source language's first
-        self.others = [lang for lang in words if lang != SOURCE_LANG]
+        self.source = next(iter(words))  # the source language's words come first
+        self.others = [lang for lang in words if lang != self.source]
         self.real: dict[str, list[str]] = {k.name: [] for k in KINDS}
         self.statements: list[tuple[str, dict[str, str]]] = []  # (source ref, language -> its text)
         for doc in documents:
@@ -120,7 +120,7 @@ class _Plan:
             self.real[doc.kind].append(doc.stem)
             if doc.kind == "slide":
                 for st in doc.data.get("statements") or []:  # type: ignore[union-attr]
-                    texts = {SOURCE_LANG: str(st.get("text", ""))}
+                    texts = {self.source: str(st.get("text", ""))}
                     for lang in self.others:
                         block = (doc.data.get(lang) or {}).get("statements") or {}  # type: ignore[union-attr]
                         texts[lang] = str((block.get(st["id"]) or {}).get("text", ""))
@@ -176,19 +176,19 @@ class _Plan:
         topic = rng.choice(tags)
         texts = {lang: self._texts(entry, topic, sources, lang) for lang in self.words}
         lines = [f"# yaml-language-server: $schema=../schema/{kind}.schema.json", f"id: {entry.id}",
-                 *texts[SOURCE_LANG]]
+                 *texts[self.source]]
         blocks = {lang: texts[lang] for lang in self.others}
         if kind in ("action", "concept"):  # their schemas require the brief's own words
             start, length = rng.random(), rng.choice((2, 3, 4))
-            lines.append(f"named_as: {_q(_words_of(sources[0][1][SOURCE_LANG], start, length))}")
+            lines.append(f"named_as: {_q(_words_of(sources[0][1][self.source], start, length))}")
             for lang in self.others:
-                blocks[lang].append(f"named_as: {_q(_words_of(sources[0][1][lang] or sources[0][1][SOURCE_LANG], start, length))}")
+                blocks[lang].append(f"named_as: {_q(_words_of(sources[0][1][lang] or sources[0][1][self.source], start, length))}")
         for name in ("category", "period"):
             values = self._enum(kind, name)
             if values:
                 lines.append(f"{name}: {rng.choice(values)}")
         if kind == "move":
-            lines.append(f"label: {_q(self.words[SOURCE_LANG]['tags'][topic])}")
+            lines.append(f"label: {_q(self.words[self.source]['tags'][topic])}")
             for lang in self.others:
                 blocks[lang].append(f"label: {_q(self.words[lang]['tags'][topic])}")
         if kind == "city":
@@ -203,7 +203,7 @@ class _Plan:
                 lines += [f"  {rtype}:", *(f"    - {ref}" for ref in entry.relations[rtype])]
         if kind == "city":
             lines += ["added:", "  - fields: [region, coordinates]",
-                      f"    source: {_q(self.words[SOURCE_LANG]['cli']['synth_point'])}"]
+                      f"    source: {_q(self.words[self.source]['cli']['synth_point'])}"]
             for lang in self.others:
                 blocks[lang] += ["added:", f"  - source: {_q(self.words[lang]['cli']['synth_point'])}"]
         for lang in self.others:

@@ -30,7 +30,7 @@ from . import faults, files, rules, yamlsource
 from .kinds import KINDS
 from .load import Document
 from .messages import closest, describe, dotted, phrase, suggest
-from .model import SLUG, SOURCE_LANG, Finding
+from .model import SLUG, Finding
 from .yamlsource import Positions
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
 
 def validate(documents: list[Document], schema_dir: FsPath, docs_dir: FsPath | None = None,
-             languages: tuple[str, ...] = (SOURCE_LANG,), *, fast: bool = True) -> list[Finding]:
+             languages: tuple[str, ...] = (), *, fast: bool = True) -> list[Finding]:
     """All findings for these documents; a document that failed to load is skipped.
 
     `docs_dir` holds the hand-written pages, which may not take a generated page's address;
@@ -345,7 +345,7 @@ def _rephrase(doc: Document, error: jsonschema.ValidationError, languages: tuple
         for name in [k for k in value if k not in allowed]:
             hint = suggest(name, allowed)
             if not path and not hint and isinstance(name, str) and _LANGUAGE_CODE.match(name):
-                others = [lang for lang in languages if lang != SOURCE_LANG]
+                others = list(languages[1:])  # the source language first
                 hint = (f" (a language block? The site's other languages are {_names(others)}; a new language needs "
                         f"its interface words in overrides/atlante/i18n/{name}.yaml)")
                 yield at((*path, name), f"expected one of the fields {_names(allowed)}, found {describe(name)}{hint}", key=True)

@@ -277,6 +277,7 @@ def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files
     return place_figures(clean_html(html), _figures.get(page.file.src_uri, {}))
 
 
+@event_priority(50)  # before Material's search indexes the page (below)
 @_last_resort
 def on_page_context(context: dict, *, page: Page, config: MkDocsConfig, nav: object) -> dict:
     assert _edition is not None and _result is not None
@@ -296,7 +297,22 @@ def on_page_context(context: dict, *, page: Page, config: MkDocsConfig, nav: obj
         "tags": _chips.get(page.file.src_uri, ()),  # (Material's tags plugin is not used: the tag pages are ours)
         "footer": _footer(translation),
     }
+    if page.file.generated_by is not None and "data-search-exclude" in (page.content or ""):
+        # Material's search parses a page's whole HTML, then drops what is marked data-search-exclude
+        # (figures, citation controls, the home page's chain: most of a generated page's bytes). It
+        # is handed the page without them, and the page is shown whole (overrides/partials/content.html,
+        # with the attributes Material's search removes from what it shows, removed likewise).
+        shown = page.content
+        page.content = _SEARCH_EXCLUDED.sub("", shown)
+        context["atlante"]["content"] = _SEARCH_ATTRIBUTES.sub("", shown)
     return context
+
+
+# An element marked out of the search, to its first closing tag of the same name, as Material's search
+# parser reads it (the templates nest no element of the same name inside one); and the attributes
+# Material's search plugin removes from a page once indexed (material/plugins/search/plugin.py)
+_SEARCH_EXCLUDED = re.compile(r"<(figure|section|nav)\b[^>]*\sdata-search-exclude(?=[\s>])[^>]*>.*?</\1>", re.S)
+_SEARCH_ATTRIBUTES = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")
 
 
 @event_priority(-50)  # after mkdocs-redirects has written the aliases' pages

@@ -282,6 +282,30 @@ def test_the_search_index_holds_no_figure_or_citation_text(built_site: Path) -> 
         assert boosts.get("themes/turismo-sostenibile/") is None  # an entry's page keeps its full weight
 
 
+def test_the_content_partial_is_materials_but_for_the_whole_page_it_shows() -> None:
+    """overrides/partials/content.html shows atlante.content (the page whole; Material's search is
+    handed it without figures and panels, hooks/atlante_hooks.py): otherwise it is Material's own, so
+    a Material release that changes its partial fails here."""
+    import material
+
+    theirs = (Path(material.__file__).parent / "templates" / "partials" / "content.html").read_text(encoding="utf-8")
+    ours = (ROOT / "overrides" / "partials" / "content.html").read_text(encoding="utf-8")
+    body = [line for line in ours.split("-#}", 1)[1].splitlines() if line and not line.startswith("{%- set content")]
+    assert body == [line for line in theirs.split("-#}", 1)[1].replace("page.content", "content").splitlines() if line]
+
+
+def test_a_page_marked_out_of_the_search_is_shown_whole(built_site: Path) -> None:
+    """What Material's search does not read (figures, citation controls, the home page's chain) is
+    still on the page, once, where the template put it."""
+    for prefix in ("", "en/"):
+        home = parsed(built_site / prefix / "index.html")
+        assert len(home.select("nav.atlante-chain[data-search-exclude]")) == 1
+        milano = parsed(built_site / prefix / "cities" / "milano" / "index.html")
+        assert len(milano.select("section.atlante-cite-control[data-search-exclude]")) == 1
+        assert milano.select("figure.atlante-figure[data-search-exclude] svg")
+        assert len(milano.select("article h1")) == 1
+
+
 # ---------------------------------------------------------------------------------------------
 # The data, one tap away
 # ---------------------------------------------------------------------------------------------

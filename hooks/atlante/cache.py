@@ -38,22 +38,35 @@ def key(*parts: str | bytes) -> str:
 def kept(where: FsPath | None, name: str, make: Callable[[], bytes]) -> bytes:
     """The bytes kept in `where` under `name` (a key, with its extension), or those `make()` makes,
     kept there for the next build. Without a folder, `make()`."""
-    path = where / name[:2] / name if where is not None else None
-    if path is not None:
-        try:
-            return path.read_bytes()
-        except OSError:
-            pass
-    data = make()
-    if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-            partial.write_bytes(data)
-            os.replace(partial, path)
-        except OSError:
-            pass
+    data = read(where, name)
+    if data is None:
+        data = make()
+        keep(where, name, data)
     return data
+
+
+def read(where: FsPath | None, name: str) -> bytes | None:
+    """The bytes kept in `where` under `name`; None where there are none (or no folder)."""
+    if where is None:
+        return None
+    try:
+        return (where / name[:2] / name).read_bytes()
+    except OSError:
+        return None
+
+
+def keep(where: FsPath | None, name: str, data: bytes) -> None:
+    """Keep `data` in `where` under `name`, whole or not at all (a folder that cannot be written: not kept)."""
+    if where is None:
+        return
+    path = where / name[:2] / name
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        partial.write_bytes(data)
+        os.replace(partial, path)
+    except OSError:
+        pass
 
 
 class Later:

@@ -56,7 +56,7 @@ STYLES = (("apa", "apa", "APA 7"), ("chicago", "chicago-author-date", "Chicago (
 CSL_FOLDER = FsPath(__file__).with_name("csl")
 ENGINE_SCRIPT = FsPath(__file__).with_name("citeproc.cjs")
 CITEPROC = ("node_modules", "citeproc", "citeproc_commonjs.js")  # below the project, as npm installs it
-ISO690 = "iso690-author-date-en"  # the style whose terms a language's translation file may give
+ISO690 = next(style for key, style, _name in STYLES if key == "iso690")  # whose terms a translation file may give
 
 _MONTH_DAY = re.compile(r'<date-part name="month"(?P<month>[^/]*)/>\s*<date-part name="day" prefix=" "(?P<day>[^/]*)/>')
 
@@ -275,10 +275,9 @@ class Engine:
         found: dict[tuple[int, int], dict] = {}
         wanted: dict[tuple[str, str], list[tuple[int, int, dict, str]]] = {}
         for i, (item, lang) in enumerate(items):
+            language, data = self.language(lang), json.dumps(item, sort_keys=True, ensure_ascii=False)
             for j, (_key, style, _name) in enumerate(STYLES):
-                language = self.language(lang)
-                name = cache.key("citeproc", version, style_xml(style, language), language.locale,
-                                 json.dumps(item, sort_keys=True, ensure_ascii=False)) + ".json"
+                name = cache.key("citeproc", version, _style_digest(style, language), language.locale, data) + ".json"
                 kept = _read_kept(self.kept, name)
                 if kept is not None:
                     found[i, j] = kept
@@ -287,7 +286,7 @@ class Engine:
         for (style, lang), batch in wanted.items():
             for (i, j, _item, name), rendered in zip(batch, self._render(style, lang, [b[2] for b in batch]), strict=True):
                 found[i, j] = rendered
-                cache.kept(self.kept, name, lambda r=rendered: json.dumps(r, ensure_ascii=False).encode())  # type: ignore[misc]
+                cache.keep(self.kept, name, json.dumps(rendered, ensure_ascii=False).encode())
         return [tuple((key, shown, *(_finish(found[i, j][form], found[i, j][f"{form}_date"], found[i, j]["pattern"], accessed)
                                      for form in ("in", "full")))
                       for j, (key, _style, shown) in enumerate(STYLES))
@@ -361,12 +360,20 @@ def style_xml(style: str, language: Language) -> str:
     return source
 
 
+@functools.cache
+def _style_digest(style: str, language: Language) -> str:
+    """The digest of style_xml(style, language), for the keys of the renderings kept between builds
+    (a style is up to 170 KB: hashed once, not once an item)."""
+    return cache.key(style_xml(style, language))
+
+
 def _style_terms(source: str) -> dict[str, str]:
     """The terms of a style's language-less locale, as written (the ones a translation file may give)."""
     own = source[source.index("<locale>"):source.index("</locale>")] if "<locale>" in source else ""
     return {m.group(1): html.unescape(m.group(2)) for m in re.finditer(r'<term name="([^"]+)">([^<]*)</term>', own)}
 
 
+@functools.cache
 @functools.cache
 def locales() -> dict[str, str]:
     """Every CSL locale vendored in csl/, by name ("it-IT"): citeproc-js picks the item's, and falls
@@ -384,11 +391,11 @@ def _package_version(citeproc: FsPath) -> str:
 
 
 def _read_kept(where: FsPath | None, name: str) -> dict | None:
-    if where is None:
-        return None
+    """A rendering kept by an earlier build (cache.read); None where there is none, or not JSON."""
+    data = cache.read(where, name)
     try:
-        return json.loads((where / name[:2] / name).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return json.loads(data) if data is not None else None
+    except ValueError:
         return None
 
 

@@ -28,9 +28,7 @@ import os
 import sys
 from pathlib import Path
 
-import yaml
-
-from . import faults, files, i18n, pipeline, rules, schemas, skeleton
+from . import faults, i18n, pipeline, rules, schemas, skeleton
 from .kinds import KIND_BY_FOLDER, KIND_BY_NAME, KINDS, Kind
 from .model import SLUG, Finding, Ref
 
@@ -74,13 +72,14 @@ def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):  # a lone surrogate quoted from the data is printed as its code
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
-    known = i18n.languages(_speaking(args.project))
+    speaking = _speaking(args.project)
+    known = i18n.languages(speaking)
     if args.lang is not None and args.lang not in known:
         commands.choices[args.command].error(f"argument --lang: expected one of {', '.join(known)} (a translation file in "
                                              f"{'/'.join(i18n.FOLDER)}/), found {args.lang!r}")
     args.lang = args.lang or _locale_lang(known)
     try:
-        return _command(args, words=_words(_speaking(args.project), args.lang), new=new, listing=listing, show=show)
+        return _command(args, words=_words(speaking, args.lang), new=new, listing=listing, show=show)
     except Exception as exc:  # noqa: BLE001 -- the last resort: one located line, never a traceback
         print(faults.said(exc, args.project), file=sys.stderr)
         return 3
@@ -304,11 +303,10 @@ def _words(project: Path, lang: str) -> dict:
     chosen = translations.get(lang)
     if chosen and "cli" in chosen.words:
         return dict(chosen.words["cli"])
-    try:
-        block = yaml.safe_load(files.read_text(project.joinpath(*i18n.FOLDER) / f"{lang}.yaml"))["cli"]
-        return {str(key): value for key, value in block.items()}
-    except (OSError, yaml.YAMLError, UnicodeDecodeError, KeyError, TypeError, AttributeError):
-        return collections.defaultdict(str, valid="{errors} ✗ {warnings} ⚠ data/ ✓", invalid="{errors} ✗ {warnings} ⚠ {project}/data ✗")
+    found = i18n.block(project, lang, "cli")
+    if found is not None:
+        return {str(key): value for key, value in found.items()}
+    return collections.defaultdict(str, valid="{errors} ✗ {warnings} ⚠ data/ ✓", invalid="{errors} ✗ {warnings} ⚠ {project}/data ✗")
 
 
 def _generate(project: Path, *, only_check: bool) -> int:

@@ -8,9 +8,12 @@ the set of languages; adding a language is adding a file (and translating the da
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path as FsPath
+
+import yaml
 
 from . import files, yamlsource
 from .kinds import HOME_STEPS, KINDS, RELATION_TYPES
@@ -44,6 +47,17 @@ def languages(project: FsPath) -> list[str]:
     source = source_language(project)
     found = sorted(p.stem for p in folder(project).glob("*.yaml"))
     return [source] + [lang for lang in found if lang != source]
+
+
+def block(project: FsPath, lang: str, name: str) -> dict | None:
+    """The block `name` of `lang`'s translation file, read on its own, without the file's checks: for
+    words needed where the file may hold the very errors being reported (the preview's error page, the
+    command's summary); None where it cannot be read."""
+    try:
+        found = yaml.safe_load(files.read_text(folder(project) / f"{lang}.yaml"))[name]
+    except (OSError, yaml.YAMLError, UnicodeDecodeError, KeyError, TypeError):
+        return None
+    return found if isinstance(found, dict) else None
 
 
 def source_of(translations: Mapping[str, Translation]) -> Translation | None:
@@ -138,8 +152,6 @@ _CODES: tuple[tuple[Path, str, str], ...] = (
 def _code_findings(lang: str, where: str, data: dict, positions: yamlsource.Positions) -> Iterator[Finding]:
     """The codes the site writes for the language's tools are ones they know (a missing one the key
     checks report)."""
-    import re
-
     from .cite import CSL_FOLDER
 
     for path, pattern, expected in _CODES:

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import yaml
 import yaml_env_tag
 
-from . import editions, files, history
+from . import editions, files, history, i18n
 from .model import Finding
 
 # The address a local preview is served at (`mkdocs serve`'s default), which the core uses when the
@@ -285,7 +285,7 @@ def source_language(project: FsPath) -> str:
     found = editions.source_language(project_config(project))
     if found:
         return found
-    languages = sorted(p.stem for p in project.joinpath("overrides", "atlante", "i18n").glob("*.yaml"))
+    languages = sorted(p.stem for p in i18n.folder(project).glob("*.yaml"))
     return languages[0] if len(languages) == 1 else ""
 
 

@@ -17,9 +17,8 @@ from html import escape
 from pathlib import Path
 
 import jinja2
-import yaml
 
-from . import files, i18n
+from . import i18n
 
 
 def error_page(lines: Iterable[str], lang: str, project: Path) -> bytes:
@@ -60,11 +59,10 @@ code {{ white-space: pre-wrap; overflow-wrap: anywhere; font-size: .95rem; }}
 def page_words(project: Path, lang: str) -> dict[str, str]:
     """The error page's words from `lang`'s translation file, read on their own (the file may hold
     the very errors the page shows: only its `preview` block must be readable); else no words."""
-    try:
-        block = yaml.safe_load(files.read_text(project.joinpath(*i18n.FOLDER) / f"{lang}.yaml"))["preview"]
-        return {key: str(block[key]) for key in ("title", "intro", "after", "unknown")}
-    except (OSError, yaml.YAMLError, UnicodeDecodeError, KeyError, TypeError):
+    words = i18n.block(project, lang, "preview") or {}
+    if not all(key in words for key in ("title", "intro", "after", "unknown")):
         return {"title": "⚠", "intro": "", "after": "", "unknown": "⚠"}
+    return {key: str(words[key]) for key in ("title", "intro", "after", "unknown")}
 
 
 def explain(exc: BaseException, project: Path) -> str | None:

@@ -28,7 +28,7 @@ def generate(project: FsPath) -> dict[FsPath, str]:
     first = i18n.source_of(translations)
     assert first is not None, "generate runs on a project whose translation files check"
     source = first.words
-    others = [lang for lang in i18n.languages(project) if lang != first.lang and lang in translations]
+    others = {lang: str(t.words["language"]) for lang, t in translations.items() if not t.source}  # in languages() order
     # the language of the schemas' own text (extra.schema_language; the source's by default), whose
     # kind descriptions each schema quotes
     described = translations.get(str((meta.project_config(project).get("extra") or {}).get("schema_language")),
@@ -38,7 +38,7 @@ def generate(project: FsPath) -> dict[FsPath, str]:
         path = project / "data" / "schema" / f"{kind.name}.schema.json"
         if path.is_file():
             schema = json.loads(path.read_text(encoding="utf-8"))
-            out[path] = json.dumps(_kind_schema(kind, schema, source, {lang: translations[lang].words['language'] for lang in others}, described), indent=2, ensure_ascii=False) + "\n"
+            out[path] = json.dumps(_kind_schema(kind, schema, source, others, described), indent=2, ensure_ascii=False) + "\n"
     readme = project / "README.md"
     if readme.is_file():
         text = readme.read_text(encoding="utf-8")

@@ -1,7 +1,7 @@
 """The live preview (`mkdocs serve`), engine-free parts: what the browser shows while the site
 cannot be built, and the bookkeeping that lets a rebuild redo only what an edit changed.
 
-The MkDocs adapter (hooks/atlante_hooks.py) wires these into the server: while a build fails,
+atlante/serving.py wires these into the server: while a build fails,
 every page request answers at once with `error_page` (the located errors, and the server's
 reload script, so that the browser comes back to the site as soon as the file is fixed).
 """

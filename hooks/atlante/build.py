@@ -1,0 +1,555 @@
+"""The state of a process's builds, and what each MkDocs event does with it: one object (`Build`).
+
+The MkDocs adapter (hooks/atlante_hooks.py) only translates events into calls on one `Build`; this
+module imports nothing from MkDocs. It reads the configuration's documented settings and the pages'
+public attributes (MkDocs' `Config`, `Page`, `File`, passed in by the adapter) and hands back plain
+values: the generated files as `Generated` (the adapter makes MkDocs' `File`s of them), a refusal
+as `Refused` (the adapter raises MkDocs' `PluginError`).
+
+One config per language edition: mkdocs.yml builds the source edition at the site root,
+mkdocs.<lang>.yml INHERITs it and builds the <lang> edition at /<lang>/. Editions are listed once,
+in mkdocs.yml's `extra.alternate`. The source edition's build builds the other editions below its
+own site folder (`post_build`), so one `mkdocs build` or `mkdocs serve` gives the whole site; on a
+machine of two cores, their pages are rendered meanwhile in another process (`_render_ahead`).
+
+Builds are dated by the last commit (SOURCE_DATE_EPOCH) unless the caller sets a date. The adapter
+is loaded once and serves every config of the process: state that belongs to one edition is kept by
+language; the rest is renewed in `configure`. The live preview's own state is `Build.preview`
+(atlante/serving.py).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import multiprocessing
+import os
+import re
+from collections.abc import Callable
+from html import escape as escape_html
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
+
+import jinja2
+import jinja2.bccache
+
+from . import cache, editions, faults, history, meta, metadata, pipeline, rules, serving
+from .messages import DID_YOU_MEAN
+from .render import REQUIRED_EXTENSIONS, Page, navigation, place_figures, redirect_page, redirects
+from .sanitize import clean_html
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.pages import Page as MkDocsPage
+
+TEMPLATES = "atlante/"  # overrides/atlante/: the core's templates and translation files, not the site's pages
+
+
+class Refused(Exception):
+    """The build stops, saying `message`; the preview's error page shows `lines` (MkDocs' log drops a
+    message it has logged before, so the page cannot rely on the log)."""
+
+    def __init__(self, message: str, lines: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.lines = lines if lines is not None else message.splitlines()
+
+
+@dataclasses.dataclass(frozen=True)
+class Generated:
+    """A generated file for the adapter to hand MkDocs: its text, or (under --dirty) the file holding it."""
+
+    path: str
+    content: str | bytes | None
+    abs_src_path: str | None = None
+    in_nav: bool = True
+
+
+class Engine(NamedTuple):
+    """What the build needs of the engine running it (MkDocs or ProperDocs), given by the adapter."""
+
+    name: str  # "mkdocs" or a fork's ("properdocs"): its loggers have that name
+    load_config: Callable[..., MkDocsConfig]
+    build: Callable[..., None]
+
+
+class Build:
+    """Everything the builds of one process keep: the core's result for the edition being built, the
+    editions, the pages rendered ahead, the compiled templates and (under `serve`) the preview."""
+
+    def __init__(self, log: logging.Logger) -> None:
+        self.log = log
+        self.command = "build"  # on_startup's: "serve" under `mkdocs serve`
+        self.dirty = False  # `mkdocs serve --dirty`: only the pages an edit changed are rendered again
+        self.result: pipeline.Result | None = None
+        self.publication: meta.Publication | None = None
+        self.pages: dict[str, Page] = {}  # src_uri -> the generated page (its metadata, figures, tags, source)
+        self.edition: editions.Edition | None = None
+        self.editions: list[editions.Edition] = []
+        self.others: list[tuple[editions.Edition, Path]] = []  # the other editions and their config files
+        self.root = ""
+        self.pinned: str | None = None  # the SOURCE_DATE_EPOCH this module set (not the caller's)
+        self.told: set[str] = set()  # the data warnings this build has logged (the other editions find them again)
+        self.degraded = False  # this build found data errors under serve: hand-written pages only
+        self.refused: list[str] = []  # the findings of a build that `configure` stopped
+        self.cache = pipeline.Cache()  # what the core parsed and rendered, by file and page
+        self.compiled = _Compiled()
+        self.edition_dates: dict[tuple[str, str | None], object] = {}
+        self.ahead: dict[str, tuple[meta.Publication, Any, Connection]] = {}  # by language: _render_ahead's
+        self.loaded: dict[Path, MkDocsConfig] = {}  # by config file: the other editions' configs loaded ahead
+        self.preview = serving.Preview(self)
+
+    # ---- events ---------------------------------------------------------------------------------
+
+    def refuse(self, message: str, lines: list[str] | None = None) -> NoReturn:
+        refusal = Refused(message, lines)
+        self.refused[:] = refusal.lines
+        raise refusal
+
+    def unforeseen(self, exc: Exception, config: MkDocsConfig | None) -> NoReturn:
+        """An error nobody foresaw, in an event: one located line (faults.said) that stops the build
+        cleanly, as every refusal does, instead of a traceback; the preview shows it on every page."""
+        self.log.debug("Unforeseen error", exc_info=exc)
+        self.refuse(faults.said(exc, project_of(config) if config is not None else None))
+
+    def start(self, command: str, dirty: bool) -> None:
+        self.command, self.dirty = command, dirty
+
+    @property
+    def partial(self) -> bool:
+        """Under `mkdocs serve --dirty`: only the pages an edit changed are rendered again."""
+        return self.command == "serve" and self.dirty
+
+    @property
+    def source_lang(self) -> str:
+        """The source edition's language (extra.alternate's entry at "/"; from_alternate puts it first)."""
+        return self.editions[0].lang if self.editions else ""
+
+    def configure(self, config: MkDocsConfig, engine: Engine) -> MkDocsConfig:
+        """Run the core for the config's edition: every finding at once, and the build stops before
+        anything is written if one is an error; the navigation, the site's address below the source
+        edition's, the aliases' redirects."""
+        self.result, self.degraded = None, False
+        self.preview.rebuilt.clear()
+        if self.partial:
+            logging.getLogger(f"{engine.name}.commands.build").addFilter(serving.quiet_dirty_warning)
+        name = Path(config.config_file_path).name
+        missing = [ext for ext in REQUIRED_EXTENSIONS if ext not in config.markdown_extensions]
+        if missing:
+            self.refuse(f"mkdocs.yml: markdown_extensions: expected {', '.join(missing)}, found them missing")
+        if not config.use_directory_urls:  # maps and graphs link pages by their directory URLs
+            self.refuse(f"{name}: use_directory_urls: expected true, found false")
+        lang = str(config.theme["language"])
+        self.editions, problems = editions.from_alternate(config.extra.get("alternate"), lang)
+        edition = self.edition = next((e for e in self.editions if e.lang == lang), None)
+        if edition is None:
+            problems.append(f"extra.alternate: expected an entry for this edition's language '{lang}' (theme.language), "
+                            "found none")
+        if problems or edition is None:
+            self.refuse("\n".join(f"{name}: {p}" for p in problems))
+        if edition.is_source and self.command == "build":  # a preview has its own address (mkdocs serve sets it)
+            self._check_address(config)
+        if not config.repo_url:
+            config.edit_uri = None  # no repository configured: no edit link, rather than a dead one
+        self.root = editions.root_url(config.site_url or meta.PREVIEW_URL, edition)
+        if config.site_url and not edition.is_source:
+            config.site_url = self.root + edition.prefix  # one site_url, in mkdocs.yml; editions live below it
+
+        project = project_of(config)
+        if edition.is_source:  # before anything is built: a site without its other editions is half a site
+            self.others, absent = editions.other_configs(project, self.editions)
+            if absent:
+                self.refuse(f"{name}: {editions.missing_config(absent[0])}")
+        self._pin_build_date(project)
+        self.publication, problems = self._publication_of(config, self.root, project)
+        if problems:
+            self.refuse(meta.located(Path(config.config_file_path), problems))
+        if edition.is_source:
+            self._render_ahead(config, project, engine)
+        ahead = self.ahead.pop(lang, None)
+        rendered = _taken(ahead) if ahead and ahead[0] == self.publication else None
+        result = pipeline.run(project, docs_dir=project / "docs", lang=lang, publication=self.publication,
+                              cache=self.cache, rendered=rendered)
+        if edition.is_source:
+            self.told.clear()
+        for warning in map(str, result.warnings):  # each once per build, whichever edition found it
+            if warning not in self.told:
+                self.told.add(warning)
+                self.log.warning(warning)
+        if result.errors and self.command == "serve" and self.preview.server is None:
+            return self._degrade(config, result)  # the preview's first build: serve the errors, not nothing
+        if result.errors:
+            self.refuse(_summary(result), self.in_source_language(result))
+        assert result.catalog is not None
+        config.nav = navigation(result.catalog, result.translations[lang], extra=config.nav or [])
+        self._redirect_aliases(config, redirects(result.catalog))
+        if self.partial:
+            serving.list_theme_once(config, project)
+        self.result = result
+        return config
+
+    def keeps(self, src_uri: str, abs_src_path: str | None) -> bool:
+        """Whether a file MkDocs found stays: not the templates' translation files (in the theme folder,
+        not for the site), nor a link or a pipe among the pages (the core has refused it: never read)."""
+        return not src_uri.startswith(TEMPLATES) and not (abs_src_path and not _regular(abs_src_path))
+
+    def generated(self, config: MkDocsConfig) -> list[Generated]:
+        """The generated pages and files of this edition, in memory (under --dirty, as files rewritten
+        only when they change). The core has refused any hand-written page at a generated address."""
+        if self.degraded:
+            return []
+        assert self.result is not None  # configure stopped the build otherwise
+        place = self.preview.placer(config) if self.partial else _in_memory
+        edited = self.preview.edited_files(config)
+        self.pages = {page.src_uri: page for page in self.result.pages}
+        made: list[Generated] = []
+        for page in self.result.pages:
+            own = page.source in edited
+            made.append(dataclasses.replace(place(page.src_uri, page.markdown, page, own), in_nav=page.in_nav))
+            for path, text in page.files.items():  # its citations as .bib and .ris
+                made.append(place(path, text, "", own))
+        for path, text in self.result.downloads.items():  # the open data, in the source edition only
+            made.append(place(path, text, "", False))
+        if self.partial:
+            self.preview.forget_gone_pages(config)
+        return made
+
+    def page_content(self, html: str, page: MkDocsPage, config: MkDocsConfig) -> str | None:
+        """A generated page's HTML sanitised (Markdown fields may carry HTML), then its figures put back
+        (SVG from the templates, which the sanitiser refuses); an entity page's tags for Material's search."""
+        made = self.pages.get(page.file.src_uri)
+        faults.note((made.source if made else None) or page.file.src_uri, "making its page")
+        self.preview.rendered(page, config)
+        if page.file.generated_by is None:
+            return None  # hand-written pages are trusted like code
+        if made is not None and made.tags:  # Material's search indexes a page's tags from its meta, as they
+            # are, and its results draw them as markup (innerHTML), like the titles and texts it escapes: so escaped
+            page.meta["tags"] = [escape_html(chip.name, quote=False) for chip in made.tags]
+        return place_figures(clean_html(html), made.figures if made else {})
+
+    def page_context(self, context: dict[str, Any], page: MkDocsPage, config: MkDocsConfig) -> dict[str, Any]:
+        """The templates' `atlante`: the page's counterparts in every edition (switch, hreflang), in a
+        translated edition the link to the original, its metadata, its tags (chips), the footer."""
+        assert self.edition is not None and self.result is not None
+        edition = self.edition
+        alternates = editions.alternates(page.url, edition, self.editions, self.root)
+        translation = self.result.translations.get(edition.lang)  # missing only in a preview showing its errors
+        words = translation.words["ui"] if translation else {"translation_notice": "", "translation_notice_link": "",
+                                                              "language_switch": ""}
+        made = self.pages.get(page.file.src_uri) if page.file.generated_by is not None else None
+        if page.file.generated_by is not None:
+            page.edit_url = self._edit_url(config, made.source if made else None)
+        atlante: dict[str, Any] = {
+            "meta": (made.meta if made else None) or self._hand_written_meta(page),
+            "alternates": alternates,
+            "source": next(a for a in alternates if a.lang == self.source_lang),  # the original
+            "notice": None if edition.is_source else {"text": words["translation_notice"],
+                                                      "link": words["translation_notice_link"]},
+            "switch_label": words["language_switch"],
+            "tags": made.tags if made else (),  # (Material's tags plugin is not used: the tag pages are ours)
+            "footer": self._footer(translation),
+        }
+        context["atlante"] = atlante
+        if page.file.generated_by is not None and "data-search-exclude" in (page.content or ""):
+            # Material's search parses a page's whole HTML, then drops what is marked data-search-exclude
+            # (figures, citation controls, the home page's chain: most of a generated page's bytes). It is
+            # handed the page without them, and the page is shown whole (overrides/partials/content.html,
+            # with the attributes Material's search removes from what it shows, removed likewise).
+            shown = page.content or ""
+            page.content = _SEARCH_EXCLUDED.sub("", shown)
+            atlante["content"] = _SEARCH_ATTRIBUTES.sub("", shown)
+        return context
+
+    def post_build(self, config: MkDocsConfig, engine: Engine) -> None:
+        """The aliases' pages in the edition's words; the source edition builds the others below its
+        own site_dir, then compares their pages."""
+        assert self.edition is not None
+        self._rewrite_redirects(config)
+        if self.partial and not self.degraded:
+            self.preview.whole_search_index(config)
+        if not self.edition.is_source:
+            return
+        # With warnings, a strict build goes on all the same: it fails at the end, with every warning of
+        # every edition in one run (a page missing in one edition, a broken link in docs/en/)
+        site = Path(config.site_dir)
+        others = [(edition, path, site / edition.prefix) for edition, path in self.others]
+        degraded, root = self.degraded, self.root
+
+        def the_others() -> None:
+            for edition, path, site_dir in others:
+                self._build_edition(config, engine, edition, path, site_dir, root)
+            if not degraded:
+                self._compare_editions(site)
+
+        if self.partial and self.preview.server is not None and not degraded:
+            self.preview.later.append(the_others)  # the preview shows the edited edition first
+            return
+        the_others()
+
+    def in_source_language(self, result: pipeline.Result) -> list[str]:
+        """The findings, errors first, as `atlante check` says them in the brief's language: for the
+        preview's error page (the terminal keeps the build's English)."""
+        source = result.translations.get(self.source_lang)
+        words = source.words.get("cli", {}) if source else {}
+        return [str(dataclasses.replace(f, message=rules.localised(f, words.get("findings") or {},
+                                                                    words.get("did_you_mean") or DID_YOU_MEAN)))
+                for f in result.errors + result.warnings]
+
+    # ---- helpers --------------------------------------------------------------------------------
+
+    def _degrade(self, config: MkDocsConfig, result: pipeline.Result) -> MkDocsConfig:
+        """The preview's first build found data errors: build the hand-written pages only, and let the
+        server answer every page with the errors (serving.Preview) until they are fixed."""
+        self.degraded = True
+        for finding in result.errors:
+            self.log.error(str(finding))
+        failure = self.preview.failure = self.in_source_language(result)
+        self.log.error(f"{len(failure)} error{'s' if len(failure) != 1 else ''} in data/: the preview shows them on "
+                       f"every page until they are fixed; the server is still running.")
+        self.result = pipeline.Result(result.findings, translations=result.translations)
+        if any(f.rule == "file-type" and f.file.startswith("overrides/") for f in result.errors):
+            project = project_of(config).resolve()  # a link or a pipe among the templates: Material's own, until fixed
+            config.theme.dirs = [d for d in config.theme.dirs if project not in Path(d).resolve().parents]
+        config.nav = list(config.nav or [])
+        links = config.validation.links  # hand-written pages link to generated ones this build lacks
+        links.not_found = links.anchors = links.unrecognized_links = links.absolute_links = logging.DEBUG
+        config.validation.nav.not_found = logging.DEBUG
+        return config
+
+    def _publication_of(self, config: MkDocsConfig, root: str, project: Path) -> tuple[meta.Publication, list[str]]:
+        return meta.from_config(site_name=config.site_name, site_url=root if config.site_url else None,
+                                extra=config.extra, project=project, edition_date=self._edition_date(project),
+                                repo_url=config.repo_url, source_lang=self.source_lang)  # the source edition, first
+
+    def _edition_date(self, project: Path) -> object:
+        """The edition's date (history.edition_date), read once per build: every edition's config asks."""
+        key = (str(project), os.environ.get("SOURCE_DATE_EPOCH"))
+        if key not in self.edition_dates:
+            self.edition_dates = {key: history.edition_date(project, meta.edition(project))}
+        return self.edition_dates[key]
+
+    def _pin_build_date(self, project: Path) -> None:
+        """Date the build by the last commit, so that two builds of a commit are byte-identical. MkDocs
+        dates the sitemap and its gzip header from SOURCE_DATE_EPOCH when it is set; a value given by
+        the caller wins."""
+        if "SOURCE_DATE_EPOCH" in os.environ and os.environ["SOURCE_DATE_EPOCH"] != self.pinned:
+            return  # the caller's value
+        epoch = history.commit_epoch(project)
+        if epoch is not None:
+            os.environ["SOURCE_DATE_EPOCH"] = self.pinned = epoch  # read again on every build under `serve`
+
+    def _check_address(self, config: MkDocsConfig) -> None:
+        """A published build needs the site's real address and contact (meta.address_problems,
+        contact_problems): a strict build stops before anything is written, naming the setting; any
+        other build warns."""
+        problems = meta.address_problems(config.site_url, config.repo_url, preview=False) + \
+            meta.contact_problems(config.extra, preview=False)
+        if not problems:
+            return
+        said = meta.located(Path(config.config_file_path), problems)
+        if config.strict:
+            self.refuse(f"{said}\nNothing was built: a published site needs its own address (README, Publishing).")
+        for line in said.splitlines():
+            self.log.warning(line)
+
+    def _render_ahead(self, config: MkDocsConfig, project: Path, engine: Engine) -> None:
+        """`mkdocs build` on a machine of several cores: the other editions' pages are rendered in
+        another process while this one builds the source edition; their builds take them (configure).
+
+        A fork of this process: the same files, templates and figure tokens; nothing is rendered twice
+        unless it fails, and then the edition's own run renders it and says what is wrong."""
+        self.ahead.clear()
+        self.loaded.clear()
+        if self.command != "build" or self.partial or (os.cpu_count() or 1) < 2 \
+                or "fork" not in multiprocessing.get_all_start_methods():
+            return
+        for edition, path in self.others:
+            try:
+                other = engine.load_config(config_file=str(path), site_dir=str(Path(config.site_dir) / edition.prefix),
+                                           strict=False)  # as _build_edition loads it
+            except Exception:  # noqa: BLE001 - its own build will say what is wrong with it
+                continue
+            publication, problems = self._publication_of(other, editions.root_url(other.site_url or "", edition), project)
+            self.loaded[path] = other  # its build takes it: loaded twice, its warnings would be said twice
+            if problems:
+                continue
+            fork = multiprocessing.get_context("fork")
+            receiver, sender = fork.Pipe(duplex=False)
+            worker = fork.Process(target=_render_elsewhere, args=(sender, project, edition.lang, publication),
+                                  name=f"atlante-render-{edition.lang}", daemon=True)  # gone with this process
+            worker.start()
+            sender.close()
+            self.ahead[edition.lang] = (publication, worker, receiver)
+
+    def _build_edition(self, config: MkDocsConfig, engine: Engine, edition: editions.Edition, path: Path,
+                       site_dir: Path, root: str) -> None:
+        """Build another edition's config with the engine running this one, below the source edition's
+        address (`root`: under `mkdocs serve`, the preview's own)."""
+        # Not strict itself: a strict source edition counts the other editions' warnings with its own (its
+        # counter listens while they build) and fails once, at its end, with the sum
+        other = self.loaded.pop(path, None) or engine.load_config(config_file=str(path), site_dir=str(site_dir),
+                                                                  strict=False)
+        if config.site_url:
+            other.site_url = root + edition.prefix
+        other.plugins.on_startup(command=self.command, dirty=self.dirty)
+        self.preview.nested.active = True  # its on_shutdown is the edition's, not the server's
+        try:
+            engine.build(other, dirty=self.partial)
+        finally:
+            other.plugins.on_shutdown()
+            self.preview.nested.active = False
+
+    def _compare_editions(self, site: Path) -> None:
+        """Every page exists in every edition: a page missing its counterpart is a warning."""
+        others = [e.prefix for e in self.editions if not e.is_source]
+
+        def pages(base: Path, skip: list[str]) -> set[str]:
+            found = (p.parent.relative_to(base).as_posix() for p in base.rglob("index.html"))
+            urls = ("" if url == "." else url + "/" for url in found)
+            return {url for url in urls if not url.startswith(tuple(skip))}
+
+        editions_pages = {"": pages(site, others), **{prefix: pages(site / prefix, []) for prefix in others}}
+        every = set().union(*editions_pages.values())
+        for prefix, have in editions_pages.items():
+            for missing in sorted(every - have):
+                self.log.warning(f"/{prefix}{missing}: expected this page too (its counterpart exists in another "
+                                 f"edition), found none: add it to docs/{prefix or '(the source pages)'}")
+
+    def _redirect_aliases(self, config: MkDocsConfig, maps: dict[str, str]) -> None:
+        """Hand the aliases' redirects to mkdocs-redirects, beside any the config writes itself."""
+        plugin = config.plugins.get("redirects")
+        if plugin is None:
+            if maps:
+                self.refuse(f"{Path(config.config_file_path).name}: plugins: expected 'redirects' (mkdocs-redirects), "
+                            f"which turns aliases into redirects, found it missing")
+            return
+        plugin.config["redirect_maps"] = {**(plugin.config.get("redirect_maps") or {}), **maps}
+
+    def _rewrite_redirects(self, config: MkDocsConfig) -> None:
+        """mkdocs-redirects writes each alias's page with a relative canonical link, in English: ours
+        (render.redirect_page) gives the new address absolute, in the edition's language, not indexed."""
+        result, edition = self.result, self.edition
+        if self.degraded or result is None or result.catalog is None or edition is None:
+            return
+        translation = result.translations.get(edition.lang)
+        for old, new in redirects(result.catalog).items():
+            path = Path(config.site_dir, old.removesuffix(".md"), "index.html")
+            if translation is not None and path.is_file():  # the plugin wrote it: it found no page there
+                path.write_text(redirect_page(old.removesuffix(".md") + "/", new.removesuffix(".md") + "/",
+                                              self.root + edition.prefix, edition.lang, translation.words["redirect"]),
+                                encoding="utf-8")
+
+    def _edit_url(self, config: MkDocsConfig, source: str | None) -> str | None:
+        """Where an entity page's data file is edited: repo_url + edit_uri, with the docs folder that
+        edit_uri ends with replaced by the data file's path; None for a generated page of no entity."""
+        if not source or not config.repo_url or config.edit_uri is None:
+            return None
+        docs = Path(config.docs_dir).relative_to(project_of(config)).as_posix().rstrip("/") + "/"
+        branch = config.edit_uri.removesuffix(docs)
+        return f"{config.repo_url.rstrip('/')}/{branch.strip('/')}/{source}".replace("//data/", "/data/")
+
+    def _footer(self, translation: Any) -> dict[str, object] | None:
+        """Who publishes the site (named in the edition's language) and under which licence, for the
+        footer of every page (in a preview showing its errors, where the translations may be missing:
+        Material's own line)."""
+        publication = self.publication
+        if translation is None or publication is None:
+            return None
+        publisher = publication.publisher_in(self.edition.lang if self.edition else publication.source_lang)
+        return {"words": translation.words["footer"], "publisher": publisher, "publisher_url": publication.publisher_url,
+                "licence": publication.licence.name, "licence_url": publication.licence.url}
+
+    def _hand_written_meta(self, page: MkDocsPage) -> metadata.PageMeta:
+        """The metadata of a page written by hand (docs/): its title, its description, the edition's date."""
+        assert self.publication is not None and self.edition is not None
+        publication, lang = self.publication, self.edition.lang
+        description = str((page.meta or {}).get("description") or publication.site_name)
+        translation = self.result.translations.get(lang) if self.result else None
+        return metadata.page_meta(publication, title=str(page.title or publication.site_name), description=description,
+                                  path=page.url, lang=lang, updated=publication.date,
+                                  locale=str(translation.words["codes"]["open_graph"]) if translation else lang)
+
+    def compiled_templates(self, env: jinja2.Environment) -> jinja2.Environment:
+        """The theme's templates compiled once per process, not once per edition and rebuild."""
+        env.bytecode_cache = self.compiled
+        return env
+
+
+def project_of(config: MkDocsConfig) -> Path:
+    """The project folder: the config's. Absolute, since `-f mkdocs.yml` gives a path relative to the
+    working folder, where MkDocs' own paths (docs_dir, site_dir) are absolute."""
+    return Path(config.config_file_path).absolute().parent
+
+
+def content(path: str, text: str | bytes | cache.Later) -> str | bytes:
+    """A generated file's content, a slow download (cache.Later) made now."""
+    faults.note(path, "making it")
+    try:
+        return cache.made(text)
+    except Exception as exc:  # noqa: BLE001 -- (the whole brief's PDF, if WeasyPrint fails after all): said, located
+        raise Refused(f"{path}: expected it made, found an error: {' '.join(str(exc).split())}") from None
+
+
+def _in_memory(path: str, text: str | bytes | cache.Later, stamp: object, own: bool) -> Generated:
+    return Generated(path, content(path, text))
+
+
+def _render_elsewhere(sender: Connection, project: Path, lang: str, publication: meta.Publication) -> None:
+    try:
+        sender.send(pipeline.pages(project, project / "docs", lang, publication))
+    except BaseException:  # noqa: BLE001 - the edition's own run renders it and says what is wrong
+        sender.send(None)
+    finally:
+        sender.close()
+
+
+def _taken(ahead: tuple[meta.Publication, Any, Connection]) -> list[Page] | None:
+    """The pages rendered ahead, or None (rendered here then) if the other process failed."""
+    _, worker, receiver = ahead
+    try:
+        pages: list[Page] | None = receiver.recv()
+        return pages
+    except (EOFError, OSError):
+        return None
+    finally:
+        receiver.close()
+        worker.join()
+
+
+def _regular(path: str) -> bool:
+    """Whether `path` is a regular file itself (not a link to one, not a pipe)."""
+    import stat
+
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _summary(result: pipeline.Result) -> str:
+    errors = result.errors
+    lines = [str(f) for f in errors]
+    lines.append(f"{len(errors)} error{'s' if len(errors) != 1 else ''} in data/: nothing was built.")
+    return "\n".join(lines)
+
+
+# An element marked out of the search, to its first closing tag of the same name, as Material's search
+# parser reads it (the templates nest no element of the same name inside one); and the attributes
+# Material's search plugin removes from a page once indexed (material/plugins/search/plugin.py)
+_SEARCH_EXCLUDED = re.compile(r"<(figure|section|nav)\b[^>]*\sdata-search-exclude(?=[\s>])[^>]*>.*?</\1>", re.S)
+_SEARCH_ATTRIBUTES = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")
+
+
+class _Compiled(jinja2.BytecodeCache):
+    """Compiled templates kept in memory, by template; Jinja checks each against its source."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+

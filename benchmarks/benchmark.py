@@ -19,8 +19,9 @@ start included:
 - preview: the median time from saving an edit of one entry's title to `mkdocs serve --dirty`
            serving the page with it (polled every 50 ms; includes the server's file polling);
 - CPU:     user + system seconds of the hooked and the plain builds, every process they start
-           included (the hooked build renders the English edition in a second process, so its wall
-           clock can be below plain's on two cores while its CPU time is not); check too;
+           included (the hooked build builds the English edition in a second process while the
+           Italian one builds, so its wall clock can be well below plain's on two cores while its CPU
+           time is not); check too;
 - memory:  the peak resident memory of the hooked build (and of the check);
 - sizes:   the hooked site's bytes and its search index's bytes, per entity.
 

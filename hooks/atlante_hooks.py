@@ -16,8 +16,10 @@ on_files         adds each generated page and file, in memory (under `serve --di
 on_page_content  sanitises a generated page's HTML, then puts back its figures.
 on_page_context  gives the templates the page's counterparts in every edition, its metadata, tags
                  and footer; hands Material's search the page without its figures and panels.
-on_post_build    the source edition builds every other edition into <site_dir>/<lang>/ and checks
-                 that every page has its counterpart in every edition.
+on_pre_build     (in another edition's process) waits until the site folder is ready for it.
+on_post_build    the source edition builds every other edition into <site_dir>/<lang>/ (under
+                 `mkdocs build`, in processes of their own meanwhile) and checks that every page
+                 has its counterpart in every edition.
 on_serve         the live preview (atlante/serving.py): a failed build is shown on every page, an
                  edit reaches the browser in two phases.
 
@@ -32,7 +34,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
@@ -91,6 +93,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     return BUILD.configure(config, _engine(config))
 
 
+def on_pre_build(*, config: MkDocsConfig) -> None:
+    BUILD.pre_build()
+
+
 @event_priority(50)  # before mkdocs-redirects collects the pages its redirects may point to
 @_guarded
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
@@ -130,7 +136,8 @@ def on_page_context(context: dict[str, Any], *, page: Page, config: MkDocsConfig
 @event_priority(-50)  # after mkdocs-redirects has written the aliases' pages
 @_guarded
 def on_post_build(*, config: MkDocsConfig) -> None:
-    BUILD.post_build(config, _engine(config))
+    if not BUILD.post_build(config, _engine(config)):
+        raise Abort("Aborted with a BuildError!")  # as MkDocs ends a failed build: another edition's, which said why
 
 
 def on_serve(server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[[], None]) -> LiveReloadServer:

@@ -309,6 +309,21 @@ def test_an_edition_listed_without_its_config_fails_the_build_and_says_which(tmp
     assert not (project / "site").exists()  # refused before anything is built: not half a site
 
 
+@pytest.mark.build
+def test_an_edition_whose_build_fails_fails_the_whole_build_and_says_why(tmp_path: Path) -> None:
+    """Under `mkdocs build` the other editions build in processes of their own (atlante/build.py): a
+    failure there is said here, once, located, and the build fails as MkDocs fails a build."""
+    project = make_project(tmp_path)
+    (project / "mkdocs.en.yml").write_text((project / "mkdocs.en.yml").read_text() + "use_directory_urls: false\n")
+    result = mkdocs_build(project)
+    said = result.stdout + result.stderr
+    assert result.returncode == 1 and "Traceback" not in said
+    assert said.count("mkdocs.en.yml: use_directory_urls: expected true, found false") == 1, said
+    assert said.count("Aborted with a BuildError!") == 1
+    assert (project / "site" / "cities" / "milano" / "index.html").is_file()  # the source edition was built
+    assert not (project / "site" / "en" / "cities").exists()
+
+
 @pytest.fixture(scope="module")
 def warned(tmp_path_factory: pytest.TempPathFactory) -> subprocess.CompletedProcess[str]:
     """One strict build of the real project with six mistakes that are only warnings: in the data,

@@ -9,8 +9,8 @@ as `Refused` (the adapter raises MkDocs' `PluginError`).
 One config per language edition: mkdocs.yml builds the source edition at the site root,
 mkdocs.<lang>.yml INHERITs it and builds the <lang> edition at /<lang>/. Editions are listed once,
 in mkdocs.yml's `extra.alternate`. The source edition's build builds the other editions below its
-own site folder (`post_build`), so one `mkdocs build` or `mkdocs serve` gives the whole site; on a
-machine of two cores, their pages are rendered meanwhile in another process (`_render_ahead`).
+own site folder, so one `mkdocs build` or `mkdocs serve` gives the whole site; on a machine of two
+cores or more, `mkdocs build` builds each of them in a process of its own meanwhile (`_build_others_ahead`).
 
 Builds are dated by the last commit (SOURCE_DATE_EPOCH) unless the caller sets a date. The adapter
 is loaded once and serves every config of the process: state that belongs to one edition is kept by
@@ -20,6 +20,7 @@ language; the rest is renewed in `configure`. The live preview's own state is `B
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 import multiprocessing
@@ -75,7 +76,7 @@ class Engine(NamedTuple):
 
 class Build:
     """Everything the builds of one process keep: the core's result for the edition being built, the
-    editions, the pages rendered ahead, the compiled templates and (under `serve`) the preview."""
+    editions, the other editions' builds under way, the compiled templates and (under `serve`) the preview."""
 
     def __init__(self, log: logging.Logger) -> None:
         self.log = log
@@ -95,8 +96,8 @@ class Build:
         self.cache = pipeline.Cache()  # what the core parsed and rendered, by file and page
         self.compiled = _Compiled()
         self.edition_dates: dict[tuple[str, str | None], object] = {}
-        self.ahead: dict[str, tuple[meta.Publication, Any, Connection]] = {}  # by language: _render_ahead's
-        self.loaded: dict[Path, MkDocsConfig] = {}  # by config file: the other editions' configs loaded ahead
+        self.ahead: list[_Elsewhere] = []  # the other editions' builds, in processes of their own
+        self.wait: Connection | None = None  # in such a process: the word that the site folder is ready
         self.preview = serving.Preview(self)
 
     # ---- events ---------------------------------------------------------------------------------
@@ -164,12 +165,10 @@ class Build:
         self.publication, problems = self._publication_of(config, self.root, project)
         if problems:
             self.refuse(meta.located(Path(config.config_file_path), problems))
-        if edition.is_source:
-            self._render_ahead(config, project, engine)
-        ahead = self.ahead.pop(lang, None)
-        rendered = _taken(ahead) if ahead and ahead[0] == self.publication else None
+        if edition.is_source:  # before the core runs: a fork of a process that has started citeproc-js would share it
+            self._build_others_ahead(config, engine)
         result = pipeline.run(project, docs_dir=project / "docs", lang=lang, publication=self.publication,
-                              cache=self.cache, rendered=rendered)
+                              cache=self.cache)
         if edition.is_source:
             self.told.clear()
         for warning in map(str, result.warnings):  # each once per build, whichever edition found it
@@ -188,6 +187,13 @@ class Build:
         self.result = result
         return config
 
+    def pre_build(self) -> None:
+        """In another edition's process (_build_others_ahead): wait until the source edition's build has
+        emptied the site folder, which MkDocs does after this event, before writing into it."""
+        wait, self.wait = self.wait, None
+        if wait is not None:
+            wait.recv()  # (EOFError if the source edition's build stopped: this one stops too)
+
     def keeps(self, src_uri: str, abs_src_path: str | None) -> bool:
         """Whether a file MkDocs found stays: not the templates' translation files (in the theme folder,
         not for the site), nor a link or a pipe among the pages (the core has refused it: never read)."""
@@ -196,6 +202,10 @@ class Build:
     def generated(self, config: MkDocsConfig) -> list[Generated]:
         """The generated pages and files of this edition, in memory (under --dirty, as files rewritten
         only when they change). The core has refused any hand-written page at a generated address."""
+        for other in self.ahead:  # MkDocs has emptied the site folder (before on_files): they may write
+            with contextlib.suppress(OSError):  # (one that has stopped already says why in post_build)
+                other.go.send(True)
+            other.go.close()
         if self.degraded:
             return []
         assert self.result is not None  # configure stopped the build otherwise
@@ -260,15 +270,22 @@ class Build:
             atlante["content"] = _SEARCH_ATTRIBUTES.sub("", shown)
         return context
 
-    def post_build(self, config: MkDocsConfig, engine: Engine) -> None:
+    def post_build(self, config: MkDocsConfig, engine: Engine) -> bool:
         """The aliases' pages in the edition's words; the source edition builds the others below its
-        own site_dir, then compares their pages."""
+        own site_dir (or waits for their processes), then compares their pages. False if another
+        edition's build failed (it has said why)."""
         assert self.edition is not None
         self._rewrite_redirects(config)
         if self.partial and not self.degraded:
             self.preview.whole_search_index(config)
         if not self.edition.is_source:
-            return
+            return True
+        if self.ahead:
+            built = all([self._joined(other) for other in self.ahead])  # each one's words, even after a failure
+            self.ahead.clear()
+            if built:
+                self._compare_editions(Path(config.site_dir))
+            return built
         # With warnings, a strict build goes on all the same: it fails at the end, with every warning of
         # every edition in one run (a page missing in one edition, a broken link in docs/en/)
         site = Path(config.site_dir)
@@ -283,8 +300,9 @@ class Build:
 
         if self.partial and self.preview.server is not None and not degraded:
             self.preview.later.append(the_others)  # the preview shows the edited edition first
-            return
+            return True
         the_others()
+        return True
 
     def in_source_language(self, result: pipeline.Result) -> list[str]:
         """The findings, errors first, as `atlante check` says them in the brief's language: for the
@@ -352,34 +370,65 @@ class Build:
         for line in said.splitlines():
             self.log.warning(line)
 
-    def _render_ahead(self, config: MkDocsConfig, project: Path, engine: Engine) -> None:
-        """`mkdocs build` on a machine of several cores: the other editions' pages are rendered in
-        another process while this one builds the source edition; their builds take them (configure).
-
-        A fork of this process: the same files, templates and figure tokens; nothing is rendered twice
-        unless it fails, and then the edition's own run renders it and says what is wrong."""
+    def _build_others_ahead(self, config: MkDocsConfig, engine: Engine) -> None:
+        """`mkdocs build` on a machine of two cores or more: each other edition is built whole (rendered,
+        converted, written) in a fork of this process while this one builds the source edition. It
+        writes into the site folder once this build has emptied it (`pre_build` waits for the word,
+        given in `generated`); its warnings and errors are said here, at the end (`_joined`), where a
+        strict build counts them as its own, as when the editions are built one after the other."""
         self.ahead.clear()
-        self.loaded.clear()
         if self.command != "build" or self.partial or (os.cpu_count() or 1) < 2 \
                 or "fork" not in multiprocessing.get_all_start_methods():
             return
+        fork = multiprocessing.get_context("fork")
+        site = Path(config.site_dir)
         for edition, path in self.others:
-            try:
-                other = engine.load_config(config_file=str(path), site_dir=str(Path(config.site_dir) / edition.prefix),
-                                           strict=False)  # as _build_edition loads it
-            except Exception:  # noqa: BLE001 - its own build will say what is wrong with it
-                continue
-            publication, problems = self._publication_of(other, editions.root_url(other.site_url or "", edition), project)
-            self.loaded[path] = other  # its build takes it: loaded twice, its warnings would be said twice
-            if problems:
-                continue
-            fork = multiprocessing.get_context("fork")
-            receiver, sender = fork.Pipe(duplex=False)
-            worker = fork.Process(target=_render_elsewhere, args=(sender, project, edition.lang, publication),
-                                  name=f"atlante-render-{edition.lang}", daemon=True)  # gone with this process
+            go_out, go_in = fork.Pipe(duplex=False)
+            said_out, said_in = fork.Pipe(duplex=False)
+            worker = fork.Process(target=self._elsewhere, args=(config, engine, edition, path, site / edition.prefix,
+                                                                self.root, go_out, said_in),
+                                  name=f"atlante-edition-{edition.lang}", daemon=True)  # gone with this process
             worker.start()
-            sender.close()
-            self.ahead[edition.lang] = (publication, worker, receiver)
+            go_out.close()
+            said_in.close()
+            self.ahead.append(_Elsewhere(edition, worker, go_in, said_out))
+
+    def _elsewhere(self, config: MkDocsConfig, engine: Engine, edition: editions.Edition, path: Path, site_dir: Path,
+                   root: str, go: Connection, said: Connection) -> None:
+        """In the fork: build `edition`, keeping the warnings and errors logged meanwhile to be said by
+        the source edition's process (the lesser lines are printed here, as they come)."""
+        self.ahead, self.wait = [], go
+        engine_log = logging.getLogger(engine.name)
+        kept = _Kept()
+        for handler in engine_log.handlers:
+            handler.addFilter(_below_warnings)
+        engine_log.addHandler(kept)
+        built = True
+        try:
+            self._build_edition(config, engine, edition, path, site_dir, root)
+        except BaseException as exc:  # noqa: BLE001 - said in the other process: the build stops there
+            built = False
+            if not kept.lines:
+                kept.lines.append((self.log.name, logging.ERROR, faults.said(exc, project_of(config))))
+        finally:
+            said.send((built, kept.lines))
+            said.close()
+
+    def _joined(self, other: _Elsewhere) -> bool:
+        """Wait for another edition's process; say what it logged (its data warnings were said already,
+        by this edition's run); whether it built."""
+        try:
+            built, lines = other.said.recv()
+        except (EOFError, OSError):
+            built, lines = False, [(self.log.name, logging.ERROR, f"{other.edition.lang}: (build): expected the edition "
+                                    f"built, found its process ended (exit code {other.worker.exitcode})")]
+        finally:
+            other.said.close()
+            other.worker.join()
+        for name, level, message in lines:
+            if not (level == logging.WARNING and message in self.told):
+                logging.getLogger(name).log(level, message)
+        return bool(built)
 
     def _build_edition(self, config: MkDocsConfig, engine: Engine, edition: editions.Edition, path: Path,
                        site_dir: Path, root: str) -> None:
@@ -387,8 +436,7 @@ class Build:
         address (`root`: under `mkdocs serve`, the preview's own)."""
         # Not strict itself: a strict source edition counts the other editions' warnings with its own (its
         # counter listens while they build) and fails once, at its end, with the sum
-        other = self.loaded.pop(path, None) or engine.load_config(config_file=str(path), site_dir=str(site_dir),
-                                                                  strict=False)
+        other = engine.load_config(config_file=str(path), site_dir=str(site_dir), strict=False)
         if config.site_url:
             other.site_url = root + edition.prefix
         other.plugins.on_startup(command=self.command, dirty=self.dirty)
@@ -494,26 +542,28 @@ def _in_memory(path: str, text: str | bytes | cache.Later, stamp: object, own: b
     return Generated(path, content(path, text))
 
 
-def _render_elsewhere(sender: Connection, project: Path, lang: str, publication: meta.Publication) -> None:
-    try:
-        sender.send(pipeline.pages(project, project / "docs", lang, publication))
-    except BaseException:  # noqa: BLE001 - the edition's own run renders it and says what is wrong
-        sender.send(None)
-    finally:
-        sender.close()
+class _Elsewhere(NamedTuple):
+    """Another edition's build in a process of its own (Build._build_others_ahead)."""
+
+    edition: editions.Edition
+    worker: Any  # multiprocessing's Process
+    go: Connection  # the word that the site folder is ready
+    said: Connection  # what it logged, and whether it built
 
 
-def _taken(ahead: tuple[meta.Publication, Any, Connection]) -> list[Page] | None:
-    """The pages rendered ahead, or None (rendered here then) if the other process failed."""
-    _, worker, receiver = ahead
-    try:
-        pages: list[Page] | None = receiver.recv()
-        return pages
-    except (EOFError, OSError):
-        return None
-    finally:
-        receiver.close()
-        worker.join()
+class _Kept(logging.Handler):
+    """The warnings and errors of another edition's build, kept to be said by the source edition's process."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.lines: list[tuple[str, int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append((record.name, record.levelno, record.getMessage()))
+
+
+def _below_warnings(record: logging.LogRecord) -> bool:
+    return record.levelno < logging.WARNING
 
 
 def _regular(path: str) -> bool:

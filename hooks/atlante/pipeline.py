@@ -9,7 +9,6 @@ What only rendering needs (templates, maps, citations, open data) is imported by
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import gc
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -84,38 +83,25 @@ def linked(project: FsPath, *, docs_dir: FsPath | None = None) -> Result:
 
 
 def run(project: FsPath, *, docs_dir: FsPath | None = None, lang: str | None = None,
-        publication: meta.Publication | None = None, cache: Cache | None = None,
-        rendered: list[Page] | None = None) -> Result:
+        publication: meta.Publication | None = None, cache: Cache | None = None) -> Result:
     """Every finding and, when there is no error, the catalog and the pages of edition `lang` (by
     default the source edition: meta.source_language).
 
     `publication`: what the configuration says of the site and the brief; by default, read from the
     project's mkdocs.yml (a problem there is an error located in it). `cache`: kept by the caller
-    between runs, to redo only what changed. `rendered`: the edition's pages, already rendered from
-    the same files (`pages`, in another process): they are taken instead of rendering them again."""
+    between runs, to redo only what changed."""
     if lang is None:
         from . import meta
 
         lang = publication.source_lang if publication else meta.source_language(project)
     if cache is not None:
         with yamlsource.remembering(cache.parsed):
-            return _run(project, docs_dir, lang, publication, cache, rendered)
-    return _run(project, docs_dir, lang, publication, None, rendered)
-
-
-def pages(project: FsPath, docs_dir: FsPath, lang: str, publication: meta.Publication) -> list[Page] | None:
-    """The pages of edition `lang`, or None if anything is wrong (`run` then says what): the part of a
-    run that another process can do while this one builds another edition."""
-    result = run(project, docs_dir=docs_dir, lang=lang, publication=publication)
-    if result.errors:
-        return None
-    from .cache import made  # the slow downloads made here, in the process that renders the edition
-
-    return [dataclasses.replace(p, files={path: made(content) for path, content in p.files.items()}) for p in result.pages]
+            return _run(project, docs_dir, lang, publication, cache)
+    return _run(project, docs_dir, lang, publication, None)
 
 
 def _run(project: FsPath, docs_dir: FsPath | None, lang: str, publication: meta.Publication | None,
-         cache: Cache | None, rendered: list[Page] | None = None) -> Result:
+         cache: Cache | None) -> Result:
     import jinja2
 
     from . import cite, history, meta, opendata
@@ -146,8 +132,8 @@ def _run(project: FsPath, docs_dir: FsPath | None, lang: str, publication: meta.
         result.findings.append(Finding("warning", ".git", 1, 1, "(history)", "(git)", problem, "history"))
     templates = project / "overrides" / "atlante"
     try:
-        result.pages = rendered if rendered is not None else render(
-            result.catalog, templates, result.translations[lang], site, cache.memo(lang) if cache else None)
+        result.pages = render(result.catalog, templates, result.translations[lang], site,
+                              cache.memo(lang) if cache else None)
     except jinja2.TemplateError as exc:  # a template edited into an error: located, like a data error
         result.findings.append(_template_finding(exc, templates, project))
         return result

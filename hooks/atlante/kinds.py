@@ -95,15 +95,7 @@ def address(kind: str, id_: str) -> str:
     return f"{KIND_BY_NAME[kind].folder}/{id_}/"
 
 
-# The generated pages of no kind, by their source file: their addresses are taken in every edition.
-HOME = "index.md"
-CONCEPT_MAP = "concept-map.md"
-WHOLE_BRIEF = "brief.md"  # the whole brief on one page, in reading order, for print
-CHANGELOG = "changelog.md"
-DATA_PAGE = "dati.md"  # the open data: downloads, tables and their columns
-FIELD_PAGE = "campi.md"  # the field reference: every field of every kind, from the schemas
-TAG_INDEX = "tag.md"  # every tag with its count; each tag's own page is tag/<tag>.md (render.tag_uri)
-SITE_PAGES = (HOME, CONCEPT_MAP, WHOLE_BRIEF, CHANGELOG, DATA_PAGE, FIELD_PAGE, TAG_INDEX)
+# The generated pages of no kind (home, concept map, whole brief, tag pages, …): the registry, pages.py.
 
 # The steps of the brief's argument on the home page, in order; their titles and introductions are
 # in the translation files under home.<step>. A step lists the entities whose kind names it.

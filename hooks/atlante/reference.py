@@ -16,13 +16,13 @@ import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path as FsPath
 
-from . import files, i18n, yamlsource
-from .kinds import FIELD_PAGE, KINDS, Kind
+from . import files, i18n, pages, yamlsource
+from .kinds import KINDS, Kind
 from .model import Finding, Path
 from .opendata import Field, anchor, fields
 from .schemas import ENVELOPE
 
-PAGE = FIELD_PAGE  # campi.md, served at /campi/ in every edition
+PAGE = pages.path_of("fields")  # campi.md, served at /campi/ in every edition
 
 
 def kinds(schema_dir: FsPath) -> list[dict]:

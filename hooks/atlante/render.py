@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import date
 from pathlib import Path as FsPath
+from typing import Any
 from urllib.parse import quote
 
 import jinja2
@@ -29,26 +30,12 @@ from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 from pymdownx.slugs import slugify
 
-from . import cite, faults, figures, geo, graph, opendata, pdf, reference
+from . import cite, faults, figures, geo, graph, pdf
+from . import pages as registry
 from .cache import Later
 from .history import History
 from .i18n import Translation
-from .kinds import (
-    CHAIN,
-    CHANGELOG,
-    CONCEPT_MAP,
-    DATA_PAGE,
-    FIELD_PAGE,
-    HOME,
-    HOME_STEPS,
-    KIND_BY_NAME,
-    KINDS,
-    SITE_PAGES,
-    TAG_INDEX,
-    WHOLE_BRIEF,
-    Kind,
-    address,
-)
+from .kinds import HOME_STEPS, KIND_BY_FOLDER, KIND_BY_NAME, KINDS, Kind, address
 from .meta import Publication
 from .metadata import PageMeta, entity_url, page_meta, statement_url
 from .model import Catalog, Entity, Ref, Statement
@@ -68,8 +55,7 @@ LIST_LIMIT = 100
 FIGURE_LIMIT = 150
 STEP_LIMIT = 40  # entries a step of the home page lists; it links the indexes of the rest
 
-# The generated pages of no kind (kinds.SITE_PAGES): HOME, CONCEPT_MAP, WHOLE_BRIEF, CHANGELOG,
-# DATA_PAGE, FIELD_PAGE (reference.PAGE), TAG_INDEX (and each tag's page, tag_uri).
+# The generated pages of no kind: the registry (pages.py).
 
 
 @dataclass(frozen=True)
@@ -165,21 +151,13 @@ def page_uri(entity: Entity) -> str:
 
 
 def index_uri(kind: Kind, number: int = 1) -> str:
-    return paged_uri(f"{kind.folder}/index.md", number)
-
-
-def paged_uri(first: str, number: int) -> str:
-    """The source path of page `number` of a listing whose first page is `first` ("themes/index.md"
-    or "brief.md"): themes/page/2.md, brief/page/2.md."""
-    if number == 1:
-        return first
-    return f"{first.removesuffix('index.md').removesuffix('.md').rstrip('/')}/page/{number}.md"
+    return registry.path_of("kind_index", kind.folder, number)
 
 
 def tag_uri(tag: str, number: int = 1) -> str:
     """The source path of page `number` of a tag's page (`tag`: its key in data/, a slug):
     tag/citta.md, tag/citta/page/2.md."""
-    return paged_uri(f"{TAG_INDEX.removesuffix('.md')}/{tag}.md", number)
+    return registry.path_of("tag", tag, number)
 
 
 def tag_anchor(name: str) -> str:
@@ -190,12 +168,6 @@ def tag_anchor(name: str) -> str:
 
 
 _TAG_SLUG = slugify(case="lower")
-
-
-def _continues(uri: str) -> str | None:
-    """The first page of the listing that `uri` continues ("brief.md" for "brief/page/2.md"), or None."""
-    folder, sep, _ = uri.partition("/page/")
-    return f"{folder}.md" if sep else None
 
 
 def chunks(items: list, limit: int | None = None) -> list[list]:
@@ -209,13 +181,13 @@ def _pager(first: str, number: int, count: int) -> dict[str, object] | None:
     (Markdown source paths, as MkDocs resolves them), or None for a listing of one page."""
     if count == 1:
         return None
-    here = paged_uri(first, number)
+    here = registry.paged(first, number)
     depth = here.count("/")
     up = "../" * depth
     return {"number": number, "count": count,
-            "pages": [(n, None if n == number else up + paged_uri(first, n)) for n in range(1, count + 1)],
-            "previous": up + paged_uri(first, number - 1) if number > 1 else None,
-            "next": up + paged_uri(first, number + 1) if number < count else None}
+            "pages": [(n, None if n == number else up + registry.paged(first, n)) for n in range(1, count + 1)],
+            "previous": up + registry.paged(first, number - 1) if number > 1 else None,
+            "next": up + registry.paged(first, number + 1) if number < count else None}
 
 
 def _roots(uri: str) -> tuple[str, str]:
@@ -295,107 +267,25 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, site: 
         return {download.svg: svg, download.png: figures.png_later(svg, site.kept, download.png_width)}
 
     def site_pages() -> list[Page]:
+        """Every page of the registry (pages.SPECS), each listing cut into numbered pages."""
         faults.note("data/", f"rendering the site's pages ({lang}: home, indexes, maps, the whole brief)")
-        places = _city_map(catalog, lang)
-        drawn = len(catalog.entities) <= FIGURE_LIMIT  # a larger graph is unreadable: its list is the map
-        kind_plural = lambda k: translation.words["kinds"][k]["plural"]  # noqa: E731
-        concepts = graph.concept_map(catalog, CHAIN, lang, kind_plural, translation.relation, column=140, gap=30) if drawn else None
-        concepts_narrow = graph.concept_map_narrow(catalog, CHAIN, lang, kind_plural, translation.relation) if drawn else None
-        map_download = Download(MAP_FIGURE + ".svg", MAP_FIGURE + ".png", str(words["figures"]["map_file"]),
-                                str(words["figures"]["map_title"])) if places else None
-        home = env.get_template("home.md").render(root="", url_root="", steps=_home_steps(catalog, lang),
-                                                  city_map=places, map_download=map_download, brief=publication.brief,
-                                                  chain=_chain_steps(catalog, lang), **common)
-        home_files = figure_files(map_download, {"map": places, "width": places["base"].width, "height": places["base"].height},
-                                  "cities/", str(words["figures"]["map_caption"]), str(words["figures"]["attribution"])) \
-            if places and map_download else {}
-        pages = [Page(HOME, home, figures=figures_kept.take(), files=home_files, meta=generic(
-            "", translation.words["brief_title"], words["ui"]["home_intro"], home=True, distribution=opendata.distribution()))]
-        chained = [e for kind_name in CHAIN for e in catalog.by_kind[kind_name]]
-        parts = chunks(chained)
-        for number, part in enumerate(parts, 1):
-            uri = paged_uri(CONCEPT_MAP, number)
-            root, url_root = _roots(uri)
-            title = words["figures"]["concept_map"]
-            title = title if number == 1 else f"{title} ({_page_of(words, number, len(parts))})"
-            download = Download(CONCEPT_FIGURE + ".svg", CONCEPT_FIGURE + ".png", str(words["figures"]["concept_map_file"]),
-                                str(words["figures"]["concept_map"])) if concepts and number == 1 else None
-            pages.append(Page(uri, env.get_template("concept_map.md").render(
-                root=root, url_root=url_root, concept_map=concepts if number == 1 else None,
-                concept_map_narrow=concepts_narrow if number == 1 else None, download=download, chain=CHAIN, title=title,
-                listed=[(KIND_BY_NAME[k], [e for e in part if e.kind == k]) for k in CHAIN], count=len(chained),
-                pager=_pager(CONCEPT_MAP, number, len(parts)), **common), figures=figures_kept.take(), in_nav=number == 1,
-                files=figure_files(download, {"graph": concepts, "width": concepts.width, "height": concepts.height},
-                                   CONCEPT_MAP.removesuffix(".md") + "/", str(words["figures"]["concept_map_caption_file"]))
-                if download and concepts else {},
-                meta=generic(uri.removesuffix(".md") + "/", title, words["figures"]["concept_map_intro"])))
-        # The whole brief: the slides on its first page, then the index of the entries, page after page
-        brief_slides = catalog.by_kind["slide"]
-        everything = [e for kind in KINDS if kind.name != "slide" for e in entities_of(catalog, kind, lang)]
-        parts = chunks(everything)
-        page_of = {e.ref: number for number, part in enumerate(parts, 1) for e in part} | {e.ref: 1 for e in brief_slides}
-        brief_pdf, pdf_problems = _whole_brief_pdf(env, {**common, "steps": _home_steps(catalog, lang),
-                                                         "brief_slides": brief_slides}, site.kept)
-        pdf_link = {"name": str(words["whole"]["pdf_file"]), "path": BRIEF_PDF} if brief_pdf else None
-        for number, part in enumerate(parts, 1):
-            uri = paged_uri(WHOLE_BRIEF, number)
-            root, url_root = _roots(uri)
-            title = words["whole"]["title"] if number == 1 else f"{words['whole']['title']} ({_page_of(words, number, len(parts))})"
-
-            def on_page(entity: Entity, anchor: str, number: int = number, root: str = root) -> str:
-                """A link to `anchor` on the page of the whole brief that holds `entity`."""
-                there = page_of[entity.ref]
-                return f"#{anchor}" if there == number else f"{root}{paged_uri(WHOLE_BRIEF, there)}#{anchor}"
-
-            pages.append(Page(uri, env.get_template("whole_brief.md").render(
-                root=root, url_root=url_root, steps=_home_steps(catalog, lang), title=title, on_page=on_page,
-                sections=[(kind, [e for e in part if e.kind == kind.name]) for kind in KINDS], brief_slides=brief_slides,
-                pdf=pdf_link, pager=_pager(WHOLE_BRIEF, number, len(parts)), slides={e.id: e for e in catalog.by_kind["slide"]},
-                **common), in_nav=number == 1, meta=generic(uri.removesuffix(".md") + "/", title, words["whole"]["description"]),
-                files={BRIEF_PDF: brief_pdf} if brief_pdf and number == 1 else {},
-                problems=pdf_problems if number == 1 else ()))
-        pages.append(Page(DATA_PAGE, env.get_template("data.md").render(
-            root="", url_root="../", opendata=opendata.data_page(catalog, site.schema_dir, lang, publication), **common),
-            meta=generic("dati/", words["opendata"]["title"], words["opendata"]["description"])))
-        pages.append(Page(FIELD_PAGE, env.get_template("field_reference.md").render(
-            root="", url_root="../", reference=reference.kinds(site.schema_dir), **common),
-            meta=generic(FIELD_PAGE.removesuffix(".md") + "/", words["reference"]["title"], words["reference"]["description"])))
-        pages.append(Page(CHANGELOG, env.get_template("changelog.md").render(
-            root="", url_root="../", editions=_changelog(catalog, site.history), **common),
-            meta=generic("changelog/", words["changelog"]["title"], words["changelog"]["description"])))
-        tags = _tags(catalog, translation)
-        pages.append(Page(TAG_INDEX, env.get_template("tag_index.md").render(
-            root="", url_root="../", tags=tags, **common),
-            meta=generic(TAG_INDEX.removesuffix(".md") + "/", words["tag_pages"]["title"], words["tag_pages"]["description"])))
-        for tag in sorted(tags, key=lambda tag: str(tag["key"])):  # the same order of pages in every edition
-            parts = chunks(tag["entities"])
-            for number, part in enumerate(parts, 1):
-                uri = tag_uri(str(tag["key"]), number)
-                root, url_root = _roots(uri)
-                title = str(words["tag_pages"]["tag_title"]).replace("{name}", str(tag["name"]))
-                title = title if number == 1 else f"{title} ({_page_of(words, number, len(parts))})"
-                description = str(words["tag_pages"]["tag_description"]).replace("{name}", str(tag["name"]))
-                pages.append(Page(uri, env.get_template("tag.md").render(
-                    root=root, url_root=url_root, tag=tag, entities=part, title=title, description=description,
-                    pager=_pager(tag_uri(str(tag["key"])), number, len(parts)), **common),
-                    in_nav=False, meta=generic(uri.removesuffix(".md") + "/", title, description)))
-        for kind in KINDS:
-            entities = entities_of(catalog, kind, lang)
-            parts = chunks(_grouped(kind, entities) if len(entities) > LIST_LIMIT else entities)
-            plural = words["kinds"][kind.name]["plural"]
-            for number, part in enumerate(parts, 1):
-                uri = index_uri(kind, number)
-                root, url_root = _roots(uri)
-                title = plural if number == 1 else f"{plural} ({_page_of(words, number, len(parts))})"
-                pages.append(Page(uri, env.get_template("kind_index.md").render(
-                    root=root, url_root=url_root, kind=kind, groups=_index_groups(kind, part, translation),
-                    added_columns=_added_columns(kind, entities), city_map=places if kind.place and number == 1 else None,
-                    map_download=map_download, csv=_download_link(opendata.FOLDER + opendata.csv_name(kind), root, lang, publication),
-                    pager=_pager(index_uri(kind), number, len(parts)), title=title, **common),
-                    in_nav=number == 1, figures=figures_kept.take(), meta=generic(
-                        uri.removesuffix("index.md").removesuffix(".md").rstrip("/") + "/", title,
-                        words["kinds"][kind.name]["intro"] or plural)))
-        return pages
+        ctx = registry.Context(catalog, translation, site, env, common, figures_kept, figure_files)
+        made_pages = []
+        for spec in registry.SPECS:
+            template = env.get_template(spec.template)
+            for instance in spec.pages_of(ctx):
+                parts: list[list[Any] | None] = list(chunks(instance.entries)) if instance.entries is not None else [None]
+                for number, part in enumerate(parts, 1):
+                    uri = registry.paged(instance.path, number)
+                    root, url_root = _roots(uri)
+                    title = instance.title if number == 1 else f"{instance.title} ({_page_of(words, number, len(parts))})"
+                    made = spec.data(ctx, instance, part, number)
+                    paging = {"title": title, "pager": _pager(instance.path, number, len(parts))} if spec.paged else {}
+                    markdown = template.render(root=root, url_root=url_root, **paging, **made.values, **common)
+                    made_pages.append(Page(uri, markdown, in_nav=spec.nav is not None and number == 1,
+                                           figures=figures_kept.take(), files=made.files, problems=made.problems,
+                                           meta=generic(registry.address(uri), title, instance.description, **made.meta)))
+        return made_pages
 
     hit = memo.pages.get(SITE_BUNDLE) if memo else None
     if hit is not None and hit[0] == whole:
@@ -403,8 +293,7 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, site: 
     else:
         site_bundle, rendered = Page(SITE_BUNDLE, "", pages=tuple(site_pages())), rendered + 1  # type: ignore[call-arg]
     kept[SITE_BUNDLE] = (whole, site_bundle)
-    pages = [p for p in site_bundle.pages
-             if p.src_uri in SITE_PAGES or _continues(p.src_uri) in SITE_PAGES or p.src_uri.startswith(_TAG_FOLDER)]
+    pages = [p for p in site_bundle.pages if p.src_uri.split("/", 1)[0] not in KIND_BY_FOLDER]  # each kind's, below
 
     def entity_page(kind: Kind, entity: Entity, listed: bool) -> Page:
         faults.note(entity.file, f"rendering its page ({lang})")
@@ -449,7 +338,7 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, site: 
 SITE_BUNDLE = "(site pages)"  # the memo's entry for the pages of the whole site, rendered together
 MAP_FIGURE = "map"  # the map of the places, as files at the edition's root: map.svg, map.png
 BRIEF_PDF = "brief.pdf"  # the whole brief as a PDF, at the edition's root (pdf.py)
-CONCEPT_FIGURE = CONCEPT_MAP.removesuffix(".md")  # the concept map's: concept-map.svg, concept-map.png
+CONCEPT_FIGURE = registry.CONCEPT_MAP.removesuffix(".md")  # the concept map's: concept-map.svg, concept-map.png
 _CREDIT_FONT = 11  # px: the standalone figures' lines under the drawing
 _TITLE_FONT = 16
 
@@ -482,7 +371,6 @@ def _standalone(env: jinja2.Environment, drawn: dict[str, object], *, title: str
          "title": title, "caption": caption, "title_lines": title_lines, "lines": lines}
     return env.get_template("figures/standalone.svg").render(s=s, **common).strip() + "\n"
 
-_TAG_FOLDER = TAG_INDEX.removesuffix(".md") + "/"  # each tag's pages: tag/<tag>.md, tag/<tag>/page/<n>.md
 
 
 def _key(*parts: object) -> str:
@@ -649,18 +537,15 @@ def _changelog(catalog: Catalog, history: History) -> list[dict[str, object]]:
 
 
 def navigation(catalog: Catalog, translation: Translation, *, extra: list | None = None) -> list:
-    """The nav as MkDocs wants it: titles only for sections (from the translation), pages by path."""
+    """The nav as MkDocs wants it: titles only for sections (from the translation), pages by path;
+    a kind's section lists its entities' pages too, unless they are more than NAV_LIMIT."""
     words = translation.words
-    nav: list = [{words["ui"]["home"]: HOME}, {words["figures"]["concept_map"]: CONCEPT_MAP},
-                 {words["whole"]["title"]: WHOLE_BRIEF}]
+    sections = []
     for kind in KINDS:
         entities = entities_of(catalog, kind, translation.lang)
-        children = [index_uri(kind)]
-        if len(entities) <= NAV_LIMIT:
-            children += [page_uri(e) for e in entities]
-        nav.append({words["kinds"][kind.name]["plural"]: children})
-    return nav + list(extra or []) + [{words["tag_pages"]["title"]: TAG_INDEX}, {words["opendata"]["title"]: DATA_PAGE},
-                                      {words["reference"]["title"]: FIELD_PAGE}, {words["changelog"]["title"]: CHANGELOG}]
+        children = [index_uri(kind)] + ([page_uri(e) for e in entities] if len(entities) <= NAV_LIMIT else [])
+        sections.append((str(words["kinds"][kind.name]["plural"]), children))
+    return registry.navigation(words, sections, list(extra or []))
 
 
 def redirects(catalog: Catalog) -> dict[str, str]:

@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path as FsPath
 from urllib.parse import unquote, urlsplit
 
-from . import geo, links
-from .kinds import KIND_BY_NAME, KINDS, RELATION_BY_NAME, SITE_PAGES, STATEMENT_TEXTS, TAG_INDEX
+from . import geo, links, pages
+from .kinds import KIND_BY_NAME, KINDS, RELATION_BY_NAME, STATEMENT_TEXTS
 from .load import Document
 from .messages import closest, describe, dotted, phrase
 from .model import SLUG, STATEMENT_REF, Finding, Path, Ref
@@ -423,11 +423,11 @@ def _site_files(context: Context) -> frozenset[str]:
         return context.site_files
     found: set[str] = set()
     for kind in KINDS:
-        found.add(f"{kind.folder}/index.md")
+        found.add(pages.path_of("kind_index", kind.folder))
         for stem in context.existing.get(kind.name, ()):
             found |= {f"{kind.folder}/{stem}{ext}" for ext in (".md", ".bib", ".ris", ".graph.svg", ".graph.png")}
-    found |= set(SITE_PAGES)
-    found |= {f"{TAG_INDEX.removesuffix('.md')}/{tag}.md" for doc in context.valid for tag in (doc.data.get("tags") or [])
+    found |= set(pages.fixed())
+    found |= {pages.path_of("tag", tag) for doc in context.valid for tag in (doc.data.get("tags") or [])
               if isinstance(tag, str)}
     if context.docs_dir is not None and context.docs_dir.is_dir():
         others = list(context.languages[1:])
@@ -768,9 +768,9 @@ def _address_taken(context: Context) -> Iterator[Finding]:
     entity_urls = {f"{prefix}{KIND_BY_NAME[doc.kind].folder}/{doc.stem}/": doc
                    for doc in context.valid if doc.stem not in RESERVED_IDS for prefix in prefixes}
     tags = {tag for doc in context.valid for tag in (doc.data.get("tags") or []) if isinstance(tag, str)}
-    index_urls = {*prefixes, *(f"{p}{k.folder}/" for p in prefixes for k in KINDS),
-                  *(p + _url_of(page).lstrip("/") for p in prefixes for page in SITE_PAGES),
-                  *(f"{p}{_url_of(TAG_INDEX).strip('/')}/{tag}/" for p in prefixes for tag in tags)}
+    index_urls = {*prefixes, *(p + pages.address(pages.path_of("kind_index", k.folder)) for p in prefixes for k in KINDS),
+                  *(p + pages.address(page) for p in prefixes for page in pages.fixed()),
+                  *(p + pages.address(pages.path_of("tag", tag)) for p in prefixes for tag in tags)}
     for page in sorted(docs_dir.rglob("*.md")):
         rel = page.relative_to(docs_dir).as_posix()
         url = _url_of(rel)

@@ -105,6 +105,7 @@ generate: setup
 
 lint: setup
 	$(BIN)/ruff check hooks tests benchmarks
+	$(BIN)/mypy
 	$(BIN)/yamllint -c .yamllint.yml data
 
 browser:
@@ -116,9 +117,11 @@ browser:
 	  fi; \
 	fi
 
-# One worker per core (pytest-xdist), each taking the next test as it finishes one; the real builds
-# the tests share are made once for all workers (tests/helpers.py, shared)
+# The types first (mypy --strict on hooks/, as pyproject.toml's [tool.mypy] says: seconds), then the
+# tests: one worker per core (pytest-xdist), each taking the next test as it finishes one; the real
+# builds the tests share are made once for all workers (tests/helpers.py, shared)
 test: setup browser node_modules/.installed $(CFF)/.installed $(PROPERDOCS)/.installed $(ZENSICAL)/.installed
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -n auto --dist worksteal
 
 # The inner loop: the tests that need neither a real build nor Chromium, nor long (markers in pyproject.toml)

@@ -32,13 +32,13 @@ import functools
 import importlib
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
 from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
-from atlante.build import Build, Engine, Refused
+from atlante.build import Build, Command, Engine, Refused
 
 if TYPE_CHECKING:
     import jinja2
@@ -69,7 +69,7 @@ def _guarded(event: Callable[P, R]) -> Callable[P, R]:
                 if type(exc).__module__.split(".")[0] in ("mkdocs", "properdocs", "click"):
                     raise  # the engine's own (a configuration error, an abort): it says them itself
                 config = kwargs.get("config") or next((a for a in args if hasattr(a, "config_file_path")), None)
-                BUILD.unforeseen(exc, config)  # type: ignore[arg-type]
+                BUILD.unforeseen(exc, cast("MkDocsConfig | None", config))
         except Refused as refusal:
             raise PluginError(str(refusal)) from None
 
@@ -84,7 +84,7 @@ def _engine(config: MkDocsConfig) -> Engine:
                   importlib.import_module(f"{name}.commands.build").build)
 
 
-def on_startup(*, command: str, dirty: bool) -> None:
+def on_startup(*, command: Command, dirty: bool) -> None:
     BUILD.start(command, dirty)
 
 
@@ -141,7 +141,7 @@ def on_post_build(*, config: MkDocsConfig) -> None:
 
 
 def on_serve(server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[[], None]) -> LiveReloadServer:
-    return BUILD.preview.serve(server, config, _engine(config).name)  # type: ignore[no-any-return]
+    return BUILD.preview.serve(server, config, _engine(config).name)
 
 
 def on_shutdown() -> None:

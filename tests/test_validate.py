@@ -351,3 +351,14 @@ def test_the_sanitiser_drops_what_the_policy_refuses_from_a_built_page() -> None
 ])
 def test_the_link_policy(address: str, image: bool, allowed: bool) -> None:
     assert links.allowed(address, image=image) is allowed
+
+
+def test_a_ref_that_is_not_text_in_a_shared_schema_is_a_finding_not_a_crash(tmp_path: Path) -> None:
+    """A shared schema file (envelope.schema.json) is read before it is checked as a schema: a `$ref`
+    that is a number there is said, located, like any other reference that goes nowhere."""
+    from atlante.validate import _remote_references
+
+    (tmp_path / "envelope.schema.json").write_text('{\n  "$defs": {"aliases": {"$ref": 5}}\n}\n')
+    [finding] = _remote_references({"envelope.schema.json": {"$defs": {"aliases": {"$ref": 5}}}}, tmp_path, "data/schema")
+    assert (finding.file, finding.line, finding.field) == ("data/schema/envelope.schema.json", 2, "/$defs/aliases/$ref")
+    assert "found 5: nothing is fetched" in finding.message

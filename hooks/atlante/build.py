@@ -27,10 +27,11 @@ import multiprocessing
 import os
 import re
 from collections.abc import Callable
+from datetime import date
 from html import escape as escape_html
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, NoReturn
 
 import jinja2
 import jinja2.bccache
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.pages import Page as MkDocsPage
 
+Command = Literal["build", "gh-deploy", "serve"]  # MkDocs' commands, as on_startup names them
 TEMPLATES = "atlante/"  # overrides/atlante/: the core's templates and translation files, not the site's pages
 
 
@@ -61,7 +63,7 @@ class Generated:
     """A generated file for the adapter to hand MkDocs: its text, or (under --dirty) the file holding it."""
 
     path: str
-    content: str | bytes | None
+    content: str | bytes = ""  # (none where abs_src_path holds it)
     abs_src_path: str | None = None
     in_nav: bool = True
 
@@ -80,7 +82,7 @@ class Build:
 
     def __init__(self, log: logging.Logger) -> None:
         self.log = log
-        self.command = "build"  # on_startup's: "serve" under `mkdocs serve`
+        self.command: Command = "build"  # on_startup's: "serve" under `mkdocs serve`
         self.dirty = False  # `mkdocs serve --dirty`: only the pages an edit changed are rendered again
         self.result: pipeline.Result | None = None
         self.publication: meta.Publication | None = None
@@ -95,7 +97,7 @@ class Build:
         self.refused: list[str] = []  # the findings of a build that `configure` stopped
         self.cache = pipeline.Cache()  # what the core parsed and rendered, by file and page
         self.compiled = _Compiled()
-        self.edition_dates: dict[tuple[str, str | None], object] = {}
+        self.edition_dates: dict[tuple[str, str | None], date | None] = {}
         self.ahead: list[_Elsewhere] = []  # the other editions' builds, in processes of their own
         self.wait: Connection | None = None  # in such a process: the word that the site folder is ready
         self.preview = serving.Preview(self)
@@ -113,7 +115,7 @@ class Build:
         self.log.debug("Unforeseen error", exc_info=exc)
         self.refuse(faults.said(exc, project_of(config) if config is not None else None))
 
-    def start(self, command: str, dirty: bool) -> None:
+    def start(self, command: Command, dirty: bool) -> None:
         self.command, self.dirty = command, dirty
 
     @property
@@ -336,10 +338,10 @@ class Build:
 
     def _publication_of(self, config: MkDocsConfig, root: str, project: Path) -> tuple[meta.Publication, list[str]]:
         return meta.from_config(site_name=config.site_name, site_url=root if config.site_url else None,
-                                extra=config.extra, project=project, edition_date=self._edition_date(project),
+                                extra=dict(config.extra), project=project, edition_date=self._edition_date(project),
                                 repo_url=config.repo_url, source_lang=self.source_lang)  # the source edition, first
 
-    def _edition_date(self, project: Path) -> object:
+    def _edition_date(self, project: Path) -> date | None:
         """The edition's date (history.edition_date), read once per build: every edition's config asks."""
         key = (str(project), os.environ.get("SOURCE_DATE_EPOCH"))
         if key not in self.edition_dates:
@@ -361,7 +363,7 @@ class Build:
         contact_problems): a strict build stops before anything is written, naming the setting; any
         other build warns."""
         problems = meta.address_problems(config.site_url, config.repo_url, preview=False) + \
-            meta.contact_problems(config.extra, preview=False)
+            meta.contact_problems(dict(config.extra), preview=False)
         if not problems:
             return
         said = meta.located(Path(config.config_file_path), problems)

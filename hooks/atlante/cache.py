@@ -76,6 +76,7 @@ class Later:
     names are (the same bytes); calling it gives the bytes, made once."""
 
     __slots__ = ("name", "_where", "_make", "_data")
+    _data: bytes | None  # made when first asked for
 
     def __init__(self, where: FsPath | None, name: str, make: Callable[[], bytes]) -> None:
         self.name, self._where, self._make, self._data = name, where, make, None

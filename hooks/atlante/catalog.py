@@ -7,6 +7,10 @@ where the brief first speaks of them, so every list follows the brief's argument
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import cast
+
+from .entities import EntityData, Entry, SlideData, SlideTexts
 from .kinds import KINDS, RELATION_TYPES
 from .load import Document
 from .model import Catalog, Entity, Link, Ref, Statement
@@ -19,31 +23,34 @@ def link(documents: list[Document], languages: tuple[str, ...] = ()) -> Catalog:
 
     `languages` are the editions besides the source one, whose blocks carry statement translations.
     """
+    # Each document's mapping has passed validation against its kind's schema: it is that kind's type.
     entities = {
-        Ref(d.kind, d.stem): Entity(d.kind, d.stem, d.file, d.data or {}, digest=d.digest) for d in documents if d.data is not None
+        Ref(d.kind, d.stem): Entity(d.kind, d.stem, d.file, cast(EntityData, d.data or {}), digest=d.digest)
+        for d in documents if d.data is not None
     }
 
     statements: dict[str, Statement] = {}
     for entity in entities.values():
         if entity.kind != "slide":
             continue
-        number = entity.data["number"]
-        translations = {lang: (entity.data.get(lang) or {}).get("statements") or {}  # type: ignore[union-attr]
+        slide = cast(SlideData, entity.data)  # the kind's data (the slide schema, validated)
+        number = slide["number"]
+        translations = {lang: cast(SlideTexts, slide.get(lang) or {}).get("statements") or {}  # its language block
                         for lang in languages[1:]}  # the source language first: its texts are the top-level ones
-        for i, st in enumerate(entity.data["statements"], start=1):  # type: ignore[arg-type]
+        for i, st in enumerate(slide["statements"], start=1):
             statement = Statement(
                 slide=entity.id, id=st["id"], number=f"{number}.{i}", text=st["text"],
                 label=st.get("label"), corrections=list(st.get("corrections") or []),
-                translations={lang: dict(t[st["id"]]) for lang, t in translations.items() if st["id"] in t},
+                translations={lang: t[st["id"]].copy() for lang, t in translations.items() if st["id"] in t},
             )
             statements[statement.ref] = statement
             entity.statements.append(statement)
-        entity.position = (int(number), 0, 0, 0)  # type: ignore[call-overload]
+        entity.position = (int(number), 0, 0, 0)
 
     for entity in entities.values():
         if entity.kind == "slide":
             continue
-        for source in entity.data.get("sources") or []:  # type: ignore[union-attr]
+        for source in cast(Entry, entity.data).get("sources") or []:  # every kind but the slides has them
             statement = statements[source]
             entity.statements.append(statement)
             statement.represented_by.append(entity)
@@ -51,9 +58,11 @@ def link(documents: list[Document], languages: tuple[str, ...] = ()) -> Catalog:
             entity.position = _position(entity)
 
     for entity in entities.values():
-        for rtype, targets in (entity.data.get("relations") or {}).items():  # type: ignore[union-attr]
+        # each kind's relations: lists of references (envelope.schema.json#/$defs/refs), checked to resolve
+        relations = cast(Mapping[str, list[str]], entity.data.get("relations") or {})
+        for rtype, targets in relations.items():
             for text in targets:
-                target = entities[Ref.parse(text)]  # type: ignore[index]
+                target = entities[cast(Ref, Ref.parse(text))]  # validated: every reference parses and resolves
                 entity.links.append(Link(rtype, target, inverse=False))
                 target.links.append(Link(rtype, entity, inverse=True))
 

@@ -34,7 +34,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path as FsPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import quote
 
 import nh3
@@ -45,6 +45,7 @@ from markupsafe import Markup, escape
 from pylatexenc.latexencode import unicode_to_latex
 
 from . import cache
+from .model import Json
 
 if TYPE_CHECKING:
     from .i18n import Translation
@@ -132,11 +133,11 @@ def formats(target: Target, publication: Publication, accessed: date) -> tuple[s
     return bibtex(item, target), ris(item, target), csl_json(item)
 
 
-def csl_item(target: Target, publication: Publication, accessed: date) -> dict:
+def csl_item(target: Target, publication: Publication, accessed: date) -> Json:
     """The reference as CSL-JSON: what every format is made from."""
     publisher = publication.publisher_in(target.lang)  # named in the reference's language (configuration)
     author = publication.author if target.statement and publication.author else publisher
-    item: dict = {
+    item: Json = {
         "id": target.key,
         "type": "webpage",
         "title": _plain(target.title),
@@ -161,13 +162,13 @@ def csl_item(target: Target, publication: Publication, accessed: date) -> dict:
     return item
 
 
-def csl_json(item: dict) -> str:
+def csl_json(item: Json) -> str:
     """The item as a CSL-JSON list, each date on one line: [[2026, 11, 25]]."""
     text = json.dumps([item], ensure_ascii=False, indent=2)
     return re.sub(r"\[\s*\[\s*(\d+),\s*(\d+),\s*(\d+)\s*\]\s*\]", r"[[\1, \2, \3]]", text)
 
 
-def bibtex(item: dict, target: Target) -> str:
+def bibtex(item: Json, target: Target) -> str:
     """A biblatex/BibTeX @online entry. Every text is escaped for LaTeX and wrapped in braces (so
     that styles keep its case); the URL goes verbatim, as biblatex reads it."""
     fields = [("author", "{" + _latex(item["author"][0]["literal"]) + "}"), ("title", "{" + _latex(item["title"]) + "}"),
@@ -178,7 +179,8 @@ def bibtex(item: dict, target: Target) -> str:
         fields.append(("year", str(item["issued"]["date-parts"][0][0])))
     elif "issued" in item:
         fields.append(("date", _latex(item["issued"]["literal"])))
-    langid = Locale.parse(target.lang).english_name.split(" ")[0].lower()  # biblatex's name: "italian"
+    # biblatex's name: "italian" (a locale Locale.parse knows has an English name; it raises for others)
+    langid = cast(str, Locale.parse(target.lang).english_name).split(" ")[0].lower()
     fields += [("url", item["URL"]), ("urldate", _iso(item["accessed"])), ("langid", langid)]
     if "version" in item:
         fields.append(("version", _latex(item["version"])))
@@ -188,9 +190,9 @@ def bibtex(item: dict, target: Target) -> str:
     return f"@online{{{item['id']},\n{body}\n}}\n"
 
 
-def ris(item: dict, target: Target) -> str:
+def ris(item: Json, target: Target) -> str:
     """An RIS record (type ELEC, a web page), written by rispy; each value is one line."""
-    entry: dict = {
+    entry: Json = {
         "type_of_reference": "ELEC",
         "id": item["id"],
         "authors": [item["author"][0]["literal"]],
@@ -210,14 +212,15 @@ def ris(item: dict, target: Target) -> str:
         entry["edition"] = item["version"]
     if "note" in item:
         entry["notes"] = [item["note"]]
-    return rispy.dumps([entry], implementation=_RisWriter)
+    text: str = rispy.dumps([entry], implementation=_RisWriter)  # (rispy is untyped)
+    return text
 
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------------------------
 
-def coins(item: dict, abstract: str, rights: str) -> str:
+def coins(item: Json, abstract: str, rights: str) -> str:
     """The reference as a COinS ContextObject (OpenURL 1.0 KEV, Dublin Core format): the `title` of a
     <span class="Z3988">, from which Zotero's COinS translator saves the item, in place of the page's
     meta tags, which describe the page only. A slide's page has one span for itself and one for each
@@ -238,7 +241,7 @@ def coins(item: dict, abstract: str, rights: str) -> str:
     return "&".join(f"{key}={quote(value, safe='')}" for key, value in pairs)
 
 
-class _RisWriter(rispy.RisWriter):
+class _RisWriter(rispy.RisWriter):  # type: ignore[misc]  # rispy ships no types: its class is Any
     """rispy's writer without the "1." line it puts before each record, which RIS does not have."""
 
     def set_header(self, count: int) -> str:
@@ -268,12 +271,12 @@ class Engine:
                 return language
         raise KeyError(f"no translation file gives the citation locale of '{lang}'")
 
-    def styled(self, items: Sequence[tuple[dict, str]], accessed: date) -> list[Styles]:
+    def styled(self, items: Sequence[tuple[Json, str]], accessed: date) -> list[Styles]:
         """The styles of each (CSL item, language), rendered together: one request per style and
         language for all the items not rendered by an earlier build."""
         version = _package_version(self.citeproc)
-        found: dict[tuple[int, int], dict] = {}
-        wanted: dict[tuple[str, str], list[tuple[int, int, dict, str]]] = {}
+        found: dict[tuple[int, int], Json] = {}
+        wanted: dict[tuple[str, str], list[tuple[int, int, Json, str]]] = {}
         for i, (item, lang) in enumerate(items):
             language, data = self.language(lang), json.dumps(item, sort_keys=True, ensure_ascii=False)
             for j, (_key, style, _name) in enumerate(STYLES):
@@ -287,12 +290,13 @@ class Engine:
             for (i, j, _item, name), rendered in zip(batch, self._render(style, lang, [b[2] for b in batch]), strict=True):
                 found[i, j] = rendered
                 cache.keep(self.kept, name, json.dumps(rendered, ensure_ascii=False).encode())
-        return [tuple((key, shown, *(_finish(found[i, j][form], found[i, j][f"{form}_date"], found[i, j]["pattern"], accessed)
+        # each style's (key, name shown, in-text, full): the two forms _finish gives
+        return cast("list[Styles]", [tuple((key, shown, *(_finish(found[i, j][form], found[i, j][f"{form}_date"], found[i, j]["pattern"], accessed)
                                      for form in ("in", "full")))
                       for j, (key, _style, shown) in enumerate(STYLES))
-                for i, (_item, lang) in enumerate(items)]
+                for i, (_item, lang) in enumerate(items)])
 
-    def _render(self, style: str, lang: str, items: list[dict]) -> list[dict]:
+    def _render(self, style: str, lang: str, items: list[Json]) -> list[Json]:
         """Each item's in-text and full text as citeproc-js gives them, one line each ("in", "full"),
         with where its retrieval date is in each ("in_date", "full_date": [start, end], or None) and
         the form the style wrote it in, for the page's script ("{D} {MMMM} {Y}"; None where no form
@@ -307,7 +311,7 @@ class Engine:
         out = []
         for n, day in enumerate(accessed):
             shown, probe = answer[n], answer[n + len(items)]
-            found: dict = {"pattern": None}
+            found: Json = {"pattern": None}
             for form, k in (("in", 0), ("full", 1)):
                 text = _inline(shown[k])
                 where = _difference(text, _inline(probe[k]))
@@ -390,7 +394,7 @@ def _package_version(citeproc: FsPath) -> str:
         return "unknown"
 
 
-def _read_kept(where: FsPath | None, name: str) -> dict | None:
+def _read_kept(where: FsPath | None, name: str) -> Json | None:
     """A rendering kept by an earlier build (cache.read); None where there is none, or not JSON."""
     data = cache.read(where, name)
     try:
@@ -409,7 +413,7 @@ class _Node:
                                         encoding="utf-8", errors="surrogatepass")
         self.lock = threading.Lock()
 
-    def ask(self, request: dict) -> list:
+    def ask(self, request: Json) -> list[Any]:
         assert self.process.stdin is not None and self.process.stdout is not None
         with self.lock:
             watchdog = threading.Timer(_PATIENCE, self.process.kill)  # a text citeproc-js never finishes
@@ -425,7 +429,7 @@ class _Node:
         answer = json.loads(line) if line else {"error": f"citeproc-js stopped (after {_PATIENCE} s at most)"}
         if isinstance(answer, dict):
             raise RuntimeError(f"citeproc-js: {str(answer.get('error')).splitlines()[0]}")
-        return answer
+        return cast(list[Any], answer)  # not an error: a list, the texts of each item (citeproc.cjs)
 
     def close(self, *, own: bool = True) -> None:
         """End the process (`own`: this process started it), or only let go of its pipes (a forked
@@ -504,11 +508,11 @@ def _other_day(day: date) -> date:
     return date(day.year - 27 if day.year > 1900 else day.year + 27, day.month % 12 + 1, day.day % 28 + 1)
 
 
-def _day(value: dict) -> date:
+def _day(value: Json) -> date:
     return date(*value["date-parts"][0])
 
 
-def _csl_day(day: date) -> dict:
+def _csl_day(day: date) -> Json:
     return {"date-parts": [[day.year, day.month, day.day]]}
 
 
@@ -528,7 +532,7 @@ def _finish(html: str, where: list[int] | None, pattern: str | None, accessed: d
 _TAGS = {"i", "b", "span", "sup", "sub"}  # the markup of citeproc-js's HTML a panel keeps
 
 
-def _csl_date(text: str) -> dict:
+def _csl_date(text: str) -> Json:
     """A date given as text: "2014", "2014-05" or "2014-05-20" as date parts, anything else literal."""
     match = re.fullmatch(r"(\d{4})(?:-(\d\d))?(?:-(\d\d))?", text.strip())
     if not match:
@@ -579,7 +583,7 @@ def _latex_character(char: str) -> str:
 
 
 @functools.cache
-def _latex_reader():  # type: ignore[no-untyped-def]
+def _latex_reader() -> Any:  # pylatexenc's LatexNodes2Text (untyped)
     from pylatexenc.latex2text import LatexNodes2Text
 
     return LatexNodes2Text()
@@ -602,7 +606,7 @@ def long_date(day: date, locale: str) -> str:
     return format_date(day, "long", locale=locale)
 
 
-def _iso(value: dict) -> str:
+def _iso(value: Json) -> str:
     """2026-11-25, or 2014-05 and 2014 for a partial date."""
     parts = value["date-parts"][0]
     return "-".join(f"{n:0{4 if i == 0 else 2}d}" for i, n in enumerate(parts))

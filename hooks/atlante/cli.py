@@ -30,7 +30,7 @@ from pathlib import Path
 
 from . import faults, i18n, pipeline, rules, schemas, skeleton
 from .kinds import KIND_BY_FOLDER, KIND_BY_NAME, KINDS, Kind
-from .model import SLUG, Finding, Ref
+from .model import SLUG, Finding, Json, Ref
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         return 3
 
 
-def _command(args: argparse.Namespace, *, words: dict, new: argparse.ArgumentParser, listing: argparse.ArgumentParser,
+def _command(args: argparse.Namespace, *, words: Json, new: argparse.ArgumentParser, listing: argparse.ArgumentParser,
              show: argparse.ArgumentParser) -> int:
 
     if args.command == "rules":
@@ -113,7 +113,7 @@ def _command(args: argparse.Namespace, *, words: dict, new: argparse.ArgumentPar
     return _check(args.project, args.format, args.strict, words)
 
 
-def _check(project: Path, form: str, strict: bool, words: dict) -> int:
+def _check(project: Path, form: str, strict: bool, words: Json) -> int:
     result = pipeline.check(project, parallel=True)
     said = [_said(f, words) for f in result.errors + result.warnings]  # errors first: they are what blocks
     errors, warnings = len(result.errors), len(result.warnings)
@@ -141,7 +141,7 @@ def _rules() -> int:
     return 0
 
 
-def _new(project: Path, kind: Kind, new_id: str, title: str | None, lang: str, words: dict) -> int:
+def _new(project: Path, kind: Kind, new_id: str, title: str | None, lang: str, words: Json) -> int:
     refused = skeleton.refusal(project, kind, new_id)
     if refused:
         where = f"data/{kind.folder}/{new_id}.yaml" if SLUG.fullmatch(new_id) else f"data/{kind.folder}/"
@@ -156,7 +156,7 @@ def _new(project: Path, kind: Kind, new_id: str, title: str | None, lang: str, w
     return 0
 
 
-def _synth(project: Path, out: Path, entities: int, seed: int, words: dict) -> int:
+def _synth(project: Path, out: Path, entities: int, seed: int, words: Json) -> int:
     from . import synth  # here, as export below: `atlante check` need not import what they need
 
     try:
@@ -171,12 +171,12 @@ def _synth(project: Path, out: Path, entities: int, seed: int, words: dict) -> i
     return 0
 
 
-def _said(finding: Finding, words: dict) -> Finding:
+def _said(finding: Finding, words: Json) -> Finding:
     """The finding in the command's language (the rules' templates in the translation files)."""
     return dataclasses.replace(finding, message=rules.localised(finding, words.get("findings") or {}, words["did_you_mean"]))
 
 
-def _refused_for(findings: list[Finding], project: Path, words: dict, after: str) -> int:
+def _refused_for(findings: list[Finding], project: Path, words: Json, after: str) -> int:
     """A command refused for the data's findings: printed as `atlante check` prints them."""
     for finding in findings:
         print(_said(finding, words))
@@ -188,7 +188,7 @@ def _refused_for(findings: list[Finding], project: Path, words: dict, after: str
     return 1
 
 
-def _export(project: Path, target: Path, words: dict) -> int:
+def _export(project: Path, target: Path, words: Json) -> int:
     from . import export  # its rendering, citations and open data: only this command needs them
 
     try:
@@ -214,12 +214,12 @@ def _count(text: str) -> int:
     return value
 
 
-def _list(project: Path, kind_name: str | None, words: dict) -> int:
+def _list(project: Path, kind_name: str | None, words: Json) -> int:
     result = pipeline.linked(project)
     if result.catalog is None:
         print(words["no_catalog"], file=sys.stderr)
         return 1
-    kinds = [KIND_BY_NAME.get(kind_name) or KIND_BY_FOLDER[kind_name]] if kind_name else list(KINDS)  # type: ignore[index]
+    kinds = [KIND_BY_NAME.get(kind_name) or KIND_BY_FOLDER[kind_name]] if kind_name else list(KINDS)
     for kind in kinds:
         entities = result.catalog.by_kind[kind.name]
         print(f"{kind.name} ({kind.folder}/): {words['count'].format(count=len(entities))}")
@@ -228,7 +228,7 @@ def _list(project: Path, kind_name: str | None, words: dict) -> int:
     return 0
 
 
-def _show(project: Path, ref: Ref, words: dict, lang: str) -> int:
+def _show(project: Path, ref: Ref, words: Json, lang: str) -> int:
     result = pipeline.linked(project)
     if result.catalog is None:
         print(words["no_catalog"], file=sys.stderr)
@@ -246,7 +246,7 @@ def _show(project: Path, ref: Ref, words: dict, lang: str) -> int:
     print(f"{words['summary']}: {entity.text('summary', lang)}")
     aliases = entity.data.get("aliases") or []
     if aliases:
-        print(f"{words['aliases']}: {', '.join(str(a) for a in aliases)}")  # type: ignore[union-attr]
+        print(f"{words['aliases']}: {', '.join(str(a) for a in aliases)}")
     print(f"{words['statements']}:")
     for statement in entity.statements:
         print(f"  {statement.ref}  ({statement.number})  {statement.text_in(lang)}")
@@ -296,7 +296,7 @@ def _speaking(project: Path) -> Path:
     return project if i18n.folder(project).is_dir() else Path(__file__).resolve().parents[2]
 
 
-def _words(project: Path, lang: str) -> dict:
+def _words(project: Path, lang: str) -> Json:
     """The command's words in `lang`, from the project's translation files; where those cannot be
     read (the check then says why), the `cli` block of the file alone, else the bare figures."""
     translations, _ = i18n.load(project)

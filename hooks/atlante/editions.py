@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .model import Json
+
 
 @dataclass(frozen=True)
 class Edition:
@@ -59,7 +61,7 @@ def from_alternate(alternate: object, default: str) -> tuple[list[Edition], list
     return editions, problems
 
 
-def source_language(config: dict) -> str:
+def source_language(config: Json) -> str:
     """The source edition's language in a project's configuration (mkdocs.yml or an edition's, read as
     a mapping): the language of the entry of extra.alternate at "/", else theme.language (which
     MkDocs and Material read too), else ""."""

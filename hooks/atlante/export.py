@@ -35,6 +35,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import yaml
@@ -42,7 +43,7 @@ from markdown_it import MarkdownIt
 
 from . import cache, editions, history, pipeline
 from .meta import _TolerantLoader
-from .model import Catalog, Finding
+from .model import Catalog, Finding, Json
 from .render import Page, md_text, navigation, redirects
 from .rules import MARKDOWN_FIELDS
 from .sanitize import clean_html
@@ -137,8 +138,10 @@ def _markdown(page: Page, base: str) -> str:
     text = page.markdown
     for token, figure in page.figures.items():
         placed = _LINK.sub(lambda m: f'{m[1]}="{urljoin(base, m[2])}"', figure)
-        text = re.sub(rf"^{token}\n(?:\{{ #[a-z0-9-]+ \}}\n)?", lambda _m, placed=placed: placed + "\n", text,
-                      count=1, flags=re.M)
+        def put(_m: re.Match[str], placed: str = placed) -> str:  # the figure as it is, not a template
+            return placed + "\n"
+
+        text = re.sub(rf"^{token}\n(?:\{{ #[a-z0-9-]+ \}}\n)?", put, text, count=1, flags=re.M)
     left = [token for token in page.figures if token in text]
     if left:  # a figure the templates placed other than as a paragraph of its own: place_figures would miss it too
         raise Refused(f"(page {page.src_uri}): expected each figure as a paragraph of its own, found {len(left)} inside other text")
@@ -165,7 +168,7 @@ def _address(src_uri: str) -> str:
     return "" if path == "index" else path.removesuffix("/index") + "/"
 
 
-def _hand_written(project: Path, config: dict, configs: dict[str, dict]) -> dict[str, bytes]:
+def _hand_written(project: Path, config: Json, configs: dict[str, Json]) -> dict[str, bytes]:
     """The edition's docs_dir as it is, without the other editions' folders inside it."""
     docs = (project / str(config.get("docs_dir") or "docs")).resolve()
     others = [(project / str(c.get("docs_dir") or "docs")).resolve() for c in configs.values()]
@@ -178,7 +181,7 @@ def _hand_written(project: Path, config: dict, configs: dict[str, dict]) -> dict
     return files
 
 
-def _theme_files(project: Path, config: dict) -> dict[str, bytes]:
+def _theme_files(project: Path, config: Json) -> dict[str, bytes]:
     """The theme folder's files for the site (stylesheets, scripts, images), not its templates."""
     custom = (config.get("theme") or {}).get("custom_dir")
     if not custom:
@@ -192,7 +195,7 @@ def _theme_files(project: Path, config: dict) -> dict[str, bytes]:
     return files
 
 
-def _plain_config(config: dict, edition: editions.Edition, root: str | None, nav: list, pages: list[Page],
+def _plain_config(config: Json, edition: editions.Edition, root: str | None, nav: list[Any], pages: list[Page],
                   redirect_maps: dict[str, str]) -> str:
     """The edition's configuration for an engine without hooks; `root`: the source edition's site_url."""
     theme = dict(config.get("theme") or {})
@@ -247,7 +250,7 @@ _Dumper.add_representer(str, lambda dumper, text: dumper.represent_scalar(
 # ---------------------------------------------------------------------------------------------
 
 
-def _configs(project: Path) -> tuple[dict[str, dict], list[editions.Edition]]:
+def _configs(project: Path) -> tuple[dict[str, Json], list[editions.Edition]]:
     """Each edition's configuration (mkdocs.<lang>.yml merged over the mkdocs.yml it INHERITs)."""
     source = _read(project / "mkdocs.yml")
     found, problems = editions.from_alternate((source.get("extra") or {}).get("alternate"),
@@ -262,7 +265,7 @@ def _configs(project: Path) -> tuple[dict[str, dict], list[editions.Edition]]:
     return configs, found
 
 
-def _read(path: Path) -> dict:
+def _read(path: Path) -> Json:
     try:
         loaded = yaml.load(path.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
     except OSError as exc:
@@ -274,7 +277,7 @@ def _read(path: Path) -> dict:
     return loaded
 
 
-def _merged(base: dict, child: dict) -> dict:
+def _merged(base: Json, child: Json) -> Json:
     """MkDocs' INHERIT: mappings merged key by key, anything else replaced."""
     merged = dict(base)
     for key, value in child.items():

@@ -16,13 +16,17 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path as FsPath
+from typing import cast
 
 import pyproj
 import shapely
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon
+
+from .model import Json
 
 GEODATA = FsPath(__file__).parent / "geodata" / "limits_IT_regions.topo.json"
 CRS = "EPSG:3034"  # ETRS89-extended / LCC Europe: conformal, metres
@@ -109,7 +113,7 @@ def base_map(detail: Detail = FULL) -> BaseMap:
     return BaseMap(round(detail.width, 1), round((y1 - y0) * scale, 1), tuple(regions), scale, (x0, y1))
 
 
-def place_markers(base: BaseMap, points: list[tuple[object, str, float, float]], font: float) -> list[Marker]:
+def place_markers(base: BaseMap, points: Sequence[tuple[object, str, float, float]], font: float) -> list[Marker]:
     """Markers for (key, label, lat, lon) points, each with a label placed clear of the labels already set.
 
     Labels go right of their marker, else left, else further down; a rough width (0.6 em per
@@ -141,8 +145,9 @@ def place_markers(base: BaseMap, points: list[tuple[object, str, float, float]],
 
 
 @cache
-def _topology() -> dict:
-    return json.loads(GEODATA.read_text(encoding="utf-8"))
+def _topology() -> Json:
+    topology: Json = json.loads(GEODATA.read_text(encoding="utf-8"))  # TopoJSON, shipped with the package
+    return topology
 
 
 @cache
@@ -167,7 +172,7 @@ def _projected_arcs() -> tuple[tuple[tuple[float, float], ...], ...]:
     return tuple(arcs)
 
 
-def _region_rings(topology: dict) -> list[tuple[str, list[list[int]]]]:
+def _region_rings(topology: Json) -> list[tuple[str, list[list[int]]]]:
     """(region name, its rings as arc indexes) for each region, outer rings and holes alike."""
     regions = []
     for geometry in topology["objects"]["regions"]["geometries"]:
@@ -190,12 +195,12 @@ def _ring_points(ring: list[int], arcs: list[tuple[tuple[float, float], ...]]) -
 def _shapes() -> dict[str, Polygon | MultiPolygon]:
     """Each region as a projected shapely geometry at full detail, for point-in-region tests."""
     arcs = list(_projected_arcs())
-    shapes = {}
+    shapes: dict[str, Polygon | MultiPolygon] = {}
     for name, rings in _region_rings(_topology()):
         polygons = [Polygon(_ring_points(ring, arcs)) for ring in rings]
         shape = shapely.union_all([p.buffer(0) for p in polygons])  # holes are rings of their own
         shapely.prepare(shape)
-        shapes[name] = shape
+        shapes[name] = cast(Polygon | MultiPolygon, shape)  # the union of polygons: one, or several
     return shapes
 
 
@@ -207,7 +212,8 @@ def _bounds() -> dict[str, tuple[float, float, float, float]]:
 def _simplify(arc: tuple[tuple[float, float], ...], tolerance: float) -> tuple[tuple[float, float], ...]:
     if len(arc) < 3:
         return arc
-    return tuple(LineString(arc).simplify(tolerance, preserve_topology=False).coords)  # keeps both ends
+    simpler = LineString(arc).simplify(tolerance, preserve_topology=False).coords  # keeps both ends
+    return cast(tuple[tuple[float, float], ...], tuple(simpler))  # a line in the plane: (x, y) points
 
 
 def _path(points: list[tuple[float, float]]) -> str:

@@ -21,9 +21,12 @@ from __future__ import annotations
 
 import dataclasses
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .model import Catalog, Entity
+
+RelationName = Callable[[str, bool], str]  # (type, inverse) -> a relation's words in the page's language
 
 FONT = 14  # px: titles
 SMALL = 12  # px: relation names and column headings
@@ -68,7 +71,7 @@ class Graph:
     headings: tuple[Heading, ...] = ()
 
 
-def neighbourhood(entity: Entity, lang: str, relation_name, width: float = 680) -> Graph | None:
+def neighbourhood(entity: Entity, lang: str, relation_name: RelationName, width: float = 680) -> Graph | None:
     """The entity and its neighbours, or None when it has none.
 
     `relation_name(type, inverse)` gives a relation's words in the page's language.
@@ -102,7 +105,7 @@ RAIL = 12  # the narrow neighbourhood's rail, and the indent of its boxes
 INDENT = 30
 
 
-def neighbourhood_narrow(entity: Entity, lang: str, relation_name, width: float = NARROW) -> Graph | None:
+def neighbourhood_narrow(entity: Entity, lang: str, relation_name: RelationName, width: float = NARROW) -> Graph | None:
     """The entity and its neighbours in one column, or None when it has none: what relates to it
     above, the entity, what it relates to below. Each edge runs along a rail on the left, from the
     box that declares the relation to the one it points to, as in the wide layout."""
@@ -126,7 +129,7 @@ def neighbourhood_narrow(entity: Entity, lang: str, relation_name, width: float 
     return Graph(width, height, (centre, *above, *below), tuple(edges))
 
 
-def concept_map_narrow(catalog: Catalog, chain: tuple[str, ...], lang: str, kind_name, relation_name,
+def concept_map_narrow(catalog: Catalog, chain: tuple[str, ...], lang: str, kind_name: Callable[[str], str], relation_name: RelationName,
                        width: float = NARROW, gap: float = 12) -> Graph:
     """Every entity, for a phone: each kind of the chain a band under the previous one, its entries
     two by two, every relation between them drawn from box to box; then the kinds outside the chain."""
@@ -163,7 +166,7 @@ def concept_map_narrow(catalog: Catalog, chain: tuple[str, ...], lang: str, kind
     return Graph(width, y, tuple(boxes.values()), tuple(edges), tuple(headings))
 
 
-def concept_map(catalog: Catalog, chain: tuple[str, ...], lang: str, kind_name, relation_name,
+def concept_map(catalog: Catalog, chain: tuple[str, ...], lang: str, kind_name: Callable[[str], str], relation_name: RelationName,
                 column: float = 150, gap: float = 44) -> Graph:
     """Every entity: the chain's kinds in columns joined by their relations, the others in rows below.
 

@@ -17,8 +17,9 @@ import yaml
 
 from . import files, yamlsource
 from .kinds import HOME_STEPS, KINDS, RELATION_TYPES
+from .load import Document
 from .messages import dotted, suggest
-from .model import SLUG, Finding, Path
+from .model import SLUG, Finding, Json, Path
 
 FOLDER = ("overrides", "atlante", "i18n")
 
@@ -26,7 +27,7 @@ FOLDER = ("overrides", "atlante", "i18n")
 @dataclass(frozen=True)
 class Translation:
     lang: str
-    words: dict  # the parsed file: ui, fields, facts, kinds, relations, enums, home, …
+    words: Json  # the parsed file: ui, fields, facts, kinds, relations, enums, home, …
     source: bool = False  # the source language's file: the reference every other one follows
 
     def relation(self, name: str, inverse: bool) -> str:
@@ -49,7 +50,7 @@ def languages(project: FsPath) -> list[str]:
     return [source] + [lang for lang in found if lang != source]
 
 
-def block(project: FsPath, lang: str, name: str) -> dict | None:
+def block(project: FsPath, lang: str, name: str) -> Json | None:
     """The block `name` of `lang`'s translation file, read on its own, without the file's checks: for
     words needed where the file may hold the very errors being reported (the preview's error page, the
     command's summary); None where it cannot be read."""
@@ -70,7 +71,7 @@ def load(project: FsPath) -> tuple[dict[str, Translation], list[Finding]]:
     base = folder(project)
     shown = "/".join(FOLDER)
     findings: list[Finding] = []
-    words: dict[str, dict] = {}
+    words: dict[str, Json] = {}
     places: dict[str, yamlsource.Positions] = {}
     every = languages(project)
     source = every[0]
@@ -90,9 +91,9 @@ def load(project: FsPath) -> tuple[dict[str, Translation], list[Finding]]:
         data, positions, problems = yamlsource.read(raw, where, f"(language {lang})")
         findings += problems
         if data is not None:
-            words[lang], places[lang] = data, positions  # type: ignore[assignment]
-            findings += _shape_findings(lang, where, data, positions)  # type: ignore[arg-type]
-            findings += _code_findings(lang, where, data, positions)  # type: ignore[arg-type]
+            words[lang], places[lang] = data, positions
+            findings += _shape_findings(lang, where, data, positions)
+            findings += _code_findings(lang, where, data, positions)
     reference = words.get(source)
     if reference is not None:
         findings += _required_findings(source, reference, f"{shown}/{source}.yaml", places[source])
@@ -102,7 +103,7 @@ def load(project: FsPath) -> tuple[dict[str, Translation], list[Finding]]:
     return {lang: Translation(lang, data, lang == source) for lang, data in words.items()}, findings
 
 
-def tag_findings(documents: list, translations: dict[str, Translation]) -> Iterator[Finding]:
+def tag_findings(documents: list[Document], translations: dict[str, Translation]) -> Iterator[Finding]:
     """Every tag an entity uses has its name under `tags:` in the source language's file (the other
     languages must have the same keys): pages show a tag's name, never its slug."""
     names = source_of(translations)
@@ -127,7 +128,7 @@ def _leaves(value: object, path: Path = ()) -> Iterator[tuple[Path, object]]:
         yield path, value
 
 
-def _shape_findings(lang: str, where: str, data: dict, positions: yamlsource.Positions) -> Iterator[Finding]:
+def _shape_findings(lang: str, where: str, data: Json, positions: yamlsource.Positions) -> Iterator[Finding]:
     from .rules import hidden_characters
 
     for path, value in _leaves(data):
@@ -141,7 +142,7 @@ def _shape_findings(lang: str, where: str, data: dict, positions: yamlsource.Pos
 
 
 # What the codes a translation file gives (codes, citation_style) must be: (path, pattern, what is expected)
-_CODES: tuple[tuple[Path, str, str], ...] = (
+_CODES: tuple[tuple[tuple[str, str], str, str], ...] = (
     (("codes", "citation_locale"), r"[a-z]{2,3}-[A-Z]{2}", "a CSL locale vendored in hooks/atlante/csl/ (locales-<locale>.xml)"),
     (("codes", "open_graph"), r"[a-z]{2,3}_[A-Z]{2}", "an Open Graph locale: language_TERRITORY"),
     (("codes", "eu_language"), r"[A-Z]{3}", "a code of the EU language authority: three capital letters"),
@@ -149,7 +150,7 @@ _CODES: tuple[tuple[Path, str, str], ...] = (
 )
 
 
-def _code_findings(lang: str, where: str, data: dict, positions: yamlsource.Positions) -> Iterator[Finding]:
+def _code_findings(lang: str, where: str, data: Json, positions: yamlsource.Positions) -> Iterator[Finding]:
     """The codes the site writes for the language's tools are ones they know (a missing one the key
     checks report)."""
     from .cite import CSL_FOLDER
@@ -164,7 +165,7 @@ def _code_findings(lang: str, where: str, data: dict, positions: yamlsource.Posi
                           f"expected {expected}, found {value!r}", "interface-words")
 
 
-def _required_findings(source: str, reference: dict, where: str, positions: yamlsource.Positions) -> Iterator[Finding]:
+def _required_findings(source: str, reference: Json, where: str, positions: yamlsource.Positions) -> Iterator[Finding]:
     """The reference file names every kind, relation type and home step of the model."""
     wanted: list[Path] = [("language",), ("brief_title",), *(path for path, _pattern, _expected in _CODES)]
     wanted += [("kinds", k.name, part) for k in KINDS for part in ("label", "plural", "intro")]
@@ -177,7 +178,7 @@ def _required_findings(source: str, reference: dict, where: str, positions: yaml
                           "expected this key (the model has it), found it missing", "interface-words")
 
 
-def _key_findings(lang: str, where: str, source: str, reference: dict, data: dict,
+def _key_findings(lang: str, where: str, source: str, reference: Json, data: Json,
                   positions: yamlsource.Positions) -> Iterator[Finding]:
     mine = {path for path, _ in _leaves(data)}
     wanted = {path for path, _ in _leaves(reference)}

@@ -19,6 +19,8 @@ from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from .model import Json
+
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.rules_inline import StateInline
@@ -57,7 +59,7 @@ def addresses(markdown: str) -> tuple[Address, ...]:
     """Every link and image address of `markdown`, in order, each where it is written."""
     if "[" not in markdown and "<" not in markdown:
         return ()  # links, images and definitions start with '[' or '![', autolinks and HTML with '<'
-    env: dict = {}
+    env: Json = {}
     tokens = _parser().parse(markdown, env)
     images = {t.attrGet("src") for t in _inline(tokens) if t.type == "image" and t.meta.get("reference")}
     found: list[Address] = []
@@ -138,8 +140,9 @@ def _parser() -> MarkdownIt:
     from markdown_it import MarkdownIt, rules_inline
 
     md = MarkdownIt("commonmark", {"inline_definitions": True})
-    md.validateLink = lambda url: True  # see every address: the policy is ours, not markdown-it's
-    md.normalizeLink = lambda url: url  # report it as written
+    # see every address (the policy is ours, not markdown-it's), reported as written; markdown-it-py's
+    # way of changing them is to replace the instance's methods, which mypy refuses for any method
+    md.validateLink, md.normalizeLink = (lambda url: True), (lambda url: url)  # type: ignore[method-assign]
     md.inline.ruler.at("link", _marking_references(rules_inline.link))
     md.inline.ruler.at("image", _marking_references(rules_inline.image))
     return md

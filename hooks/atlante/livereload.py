@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import time
+from typing import Any
 
 # The engines this was written against (MkDocs' last 1.x; ProperDocs, its fork), by distribution
 SUPPORTED = {"mkdocs": ("1.6.1",), "properdocs": ("1.6.",)}
@@ -35,21 +36,22 @@ def problems(server: object, engine: str) -> list[str]:
     return found
 
 
-def reload_browsers(server: object) -> None:
+def reload_browsers(server: Any) -> None:
     """Have every open page reload, unless a build the server started is under way (its end reloads
     them): a new epoch, as the server's own builds end."""
-    with server._epoch_cond:  # type: ignore[attr-defined]
-        if server._wanted_epoch == server._visible_epoch:  # type: ignore[attr-defined]
-            epoch = max(server._visible_epoch + 1, round(time.monotonic() * 1000))  # type: ignore[attr-defined]
-            server._wanted_epoch = server._visible_epoch = epoch  # type: ignore[attr-defined]
-            server._epoch_cond.notify_all()  # type: ignore[attr-defined]
+    with server._epoch_cond:
+        if server._wanted_epoch == server._visible_epoch:
+            epoch = max(server._visible_epoch + 1, round(time.monotonic() * 1000))
+            server._wanted_epoch = server._visible_epoch = epoch
+            server._epoch_cond.notify_all()
 
 
-def with_reload_script(server: object, page: bytes) -> bytes:
+def with_reload_script(server: Any, page: bytes) -> bytes:
     """`page` with the server's script that reloads it at the next epoch (when the build is fixed)."""
-    return server._inject_js_into_html(page, server._visible_epoch)  # type: ignore[attr-defined,no-any-return]
+    scripted: bytes = server._inject_js_into_html(page, server._visible_epoch)
+    return scripted
 
 
-def watched(server: object) -> dict[str, int]:
+def watched(server: Any) -> dict[str, int]:
     """The paths the server watches, each with how many asked for it (unwatch once for each)."""
-    return dict(server._watched_paths)  # type: ignore[attr-defined]
+    return dict(server._watched_paths)

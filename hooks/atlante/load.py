@@ -13,12 +13,16 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path as FsPath
+from typing import TYPE_CHECKING
 
 from . import faults, files, yamlsource
 from .kinds import KIND_BY_FOLDER
 from .messages import suggest
 from .model import Finding
 from .yamlsource import Positions
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 SCHEMA_FOLDER = "schema"
 
@@ -146,7 +150,7 @@ def load(data_dir: FsPath, shown_root: FsPath | None = None, *, parallel: bool =
         placed += findings[done:at]
         placed += problems
         done = at
-        document.data, document.positions = data, positions  # type: ignore[assignment]
+        document.data, document.positions = data, positions
     return documents, placed + findings[done:]
 
 
@@ -179,7 +183,7 @@ def _read_all(jobs: list[tuple[bytes, str, str]], parallel: bool) -> list[yamlso
     return first + second
 
 
-def _read_elsewhere(sender, jobs: list[tuple[bytes, str, str]]) -> None:  # type: ignore[no-untyped-def]
+def _read_elsewhere(sender: Connection, jobs: list[tuple[bytes, str, str]]) -> None:
     import pickle
 
     try:

@@ -22,7 +22,7 @@ import yaml
 import yaml_env_tag
 
 from . import editions, files, history, i18n
-from .model import Finding
+from .model import Finding, Json
 
 # The address a local preview is served at (`mkdocs serve`'s default), which the core uses when the
 # configuration names none: the `atlante` command and the tests, which publish nothing.
@@ -84,7 +84,7 @@ class Publication:
         return {"author": self.author, "date": self.brief_date, "occasion": self.occasion}
 
 
-def from_config(*, site_name: str, site_url: str | None, extra: dict | None, project: FsPath,
+def from_config(*, site_name: str, site_url: str | None, extra: Json | None, project: FsPath,
                 edition_date: date | None, source_lang: str, repo_url: str | None = None) -> tuple[Publication, list[str]]:
     """The publication described by the configuration, and the problems found in it.
 
@@ -117,7 +117,7 @@ def from_config(*, site_name: str, site_url: str | None, extra: dict | None, pro
             return None
         return value.strip()
 
-    def section(name: str) -> dict:
+    def section(name: str) -> Json:
         value = extra.get(name)
         if value is None:
             return {}
@@ -198,7 +198,7 @@ def address_problems(site_url: str | None, repo_url: str | None, *, preview: boo
     return problems
 
 
-def contact_problems(extra: dict | None, *, preview: bool) -> list[str]:
+def contact_problems(extra: Json | None, *, preview: bool) -> list[str]:
     """What is wrong with the contact address of a published site (extra.publication.contact_email),
     as address_problems says it of the site's address: a published catalogue names a contact readers
     can write to, so none, or one at a name reserved for examples (this machine's among them), is
@@ -268,7 +268,7 @@ def from_project(project: FsPath, lang: str | None = None) -> tuple[Publication,
                                  setting, message, "configuration") for setting, message in (p.split(": ", 1) for p in problems)]
 
 
-def project_config(project: FsPath, name: str = "mkdocs.yml") -> dict:
+def project_config(project: FsPath, name: str = "mkdocs.yml") -> Json:
     """A configuration file of the project as MkDocs reads it (!ENV included), without MkDocs; empty
     where it cannot be read (MkDocs then says why)."""
     try:

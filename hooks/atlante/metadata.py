@@ -25,14 +25,14 @@ escapes <, > and & so no text can close the script element. Every URL is absolut
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import PurePosixPath
 
 from .kinds import KIND_BY_NAME, RELATION_TYPES, Kind, address
 from .meta import Publication
-from .model import Entity, Statement
+from .model import Entity, Json, Statement
 
 SCHEMA = "https://schema.org/"  # the one namespace of every JSON-LD the site writes (never http://schema.org/)
 DATA_FOLDER = "dati/"  # the open data's folder under the site root (opendata.FOLDER): its vocabulary is there
@@ -45,7 +45,7 @@ LINKED = ("url", "license", "about", "hasPart", "isPartOf", "subjectOf", "mainEn
 @dataclass(frozen=True)
 class PageMeta:
     tags: list[tuple[str, str, str]] = field(default_factory=list)  # (attribute, name, content)
-    jsonld: dict = field(default_factory=dict)
+    jsonld: Json = field(default_factory=dict)
 
 
 def page_meta(publication: Publication, *, title: str, description: str, path: str, lang: str, locale: str,
@@ -144,7 +144,7 @@ def publisher_iri(publication: Publication) -> str:
     return publication.site_url + DATA_FOLDER + "#publisher"
 
 
-def organisation(publication: Publication, languages: Sequence[str]) -> dict:
+def organisation(publication: Publication, languages: Sequence[str]) -> Json:
     """The site's publisher as a schema.org Organization, named in each of `languages` (a page's own;
     the open data's every one), each name tagged with the language it is in (the source's name where
     the configuration gives none in a language)."""
@@ -163,7 +163,7 @@ def organisation(publication: Publication, languages: Sequence[str]) -> dict:
 # ---------------------------------------------------------------------------------------------
 
 
-def context(publication: Publication) -> dict:
+def context(publication: Publication) -> Json:
     """The @context of every JSON-LD the site writes, inline: schema.org's terms in https://schema.org/
     (schema.org's own remote context would make them http://schema.org/, and a reader fetch it), the
     relation types in the site's vocabulary, and the properties whose values are addresses as IRIs."""
@@ -175,11 +175,11 @@ def context(publication: Publication) -> dict:
     }
 
 
-def entity_node(publication: Publication, entity: Entity, languages: Sequence[str]) -> dict:
+def entity_node(publication: Publication, entity: Entity, languages: Sequence[str]) -> Json:
     """The entity as a node of its kind's schema.org type: its texts and its pages in `languages` (a
     page's own; the open data's every one), its statements and the relations written in its file."""
     kind = KIND_BY_NAME[entity.kind]
-    node: dict = {
+    node: Json = {
         "@id": entity_iri(publication, entity),  # one IRI in every edition; `url` is its page in each
         "@type": kind.schema_type,
         "additionalType": vocabulary(publication) + entity.kind,
@@ -189,10 +189,10 @@ def entity_node(publication: Publication, entity: Entity, languages: Sequence[st
         "url": [entity_url(publication, entity, lang) for lang in languages],
     }
     if kind.place:
-        where: dict = entity.data[kind.place]  # type: ignore[assignment]
+        where = entity.coordinates(kind.place)
         node["geo"] = {"@type": "GeoCoordinates", "latitude": where["lat"], "longitude": where["lon"]}
-        if entity.data.get("region"):
-            node["containedInPlace"] = {"@type": "AdministrativeArea", "name": entity.data["region"]}
+        if region := entity.data.get("region"):
+            node["containedInPlace"] = {"@type": "AdministrativeArea", "name": region}
     if kind.schema_type == "DefinedTerm":
         node["termCode"] = entity.id
         node["inDefinedTermSet"] = term_set_iri(publication, kind)
@@ -211,7 +211,7 @@ def entity_node(publication: Publication, entity: Entity, languages: Sequence[st
 
 
 def statement_node(publication: Publication, statement: Statement, languages: Sequence[str],
-                   about: Sequence[Entity] | None = None) -> dict:
+                   about: Sequence[Entity] | None = None) -> Json:
     """A statement of the brief as a Quotation: its words as the brief has them (Italian, the
     quotation's language) and their translations in `languages`, where it is on its slide, and the
     entities it is about: every one that represents it (the open data), or those given (a page names
@@ -232,11 +232,11 @@ def statement_node(publication: Publication, statement: Statement, languages: Se
     }
 
 
-def dataset_node(publication: Publication, languages: Sequence[str], *, name: list[dict], description: list[dict],
-                 distribution: Sequence[tuple[str, str]], about: Sequence[str] = ()) -> dict:
+def dataset_node(publication: Publication, languages: Sequence[str], *, name: list[Json], description: list[Json],
+                 distribution: Sequence[tuple[str, str]], about: Sequence[str] = ()) -> Json:
     """The knowledge base as a Dataset, in `languages`, with its downloads (`distribution`: path from
     the site root, media type) and, in the open data, every entity it is about."""
-    node: dict = {
+    node: Json = {
         "@id": dataset_iri(publication),
         "@type": "Dataset",
         "name": name,
@@ -258,13 +258,13 @@ def dataset_node(publication: Publication, languages: Sequence[str], *, name: li
     return node
 
 
-def _download(publication: Publication, path: str, media: str) -> dict:
+def _download(publication: Publication, path: str, media: str) -> Json:
     url = publication.site_url + path
     return {"@id": url, "@type": "DataDownload", "name": PurePosixPath(path).name, "contentUrl": url,
             "encodingFormat": media}
 
 
-def _texts(entity: Entity, name: str, languages: Sequence[str], source: str) -> list[dict]:
+def _texts(entity: Entity, name: str, languages: Sequence[str], source: str) -> list[Json]:
     """A text field in each of `languages` the entity has it in, language-tagged; in the source
     language where it has none of them (a page of an untranslated entity shows the original)."""
     out = []
@@ -272,20 +272,21 @@ def _texts(entity: Entity, name: str, languages: Sequence[str], source: str) -> 
         block = entity.data if lang == source else entity.data.get(lang)
         if isinstance(block, dict) and block.get(name):
             out.append(text(str(block[name]), lang))
-    return out or [text(str(entity.data[name]), source)]
+    fields: Mapping[str, object] = entity.data  # `name` is a text field of every kind
+    return out or [text(str(fields[name]), source)]
 
 
-def text(value: str, lang: str) -> dict:
+def text(value: str, lang: str) -> Json:
     """A text tagged with its language, as JSON-LD writes it."""
     return {"@value": value, "@language": lang}
 
 
 def _jsonld(publication: Publication, title: str, description: str, url: str, path: str, lang: str,
-            day: date | None, entity: Entity | None, home: bool, distribution: list[tuple[str, str]] | None) -> dict:
+            day: date | None, entity: Entity | None, home: bool, distribution: list[tuple[str, str]] | None) -> Json:
     """The page's JSON-LD: the page and its site (this edition's), then what the page is about, from
     the builders the open data uses: its entity and the statements it quotes, or the dataset."""
     site = publication.edition_url(lang)
-    page: dict = {
+    page: Json = {
         "@type": "WebPage",
         "@id": url,
         "url": url,
@@ -298,7 +299,7 @@ def _jsonld(publication: Publication, title: str, description: str, url: str, pa
     }
     if day:
         page["dateModified"] = day.isoformat()
-    graph: list[dict] = [page, {"@type": "WebSite", "@id": site + "#website", "url": site,
+    graph: list[Json] = [page, {"@type": "WebSite", "@id": site + "#website", "url": site,
                                 "name": publication.site_name, "inLanguage": lang}]
     if entity is not None:
         node = entity_node(publication, entity, [lang])

@@ -5,10 +5,19 @@ load -> validate -> link -> render: each step takes and returns these, nothing e
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any, cast
+
+from .entities import Coordinates, Correction, EntityData, StatementTexts
 
 Path = tuple[str | int, ...]
+
+# A mapping read from YAML or JSON whose shape is checked where it is read, not by the type checker:
+# a translation file's words, a JSON Schema, mkdocs.yml, a CSL item, a JSON-LD node.
+Json = dict[str, Any]
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REF = re.compile(r"^(?P<kind>[a-z]+):(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*)$")
@@ -29,8 +38,8 @@ class Finding:
     rule: str  # the id of the rule that found it, "unknown-reference": see rules.RULES
     # The message's template ("<rule>" or "<rule>.<variant>") and its named values, for saying it in
     # another language (rules.localised); empty where the message is English only.
-    template: str = field(default="", compare=False)
-    args: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    template: str = dataclasses.field(default="", compare=False)  # (`field` is a field's name here)
+    args: tuple[tuple[str, str], ...] = dataclasses.field(default=(), compare=False)
 
     def __str__(self) -> str:
         level = "" if self.level == "error" else f"{self.level}: "
@@ -55,6 +64,9 @@ class Ref:
         return f"{self.kind}:{self.id}"
 
 
+_UNTRANSLATED: dict[str, str] = {}  # a statement's block in a language that has none (never written to)
+
+
 @dataclass(eq=False)
 class Statement:
     """One cleaned statement of a slide; `anchor` is its stable id on the slide page."""
@@ -64,9 +76,9 @@ class Statement:
     number: str  # "3.2": slide number and position, for display only
     text: str
     label: str | None = None
-    corrections: list[dict[str, str]] = field(default_factory=list)
+    corrections: list[Correction] = field(default_factory=list)
     represented_by: list[Entity] = field(default_factory=list)
-    translations: dict[str, dict[str, str]] = field(default_factory=dict)  # lang -> {text, label}
+    translations: dict[str, StatementTexts] = field(default_factory=dict)  # lang -> {text, label}
 
     @property
     def ref(self) -> str:
@@ -74,16 +86,16 @@ class Statement:
 
     def text_in(self, lang: str) -> str:
         """The statement in `lang`; the original where there is no translation (or `lang` is the source's)."""
-        return self.translations.get(lang, {}).get("text") or self.text
+        return self.translations.get(lang, _UNTRANSLATED).get("text") or self.text
 
     def label_in(self, lang: str) -> str | None:
         if not self.label:
             return self.label
-        return self.translations.get(lang, {}).get("label") or self.label
+        return self.translations.get(lang, _UNTRANSLATED).get("label") or self.label
 
     def translated(self, lang: str) -> bool:
         """Whether a translation into `lang` is given (never for the source language: the text is the original)."""
-        return bool(self.translations.get(lang, {}).get("text"))
+        return bool(self.translations.get(lang, _UNTRANSLATED).get("text"))
 
     def __repr__(self) -> str:  # statements and entities point at each other: keep repr flat
         return f"Statement({self.ref!r})"
@@ -106,7 +118,7 @@ class Entity:
     kind: str
     id: str
     file: str
-    data: dict[str, object]  # the validated YAML mapping
+    data: EntityData  # the validated YAML mapping, typed by its kind's schema (entities.py)
     statements: list[Statement] = field(default_factory=list)  # resolved `sources`
     links: list[Link] = field(default_factory=list)  # out and in, filled by catalog.link
     position: tuple[int, ...] = (99, 99, 1, 0)  # where the brief first names it, see catalog._position
@@ -135,9 +147,15 @@ class Entity:
             return block[name]
         return self.data.get(name)
 
+    def coordinates(self, field: str) -> Coordinates:
+        """Field `field`, which the kind shows as coordinates (kinds.Kind.place): named by the kinds' table,
+        so read by its name, and typed as the kind's schema has it."""
+        fields: Mapping[str, object] = self.data
+        return cast(Coordinates, fields[field])
+
     def added_source(self, index: int, lang: str) -> str:
         """The source of addition `index`, in `lang` where the language's block gives it."""
-        item = self.data["added"][index]  # type: ignore[index]
+        item = self.data["added"][index]
         block = self.data.get(lang)
         translated = block.get("added") if isinstance(block, dict) else None
         if isinstance(translated, list) and index < len(translated) and isinstance(translated[index], dict):

@@ -29,11 +29,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path as FsPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import yaml
 
 from . import files, i18n
+from .entities import SlideData
 from .kinds import KIND_BY_NAME, KINDS, RELATION_BY_NAME, RELATION_TYPES, Kind, RelationType, address
 from .meta import Publication
 from .metadata import (
@@ -50,7 +51,7 @@ from .metadata import (
     term_set_iri,
     text,
 )
-from .model import Catalog, Entity, Statement
+from .model import Catalog, Entity, Json, Statement
 from .schemas import LANGUAGE_MARK
 
 if TYPE_CHECKING:
@@ -108,7 +109,7 @@ def downloads(catalog: Catalog, publication: Publication, schema_dir: FsPath,
     return files
 
 
-def entity_record(entity: Entity, publication: Publication, updated: Mapping[str, date | None]) -> dict:
+def entity_record(entity: Entity, publication: Publication, updated: Mapping[str, date | None]) -> Json:
     """One entity as the knowledge base and the per-entity API give it: `data` is its YAML mapping."""
     day = updated.get(entity.file)
     return {
@@ -124,7 +125,7 @@ def entity_record(entity: Entity, publication: Publication, updated: Mapping[str
     }
 
 
-def knowledge_base(catalog: Catalog, publication: Publication, records: list[dict]) -> dict:
+def knowledge_base(catalog: Catalog, publication: Publication, records: list[Json]) -> Json:
     """The whole knowledge base: what it is, the model's relation types, every entity, every statement."""
     return {
         "title": publication.site_name,
@@ -141,7 +142,7 @@ def knowledge_base(catalog: Catalog, publication: Publication, records: list[dic
     }
 
 
-def _statement_record(statement: Statement, publication: Publication) -> dict:
+def _statement_record(statement: Statement, publication: Publication) -> Json:
     return {
         "slide": statement.slide,
         "id": statement.id,
@@ -343,11 +344,11 @@ def _statement_columns(kind: Kind, kind_fields: list[Field]) -> tuple[Column, ..
     )
 
 
-def table_text(table: Table, catalog: Catalog, publication: Publication, words: dict[str, dict]) -> str:
+def table_text(table: Table, catalog: Catalog, publication: Publication, words: dict[str, Json]) -> str:
     """A table as CSV: its header, then a row per entity of its kind, per relation and direction, or
     per statement."""
     if table.kind is not None:
-        rows: Iterator[tuple[Mapping, Mapping]] = ((e.data, {"url": entity_url(publication, e)})
+        rows: Iterator[tuple[Mapping[str, object], Mapping[str, object]]] = ((e.data, {"url": entity_url(publication, e)})
                                                     for e in catalog.by_kind[table.kind.name])
     elif table.name == "relations":
         rows = _relation_rows(catalog, words)
@@ -361,7 +362,7 @@ def table_text(table: Table, catalog: Catalog, publication: Publication, words: 
     return out.getvalue()
 
 
-def _relation_rows(catalog: Catalog, words: dict[str, dict]) -> Iterator[tuple[Mapping, Mapping]]:
+def _relation_rows(catalog: Catalog, words: dict[str, Json]) -> Iterator[tuple[Mapping[str, object], Mapping[str, object]]]:
     """Every relation from each of its ends: as written (declared) and as derived (its inverse).
     `words` by language, the source language's first (_dataset_words)."""
     source = next(iter(words.values()))
@@ -382,10 +383,10 @@ def _relation_rows(catalog: Catalog, words: dict[str, dict]) -> Iterator[tuple[M
             yield {}, row
 
 
-def _statement_rows(catalog: Catalog, publication: Publication) -> Iterator[tuple[Mapping, Mapping]]:
+def _statement_rows(catalog: Catalog, publication: Publication) -> Iterator[tuple[Mapping[str, object], Mapping[str, object]]]:
     """Every statement of every slide, in reading order: its data with its translations under their languages."""
     for slide in catalog.by_kind[STATEMENT_KIND]:
-        for item in slide.data.get("statements") or []:  # type: ignore[attr-defined]
+        for item in cast(SlideData, slide.data).get("statements") or []:  # the kind's data: a slide's
             statement = catalog.statements[f"{slide.id}#{item['id']}"]
             yield {**item, **statement.translations}, {
                 "slide": slide.id, "number": statement.number, "url": statement_url(publication, statement),
@@ -506,7 +507,7 @@ def fields(kind: Kind, schema_dir: FsPath) -> list[Field]:
     return out
 
 
-def _walk(schema_dir: FsPath, node: dict, path: str, key: str, required: bool, depth: int) -> list[Field]:
+def _walk(schema_dir: FsPath, node: Json, path: str, key: str, required: bool, depth: int) -> list[Field]:
     if "$ref" in node:  # a definition shared by every kind: described once, under its own name
         key = node["$ref"].rsplit("/", 1)[-1]
         node = _resolve(schema_dir, node)
@@ -539,7 +540,7 @@ def _translated(path: str, lang: str) -> str:
     return path.removeprefix(f"{lang}.").replace(f".{KEYED}.", "[].")
 
 
-def _field(node: dict, path: str, key: str, required: bool, depth: int) -> Field:
+def _field(node: Json, path: str, key: str, required: bool, depth: int) -> Field:
     types = node.get("type")
     types = [types] if isinstance(types, str) else list(types or [])
     enum = tuple(node.get("enum", ()))
@@ -559,17 +560,18 @@ def _enum_type(enum: tuple[object, ...]) -> str:
     return {bool: "boolean", int: "integer", float: "number"}.get(kinds.pop(), "string") if len(kinds) == 1 else "string"
 
 
-def _read(path: FsPath) -> dict:
-    return json.loads(files.read_text(path))
+def _read(path: FsPath) -> Json:
+    schema: Json = json.loads(files.read_text(path))  # a schema file, which validate.py has checked
+    return schema
 
 
-def _resolve(schema_dir: FsPath, node: dict) -> dict:
+def _resolve(schema_dir: FsPath, node: Json) -> Json:
     """`node` with its $ref ("envelope.schema.json#/$defs/title") replaced by the definition; the
     node's own keywords (a more precise description, examples) win."""
     if "$ref" not in node:
         return node
     file, _, pointer = node["$ref"].partition("#")
-    target: dict = _read(schema_dir / file)
+    target: Json = _read(schema_dir / file)
     for part in pointer.strip("/").split("/") if pointer.strip("/") else ():
         target = target[part]
     return {**target, **{k: v for k, v in node.items() if k != "$ref"}}
@@ -580,9 +582,9 @@ def _resolve(schema_dir: FsPath, node: dict) -> dict:
 # ---------------------------------------------------------------------------------------------
 
 
-def data_package(layout: list[Table], publication: Publication, words: dict[str, dict]) -> dict:
+def data_package(layout: list[Table], publication: Publication, words: dict[str, Json]) -> Json:
     source = next(iter(words.values()))  # the source language's words come first (_dataset_words)
-    package: dict = {
+    package: Json = {
         "profile": "data-package",
         "name": package_name(publication),
         "title": publication.site_name,
@@ -597,9 +599,9 @@ def data_package(layout: list[Table], publication: Publication, words: dict[str,
         package["version"] = publication.edition
     if publication.date:
         package["created"] = f"{publication.date.isoformat()}T00:00:00Z"
-    resources: list[dict] = []
+    resources: list[Json] = []
     for table in layout:
-        schema: dict = {
+        schema: Json = {
             "fields": [_table_field(c, table.key) for c in table.columns],
             "primaryKey": list(table.key),
             "missingValues": [""],
@@ -625,11 +627,11 @@ def data_package(layout: list[Table], publication: Publication, words: dict[str,
     return package
 
 
-def _table_field(column: Column, key: tuple[str, ...]) -> dict:
-    out: dict = {"name": column.name, "type": column.type, "description": column.description}
+def _table_field(column: Column, key: tuple[str, ...]) -> Json:
+    out: Json = {"name": column.name, "type": column.type, "description": column.description}
     if column.format:
         out["format"] = column.format
-    constraints: dict = {}
+    constraints: Json = {}
     if column.required:
         constraints["required"] = True
     if key == (column.name,):
@@ -663,11 +665,11 @@ MEDIA_TYPES = {"json": "application/json", "jsonld": "application/ld+json", "csv
                "rdf": "application/rdf+xml"}
 
 
-def graph(catalog: Catalog, publication: Publication, words: dict[str, dict]) -> dict:
+def graph(catalog: Catalog, publication: Publication, words: dict[str, Json]) -> Json:
     """The whole knowledge base as one graph: the dataset with its downloads, the glossaries' term
     sets, every entity and every statement."""
     languages = list(words)
-    nodes: list[dict] = [dataset_node(
+    nodes: list[Json] = [dataset_node(
         publication, languages, name=[text(w["title"], lang) for lang, w in words.items()],
         description=[text(w["description"], lang) for lang, w in words.items()], distribution=distribution(),
         about=[entity_iri(publication, e) for e in _entities(catalog)])]
@@ -699,7 +701,7 @@ LICENCE_TYPES = {"https://creativecommons.org/licenses/by/": "Attribution",
                  "https://creativecommons.org/publicdomain/zero/": "PublicDomain"}
 
 
-def dcat(catalog: Catalog, publication: Publication, words: dict[str, dict],
+def dcat(catalog: Catalog, publication: Publication, words: dict[str, Json],
          updated: Mapping[str, date | None], files: Mapping[str, str], issued: date | None = None) -> str:
     """The DCAT-AP_IT catalogue. `issued` is the day the catalogue was first published (the first
     edition's, where the history tells it); without it, this edition's date."""
@@ -834,12 +836,12 @@ def _subjects() -> dict[str, dict[str, dict[str, str]]]:
             for theme, codes in yaml.safe_load(SUBJECTS_FILE.read_text(encoding="utf-8")).items()}
 
 
-def _dataset_words(schema_dir: FsPath, translations: Mapping[str, i18n.Translation] | None = None) -> dict[str, dict]:
+def _dataset_words(schema_dir: FsPath, translations: Mapping[str, i18n.Translation] | None = None) -> dict[str, Json]:
     """Every language's words for the dataset, source language first, with the kinds' plural names
     by folder and by name, the long tables' titles and the relations' headings."""
     if translations is None:
         translations, _ = i18n.load(schema_dir.parent.parent)
-    out: dict[str, dict] = {}
+    out: dict[str, Json] = {}
     for lang in sorted(translations, key=lambda x: (not translations[x].source, x)):
         words = translations[lang].words
         plural = {k.name: words["kinds"][k.name]["plural"] for k in KINDS}
@@ -856,7 +858,7 @@ def _dataset_words(schema_dir: FsPath, translations: Mapping[str, i18n.Translati
 # ---------------------------------------------------------------------------------------------
 
 
-def data_page(catalog: Catalog, schema_dir: FsPath, lang: str, publication: Publication) -> dict:
+def data_page(catalog: Catalog, schema_dir: FsPath, lang: str, publication: Publication) -> Json:
     """What the Dati page needs, data only: what a reader can do with the downloads (`uses`, each
     with the link and the columns it names), the downloads with their links, the per-entity API's
     pattern and example, the CSV rules (the separator, the columns a field becomes) and every table's
@@ -869,7 +871,7 @@ def data_page(catalog: Catalog, schema_dir: FsPath, lang: str, publication: Publ
     def href(path: str) -> str:
         return path if lang == publication.source_lang else publication.site_url + path
 
-    def listed(table: Table) -> dict:
+    def listed(table: Table) -> Json:
         return {"kind": table.kind, "key": table.name, "name": table.file, "href": href(FOLDER + table.file),
                 "count": counts[table.name], "columns": [{"name": c.name, "anchor": c.anchor} for c in table.columns]}
 

@@ -23,10 +23,9 @@ from .kinds import CHAIN, KIND_BY_NAME, KINDS, Kind
 if TYPE_CHECKING:
     import jinja2
 
-    from .cache import Later
     from .i18n import Translation
     from .model import Catalog, Entity
-    from .render import Download, Site, _Figures
+    from .render import Download, Files, Site, _Figures
 
 
 @dataclass(frozen=True)
@@ -48,7 +47,7 @@ class Made:
     metadata (page_meta's keywords) and what it could not offer."""
 
     values: dict[str, Any]
-    files: dict[str, str | Later] = field(default_factory=dict)
+    files: Files = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
     problems: tuple[str, ...] = ()
 
@@ -107,7 +106,7 @@ class Context:
 
     def __init__(self, catalog: Catalog, translation: Translation, site: Site, env: jinja2.Environment,
                  common: dict[str, Any], figures: _Figures,
-                 figure_files: Callable[..., dict[str, str | Later]]) -> None:
+                 figure_files: Callable[..., Files]) -> None:
         self.catalog, self.translation, self.site, self.env = catalog, translation, site, env
         self.words: dict[str, Any] = translation.words
         self.lang = translation.lang

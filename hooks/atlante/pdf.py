@@ -24,6 +24,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 from . import cache
+from .model import Json
 
 if TYPE_CHECKING:
     import jinja2
@@ -40,7 +41,7 @@ class PdfUnavailable(Exception):
     """WeasyPrint or its system library (Pango) is missing; str() says what to install."""
 
 
-def whole_brief(env: jinja2.Environment, context: dict, kept: FsPath | None = None) -> bytes:
+def whole_brief(env: jinja2.Environment, context: Json, kept: FsPath | None = None) -> bytes:
     """The whole brief in the language of `context` as PDF bytes: `context` holds what the /brief/
     page is rendered with (see CONTEXT), `env` is the renderer's Jinja environment. A PDF is kept in
     the folder `kept` (cache.py) under the digest of its document, its stylesheet, WeasyPrint's version
@@ -48,7 +49,7 @@ def whole_brief(env: jinja2.Environment, context: dict, kept: FsPath | None = No
     return whole_brief_later(env, context, kept)()
 
 
-def whole_brief_later(env: jinja2.Environment, context: dict, kept: FsPath | None = None) -> cache.Later:
+def whole_brief_later(env: jinja2.Environment, context: Json, kept: FsPath | None = None) -> cache.Later:
     """whole_brief, printed when it is first asked for (cache.Later): the document is made now, the
     PDF then."""
     html = env.get_template(TEMPLATE).render({key: context[key] for key in CONTEXT})
@@ -76,10 +77,10 @@ def _printed(html: str, css: str) -> bytes:
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    class FontsOnly(URLFetcher):
+    class FontsOnly(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no types: its class is Any
         """Hands WeasyPrint the font files; any other address is refused (WeasyPrint logs it and goes on)."""
 
-        def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+        def fetch(self, url: str, headers: Json | None = None) -> URLFetcherResponse:
             return URLFetcherResponse(url, font_file(url).read_bytes(), {"Content-Type": "font/ttf"})
 
     fetcher = FontsOnly()
@@ -110,7 +111,8 @@ def _weasyprint() -> ModuleType:
         raise PdfUnavailable(f"{_NOT_INSTALLED} ({exc})") from exc
     except OSError as exc:  # cffi could not open Pango (or the libraries it loads)
         raise PdfUnavailable(f"{_NO_PANGO} ({exc})") from exc
-    return weasyprint
+    module: ModuleType = weasyprint  # (untyped: the module as such)
+    return module
 
 
 _NOT_INSTALLED = "the whole brief's PDF needs WeasyPrint, which is not installed: pip install -c constraints.txt weasyprint"

@@ -51,7 +51,7 @@ class Cache:
     redoes only what the edit touched: files parsed (by their bytes), each edition's rendered pages
     (by what they were made from) and the open data. Results are the same as without it."""
 
-    parsed: dict = field(default_factory=dict)
+    parsed: dict[tuple[bytes, str, str], yamlsource.Read] = field(default_factory=dict)
     memos: dict[str, Memo] = field(default_factory=dict)  # by language
     downloads: tuple[str, dict[str, str]] | None = None  # (key, files)
     checked: tuple[str, list[Document], list[Finding], dict[str, i18n.Translation]] | None = None

@@ -19,6 +19,7 @@ from pathlib import Path
 import jinja2
 
 from . import i18n
+from .model import Json
 
 
 def error_page(lines: Iterable[str], lang: str, project: Path) -> bytes:
@@ -128,13 +129,13 @@ def output_of(src_uri: str) -> str:
     return f"{stem}/index.html"
 
 
-def merge_search_index(previous: dict[str, list[dict]], written: dict, rebuilt: set[str],
-                       pages: set[str]) -> tuple[dict[str, list[dict]], dict]:
+def merge_search_index(previous: dict[str, list[Json]], written: Json, rebuilt: set[str],
+                       pages: set[str]) -> tuple[dict[str, list[Json]], Json]:
     """The search index of a partial build made whole: Material writes the entries of the pages it
     rebuilt; the others' come from the previous build. `rebuilt`, `pages`: page URLs ("cities/milano/").
     Returns the entries by page, for the next merge, and the index to write."""
-    by_page: dict[str, list[dict]] = {url: list(entries) for url, entries in previous.items() if url in pages}
-    fresh: dict[str, list[dict]] = {}
+    by_page: dict[str, list[Json]] = {url: list(entries) for url, entries in previous.items() if url in pages}
+    fresh: dict[str, list[Json]] = {}
     for entry in written.get("docs", []):
         url = str(entry.get("location", "")).split("#", 1)[0]
         if url in rebuilt:

@@ -18,20 +18,20 @@ from pathlib import Path as FsPath
 
 from . import files, i18n, pages, yamlsource
 from .kinds import KINDS, Kind
-from .model import Finding, Path
+from .model import Finding, Json, Path
 from .opendata import Field, anchor, fields
 from .schemas import ENVELOPE
 
 PAGE = pages.path_of("fields")  # campi.md, served at /campi/ in every edition
 
 
-def kinds(schema_dir: FsPath) -> list[dict]:
+def kinds(schema_dir: FsPath) -> list[Json]:
     """What the page shows, kind by kind: data only; every value is escaped by the template."""
     return [{"kind": kind, "file": f"data/{kind.folder}/<id>.yaml", "schema": f"data/schema/{kind.name}.schema.json",
              "fields": _entries(kind, fields(kind, schema_dir))} for kind in KINDS]
 
 
-def _entries(kind: Kind, kind_fields: list[Field]) -> list[dict]:
+def _entries(kind: Kind, kind_fields: list[Field]) -> list[Json]:
     """A translation's schema repeats the example of the field it translates, in Italian: the page
     shows an example of its own only, and links the field translated."""
     examples = {f.path: f.example for f in kind_fields if not f.language}
@@ -39,7 +39,7 @@ def _entries(kind: Kind, kind_fields: list[Field]) -> list[dict]:
             for f in kind_fields]
 
 
-def _entry(kind: Kind, field: Field, example: object) -> dict:
+def _entry(kind: Kind, field: Field, example: object) -> Json:
     return {
         "path": field.path, "anchor": anchor(kind, field.path),
         "depth": field.depth, "key": field.key, "required": field.required, "type": _type(kind, field),
@@ -52,9 +52,9 @@ def _entry(kind: Kind, field: Field, example: object) -> dict:
     }
 
 
-def _type(kind: Kind, field: Field) -> dict:
+def _type(kind: Kind, field: Field) -> Json:
     """The field's type as the words under reference.types name it, with what those words need."""
-    out: dict = {"nullable": field.nullable, "values": [], "minimum": field.minimum, "maximum": field.maximum}
+    out: Json = {"nullable": field.nullable, "values": [], "minimum": field.minimum, "maximum": field.maximum}
     if field.language and not field.original:
         out["name"] = "translation"
     elif field.relation:
@@ -111,7 +111,7 @@ def description_findings(project: FsPath, translations: Mapping[str, i18n.Transl
                 file, pointer = _written_at(kind, field)
                 if file not in places:
                     places[file] = _positions(project / file, file)
-                line, col = places[file].of(pointer) if places[file] else (1, 1)  # type: ignore[union-attr]
+                line, col = found.of(pointer) if (found := places[file]) else (1, 1)
                 where = "/".join((*i18n.FOLDER, f"{lang}.yaml"))
                 yield Finding("error", file, line, col, f"(language {lang})", field.path,
                               f"expected a description of this field under opendata.fields.'{field.key}' in {where} "

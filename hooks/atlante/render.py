@@ -10,6 +10,7 @@ Pages are returned in memory; nothing is written.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import posixpath
@@ -17,12 +18,12 @@ import re
 import secrets
 import string
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import date
 from pathlib import Path as FsPath
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import jinja2
@@ -38,7 +39,7 @@ from .i18n import Translation
 from .kinds import HOME_STEPS, KIND_BY_FOLDER, KIND_BY_NAME, KINDS, Kind, address
 from .meta import Publication
 from .metadata import PageMeta, entity_url, page_meta, statement_url
-from .model import Catalog, Entity, Ref, Statement
+from .model import Catalog, Entity, Json, Ref, Statement
 
 # Markdown extensions the templates rely on; the MkDocs adapter checks the config has them.
 REQUIRED_EXTENSIONS = ("attr_list", "pymdownx.escapeall", "admonition", "tables", "def_list")
@@ -54,6 +55,12 @@ LIST_LIMIT = 100
 # concept map (a drawn graph) is left out above this many entries: their lists carry the links.
 FIGURE_LIMIT = 150
 STEP_LIMIT = 40  # entries a step of the home page lists; it links the indexes of the rest
+
+_T = TypeVar("_T")
+Values = dict[str, Any]  # what a template is handed by name (a step, a tag, a map): it shows anything
+Files = dict[str, str | bytes | Later]  # a page's downloads, by path (Page.files)
+_PanelKey = tuple[cite.Target, str, str, date, Publication]  # what a citation's panel is made from (_Citer._panel)
+_Panel = tuple[dict[str, object], Files]  # a citation's panel, for the template, and its downloads
 
 # The generated pages of no kind: the registry (pages.py).
 
@@ -120,7 +127,10 @@ def place_figures(html: str, figures: dict[str, str]) -> str:
     `anchored` filter) carries it as its id, for MkDocs to check links to it; the figure has it too.
     """
     for token, figure in figures.items():
-        html = re.sub(rf'<p(?: id="[a-z0-9-]+")?>{token}</p>', lambda _m, figure=figure: figure, html, count=1)
+        def put(_m: re.Match[str], figure: str = figure) -> str:  # the figure as it is, not a template
+            return figure
+
+        html = re.sub(rf'<p(?: id="[a-z0-9-]+")?>{token}</p>', put, html, count=1)
     return html
 
 
@@ -167,10 +177,10 @@ def tag_anchor(name: str) -> str:
     return "tag:" + _TAG_SLUG(name, "-")
 
 
-_TAG_SLUG = slugify(case="lower")
+_TAG_SLUG: Callable[[str, str], str] = slugify(case="lower")
 
 
-def chunks(items: list, limit: int | None = None) -> list[list]:
+def chunks(items: list[_T], limit: int | None = None) -> list[list[_T]]:
     """A listing cut into pages of `limit` entries, LIST_LIMIT by default (one empty page for an empty listing)."""
     limit = limit or LIST_LIMIT
     return [items[i:i + limit] for i in range(0, len(items), limit)] or [[]]
@@ -210,7 +220,7 @@ class Memo:
     environments: dict[tuple[str, str], jinja2.Environment] = dataclass_field(default_factory=dict)
     pages: dict[str, tuple[str, Page]] = dataclass_field(default_factory=dict)
     rendered: int = 0  # pages rendered by the last run (the others were kept)
-    citations: dict[tuple, tuple[dict[str, object], dict[str, str]]] = dataclass_field(default_factory=dict)
+    citations: dict[_PanelKey, _Panel] = dataclass_field(default_factory=dict)
 
     def environment(self, templates: FsPath, lang: str) -> jinja2.Environment:
         key = (str(templates), lang)
@@ -242,7 +252,7 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, site: 
     kept: dict[str, tuple[str, Page]] = {}
     rendered = 0
 
-    def made(uri: str, key: str, make) -> Page:
+    def made(uri: str, key: str, make: Callable[[], Page]) -> Page:
         nonlocal rendered
         hit = memo.pages.get(uri) if memo else None
         if hit is None or hit[0] != key:
@@ -254,11 +264,11 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, site: 
                 repr(site.history.fallback)) if memo else ""
     whole = _key(base, _catalog_state(catalog), repr(site.history), _tree_state(site.schema_dir)) if memo else ""
 
-    def generic(path: str, title: str, description: str, **extra: object) -> PageMeta:
+    def generic(path: str, title: str, description: str, **extra: Any) -> PageMeta:
         return page_meta(publication, title=title, description=description, path=path, lang=lang,
-                         locale=str(words["codes"]["open_graph"]), updated=publication.date, **extra)  # type: ignore[arg-type]
+                         locale=str(words["codes"]["open_graph"]), updated=publication.date, **extra)
 
-    def figure_files(download: Download, drawn: dict[str, object], page: str, caption: str, credit: str = "") -> dict[str, str | Later]:
+    def figure_files(download: Download, drawn: Values, page: str, caption: str, credit: str = "") -> Files:
         """A figure's two downloads: the standalone SVG (its drawing with title, caption, source and
         licence lines) and its PNG."""
         svg = _standalone(env, drawn, title=download.title, caption=caption, url=publication.url(page, lang),
@@ -291,7 +301,7 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, site: 
     if hit is not None and hit[0] == whole:
         site_bundle = hit[1]
     else:
-        site_bundle, rendered = Page(SITE_BUNDLE, "", pages=tuple(site_pages())), rendered + 1  # type: ignore[call-arg]
+        site_bundle, rendered = Page(SITE_BUNDLE, "", pages=tuple(site_pages())), rendered + 1
     kept[SITE_BUNDLE] = (whole, site_bundle)
     pages = [p for p in site_bundle.pages if p.src_uri.split("/", 1)[0] not in KIND_BY_FOLDER]  # each kind's, below
 
@@ -317,7 +327,7 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, site: 
         meta = page_meta(publication, title=str(entity.text("title", lang)), path=page_url(entity), lang=lang,
                          locale=str(translation.words["codes"]["open_graph"]), description=str(entity.text("summary", lang)), entity=entity,
                          updated=site.history.date_of(entity.file),
-                         keywords=[translation.words["tags"][t] for t in entity.data.get("tags") or []])  # type: ignore[union-attr]
+                         keywords=[translation.words["tags"][t] for t in entity.data.get("tags") or []])
         return Page(page_uri(entity), markdown, in_nav=listed, figures=figures_kept.take(), meta=meta,
                     files=files, source=entity.file, tags=_chips(entity, translation))
 
@@ -329,7 +339,7 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, site: 
         listed = len(entities) <= NAV_LIMIT
         for entity in entities:
             key = _key(base, listed, _entity_state(entity, seen, slides), repr(site.history.date_of(entity.file))) if memo else ""
-            pages.append(made(page_uri(entity), key, lambda kind=kind, entity=entity, listed=listed: entity_page(kind, entity, listed)))
+            pages.append(made(page_uri(entity), key, functools.partial(entity_page, kind, entity, listed)))
     if memo is not None:
         memo.pages, memo.rendered = kept, rendered
     return pages
@@ -343,13 +353,13 @@ _CREDIT_FONT = 11  # px: the standalone figures' lines under the drawing
 _TITLE_FONT = 16
 
 
-def _standalone(env: jinja2.Environment, drawn: dict[str, object], *, title: str, caption: str, url: str, credit: str,
-                words: dict, publication: Publication, lang: str, url_root: str, common: dict) -> str:
+def _standalone(env: jinja2.Environment, drawn: Values, *, title: str, caption: str, url: str, credit: str,
+                words: Json, publication: Publication, lang: str, url_root: str, common: Json) -> str:
     """A figure as a standalone SVG file (figures/standalone.svg): its title above the drawing, and
     under it the caption, the site and page it comes from, the credit and the licence, wrapped to the
     drawing's width (the lines' widths estimated as graph.py estimates its boxes')."""
     margin = 24
-    width, height = float(drawn["width"]), float(drawn["height"])  # type: ignore[arg-type]
+    width, height = float(drawn["width"]), float(drawn["height"])
 
     def wrapped(text: str, font: float) -> list[str]:
         return textwrap.wrap(" ".join(text.split()), max(int(width / (0.5 * font)), 20), break_on_hyphens=False) or [""]
@@ -411,13 +421,13 @@ class _Citer:
     """The citations of one edition's pages and statements, each made once, with their downloads."""
 
     def __init__(self, publication: Publication, translation: Translation, history: History,
-                 kept: dict[tuple, tuple[dict[str, object], dict[str, str]]] | None = None,
+                 kept: dict[_PanelKey, _Panel] | None = None,
                  engine: cite.Engine | None = None) -> None:
         self.publication, self.translation, self.history = publication, translation, history
         self.accessed = publication.date or history.fallback or date(1970, 1, 1)
         self.kept = kept  # a Memo's: the panels of earlier runs, by what they cite
         self.engine = engine
-        self.statements: dict[str, tuple[dict[str, object], dict[str, str]]] = {}
+        self.statements: dict[str, _Panel] = {}
         self.styled: dict[cite.Target, cite.Styles] = {}
 
     def prepare(self, entities: list[Entity], statements: list[Statement]) -> None:
@@ -432,7 +442,7 @@ class _Citer:
             items = [(cite.csl_item(t, self.publication, self.accessed), t.lang) for t in targets]
             self.styled.update(zip(targets, engine.styled(items, self.accessed), strict=True))
 
-    def page(self, entity: Entity) -> tuple[dict[str, object], dict[str, str]]:
+    def page(self, entity: Entity) -> _Panel:
         kind = KIND_BY_NAME[entity.kind]
         return self._panel(self._page_target(entity), f"{kind.folder}/{entity.id}", "cite-page")
 
@@ -447,10 +457,10 @@ class _Citer:
         """The citation of a statement: its anchor URL, its slide; its files go with the slide's page."""
         return self._statement(statement)[0]
 
-    def statement_files(self, statement: Statement) -> dict[str, str]:
+    def statement_files(self, statement: Statement) -> Files:
         return self._statement(statement)[1]
 
-    def _statement(self, statement: Statement) -> tuple[dict[str, object], dict[str, str]]:
+    def _statement(self, statement: Statement) -> _Panel:
         if statement.ref not in self.statements:
             self.statements[statement.ref] = self._panel(self._statement_target(statement),
                                                          f"slides/{statement.slide}/{statement.id}",
@@ -466,7 +476,7 @@ class _Citer:
                            updated=None, container=self.publication.site_name, statement=True,
                            abstract=statement.text_in(lang))  # a slide's page offers Zotero each statement
 
-    def _panel(self, target: cite.Target, base: str, pid: str) -> tuple[dict[str, object], dict[str, str]]:
+    def _panel(self, target: cite.Target, base: str, pid: str) -> _Panel:
         """The panel's data, and its downloads: `base`.bib and `base`.ris, dated by the edition."""
         if self.kept is None:
             return self._make_panel(target, base, pid)
@@ -475,9 +485,9 @@ class _Citer:
             self.kept[key] = self._make_panel(target, base, pid)
         return self.kept[key]
 
-    def _make_panel(self, target: cite.Target, base: str, pid: str) -> tuple[dict[str, object], dict[str, str]]:
+    def _make_panel(self, target: cite.Target, base: str, pid: str) -> _Panel:
         c = cite.cite(target, self.publication, self.accessed, self.engine, self.styled.get(target))
-        shown = (c.bibtex, c.ris, c.csl_json)
+        shown: tuple[str, ...] = (c.bibtex, c.ris, c.csl_json)
         if not any(form in text for text in shown for form, _name in _SENTINEL_FORMS):  # no data holds the sentinel
             shown = tuple(_accessed_html(text, self.accessed)
                           for text in cite.formats(target, self.publication, _SENTINEL_DAY))
@@ -506,7 +516,7 @@ def _long_date(day: date | None, lang: str) -> str:
     return cite.long_date(day, lang) if day else ""
 
 
-def _changelog(catalog: Catalog, history: History) -> list[dict[str, object]]:
+def _changelog(catalog: Catalog, history: History) -> list[Values]:
     """Each edition's entities, added, renamed, changed and removed: as entities where they still
     exist, else as their file's id. An entity added with an alias that the same edition removed
     was renamed: its old address redirects to it."""
@@ -516,7 +526,7 @@ def _changelog(catalog: Catalog, history: History) -> list[dict[str, object]]:
     def brief_order(files: list[str]) -> list[str]:  # the brief's order, kind by kind; gone files last
         return sorted(files, key=lambda f: (order.get(f, len(order)), f))
 
-    editions = []
+    editions: list[Values] = []
     for edition in history.editions:
         removed = set(edition.removed)
         renamed: list[tuple[Entity, str]] = []
@@ -524,7 +534,7 @@ def _changelog(catalog: Catalog, history: History) -> list[dict[str, object]]:
         for file in brief_order(edition.added):
             entity = by_file.get(file)
             folder = FsPath(file).parent.as_posix()
-            old = next((a for a in (entity.data.get("aliases") or []) if f"{folder}/{a}.yaml" in removed), None) if entity else None  # type: ignore[union-attr]
+            old = next((a for a in (entity.data.get("aliases") or []) if f"{folder}/{a}.yaml" in removed), None) if entity else None
             if entity and old:
                 renamed.append((entity, old))
                 removed.discard(f"{folder}/{old}.yaml")
@@ -536,7 +546,7 @@ def _changelog(catalog: Catalog, history: History) -> list[dict[str, object]]:
     return editions
 
 
-def navigation(catalog: Catalog, translation: Translation, *, extra: list | None = None) -> list:
+def navigation(catalog: Catalog, translation: Translation, *, extra: list[Any] | None = None) -> list[Any]:
     """The nav as MkDocs wants it: titles only for sections (from the translation), pages by path;
     a kind's section lists its entities' pages too, unless they are more than NAV_LIMIT."""
     words = translation.words
@@ -552,10 +562,10 @@ def redirects(catalog: Catalog) -> dict[str, str]:
     """Each retired id's page, as a source path, to the page of the entity that now has it: a
     renamed entity lists its old ids under `aliases`, and their addresses keep working."""
     return {address(e.kind, alias).removesuffix("/") + ".md": page_uri(e)
-            for e in catalog.entities.values() for alias in e.data.get("aliases") or []}  # type: ignore[union-attr]
+            for e in catalog.entities.values() for alias in e.data.get("aliases") or []}
 
 
-def alias_files(kind: Kind, entity: Entity, files: Mapping[str, object]) -> dict[str, object]:
+def alias_files(kind: Kind, entity: Entity, files: Mapping[str, _T]) -> dict[str, _T]:
     """An entity page's downloads (its .bib, .ris, figures) under each of its retired ids too: a saved
     download link keeps working after a rename, as the page's address does (static hosting has no
     redirect for a file; a copy is what answers). A slide's statements' files go with it. The .json
@@ -596,7 +606,7 @@ def entities_of(catalog: Catalog, kind: Kind, lang: str) -> list[Entity]:
 # ---------------------------------------------------------------------------------------------
 
 
-def _home_steps(catalog: Catalog, lang: str) -> list[dict[str, object]]:
+def _home_steps(catalog: Catalog, lang: str) -> list[Values]:
     """The brief's argument in order: each step lists the entities its kinds place there."""
     steps: dict[str, list[object]] = {step: [] for step in HOME_STEPS}
     for kind in KINDS:
@@ -610,7 +620,7 @@ def _home_steps(catalog: Catalog, lang: str) -> list[dict[str, object]]:
             for step, items in steps.items() if items]
 
 
-def _whole_brief_pdf(env: jinja2.Environment, context: dict, kept: FsPath | None) -> tuple[Later | None, tuple[str, ...]]:
+def _whole_brief_pdf(env: jinja2.Environment, context: Json, kept: FsPath | None) -> tuple[Later | None, tuple[str, ...]]:
     """The whole brief's PDF, printed when written, or None and why not (WeasyPrint or its system
     library missing)."""
     why = pdf.missing()
@@ -627,25 +637,25 @@ def _download_link(path: str, root: str, lang: str, publication: Publication) ->
 def _chain_steps(catalog: Catalog, lang: str) -> list[dict[str, object]]:
     """The argument's steps for the home page's compact view of the chain: each step's id (its
     heading's anchor below) and how many entries it lists."""
-    return [{"id": step["id"], "count": len(step["items"]) + int(step["more"])}  # type: ignore[arg-type]
+    return [{"id": step["id"], "count": len(step["items"]) + int(step["more"])}
             for step in _home_steps(catalog, lang) if step["id"] != "read_more"]
 
 
-def _page_of(words: dict, number: int, count: int) -> str:
+def _page_of(words: Json, number: int, count: int) -> str:
     return str(words["ui"]["page_of"]).replace("{number}", str(number)).replace("{count}", str(count))
 
 
-def _tags(catalog: Catalog, translation: Translation) -> list[dict[str, object]]:
+def _tags(catalog: Catalog, translation: Translation) -> list[Values]:
     """Every tag the data uses, ordered by its name in the translation's language: its key (the slug
     of its address), name, index anchor and entities, these ordered by title (as Material's listing was)."""
     lang = translation.lang
     tagged: dict[str, list[Entity]] = {}
     for kind in KINDS:
         for entity in catalog.by_kind[kind.name]:
-            for tag in entity.data.get("tags") or []:  # type: ignore[union-attr]
+            for tag in entity.data.get("tags") or []:
                 tagged.setdefault(str(tag), []).append(entity)
     names = translation.words["tags"]
-    tags = [{"key": key, "name": str(names[key]), "anchor": tag_anchor(str(names[key])),
+    tags: list[Values] = [{"key": key, "name": str(names[key]), "anchor": tag_anchor(str(names[key])),
              "entities": sorted(entities, key=lambda e: (str(e.text("title", lang)).casefold(), e.kind, e.id))}
             for key, entities in tagged.items()]
     return sorted(tags, key=lambda tag: (str(tag["name"]).casefold(), str(tag["key"])))
@@ -654,7 +664,7 @@ def _tags(catalog: Catalog, translation: Translation) -> list[dict[str, object]]
 def _chips(entity: Entity, translation: Translation) -> tuple[Chip, ...]:
     """An entity's tags by name, in name order (as Material showed them), each linking its tag's page."""
     names = translation.words["tags"]
-    chips = [Chip(str(names[tag]), tag_uri(str(tag))) for tag in entity.data.get("tags") or []]  # type: ignore[union-attr]
+    chips = [Chip(str(names[tag]), tag_uri(str(tag))) for tag in entity.data.get("tags") or []]
     return tuple(sorted(chips, key=lambda chip: (chip.name.casefold(), chip.page)))
 
 
@@ -687,7 +697,7 @@ def _index_groups(kind: Kind, entities: list[Entity], translation: Translation) 
 
 
 def _added_fields(entity: Entity) -> set[str]:
-    return {str(f) for item in entity.data.get("added") or [] for f in item["fields"]}  # type: ignore[union-attr, index]
+    return {str(f) for item in entity.data.get("added") or [] for f in item["fields"]}
 
 
 def _added_columns(kind: Kind, entities: list[Entity]) -> set[str]:
@@ -710,7 +720,7 @@ def _facts(kind: Kind, entity: Entity, translation: Translation) -> list[dict[st
     return facts
 
 
-def _coordinates(where: dict, lang: str) -> str:
+def _coordinates(where: Json, lang: str) -> str:
     """45.4642, 9.19 -> "45,4642° N, 9,1900° E" in Italian, "45.4642° N, 9.1900° E" in English: four
     decimals, with the language's decimal sign (Babel's locale data)."""
     lat, lon = float(where["lat"]), float(where["lon"])
@@ -735,9 +745,9 @@ def _link_groups(entity: Entity, translation: Translation) -> list[tuple[str, li
     return [(translation.relation(rtype, inverse), targets) for (inverse, rtype), targets in groups.items()]
 
 
-def _city_map(catalog: Catalog, lang: str) -> dict[str, object] | None:
+def _city_map(catalog: Catalog, lang: str) -> Values | None:
     """Italy's regions and a linked marker for every entity with coordinates, or None if none has."""
-    points = [(e, str(e.text("title", lang)), float(e.data[field]["lat"]), float(e.data[field]["lon"]))  # type: ignore[index]
+    points = [(e, str(e.text("title", lang)), float((where := e.coordinates(field))["lat"]), float(where["lon"]))
               for kind in KINDS if (field := kind.place) for e in entities_of(catalog, kind, lang)]
     if not points:
         return None
@@ -760,9 +770,9 @@ def _locator(kind: Kind, entity: Entity, translation: Translation) -> dict[str, 
     field = kind.place
     if not field:
         return None
-    where = entity.data[field]
+    where = entity.coordinates(field)
     base = geo.base_map(geo.LOCATOR)
-    x, y = base.place(float(where["lat"]), float(where["lon"]))  # type: ignore[index]
+    x, y = base.place(float(where["lat"]), float(where["lon"]))
     region = entity.data.get("region")
     name = str(entity.text("title", translation.lang))
     label = f"{name}, {translation.enum('region', region)}" if region else name

@@ -26,13 +26,14 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path as FsPath
+from typing import Any, Protocol, cast
 from urllib.parse import unquote, urlsplit
 
 from . import geo, links, pages
 from .kinds import KIND_BY_NAME, KINDS, RELATION_BY_NAME, STATEMENT_TEXTS
-from .load import Document
 from .messages import closest, describe, dotted, phrase
-from .model import SLUG, STATEMENT_REF, Finding, Path, Ref
+from .model import SLUG, STATEMENT_REF, Finding, Json, Path, Ref
+from .yamlsource import Positions
 
 # ---------------------------------------------------------------------------------------------
 # The table of rules, and how they run
@@ -50,6 +51,9 @@ class Rule:
 
 
 RULES: dict[str, Rule] = {}
+
+# A message's named values, passed on to `at` as keywords (each is shown with str())
+Args = dict[str, Any]
 
 
 # The schema's most frequent findings, worded by validate._rephrase; the others stay English only.
@@ -79,11 +83,25 @@ def declare(id_: str, level: str, checks: str, scope: str = "load", message: str
     return register
 
 
+class Valid(Protocol):
+    """A load.Document that was read and passed its kind's schema: the rules read its fields by name,
+    with the types that schema gives them (validate.validate hands them over as such)."""
+
+    kind: str
+    stem: str
+    file: str
+    data: Json
+    positions: Positions
+
+    @property
+    def subject(self) -> str: ...
+
+
 @dataclass
 class Context:
     """What the rules see of a run."""
 
-    valid: list[Document]  # loaded and valid against their schema
+    valid: list[Valid]  # loaded and valid against their schema
     existing: dict[str, set[str]]  # kind -> ids of every data file found, valid or not
     broken: set[tuple[str, str]]  # (kind, id) of the files that failed to load or their schema
     languages: tuple[str, ...] = ()  # the site's editions, the source language first
@@ -106,7 +124,7 @@ def run(context: Context) -> Iterator[Finding]:
                                       message=phrase(rule.messages[variant], finding.args))
 
 
-def at(doc: Document, path: Path, variant: str = "", *, key: bool = False, where: Path | None = None,
+def at(doc: Valid, path: Path, variant: str = "", *, key: bool = False, where: Path | None = None,
        spot: tuple[int, int] | None = None, **args: object) -> Finding:
     """A finding on `path` of `doc`, at its value (its key with `key`; `where`'s, or `spot`, when given),
     saying the rule's message (or its `variant`) with `args`. Level, rule and words are filled in by `run`."""
@@ -119,7 +137,7 @@ def _unsaid(file: str, line: int, col: int, subject: str, field: str, variant: s
     return Finding("", file, line, col, subject, field, "", "", variant, tuple((k, str(v)) for k, v in args.items()))
 
 
-def localised(finding: Finding, templates: dict, did_you_mean: str) -> str:
+def localised(finding: Finding, templates: Json, did_you_mean: str) -> str:
     """The finding's message with a translation file's templates (cli.findings); as found, where
     they lack its template or it has none (the findings of loading, of the schema and of i18n)."""
     rule_id, _, variant = finding.template.partition(".")
@@ -194,21 +212,21 @@ UNREAD = "*"  # the id load.py gives a kind whose folder it could not read (a li
 
 @declare("file-name", "error", "a file name is an id: lowercase letters, digits and single hyphens", "document",
          "expected a file name of lowercase letters, digits and single hyphens, found '{name}'")
-def _file_name(doc: Document, _: Context) -> Iterator[Finding]:
+def _file_name(doc: Valid, _: Context) -> Iterator[Finding]:
     if not SLUG.match(doc.stem):
         yield at(doc, (), name=f"{doc.stem}.yaml")
 
 
 @declare("id-mismatch", "error", "the field 'id' is the file name", "document",
          "expected '{stem}' (the file name), found {found}")
-def _id_mismatch(doc: Document, _: Context) -> Iterator[Finding]:
+def _id_mismatch(doc: Valid, _: Context) -> Iterator[Finding]:
     if doc.data["id"] != doc.stem and SLUG.match(doc.stem):  # else `file-name` says it
         yield at(doc, ("id",), stem=doc.stem, found=describe(doc.data["id"]))
 
 
 @declare("reserved-id", "error", "an id is not 'index', the address of its kind's index page", "document",
          "expected an id other than {reserved} (the address /{folder}/ is the index of the {kind} pages), found '{stem}'")
-def _reserved_id(doc: Document, _: Context) -> Iterator[Finding]:
+def _reserved_id(doc: Valid, _: Context) -> Iterator[Finding]:
     if doc.stem in RESERVED_IDS:
         yield at(doc, ("id",), reserved=_names(RESERVED_IDS), folder=KIND_BY_NAME[doc.kind].folder, kind=doc.kind, stem=doc.stem)
 
@@ -224,7 +242,7 @@ _ALLOWED_CONTROLS = {"\n", "\t"}
 @declare("hidden-character", "error", "no text holds invisible or direction-changing characters, control characters "
          "(but tab and newline), lone surrogates or noncharacters (which XML, and so SVG and RDF, forbids)", "document",
          "expected visible text, found invisible, direction-changing or non-text characters ({names})")
-def _hidden_character(doc: Document, _: Context) -> Iterator[Finding]:
+def _hidden_character(doc: Valid, _: Context) -> Iterator[Finding]:
     if _all_printable(doc.data):
         return
     for path, text in _strings(doc.data):
@@ -259,14 +277,14 @@ def _name(ch: str) -> str:
 @declare("folded-hyphen", "warning", "a folded line does not end inside a hyphenated word (YAML would add a space)", "document",
          "expected a hyphenated word on one line, found '{end}' at the end of line {line} and '{start}' on the next: "
          "YAML joins them with a space ('{end} {start}'); move '{end}' to the next line")
-def _folded_hyphen(doc: Document, _: Context) -> Iterator[Finding]:
+def _folded_hyphen(doc: Valid, _: Context) -> Iterator[Finding]:
     for path, line, col, end, start in doc.positions.folded_hyphens:
         yield at(doc, path, spot=(line, col), end=end, line=line, start=start)
 
 
 @declare("link", "error", "links in Markdown fields go to https:, mailto: or relative addresses (pages of this site)",
          "document", "expected links to https:// or mailto: addresses (or to pages of this site), found '{address}'")
-def _link(doc: Document, context: Context) -> Iterator[Finding]:
+def _link(doc: Valid, context: Context) -> Iterator[Finding]:
     for path, text in _markdown(doc, context):
         for found in links.addresses(text):
             if not found.image and not links.allowed(found.address):
@@ -275,7 +293,7 @@ def _link(doc: Document, context: Context) -> Iterator[Finding]:
 
 @declare("image-source", "error", "images in Markdown fields are files of this site (relative addresses)", "document",
          "expected an image of this site (a relative address: pages load nothing from other hosts), found '{address}'")
-def _image_source(doc: Document, context: Context) -> Iterator[Finding]:
+def _image_source(doc: Valid, context: Context) -> Iterator[Finding]:
     for path, text in _markdown(doc, context):
         for found in links.addresses(text):
             if found.image and not links.allowed(found.address, image=True):
@@ -301,7 +319,7 @@ EMPHASIS_RUN = 3  # '*' or '_' in a row: ***bold italic***
              "lists": "expected lists nested at most {limit} deep, found {depth} on line {line} of the text: nest them less",
              "quotes": "expected quotations ('>') nested at most {limit} deep, found {depth} on line {line} of the text: "
                        "nest them less"})
-def _markdown_structure(doc: Document, context: Context) -> Iterator[Finding]:
+def _markdown_structure(doc: Valid, context: Context) -> Iterator[Finding]:
     for path, text in _markdown(doc, context):
         problem = markdown_problem(text)
         if problem is not None:
@@ -309,7 +327,7 @@ def _markdown_structure(doc: Document, context: Context) -> Iterator[Finding]:
             yield at(doc, path, variant, spot=doc.positions.of_line_in(path, index), line=index + 1, **args)
 
 
-def markdown_problem(text: str) -> tuple[str, int, dict[str, object]] | None:
+def markdown_problem(text: str) -> tuple[str, int, Args] | None:
     """The first structure of `text` deeper than Python-Markdown renders quickly: (variant, 0-based
     line, words), or None. One pass, linear in the text."""
     depth = {"[": 0, "(": 0}
@@ -317,7 +335,7 @@ def markdown_problem(text: str) -> tuple[str, int, dict[str, object]] | None:
     deepest: dict[str, tuple[int, int]] = {}  # bracket -> (its greatest depth, the line it first went too deep on)
     for index, line in enumerate(text.split("\n")):
         stripped = line.lstrip(" \t")
-        quotes = _QUOTES.match(line).group(1).count(">")  # type: ignore[union-attr]
+        quotes = _quotes(line).group(1).count(">")
         if quotes > MARKDOWN_NESTING:
             return "quotes", index, {"limit": MARKDOWN_NESTING, "depth": quotes}
         indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip(" "))
@@ -349,6 +367,7 @@ def markdown_problem(text: str) -> tuple[str, int, dict[str, object]] | None:
 
 
 _QUOTES = re.compile(r"[ \t]*((?:>[ \t]?)*)")
+_quotes = cast(Callable[[str], re.Match[str]], _QUOTES.match)  # every part optional: it matches every line
 
 
 def _run_at(line: str, ch: str, seen: int) -> int:
@@ -364,7 +383,7 @@ def _run_at(line: str, ch: str, seen: int) -> int:
              "missing": "expected a page or file of this site, found '{address}', which names none ({target}){hint}",
              "folder": "expected a link to a page's file ('{suggestion}'), found '{address}'",
              "anchor": "expected a statement of {slide} ({target}), found '#{anchor}', which it does not have{hint}"})
-def _link_target(doc: Document, context: Context) -> Iterator[Finding]:
+def _link_target(doc: Valid, context: Context) -> Iterator[Finding]:
     folder = KIND_BY_NAME[doc.kind].folder  # the field is shown on the page <folder>/<id>.md of every edition
     for path, text in _markdown(doc, context):
         for found in links.addresses(text):
@@ -375,7 +394,7 @@ def _link_target(doc: Document, context: Context) -> Iterator[Finding]:
 
 
 def _target_problem(address: str, folder: str, stem: str, context: Context, *, html: bool = False
-                    ) -> tuple[str, dict[str, object]] | None:
+                    ) -> tuple[str, Args] | None:
     """What is wrong with a relative `address` written on the page `<folder>/<stem>.md`, or None; an
     address of another scheme is the `link` and `image-source` rules' to judge. A Markdown address is
     a path from the page's source file, which MkDocs checks and rewrites; one in raw HTML goes to the
@@ -460,14 +479,16 @@ def _all_printable(value: object) -> bool:
     return True
 
 
-def _markdown(doc: Document, context: Context) -> Iterator[tuple[Path, str]]:
+def _markdown(doc: Valid, context: Context) -> Iterator[tuple[Path, str]]:
     """The Markdown fields of the document: `body`, and `<lang>.body` in a language block."""
     for name in MARKDOWN_FIELDS:
         if isinstance(text := doc.data.get(name), str):
             yield (name,), text
     for lang in dict.fromkeys(context.languages[1:]):
         block = doc.data.get(lang)
-        for name in MARKDOWN_FIELDS if isinstance(block, dict) else ():
+        if not isinstance(block, dict):
+            continue
+        for name in MARKDOWN_FIELDS:
             if isinstance(text := block.get(name), str):
                 yield (lang, name), text
 
@@ -488,20 +509,21 @@ def _strings(value: object, path: Path = ()) -> Iterator[tuple[Path, str]]:
 # ---------------------------------------------------------------------------------------------
 
 
-def _references(doc: Document) -> Iterator[tuple[Path, Ref, tuple[str, ...]]]:
+def _references(doc: Valid) -> Iterator[tuple[Path, Ref, tuple[str, ...]]]:
     """(path, reference, kinds the relation type allows) of every relation the document writes."""
     for rtype, targets in (doc.data.get("relations") or {}).items():
         for i, text in enumerate(targets):
             yield ("relations", rtype, i), _parsed(text), RELATION_BY_NAME[rtype].targets
 
 
-_parsed = functools.lru_cache(maxsize=65536)(Ref.parse)  # four rules read each reference (a frozen Ref)
+# four rules read each reference (a frozen Ref); each parses, as the schema's pattern for references says
+_parsed = cast(Callable[[str], Ref], functools.lru_cache(maxsize=65536)(Ref.parse))
 
 
 @declare("relation-kind", "error", "a relation points to a kind of entity its type allows", "document", messages={
     "unknown-kind": "expected a reference to a {targets}, found the unknown kind '{kind}'{hint}",
     "wrong-kind": "expected a reference to a {targets}, found '{ref}' (a {kind})"})
-def _relation_kind(doc: Document, _: Context) -> Iterator[Finding]:
+def _relation_kind(doc: Valid, _: Context) -> Iterator[Finding]:
     for path, ref, targets in _references(doc):
         if ref.kind not in KIND_BY_NAME:
             yield at(doc, path, "unknown-kind", targets=_or(targets), kind=ref.kind, hint=closest(ref.kind, KIND_BY_NAME))
@@ -511,7 +533,7 @@ def _relation_kind(doc: Document, _: Context) -> Iterator[Finding]:
 
 @declare("unknown-reference", "error", "a relation points to an entity that has a data file", "document",
          "expected a known {kind} (a file {file}), found '{ref}', which does not exist{hint}")
-def _unknown_reference(doc: Document, context: Context) -> Iterator[Finding]:
+def _unknown_reference(doc: Valid, context: Context) -> Iterator[Finding]:
     for path, ref, targets in _references(doc):
         unread = UNREAD in context.existing.get(ref.kind, ())  # its folder could not be read: said there, once
         if ref.kind in targets and ref.id not in context.existing[ref.kind] and not unread:
@@ -521,7 +543,7 @@ def _unknown_reference(doc: Document, context: Context) -> Iterator[Finding]:
 
 @declare("self-reference", "error", "a relation points to another entity, not to the one writing it", "document",
          "expected a reference to another entity, found '{ref}', this entity itself")
-def _self_reference(doc: Document, _: Context) -> Iterator[Finding]:
+def _self_reference(doc: Valid, _: Context) -> Iterator[Finding]:
     for path, ref, _targets in _references(doc):
         if ref == Ref(doc.kind, doc.stem):
             yield at(doc, path, ref=ref)
@@ -550,10 +572,10 @@ def _orphan(context: Context) -> Iterator[Finding]:
 @declare("unknown-statement", "error", "each source names a slide of data/slides/ and one of its statements", "document",
          messages={"slide": "expected a slide of data/slides/ ({slides}), found '{slide}'{hint}",
                    "statement": "expected a statement of {slide} ({statements}), found '{statement}'{hint}"})
-def _unknown_statement(doc: Document, context: Context) -> Iterator[Finding]:
+def _unknown_statement(doc: Valid, context: Context) -> Iterator[Finding]:
     slides = context.existing["slide"]
     for i, text in enumerate(doc.data.get("sources") or []):
-        m = STATEMENT_REF.match(text)
+        m = cast(re.Match[str], STATEMENT_REF.match(text))  # it matches: the schema's pattern for sources
         slide_id, statement_id = m["slide"], m["statement"]
         if ("slide", slide_id) in context.broken:
             continue
@@ -567,7 +589,7 @@ def _unknown_statement(doc: Document, context: Context) -> Iterator[Finding]:
 
 @declare("unsourced-wording", "error", "'named_as' quotes words of one of the entity's sources", "document",
          "expected words that appear in one of this entity's sources, found {found}")
-def _unsourced_wording(doc: Document, context: Context) -> Iterator[Finding]:
+def _unsourced_wording(doc: Valid, context: Context) -> Iterator[Finding]:
     named_as, sources = doc.data.get("named_as"), doc.data.get("sources") or []
     if named_as is None:
         return
@@ -578,7 +600,7 @@ def _unsourced_wording(doc: Document, context: Context) -> Iterator[Finding]:
 
 @declare("duplicate-id", "error", "each statement id is written once in its slide", "document",
          "expected each statement id once in the slide, found '{id}' again (first at statements[{first}])")
-def _duplicate_id(doc: Document, _: Context) -> Iterator[Finding]:
+def _duplicate_id(doc: Valid, _: Context) -> Iterator[Finding]:
     first: dict[str, int] = {}
     for i, st in enumerate(doc.data.get("statements") or []):
         if st["id"] in first:
@@ -591,7 +613,7 @@ def _duplicate_id(doc: Document, _: Context) -> Iterator[Finding]:
          "statements (\"Affermazione 3.4\"), which citations name", "run",
          "expected a number no other slide has, found {number}, which {other} has too (line {line})")
 def _duplicate_number(context: Context) -> Iterator[Finding]:
-    first: dict[object, Document] = {}
+    first: dict[object, Valid] = {}
     for doc in sorted((d for d in context.valid if d.kind == "slide"), key=lambda d: d.file):
         number = doc.data.get("number")
         if number in first:
@@ -613,7 +635,7 @@ def _uncited_statement(context: Context) -> Iterator[Finding]:
                 yield at(doc, ("statements", i), id=st["id"])
 
 
-def statement_index(docs: Iterable[Document]) -> dict[str, dict[str, str]]:
+def statement_index(docs: Iterable[Valid]) -> dict[str, dict[str, str]]:
     """slide id -> {statement id: text}; a duplicate id keeps its first text (`duplicate-id` reports it)."""
     index: dict[str, dict[str, str]] = {}
     for doc in docs:
@@ -636,7 +658,7 @@ def _statement_text(index: dict[str, dict[str, str]], ref: str) -> str:
 
 @declare("added-field", "error", "the fields listed under 'added' are fields of the file", "document",
          "expected a field written in this file ({fields}), found '{name}'{hint}")
-def _added_field(doc: Document, context: Context) -> Iterator[Finding]:
+def _added_field(doc: Valid, context: Context) -> Iterator[Finding]:
     added = doc.data.get("added") or []
     present = [k for k in doc.data if k not in ("id", "added", *context.languages[1:])] if added else []
     for i, item in enumerate(added):
@@ -648,7 +670,7 @@ def _added_field(doc: Document, context: Context) -> Iterator[Finding]:
 @declare("unmarked-addition", "error", "the fields a kind declares as not in the brief (a city's region and "
          "coordinates) are listed under 'added'", "document",
          "expected '{name}' to be listed under 'added' with its source (the brief does not give it), found it unmarked")
-def _unmarked_addition(doc: Document, _: Context) -> Iterator[Finding]:
+def _unmarked_addition(doc: Valid, _: Context) -> Iterator[Finding]:
     marked = {name for item in doc.data.get("added") or [] for name in item["fields"]}
     for name in KIND_BY_NAME[doc.kind].not_in_brief:
         if name in doc.data and name not in marked:
@@ -660,11 +682,11 @@ def _unmarked_addition(doc: Document, _: Context) -> Iterator[Finding]:
 # ---------------------------------------------------------------------------------------------
 
 
-def _place(doc: Document) -> tuple[str, float, float, str | None] | None:
+def _place(doc: Valid) -> tuple[str, float, float, str | None] | None:
     """(field, lat, lon, the ISTAT region there) of a kind that sits on the maps, else None."""
     name = KIND_BY_NAME[doc.kind].place
     where = doc.data.get(name) if name else None
-    if where is None:
+    if name is None or where is None:
         return None
     return name, where["lat"], where["lon"], _region_of(where["lat"], where["lon"])
 
@@ -677,7 +699,7 @@ def _region_of(lat: float, lon: float) -> str | None:  # asked by two rules for 
 @declare("outside-italy", "error", "coordinates are a point in Italy (the maps show Italy)", "document",
          "expected a point in Italy (inside the ISTAT regional boundaries), found lat {lat}, lon {lon}, outside every "
          "region; check the order and sign of the numbers")
-def _outside_italy(doc: Document, _: Context) -> Iterator[Finding]:
+def _outside_italy(doc: Valid, _: Context) -> Iterator[Finding]:
     place = _place(doc)
     if place is not None and place[3] is None:
         name, lat, lon, _region = place
@@ -686,7 +708,7 @@ def _outside_italy(doc: Document, _: Context) -> Iterator[Finding]:
 
 @declare("wrong-region", "error", "coordinates are a point in the entity's 'region'", "document",
          "expected a point in {region} (the entity's region), found lat {lat}, lon {lon}, which is in {found}")
-def _wrong_region(doc: Document, _: Context) -> Iterator[Finding]:
+def _wrong_region(doc: Valid, _: Context) -> Iterator[Finding]:
     place = _place(doc)
     if place is not None and place[3] is not None and doc.data.get("region") not in (None, place[3]):
         name, lat, lon, found = place
@@ -703,7 +725,7 @@ def _wrong_region(doc: Document, _: Context) -> Iterator[Finding]:
     "added": "expected at most {allowed} {items} (one per item of 'added'), found {found}",
     "statement": "expected the id of a statement of this slide ({statements}), found '{id}'{hint}",
     "statement-field": "expected only translations of fields statement '{id}' has, found '{name}', which it lacks"})
-def _translation_mismatch(doc: Document, context: Context) -> Iterator[Finding]:
+def _translation_mismatch(doc: Valid, context: Context) -> Iterator[Finding]:
     data = doc.data or {}
     for lang in context.languages[1:]:
         block = data.get(lang) or {}
@@ -727,7 +749,7 @@ def _translation_mismatch(doc: Document, context: Context) -> Iterator[Finding]:
 
 @declare("untranslated", "warning", "each text of the source language has its translation in every language block", "document",
          "expected a translation of {original} in the '{lang}' block, found none")
-def _untranslated(doc: Document, context: Context) -> Iterator[Finding]:
+def _untranslated(doc: Valid, context: Context) -> Iterator[Finding]:
     data = doc.data or {}
     for lang in context.languages[1:]:
         block = data.get(lang) or {}
@@ -790,7 +812,7 @@ def _address_taken(context: Context) -> Iterator[Finding]:
                "line {line})"})
 def _alias_conflict(context: Context) -> Iterator[Finding]:
     """An alias is a retired address that now redirects: two pages, or two redirects, cannot share one URL."""
-    claimed: dict[tuple[str, str], tuple[Document, int]] = {}
+    claimed: dict[tuple[str, str], tuple[Valid, int]] = {}
     for doc in context.valid:
         folder = KIND_BY_NAME[doc.kind].folder
         for i, alias in enumerate(doc.data.get("aliases") or []):

@@ -32,7 +32,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 
 import jinja2
 
@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 
     from .build import Build, Generated
 
+S = TypeVar("S")  # the live-reload server
 Placer = Callable[[str, "str | bytes | cache.Later", object, bool], "Generated"]
 
 
@@ -82,7 +83,7 @@ class Preview:
         titles = self.titles.get(_lang(config), {})
         for file in files.documentation_pages():
             if file.page is not None and file.src_uri in titles and not file.is_modified():
-                file.page.title = titles[file.src_uri]  # type: ignore[misc]  # (a property MkDocs' own code sets)
+                file.page.title = titles[file.src_uri]
 
     def edited_files(self, config: MkDocsConfig) -> set[str]:
         """The data files whose content changed since this edition's last build (under --dirty)."""
@@ -127,7 +128,7 @@ class Preview:
                     self.deferred.append(path)
                 else:
                     placed[path] = (text, stamp, str(pages.place(path, content(path, text), repr(stamp))))
-            return Generated(path, None, placed[path][2])
+            return Generated(path, "", placed[path][2])
 
         return place
 
@@ -159,7 +160,7 @@ class Preview:
 
     # ---- the server -----------------------------------------------------------------------------
 
-    def serve(self, server: Any, config: MkDocsConfig, engine: str) -> Any:
+    def serve(self, server: S, config: MkDocsConfig, engine: str) -> S:
         """The preview survives mistakes: a failed rebuild is shown on every page, not waited for."""
         from .build import project_of
 
@@ -167,7 +168,8 @@ class Preview:
         if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
             # stopped by a service manager or a script: leave as on Ctrl-C, removing the preview's folders
             signal.signal(signal.SIGTERM, _interrupt)
-        rebuild, answer = server.builder, server.serve_request
+        live: Any = server  # MkDocs' LiveReloadServer (its public API; livereload.py for the rest)
+        rebuild, answer = live.builder, live.serve_request
         project = project_of(config)
         lang = self.build.source_lang  # the error page speaks the source edition's language
         engine_log = logging.getLogger(engine)  # under a fork, the hook's "mkdocs." loggers are below it too
@@ -251,18 +253,19 @@ class Preview:
         def serving(environ: dict[str, Any], start_response: Callable[..., object]) -> Iterable[bytes]:
             path = environ.get("PATH_INFO", "")
             if not _is_page(path):
-                return answer(environ, start_response)  # type: ignore[no-any-return]
+                answered: Iterable[bytes] = answer(environ, start_response)
+                return answered
             failure = self.failure
             if failure is None:
                 # The server waits for a build in progress before it reads the page. If that build fails,
                 # the page it read is the last good one with the failed build's epoch, and the browser would
                 # never reload: so look again once it has answered (a failure is recorded before the epoch).
                 said: list[tuple[Any, ...]] = []
-                body = answer(environ, lambda status, headers, *rest: said.append((status, headers, *rest)))
+                body: Iterable[bytes] = answer(environ, lambda status, headers, *rest: said.append((status, headers, *rest)))
                 failure = self.failure
                 if failure is None:
                     start_response(*said[0])
-                    return body  # type: ignore[no-any-return]
+                    return body
                 getattr(body, "close", lambda: None)()
             page = preview.error_page(failure, lang, project)
             if private:
@@ -271,8 +274,8 @@ class Preview:
                                                          ("Content-Length", str(len(page))), ("Cache-Control", "no-store")])
             return [page]
 
-        server.builder = surviving
-        server.set_app(serving)
+        live.builder = surviving
+        live.set_app(serving)
         logging.getLogger(f"{engine_log.name}.livereload").addFilter(_requests_are_not_warnings)
         if self.build.partial and private:
             _watch_natively(server, project, log)
@@ -301,7 +304,7 @@ def list_theme_once(config: MkDocsConfig, project: Path) -> None:
 
     def get_env() -> jinja2.Environment:
         env = make_env()
-        env.loader = _ListedOnce(env.loader.searchpath, project)  # type: ignore[union-attr]
+        env.loader = _ListedOnce(cast(jinja2.FileSystemLoader, env.loader).searchpath, project)  # (MkDocs' Theme makes one)
         return env
 
     theme.get_env = get_env  # type: ignore[method-assign]  # (Theme builds its environment in this public method)
@@ -349,8 +352,9 @@ def _watch_natively(server: Any, project: Path, log: logging.Logger) -> None:
         changes = [FileCreatedEvent, FileModifiedEvent, FileDeletedEvent, FileMovedEvent, FileClosedEvent,
                    DirCreatedEvent, DirDeletedEvent, DirMovedEvent]
 
-        class ChangesOnly(Observer):  # type: ignore[valid-type,misc]
-            def schedule(self, event_handler, path, *, recursive=False, event_filter=None, follow_symlink=False):  # type: ignore[no-untyped-def]
+        class ChangesOnly(Observer):  # type: ignore[valid-type,misc]  # watchdog's Observer is the platform's class, chosen at import
+            def schedule(self, event_handler: FileSystemEventHandler, path: str | Path, *, recursive: bool = False,
+                         event_filter: list[type[Any]] | None = None, follow_symlink: bool = False) -> Any:
                 return super().schedule(event_handler, path, recursive=recursive, event_filter=event_filter or changes,
                                         follow_symlink=follow_symlink)
 

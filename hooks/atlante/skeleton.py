@@ -15,7 +15,7 @@ from pathlib import Path as FsPath
 import yaml
 
 from .kinds import KIND_BY_FOLDER, KIND_BY_NAME, Kind
-from .model import SLUG
+from .model import SLUG, Json
 from .opendata import Field, fields
 
 RESERVED = ("index",)  # /<kind>/index/ would be the kind's own index page
@@ -53,7 +53,7 @@ def refusal(project: FsPath, kind: Kind, new_id: str) -> Refusal | None:
     return None
 
 
-def skeleton(kind: Kind, new_id: str, title: str | None, schema_dir: FsPath, words: dict | None = None) -> str:
+def skeleton(kind: Kind, new_id: str, title: str | None, schema_dir: FsPath, words: Json | None = None) -> str:
     """The file's text. `words`: a translation's words, for the comments in its language."""
     described = (words or {}).get("opendata", {}).get("fields", {})
     todo = (words or {}).get("cli", {}).get("fill_in", "fill in")

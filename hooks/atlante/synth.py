@@ -29,6 +29,7 @@ from pathlib import Path as FsPath
 from . import geo, pipeline
 from .kinds import KIND_BY_NAME, KINDS, RelationType, relation_types_for
 from .load import SCHEMA_FOLDER, Document
+from .model import Finding, Json
 
 # ---------------------------------------------------------------------------------------------
 # Entry points
@@ -46,7 +47,7 @@ class Refused(Exception):
     """Nothing was written: the output folder already holds data that is not a copy of the schemas,
     or the project's own data has errors (`findings`, as `atlante check` reports them)."""
 
-    def __init__(self, folder: str = "", findings: list | None = None) -> None:
+    def __init__(self, folder: str = "", findings: list[Finding] | None = None) -> None:
         super().__init__(folder)
         self.folder = folder
         self.findings = findings or []
@@ -105,7 +106,7 @@ class _Entry:
 
 class _Plan:
     def __init__(self, rng: random.Random, documents: list[Document], tags: list[str], schema_dir: FsPath,
-                 words: dict[str, dict]) -> None:
+                 words: dict[str, Json]) -> None:
         self.rng = rng
         self.tags = tags
         self.schema_dir = schema_dir
@@ -119,10 +120,11 @@ class _Plan:
                 continue
             self.real[doc.kind].append(doc.stem)
             if doc.kind == "slide":
-                for st in doc.data.get("statements") or []:  # type: ignore[union-attr]
+                slide: Json = doc.data  # the project's documents passed their checks (synthesize refuses otherwise)
+                for st in slide.get("statements") or []:
                     texts = {self.source: str(st.get("text", ""))}
                     for lang in self.others:
-                        block = (doc.data.get(lang) or {}).get("statements") or {}  # type: ignore[union-attr]
+                        block = (slide.get(lang) or {}).get("statements") or {}
                         texts[lang] = str((block.get(st["id"]) or {}).get("text", ""))
                     self.statements.append((f"{doc.stem}#{st['id']}", texts))
         self.counts: dict[str, int] = {}

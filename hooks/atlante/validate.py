@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 import jsonschema_rs
 
@@ -30,7 +30,7 @@ from . import faults, files, rules, yamlsource
 from .kinds import KINDS
 from .load import Document
 from .messages import closest, describe, dotted, phrase, suggest
-from .model import SLUG, Finding
+from .model import SLUG, Finding, Json, Path
 from .yamlsource import Positions
 
 if TYPE_CHECKING:
@@ -65,10 +65,11 @@ def validate(documents: list[Document], schema_dir: FsPath, docs_dir: FsPath | N
     existing: dict[str, set[str]] = {k.name: set() for k in KINDS}
     for doc in documents:
         existing[doc.kind].add(doc.stem)
+    checked = cast("list[rules.Valid]", valid)  # each was read (its data not None) and passed its schema
     context = rules.Context(
-        valid=valid, existing=existing, languages=languages, docs_dir=docs_dir,
+        valid=checked, existing=existing, languages=languages, docs_dir=docs_dir,
         broken={(d.kind, d.stem) for d in documents} - {(d.kind, d.stem) for d in valid},
-        statements=rules.statement_index(valid),
+        statements=rules.statement_index(checked),
     )
     faults.note("data/", "applying the rules")
     findings.extend(rules.run(context))
@@ -82,8 +83,8 @@ def validate(documents: list[Document], schema_dir: FsPath, docs_dir: FsPath | N
 
 @dataclass
 class _Validator:
-    schema: dict
-    schemas: dict[str, dict]  # every schema file, by name: what its references point to
+    schema: Json
+    schemas: dict[str, Json]  # every schema file, by name: what its references point to
     compiled: jsonschema_rs.Validator | None  # None: the schema is beyond it; the detailed one does all
     _detailed: jsonschema.Draft202012Validator | None = field(default=None, repr=False)
 
@@ -113,7 +114,7 @@ class _Validator:
 class _PythonPattern:
     """`pattern` as jsonschema checks it (`re.search`), for the compiled validator."""
 
-    def __init__(self, _parent: dict, pattern: str, _path: list) -> None:
+    def __init__(self, _parent: Json, pattern: str, _path: list[str | int]) -> None:
         self.search = re.compile(pattern).search
 
     def validate(self, instance: object) -> None:
@@ -141,7 +142,7 @@ def _validators(schema_dir: FsPath) -> tuple[dict[str, _Validator], list[Finding
 
 
 def _read_validators(schema_dir: FsPath) -> tuple[dict[str, _Validator], list[Finding]]:
-    schemas: dict[str, dict] = {}
+    schemas: dict[str, Json] = {}
     broken: list[Finding] = []
     shown = f"{schema_dir.parent.name}/{schema_dir.name}"
     for kind in KINDS:
@@ -160,10 +161,10 @@ def _read_validators(schema_dir: FsPath) -> tuple[dict[str, _Validator], list[Fi
             broken.append(Finding("error", f"{shown}/{name}", line, col, f"(schema {kind.name})", "(file)",
                                   f"expected valid JSON, found {exc.msg if isinstance(exc, json.JSONDecodeError) else 'bytes that are not UTF-8'}", "schema-file"))
         else:
-            if (exc := _schema_error(schema)) is not None:
-                where = "/".join(str(p) for p in exc.absolute_path) or "(schema)"
+            if (wrong := _schema_error(schema)) is not None:
+                where = "/".join(str(p) for p in wrong.absolute_path) or "(schema)"
                 broken.append(Finding("error", f"{shown}/{name}", 1, 1, f"(schema {kind.name})", where,
-                                      f"expected a valid JSON Schema, found {' '.join(exc.message.split())}", "schema-file"))
+                                      f"expected a valid JSON Schema, found {' '.join(wrong.message.split())}", "schema-file"))
             else:
                 schemas[name] = schema
     for path in sorted(schema_dir.glob("*.schema.json")):  # shared definitions (envelope.schema.json)
@@ -186,15 +187,15 @@ def _read_validators(schema_dir: FsPath) -> tuple[dict[str, _Validator], list[Fi
     }, []
 
 
-def _remote_references(schemas: dict[str, dict], schema_dir: FsPath, shown: str) -> list[Finding]:
+def _remote_references(schemas: dict[str, Json], schema_dir: FsPath, shown: str) -> list[Finding]:
     """Every `$ref` that is neither a pointer into its own schema (#/…) nor one into a schema file
     beside it (envelope.schema.json#/…): nothing is ever fetched, and a reference elsewhere would
     otherwise end in the referencing library's traceback. Located at the reference, in its file."""
     found = []
     for name, schema in sorted(schemas.items()):
         for pointer, ref in _refs(schema):
-            target = ref.partition("#")[0]
-            if not isinstance(ref, str) or (target and (target not in schemas or "/" in target or ":" in target)):
+            target = ref.partition("#")[0] if isinstance(ref, str) else None
+            if target is None or (target and (target not in schemas or "/" in target or ":" in target)):
                 positions = _json_positions(schema_dir / name, f"{shown}/{name}")
                 line, col = positions.of(pointer) if positions is not None else (1, 1)
                 field = "/" + "/".join(str(p) for p in pointer)
@@ -204,7 +205,7 @@ def _remote_references(schemas: dict[str, dict], schema_dir: FsPath, shown: str)
     return found
 
 
-def _refs(node: object, path: tuple = ()) -> Iterator[tuple[tuple, object]]:
+def _refs(node: object, path: Path = ()) -> Iterator[tuple[Path, object]]:
     """(JSON path of the $ref value, the value) of every $ref in `node`."""
     if isinstance(node, dict):
         for key, value in node.items():
@@ -226,7 +227,7 @@ def _json_positions(path: FsPath, shown: str) -> Positions | None:
     return None if problems else positions
 
 
-def _schema_error(schema: object) -> jsonschema.SchemaError | None:
+def _schema_error(schema: Any) -> jsonschema.SchemaError | None:  # any JSON value: what the file holds
     """What jsonschema finds wrong in `schema` as a JSON Schema (it checks `format: regex` with
     `re`), asked only when jsonschema-rs (which does not check formats) and `re` find a problem."""
     try:
@@ -276,7 +277,7 @@ def _compiles(pattern: object) -> bool:
     return True
 
 
-def _compiled(schema: dict, schemas: dict[str, dict]) -> jsonschema_rs.Validator | None:
+def _compiled(schema: Json, schemas: dict[str, Json]) -> jsonschema_rs.Validator | None:
     """The compiled validator of `schema` (its references resolved among `schemas`), or None when it
     cannot be built (a regular expression or a construct it does not know)."""
     if not all(_is_2020_12(s) for s in schemas.values()):
@@ -291,7 +292,7 @@ def _compiled(schema: dict, schemas: dict[str, dict]) -> jsonschema_rs.Validator
 
 # A document's schema findings depend only on its bytes, its kind's schema and the languages: kept by
 # those, so that a run after one edit (mkdocs serve) validates only the edited file again.
-_SCHEMA_MEMO: dict[tuple, list[Finding]] = {}
+_SCHEMA_MEMO: dict[tuple[str, str, int, tuple[str, ...], bool], list[Finding]] = {}
 
 
 def _schema_findings_of(doc: Document, validator: _Validator, languages: tuple[str, ...], fast: bool = True) -> list[Finding]:
@@ -321,17 +322,21 @@ _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 
 def _rephrase(doc: Document, error: jsonschema.ValidationError, languages: tuple[str, ...] = ()) -> Iterator[Finding]:
     path = tuple(error.absolute_path)
+    # the instance and the schema's value for the keyword: jsonschema types them `Any | Unset`, unset on
+    # no error that a validator reports
+    value: Any
+    expect: Any
     value, kind, expect = error.instance, error.validator, error.validator_value
     schema = error.schema if isinstance(error.schema, dict) else {}
 
-    def at(p: tuple, message: str, key: bool = False, where: tuple | None = None, said: str = "", **args: object) -> Finding:
+    def at(p: Path, message: str, key: bool = False, where: Path | None = None, said: str = "", **args: object) -> Finding:
         """`said`: the variant of rules.SCHEMA_MESSAGES that words `message` with `args`, for other languages."""
         spot = where if where is not None else p
         line, col = doc.positions.of_key(spot) if key else doc.positions.of(spot)
         return Finding("error", doc.file, line, col, doc.subject, dotted(p) or "(file)", message, "schema",
                        f"schema.{said}" if said else "", tuple((k, str(v)) for k, v in args.items()))
 
-    def say(p: tuple, variant: str, key: bool = False, where: tuple | None = None, **args: object) -> Finding:
+    def say(p: Path, variant: str, key: bool = False, where: Path | None = None, **args: object) -> Finding:
         return at(p, phrase(rules.SCHEMA_MESSAGES[variant], [(k, str(v)) for k, v in args.items()]), key, where,
                   variant, **args)
 
@@ -354,7 +359,7 @@ def _rephrase(doc: Document, error: jsonschema.ValidationError, languages: tuple
                       hint=closest(name, allowed))
         return
     if kind == "type":
-        wanted = expect if isinstance(expect, list) else [expect]
+        wanted: list[str] = expect if isinstance(expect, list) else [expect]
         expected = " or ".join(_TYPE_NAMES.get(t, t) for t in wanted)
         if expect == "object" and schema.get("required"):
             expected = f"a mapping with the fields {_names(schema['required'])}"

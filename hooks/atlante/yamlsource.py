@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from typing import Any, Protocol, cast
 
 import yaml
 
@@ -65,8 +66,8 @@ def oversize(size: int) -> str | None:
     return f"expected a data file under {MAX_BYTES:,} bytes, found {size:,} bytes" if size > MAX_BYTES else None
 
 
-Read = tuple[object, Positions, list[Finding]]
-_MEMO: ContextVar[dict | None] = ContextVar("yamlsource_memo", default=None)
+Read = tuple[dict[str, object] | None, Positions, list[Finding]]  # (a mapping, or None: findings say why)
+_MEMO: ContextVar[dict[str, dict[tuple[bytes, str, str], Read]] | None] = ContextVar("yamlsource_memo", default=None)
 
 
 @contextlib.contextmanager
@@ -145,7 +146,7 @@ def _read(text_bytes: bytes, file: str, subject: str) -> Read:
     return _finish(value, positions, refuse)
 
 
-_FAST = getattr(yaml, "CSafeLoader", None)
+_FAST: Any = getattr(yaml, "CSafeLoader", None)  # (libyaml's, a C extension's: its events untyped)
 _EMPTY = object()
 
 
@@ -162,7 +163,7 @@ def _parse(text: str, loader_class: type, positions: Positions) -> object:
         loader.dispose()
 
 
-def _finish(value: object, positions: Positions, refuse) -> tuple[object, Positions, list[Finding]]:
+def _finish(value: object, positions: Positions, refuse: Callable[[int, int, str, str], Read]) -> Read:
     if value is _EMPTY:
         return refuse(1, 1, "(file)", "expected a mapping of fields, found an empty document")
     if not isinstance(value, dict):
@@ -205,11 +206,11 @@ class _OnePass:
         self.positions = positions
         self.source = _Lines(text)
 
-    def value(self, event: yaml.Event, path: Path, nesting: int) -> object:
+    def value(self, event: Any, path: Path, nesting: int) -> object:  # a yaml.Event of the class `kind`
         kind = type(event)
         if kind is yaml.AliasEvent or event.anchor is not None or event.tag is not None:
             raise _Unusual
-        mark = event.start_mark
+        mark: Any = event.start_mark  # (Any: the key's, below, is one too)
         self.positions.values[path] = (mark.line + 1, mark.column + 1)
         if kind is yaml.ScalarEvent:
             value = event.value
@@ -246,7 +247,7 @@ class _OnePass:
             result[key] = self.value(following(), child, nesting + 1)
         return result
 
-    def construct(self, event: yaml.ScalarEvent) -> object:
+    def construct(self, event: Any) -> object:  # a yaml.ScalarEvent
         """A plain scalar's value, as `_scalar` constructs it: text, or what its form says it is."""
         tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
         if tag == _STR:
@@ -287,7 +288,7 @@ def _check_depth(text: str, loader_class: type = yaml.SafeLoader) -> None:
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             if depth > MAX_DEPTH:
-                mark = event.start_mark
+                mark = cast(yaml.Mark, event.start_mark)  # the parser's events all have their marks
                 raise _Refused(mark.line + 1, mark.column + 1, "(file)",
                                f"expected at most {MAX_DEPTH} levels of nesting, found more")
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
@@ -337,11 +338,23 @@ def _build(
         return [
             _build(loader, item, (*path, i), pos, seen, depth + 1, (line, col), source=source) for i, item in enumerate(node.value)
         ]
-    if node.style == "|":
+    scalar = cast(yaml.ScalarNode, node)  # neither a mapping nor a sequence, and its tag a plain one
+    if scalar.style == "|":
         pos.literal.add(path)
     elif node.end_mark.line > node.start_mark.line and source.may_end_in_hyphen:
-        _find_folded_hyphens(source.lines, node, path, pos)
+        _find_folded_hyphens(source.lines, scalar, path, pos)
     return _scalar(loader, node, path)
+
+
+class _Scalar(Protocol):
+    """A scalar's node (yaml.ScalarNode) or libyaml's event for it: where it is, and its style."""
+
+    @property
+    def start_mark(self) -> Any: ...
+    @property
+    def end_mark(self) -> Any: ...
+    @property
+    def style(self) -> str | None: ...
 
 
 _HYPHEN_END = re.compile(r"(\w+-)$")
@@ -351,7 +364,7 @@ _WORD_START = re.compile(r"^(\w+)")
 _SUSPENDED = {"e", "ed", "o", "od", "and", "or", "nor", "to"}  # "pre- e post-industriale" is right as is
 
 
-def _find_folded_hyphens(lines: list[str], node: yaml.Node, path: Path, pos: Positions) -> None:
+def _find_folded_hyphens(lines: list[str], node: _Scalar, path: Path, pos: Positions) -> None:
     """Record each line of a folded scalar that ends in 'word-' and is followed by a word."""
     first = node.start_mark.line + (1 if node.style == ">" else 0)  # a '>' header line holds no text
     for index in range(first, min(node.end_mark.line, len(lines) - 1)):

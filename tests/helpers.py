@@ -367,13 +367,19 @@ def add_kind(project: Path) -> None:
             assert text.count(anchor) == 1, (lang, anchor)
             text = text.replace(anchor, anchor + added)
         path.write_text(text, encoding="utf-8")
-    for id_, title, en_title, city in ((NEW_ENTRIES[0], "Distretto del mobile", "Furniture district", "milano"),
-                                       (NEW_ENTRIES[1], "Distretto della ceramica", "Ceramics district", "bologna")):
+    settings = project / ".vscode" / "settings.json"
+    if settings.is_file():  # the editor's schema for the kind's files (tests/test_tooling.py)
+        config = json.loads(settings.read_text(encoding="utf-8"))
+        config["yaml.schemas"][f"data/schema/{NEW_KIND}.schema.json"] = f"data/{NEW_FOLDER}/*.yaml"
+        settings.write_text(json.dumps(config, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    for id_, title, en_title, city, made in (
+            (NEW_ENTRIES[0], "Distretto del mobile", "Furniture district", "milano", ("Tavoli e sedie", "Tables and chairs")),
+            (NEW_ENTRIES[1], "Distretto della ceramica", "Ceramics district", "bologna", ("Piastrelle", "Tiles"))):
         write(project, f"data/{NEW_FOLDER}/{id_}.yaml", f"""
             # yaml-language-server: $schema=../schema/{NEW_KIND}.schema.json
             id: {id_}
             title: "{title}"
-            summary: Un distretto specializzato in una parte delle filiere del made in Italy.
+            summary: {made[0]} attorno a {city}.
             named_as: "distretti industriali specializzati"
             sources: [slide-3#senza-distretti]
             relations:
@@ -381,7 +387,7 @@ def add_kind(project: Path) -> None:
               richiama: [concept:distretto-industriale]
             en:
               title: "{en_title}"
-              summary: A district specialised in one part of the made in Italy production chains.
+              summary: {made[1]} around {city}.
               named_as: "industrial districts specialised"
             """)
     run = subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; from atlante import schemas\n"

@@ -7,6 +7,7 @@ import fcntl
 import functools
 import http.server
 import io
+import json
 import os
 import shutil
 import subprocess
@@ -59,6 +60,16 @@ def make_project(tmp: Path, *, data: bool = True) -> Path:
         for child in (project / "data").iterdir():
             if child.name != "schema":
                 shutil.rmtree(child)
+    return project
+
+
+def synthetic_project(tmp: Path, files: dict[str, str]) -> Path:
+    """A copy of the real project (schemas, translation files, templates) whose data is `files`
+    alone (path below data/ -> YAML, dedented): for unit tests that must not depend on the brief's
+    content, which an editor may change."""
+    project = make_project(tmp, data=False)
+    for rel, text in files.items():
+        write(project, f"data/{rel}", text)
     return project
 
 
@@ -312,3 +323,74 @@ def for_tests(project: Path | None = None, **changes: object) -> meta.Publicatio
     }
     values.update(changes)
     return meta.Publication(**values)
+
+
+# A kind the real brief does not have, added to a copy of the project the way a developer and an
+# editor would: its declaration (atlante/kinds.py, with a relation type of its own), its schema, its
+# words in every translation file and two entries linking to the brief's entities. Nothing else: no
+# test, template or other module. tests/test_new_kind.py runs the core and the generic tests on it.
+NEW_KIND, NEW_FOLDER, NEW_RELATION = "district", "districts", "attorno_a"
+NEW_ENTRIES = ("distretto-del-mobile", "distretto-della-ceramica")
+NEW_KIND_WORDS = {
+    "it": ("Distretto", "Distretti industriali", "I distretti industriali che il brief chiede di far fiorire attorno alle città maggiori.",
+           "Si sviluppa attorno a", "Ha attorno i distretti"),
+    "en": ("District", "Industrial districts", "The industrial districts the brief asks to flourish around the major cities.",
+           "Grows around", "Has around it the districts"),
+}
+
+
+def add_kind(project: Path) -> None:
+    """A tenth kind, `district`, in the copy of the project at `project` (see NEW_KIND above), its
+    generated parts (schema relations and language blocks, README table) written by `atlante
+    generate`'s code. Its code runs in the process that imports the copy's hooks/ (a subprocess)."""
+    kinds = project / "hooks" / "atlante" / "kinds.py"
+    text = kinds.read_text(encoding="utf-8")
+    anchor = '    Kind("action", "actions",'
+    assert text.count(anchor) == 1
+    text = text.replace(anchor, f'    Kind("{NEW_KIND}", "{NEW_FOLDER}", Display(facts=(WORDING,), home=(("circles", None, None),)),\n'
+                                f'         schema_type="Place"),\n{anchor}')
+    anchor = '    RelationType("richiama",'
+    assert text.count(anchor) == 1
+    text = text.replace(anchor, f'    RelationType("{NEW_RELATION}", ("{NEW_KIND}",), ("city",), "The cities this district grows around."),\n{anchor}')
+    kinds.write_text(text, encoding="utf-8")
+
+    schema = json.loads((project / "data" / "schema" / "action.schema.json").read_text(encoding="utf-8"))
+    schema["$id"] = f"{NEW_KIND}.schema.json"
+    schema["properties"].pop("relations", None)  # `atlante generate` writes the kind's own
+    (project / "data" / "schema" / f"{NEW_KIND}.schema.json").write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n",
+                                                                        encoding="utf-8")
+    for lang, (label, plural, intro, forward, inverse) in NEW_KIND_WORDS.items():
+        path = project / "overrides" / "atlante" / "i18n" / f"{lang}.yaml"
+        text = path.read_text(encoding="utf-8")
+        for anchor, added in (("\nkinds:\n", f"  {NEW_KIND}:\n    label: {label}\n    plural: {plural}\n    intro: \"{intro}\"\n"),
+                              ("\nrelations:\n", f"  {NEW_RELATION}: {{forward: {forward}, inverse: {inverse}}}\n")):
+            assert text.count(anchor) == 1, (lang, anchor)
+            text = text.replace(anchor, anchor + added)
+        path.write_text(text, encoding="utf-8")
+    settings = project / ".vscode" / "settings.json"
+    if settings.is_file():  # the editor's schema for the kind's files (tests/test_tooling.py)
+        config = json.loads(settings.read_text(encoding="utf-8"))
+        config["yaml.schemas"][f"data/schema/{NEW_KIND}.schema.json"] = f"data/{NEW_FOLDER}/*.yaml"
+        settings.write_text(json.dumps(config, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    for id_, title, en_title, city, made in (
+            (NEW_ENTRIES[0], "Distretto del mobile", "Furniture district", "milano", ("Tavoli e sedie", "Tables and chairs")),
+            (NEW_ENTRIES[1], "Distretto della ceramica", "Ceramics district", "bologna", ("Piastrelle", "Tiles"))):
+        write(project, f"data/{NEW_FOLDER}/{id_}.yaml", f"""
+            # yaml-language-server: $schema=../schema/{NEW_KIND}.schema.json
+            id: {id_}
+            title: "{title}"
+            summary: {made[0]} attorno a {city}.
+            named_as: "distretti industriali specializzati"
+            sources: [slide-3#senza-distretti]
+            relations:
+              {NEW_RELATION}: [city:{city}]
+              richiama: [concept:distretto-industriale]
+            en:
+              title: "{en_title}"
+              summary: {made[1]} around {city}.
+              named_as: "industrial districts specialised"
+            """)
+    run = subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; from atlante import schemas\n"
+                          "for path, text in schemas.generate(Path(sys.argv[1])).items(): path.write_text(text, encoding='utf-8')",
+                          str(project)], env={**env(), "PYTHONPATH": str(project / "hooks")}, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr

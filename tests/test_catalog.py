@@ -1,13 +1,169 @@
-"""Step 3: linking. Inverse relations are derived once; lists follow the brief's order."""
+"""Step 3: linking. Inverse relations are derived once; lists follow the brief's order.
+
+On a small data set of their own (LINKED), so that an editor's change to data/ leaves them alone;
+the few that check the real brief's statements are marked `brief`.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from atlante import i18n, pipeline
 from atlante.model import Catalog, Ref
 
-from helpers import ROOT
+from helpers import ROOT, synthetic_project
+
+# One slide, and entities of six kinds citing it and linked to one another. The brief's order
+# (where a statement names them) is neither the files' order nor the alphabet's.
+LINKED = {
+    "slides/slide-1.yaml": """
+        id: slide-1
+        title: "Slide 1: una prova"
+        summary: Una slide di prova.
+        number: 1
+        numbered_in_source: false
+        heading: Una prova
+        statements:
+          - id: sfide
+            text: la globalizzazione, con i suoi tratti di connessione e di automazione, e la crisi
+          - id: citta
+            text: alcune città (Beta, Alfa) sedi privilegiate dei circoli
+          - id: chiave
+            text: le azioni coordinate sono la chiave
+        en:
+          title: "Slide 1: a test"
+          summary: A test slide.
+          heading: A test
+          statements:
+            sfide: {text: "globalisation, with its traits of connection and automation, and the crisis"}
+            citta: {text: "some cities (Beta, Alfa) privileged seats of the circles"}
+            chiave: {text: "coordinated actions are the key"}
+        """,
+    "challenges/globale.yaml": """
+        id: globale
+        title: Globalizzazione
+        summary: La fase della globalizzazione.
+        category: fase
+        named_as: globalizzazione
+        sources: [slide-1#sfide]
+        en: {title: Globalisation, summary: The phase of globalisation., named_as: globalisation}
+        """,
+    "challenges/automazione.yaml": """
+        id: automazione
+        title: Automazione
+        summary: Un tratto della globalizzazione.
+        category: tratto
+        named_as: automazione
+        sources: [slide-1#sfide]
+        relations:
+          tratto_di: [challenge:globale]
+        en: {title: Automation, summary: A trait of globalisation., named_as: automation}
+        """,
+    "challenges/connessione.yaml": """
+        id: connessione
+        title: Connessione
+        summary: Un altro tratto della globalizzazione.
+        category: tratto
+        named_as: connessione
+        sources: [slide-1#sfide]
+        relations:
+          tratto_di: [challenge:globale]
+        en: {title: Connection, summary: Another trait of globalisation., named_as: connection}
+        """,
+    "moves/crisi.yaml": """
+        id: crisi
+        title: Crisi
+        summary: Il blocco che nomina le sfide.
+        label: crisi
+        sources: [slide-1#sfide]
+        relations:
+          nomina: [challenge:globale]
+        en: {title: Crisis, summary: The block naming the challenges., label: crisis}
+        """,
+    "circles/circolo.yaml": """
+        id: circolo
+        title: Il circolo
+        summary: Un circolo che comprende due città.
+        period: storico
+        named_as: circoli
+        sources: [slide-1#citta]
+        relations:
+          richiama: [concept:zeta]
+        en: {title: The circle, summary: A circle with two cities., named_as: circles}
+        """,
+    "cities/alfa.yaml": """
+        id: alfa
+        title: Alfa
+        summary: La seconda città dell'elenco.
+        region: Lombardia
+        coordinates: {lat: 45.5, lon: 9.25}
+        sources: [slide-1#citta]
+        relations:
+          parte_di: [circle:circolo]
+        added:
+          - fields: [region, coordinates]
+            source: Una fonte di prova
+        en: {title: Alfa, summary: The second city of the list., added: [{source: A test source}]}
+        """,
+    "cities/beta.yaml": """
+        id: beta
+        title: Beta
+        summary: La prima città dell'elenco.
+        region: Piemonte
+        coordinates: {lat: 45, lon: 7.5}
+        sources: [slide-1#citta]
+        relations:
+          parte_di: [circle:circolo]
+        added:
+          - fields: [region, coordinates]
+            source: Una fonte di prova
+        en: {title: Beta, summary: The first city of the list., added: [{source: A test source}]}
+        """,
+    "actions/piani.yaml": """
+        id: piani
+        title: Piani
+        summary: Un'azione coordinata.
+        named_as: azioni coordinate
+        sources: [slide-1#chiave]
+        relations:
+          risponde_a: [challenge:globale]
+          coinvolge: [city:alfa]
+          richiama: [concept:chiave]
+        en: {title: Plans, summary: A coordinated action., named_as: coordinated actions}
+        """,
+    "concepts/zeta.yaml": """
+        id: zeta
+        title: Zeta
+        summary: Il primo concetto nel brief, l'ultimo nell'alfabeto.
+        named_as: circoli
+        sources: [slide-1#citta]
+        en: {title: Zeta, summary: The first concept in the brief., named_as: circles}
+        """,
+    "concepts/chiave.yaml": """
+        id: chiave
+        title: Chiave
+        summary: L'ultimo concetto nel brief, il primo nell'alfabeto.
+        named_as: chiave
+        sources: [slide-1#chiave]
+        en: {title: Key, summary: The last concept in the brief., named_as: key}
+        """,
+}
+
+
+@pytest.fixture(scope="module")
+def linked(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project with LINKED as its data."""
+    return synthetic_project(tmp_path_factory.mktemp("linked"), LINKED)
+
+
+@pytest.fixture(scope="module")
+def catalog(linked: Path) -> Catalog:
+    """LINKED's catalog (read only); its data is valid, with no warning."""
+    result = pipeline.linked(linked)
+    assert result.findings == [] and result.catalog is not None, [str(f) for f in result.findings]
+    return result.catalog
 
 
 def links(catalog: Catalog, ref: str, lang: str = "it") -> dict[str, list[str]]:
@@ -22,84 +178,73 @@ def links(catalog: Catalog, ref: str, lang: str = "it") -> dict[str, list[str]]:
 
 
 def test_a_relation_written_once_appears_on_both_pages(catalog: Catalog) -> None:
-    assert links(catalog, "city:milano") == {
-        "Fa parte di": ["circle:circoli-magici-del-made-in-italy"],
-        "Coinvolta in": ["action:piani-strategici-delle-citta-maggiori"],
+    assert links(catalog, "city:alfa") == {
+        "Fa parte di": ["circle:circolo"],
+        "Coinvolta in": ["action:piani"],
     }
-    assert links(catalog, "circle:circoli-magici-del-made-in-italy")["Comprende le città"] == [
-        "city:milano", "city:torino", "city:verona", "city:bologna", "city:firenze", "city:roma",
-    ]
+    assert links(catalog, "circle:circolo") == {
+        "Richiama i concetti": ["concept:zeta"],
+        "Comprende le città": ["city:beta", "city:alfa"],  # in the brief's order, not the files'
+    }
 
 
 def test_inverse_labels_read_in_italian(catalog: Catalog) -> None:
-    assert links(catalog, "challenge:globalizzazione") == {
-        "Ha come tratti": [
-            "challenge:iper-connessione", "challenge:automazione",
-            "challenge:socializzazione-di-rete", "challenge:ri-personalizzazione",
-        ],
+    assert links(catalog, "challenge:globale") == {
+        "Ha come tratti": ["challenge:connessione", "challenge:automazione"],
         "Nominata in": ["move:crisi"],
-        "Affrontata da": [
-            "move:varieta-organizzativo-territoriale", "move:transizione",
-            "platform:piattaforme-pubbliche-d-innovazione", "move:centralita-delle-citta",
-        ],
+        "Affrontata da": ["action:piani"],
     }
 
 
 def test_the_catalog_holds_types_and_directions_and_headings_come_in_each_language(catalog: Catalog) -> None:
-    milano = catalog.get(Ref("city", "milano"))
-    assert milano is not None
-    assert [(ln.type, ln.inverse) for ln in milano.links] == [("parte_di", False), ("coinvolge", True)]
-    assert not hasattr(milano.links[0], "label")
-    assert links(catalog, "city:milano", "en") == {
-        "Is part of": ["circle:circoli-magici-del-made-in-italy"],
-        "Involved in": ["action:piani-strategici-delle-citta-maggiori"],
+    alfa = catalog.get(Ref("city", "alfa"))
+    assert alfa is not None
+    assert [(ln.type, ln.inverse) for ln in alfa.links] == [("parte_di", False), ("coinvolge", True)]
+    assert not hasattr(alfa.links[0], "label")
+    assert links(catalog, "city:alfa", "en") == {
+        "Is part of": ["circle:circolo"],
+        "Involved in": ["action:piani"],
     }
 
 
 def test_statements_carry_their_translations(catalog: Catalog) -> None:
-    statement = catalog.statements["slide-3#gia-funzionato"]
+    statement = catalog.statements["slide-1#citta"]
     assert statement.text_in("it") == statement.text
-    assert statement.text_in("en").startswith("They have already worked!")
+    assert statement.text_in("en") == "some cities (Beta, Alfa) privileged seats of the circles"
     assert statement.translated("en")
 
 
 def test_kinds_are_listed_in_the_order_of_the_brief(catalog: Catalog) -> None:
-    assert [e.id for e in catalog.by_kind["move"]] == [
-        "crisi", "varieta-organizzativo-territoriale", "transizione", "centralita-delle-citta",
-    ]
-    assert [e.id for e in catalog.by_kind["theme"] if e.data["category"] == "dominio"] == [
-        "agri-food", "energia", "mobilita", "edilizia-verde", "conservazione",
-    ]
-    assert [e.id for e in catalog.by_kind["action"]] == [
-        "piani-strategici-delle-citta-maggiori", "investimenti-delle-imprese-maggiori",
-        "politiche-per-i-distretti-industriali", "politiche-di-sistema-nazionale", "sfruttamento-di-eventi-globali",
-    ]
+    assert [e.id for e in catalog.by_kind["challenge"]] == ["globale", "connessione", "automazione"]
+    assert [e.id for e in catalog.by_kind["city"]] == ["beta", "alfa"]
 
 
 def test_glossary_is_alphabetical(catalog: Catalog) -> None:
-    titles = [e.title for e in catalog.by_kind["concept"]]
-    assert titles == sorted(titles, key=str.casefold)
+    assert [e.title for e in catalog.by_kind["concept"]] == ["Chiave", "Zeta"]  # the brief names Zeta first
 
 
 def test_statements_know_who_represents_them(catalog: Catalog) -> None:
-    statement = catalog.statements["slide-3#intelaiatura"]
-    assert statement.number == "3.7"
+    statement = catalog.statements["slide-1#citta"]
+    assert statement.number == "1.2"
     assert [str(e.ref) for e in statement.represented_by] == [
-        "circle:circoli-magici-del-made-in-italy", "concept:circolo-magico", "platform:piattaforme-naturali",
+        "city:beta", "city:alfa", "circle:circolo", "concept:zeta",  # where the statement names each; a tie by kind
     ]
 
 
-def test_every_statement_is_represented(catalog: Catalog) -> None:
-    assert [ref for ref, st in catalog.statements.items() if not st.represented_by] == []
-    assert len(catalog.statements) == 4 + 7 + 7
+@pytest.mark.brief
+def test_every_statement_of_the_brief_is_represented(real_run: dict[str, pipeline.Result]) -> None:
+    real = real_run["it"].catalog
+    assert real is not None
+    assert [ref for ref, st in real.statements.items() if not st.represented_by] == []
+    assert len(real.statements) == 4 + 7 + 7
 
 
-def test_catalog_is_rebuilt_from_scratch_on_every_run(tmp_path: Path) -> None:
-    first = pipeline.run(ROOT).catalog
-    second = pipeline.run(ROOT).catalog
+def test_catalog_is_rebuilt_from_scratch_on_every_run(linked: Path) -> None:
+    first = pipeline.run(linked).catalog
+    second = pipeline.run(linked).catalog
     assert first is not None and second is not None
-    milano_1, milano_2 = first.get(Ref("city", "milano")), second.get(Ref("city", "milano"))
-    assert milano_1 is not milano_2 and len(milano_1.links) == len(milano_2.links) == 2  # type: ignore[union-attr]
+    alfa_1, alfa_2 = first.get(Ref("city", "alfa")), second.get(Ref("city", "alfa"))
+    assert alfa_1 is not alfa_2 and len(alfa_1.links) == len(alfa_2.links) == 2  # type: ignore[union-attr]
 
 
 def test_the_core_imports_nothing_from_mkdocs() -> None:

@@ -106,6 +106,7 @@ def test_every_command_has_help(broken: Path) -> None:
         assert result.returncode == 0 and result.stdout.startswith(f"usage: atlante {command}")
 
 
+@pytest.mark.brief
 def test_list_and_show_say_what_exists_and_how_it_is_linked(tmp_path: Path) -> None:
     project = make_project(tmp_path)
     listed = atlante(project, "list", "cities", "--lang", "en")

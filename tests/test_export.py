@@ -229,9 +229,9 @@ def test_a_folder_that_is_not_an_earlier_export_is_refused(tmp_path: Path) -> No
 def test_raw_html_that_only_the_hooks_would_clean_is_refused(tmp_path: Path) -> None:
     """The hooked build sanitises a Markdown field's HTML; a plain engine would publish it as it is."""
     project = make_project(tmp_path)
-    edit(project, "data/cities/milano.yaml", "region: Lombardia\n",
-         'body: |\n  Una <span onclick="alert(1)">città</span>.\nregion: Lombardia\n')
-    edit(project, "data/cities/milano.yaml", '  title: "Milan"\n', '  title: "Milan"\n  body: |\n    A <span>city</span>.\n')
+    edit(project, "data/cities/milano.yaml", "\nsources:\n",
+         '\nbody: |\n  Una <span onclick="alert(1)">città</span>.\nsources:\n')
+    edit(project, "data/cities/milano.yaml", "\nen:\n", "\nen:\n  body: |\n    A <span>city</span>.\n")
     assert atlante(project, "check").returncode == 0
     result = atlante(project, "export", str(tmp_path / "out"))
     assert result.returncode == 1 and "Traceback" not in result.stderr

@@ -42,6 +42,7 @@ def _same_read(raw: bytes) -> None:
     assert (repr(quick[0]), quick[1], quick[2]) == (repr(careful[0]), careful[1], careful[2]), raw[:300]
 
 
+@pytest.mark.brief  # the hostile corpus edits the real brief's files
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_the_one_pass_reader_reads_each_hostile_file_as_the_careful_parser(case, tmp_path: Path) -> None:
     project = make_project(tmp_path)
@@ -81,6 +82,7 @@ def _both_ways(project: Path, documents: list[Document]) -> tuple[list, list]:
     return sorted(map(str, found[0])), sorted(map(str, found[1]))
 
 
+@pytest.mark.brief  # the hostile corpus edits the real brief's files
 @pytest.mark.parametrize("case", [c for c in CASES if c.rejected], ids=[c.name for c in CASES if c.rejected])
 def test_the_compiled_validator_finds_what_jsonschema_finds_in_the_hostile_corpus(case, tmp_path: Path) -> None:
     project = make_project(tmp_path)

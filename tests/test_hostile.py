@@ -16,6 +16,7 @@ import csv
 import difflib
 import json
 import os
+import re
 import resource
 import shutil
 import subprocess
@@ -33,11 +34,15 @@ from playwright.sync_api import Browser, Page
 from rdflib import Graph
 
 from atlante import cli, pipeline, yamlsource
-from atlante.kinds import KIND_BY_FOLDER
+from atlante.kinds import KIND_BY_FOLDER, KINDS
 from atlante.opendata import restore
 
 from helpers import BIN, ROOT, env, foreign_requests, latex_text, make_project, search_for, serving
 from hostile import CASES, Case
+
+# The corpus edits the real brief's files (Milano's title, slide 3's statements…): an editor's change
+# there may need a case updated
+pytestmark = pytest.mark.brief
 
 EXPECTED_FILE = Path(__file__).parent / "hostile_expected.json"
 EXPECTED: dict[str, list[str]] = json.loads(EXPECTED_FILE.read_text(encoding="utf-8")) if EXPECTED_FILE.exists() else {}
@@ -78,8 +83,22 @@ def run(project: Path, *command: str) -> subprocess.CompletedProcess[str]:
                           timeout=300, preexec_fn=_bounded)
 
 
-def errors_of(stdout: str) -> list[str]:
-    return [line for line in stdout.splitlines() if ": warning: " not in line]
+def errors_of(stdout: str, project: Path) -> list[str]:
+    """The error lines of `atlante check`, with what a new kind or new words would change written as
+    such: the list of kind folders, the list of schema files and a translation file's line number
+    (the text of that line instead)."""
+    folders = ", ".join(k.folder for k in KINDS)
+    schema_files = ", ".join(sorted([*(f"{k.name}.schema.json" for k in KINDS), "envelope.schema.json"]))
+    lines = []
+    for line in stdout.splitlines():
+        if ": warning: " in line:
+            continue
+        line = line.replace(folders, "{kind folders}").replace(schema_files, "{schema files}")
+        if (m := re.match(r"(overrides/atlante/i18n/[a-z]+\.yaml):(\d+):", line)) and int(m[2]) > 1:
+            text = (project / m[1]).read_text(encoding="utf-8").splitlines()[int(m[2]) - 1].strip()
+            line = line.replace(m[0], f"{m[1]}:{{line {text}}}:", 1)
+        lines.append(line)
+    return lines
 
 
 def test_corpus_is_large_and_every_case_has_an_expected_outcome() -> None:
@@ -106,10 +125,10 @@ def test_atlante_check(case: Case, tmp_path: Path, capsys: pytest.CaptureFixture
         assert code == 0, stdout
         return
     if os.environ.get("ATLANTE_UPDATE_HOSTILE"):
-        EXPECTED[case.name] = errors_of(stdout)
+        EXPECTED[case.name] = errors_of(stdout, project)
         EXPECTED_FILE.write_text(json.dumps(EXPECTED, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     assert code == 1
-    assert errors_of(stdout) == EXPECTED[case.name]
+    assert errors_of(stdout, project) == EXPECTED[case.name]
     assert all(line.split(":")[0].startswith(("data/", "docs/", "overrides/")) for line in EXPECTED[case.name])
 
 
@@ -124,7 +143,7 @@ def test_the_build_refuses_exactly_as_the_core_does(tmp_path: Path, together: tu
         cases[name].mutate(project)
     core = [str(f) for f in pipeline.run(project).errors]
     for name in together:
-        assert set(EXPECTED[name]) <= set(core), name
+        assert set(EXPECTED[name]) <= set(errors_of("\n".join(core), project)), name
     result = run(project, str(BIN / "mkdocs"), "build", "--strict")
     assert "Traceback" not in result.stdout + result.stderr
     assert result.returncode == 1
@@ -188,8 +207,14 @@ def _batches(cases: list[Case]) -> list[list[Case]]:
             shutil.copytree(ROOT / part, pristine / part, ignore=shutil.ignore_patterns("__pycache__"))
         groups: list[tuple[list[Case], dict[str, set[int] | None]]] = []
         for case in cases:
-            mine = _touched(case, pristine)
+            try:
+                mine = _touched(case, pristine)
+            except AssertionError:  # the brief's data no longer has what the case edits: it fails alone
+                groups.append(([case], {"": None}))
+                continue
             for members, taken in groups:
+                if "" in taken:
+                    continue
                 if not any(f in taken and (lines is None or taken[f] is None or lines & taken[f])  # type: ignore[operator]
                            for f, lines in mine.items()):
                     members.append(case)

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from atlante import i18n, pipeline
+from atlante.kinds import FIELD_PAGE, KINDS, SITE_PAGES
 from atlante.render import NAV_LIMIT, md_text, navigation
 
 from helpers import ROOT, make_project
@@ -53,6 +54,23 @@ def pages_en(project: Path) -> dict[str, str]:
     return rendered(project, "en")
 
 
+# A kind's section of the field reference, by its heading: "## Città dei circoli magici { #city }"
+SECTION = re.compile(r"^## [^\n]* \{ #([a-z_]+) \}\n", re.MULTILINE)
+KIND_LINK = re.compile(r"\[[^\]\n]*\]\(#([a-z_]+)\)")
+
+
+def _of_kinds(text: str, kinds: set[str]) -> str:
+    """The field reference's page with only the sections (and the links to them) of `kinds`: a kind
+    added to atlante/kinds.py adds its section, and leaves every other one as the golden file has it."""
+    found = list(SECTION.finditer(text))
+    head, sections = text[:found[0].start()], [(m.group(1), text[m.start():n.start() if n else len(text)])
+                                                for m, n in zip(found, [*found[1:], None], strict=True)]
+    links = [m for m in KIND_LINK.finditer(head) if m.group(1) in {k.name for k in KINDS}]
+    line = head[links[0].start():links[-1].end()]
+    head = head.replace(line, " · ".join(m.group(0) for m in links if m.group(1) in kinds))
+    return head + "".join(section for kind, section in sections if kind in kinds)
+
+
 def _golden(name: str, text: str) -> None:
     text = re.sub(r"atlante-figure-[0-9a-f]{24}", "atlante-figure-TOKEN", text)  # random per run (render._Figures)
     golden = GOLDEN / name
@@ -64,7 +82,16 @@ def _golden(name: str, text: str) -> None:
 @pytest.mark.parametrize("src_uri", ["index.md", "cities/index.md", "cities/beta.md", "circles/circolo.md", "slides/slide-1.md",
                                      "campi.md", "tag.md", "tag/innovazione.md"])
 def test_page_matches_golden_file(pages: dict[str, str], src_uri: str) -> None:
-    _golden(src_uri.replace("/", "__"), pages[src_uri])
+    page = pages[src_uri]
+    if src_uri == FIELD_PAGE:  # one section per kind: those the golden file has are compared
+        page = _of_kinds(page, set(SECTION.findall((GOLDEN / FIELD_PAGE).read_text(encoding="utf-8"))))
+    _golden(src_uri.replace("/", "__"), page)
+
+
+def test_the_field_reference_has_a_section_for_each_kind_in_order(pages: dict[str, str]) -> None:
+    page = pages[FIELD_PAGE]
+    assert SECTION.findall(page) == [k.name for k in KINDS]
+    assert [m.group(1) for m in KIND_LINK.finditer(page.split("\n## ")[0])] == [k.name for k in KINDS]
 
 
 @pytest.mark.parametrize("src_uri", ["cities/beta.md", "slides/slide-1.md", "tag.md"])
@@ -83,10 +110,9 @@ def test_an_untranslated_text_falls_back_to_the_original_in_a_non_strict_run(pag
 
 def test_every_entity_and_kind_has_a_page(pages: dict[str, str]) -> None:
     assert sorted(pages) == sorted([
-        "index.md", "concept-map.md", "brief.md", "changelog.md", "dati.md", "campi.md", "challenges/index.md", "moves/index.md", "platforms/index.md", "circles/index.md",
-        "cities/index.md", "themes/index.md", "actions/index.md", "concepts/index.md", "slides/index.md",
+        *SITE_PAGES, *(f"{k.folder}/index.md" for k in KINDS),
         "slides/slide-1.md", "circles/circolo.md", "cities/alfa.md", "cities/beta.md", "concepts/concetto.md",
-        "tag.md", "tag/innovazione.md",  # the tag index and the page of the one tag the data uses
+        "tag/innovazione.md",  # the page of the one tag the data uses (the tag index is a site page)
     ])
 
 
@@ -102,14 +128,17 @@ def test_plain_text_can_never_become_markup(text: str, expected: str) -> None:
     assert str(md_text(text)) == expected
 
 
-def test_navigation_stays_small_for_large_kinds() -> None:
-    catalog = pipeline.run(ROOT).catalog
+def test_navigation_stays_small_for_large_kinds(project: Path) -> None:
+    catalog = pipeline.linked(project).catalog
     assert catalog is not None
-    catalog.by_kind["theme"] = catalog.by_kind["theme"] * (NAV_LIMIT // len(catalog.by_kind["theme"]) + 1)
-    nav = navigation(catalog, i18n.load(ROOT)[0]["it"], extra=[{"Informazioni": "informazioni.md"}])
+    catalog.by_kind["city"] = catalog.by_kind["city"] * (NAV_LIMIT // len(catalog.by_kind["city"]) + 1)
+    translation = i18n.load(ROOT)[0]["it"]
+    nav = navigation(catalog, translation, extra=[{"Informazioni": "informazioni.md"}])
     sections = {title: children for item in nav for title, children in item.items()}
-    assert sections["Temi applicativi"] == ["themes/index.md"]
-    assert sections["Città dei circoli magici"] == ["cities/index.md"] + [f"cities/{c}.md" for c in ("milano", "torino", "verona", "bologna", "firenze", "roma")]
+    plural = {k.name: translation.words["kinds"][k.name]["plural"] for k in KINDS}
+    assert sections[plural["city"]] == ["cities/index.md"]  # more than NAV_LIMIT: the index alone
+    assert sections[plural["circle"]] == ["circles/index.md", "circles/circolo.md"]
+    assert [next(iter(item)) for item in nav[3:3 + len(KINDS)]] == list(plural.values())  # every kind, in order
     assert nav[0] == {"Home": "index.md"} and nav[-5] == {"Informazioni": "informazioni.md"}
     assert nav[-4] == {"Tag": "tag.md"}  # generated, after the hand-written pages, as it was written in mkdocs.yml
     assert nav[-3] == {"Dati": "dati.md"} and nav[-2] == {"Riferimento dei campi": "campi.md"}  # the data, then its fields

@@ -1,0 +1,110 @@
+"""Adding a kind touches its declaration, its schema, the translation files and its data: no test.
+
+A copy of the project gets a tenth kind (helpers.add_kind: `district`, with a relation type of its
+own, the words for both in every translation file, its schema, two entries linking to the brief's
+cities and a concept); the core then checks it, renders its pages and links them both ways; and the
+generic tests, run on that copy as they are, pass. The kind's code lives in the copy's hooks/, so
+both run in a process of their own, which imports the copy's atlante.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers import NEW_ENTRIES, NEW_FOLDER, NEW_KIND, NEW_RELATION, PROJECT_PARTS, ROOT, add_kind, env, make_project
+
+# The files a new kind may touch: its declaration, its schema, the translation files, its data, the
+# editor's schema mapping, and the README's relation table (written by `atlante generate`)
+ALLOWED = {"hooks/atlante/kinds.py", f"data/schema/{NEW_KIND}.schema.json", "overrides/atlante/i18n/it.yaml",
+           "overrides/atlante/i18n/en.yaml", ".vscode/settings.json", "README.md",
+           *(f"data/{NEW_FOLDER}/{id_}.yaml" for id_ in NEW_ENTRIES)}
+
+# The core on the copy, in both editions: every finding, every page, and the lines of a few pages
+RUN = """
+import json, sys
+from pathlib import Path
+from atlante import pipeline
+project, out = Path(sys.argv[1]), {}
+for lang in ("it", "en"):
+    result = pipeline.run(project, lang=lang)
+    pages = {p.src_uri: p.markdown for p in result.pages}
+    out[lang] = {"findings": [str(f) for f in result.findings], "pages": sorted(pages),
+                 "shown": {uri: pages.get(uri, "") for uri in sys.argv[2:]}}
+print(json.dumps(out))
+"""
+
+
+def changed(copy: Path, parts: tuple[str, ...]) -> set[str]:
+    """The files of `copy` that differ from (or are not in) the real project, below `parts`."""
+    found = set()
+    for part in parts:
+        if (copy / part).is_file():
+            found |= set() if filecmp.cmp(copy / part, ROOT / part, shallow=False) else {part}
+            continue
+        for path in (copy / part).rglob("*"):
+            rel = path.relative_to(copy).as_posix()
+            if path.is_file() and "__pycache__" not in rel and (
+                    not (ROOT / rel).is_file() or not filecmp.cmp(path, ROOT / rel, shallow=False)):
+                found.add(rel)
+    return found
+
+
+def in_copy(copy: Path, *args: str, timeout: int = 300) -> subprocess.CompletedProcess[str]:
+    """`python <args>` run in the copy, with the copy's atlante on the path before the installed one."""
+    return subprocess.run([sys.executable, *args], cwd=copy, env={**env(), "PYTHONPATH": str(copy / "hooks")},
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def test_a_new_kind_is_checked_rendered_and_linked_both_ways(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    add_kind(project)
+    assert changed(project, PROJECT_PARTS) <= ALLOWED
+    mobile, milano = f"{NEW_FOLDER}/{NEW_ENTRIES[0]}.md", "cities/milano.md"
+    result = in_copy(project, "-c", RUN, str(project), mobile, milano, f"{NEW_FOLDER}/index.md", "campi.md")
+    assert result.returncode == 0, result.stderr
+    run = json.loads(result.stdout)
+    words = {lang: (project / "overrides" / "atlante" / "i18n" / f"{lang}.yaml").read_text(encoding="utf-8") for lang in run}
+    for lang, edition in run.items():
+        assert edition["findings"] == []
+        assert {f"{NEW_FOLDER}/index.md", *(f"{NEW_FOLDER}/{id_}.md" for id_ in NEW_ENTRIES)} <= set(edition["pages"])
+        shown = edition["shown"]
+        assert "(../cities/milano.md)" in shown[mobile] and "(../concepts/distretto-industriale.md)" in shown[mobile]
+        assert f"(../{NEW_FOLDER}/{NEW_ENTRIES[0]}.md)" in shown[milano]  # the inverse, on the city's page
+        assert f"(../{NEW_FOLDER}/{NEW_ENTRIES[1]}.md)" in shown[f"{NEW_FOLDER}/index.md"]
+        assert f"{{ #{NEW_KIND} }}" in shown["campi.md"]  # the field reference, from its schema
+        for heading in (f"{NEW_RELATION}: {{forward: ", "inverse: "):  # the relation's headings, in this language
+            assert heading in words[lang]
+        forward, inverse = words[lang].split(f"  {NEW_RELATION}: {{forward: ")[1].split("}")[0].split(", inverse: ")
+        assert forward in shown[mobile] and inverse in shown[milano]
+
+
+# The tests that follow the kinds and the data (those not marked brief, build, browser or slow) of the
+# modules that iterate over the kinds or read every file of data/
+GENERIC = ("test_catalog.py", "test_load.py", "test_render.py", "test_validate.py", "test_reference.py", "test_data.py",
+           "test_flat_csv.py", "test_opendata.py", "test_translations.py", "test_tooling.py")
+IGNORED = shutil.ignore_patterns(".git", ".venv*", "node_modules", ".cache", "site", "__pycache__", "_artifacts", ".pytest_cache")
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(900)
+def test_the_generic_tests_pass_unchanged_on_a_project_with_a_new_kind(tmp_path: Path) -> None:
+    copy = tmp_path / "repository"
+    shutil.copytree(ROOT, copy, ignore=IGNORED, symlinks=True)
+    for tool in (".venv", "node_modules", ".cache"):
+        if (ROOT / tool).exists():
+            (copy / tool).symlink_to((ROOT / tool).resolve())
+    add_kind(copy)
+    assert changed(copy, ("tests",)) == set()
+    result = in_copy(copy, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist", "-m",
+                     "not brief and not build and not browser and not slow", *(f"tests/{name}" for name in GENERIC),
+                     timeout=840)
+    assert result.returncode == 0, result.stdout[-6000:]
+    summary = result.stdout.splitlines()[-1]
+    assert int(summary.split(" passed")[0].split()[-1]) >= 200 and "failed" not in summary, summary  # not a vacuous run

@@ -130,7 +130,8 @@ def build_zensical(exported: Path) -> tuple[float, int, float]:
     _empty(exported / "site")
     seconds, peak, cpu = 0.0, 0, 0.0
     for config in _configs(exported):
-        took, rss, used = timed([str(ZENSICAL), "build", "-f", config.name], exported)
+        # as strict as the others, and cold: its cache cleaned (--clean), as each MkDocs build starts afresh
+        took, rss, used = timed([str(ZENSICAL), "build", "--clean", "--strict", "-f", config.name], exported)
         seconds, peak, cpu = seconds + took, max(peak, rss), cpu + used
     return seconds, peak, cpu
 
@@ -236,23 +237,35 @@ def preview(project: Path, n: int, edits: int) -> float:
 # The table
 # ---------------------------------------------------------------------------------------------
 
-HEADER = ("| N | entities | pages | hooks | plain | ratio | CPU hooks / plain | zensical | properdocs | t(N)/t(prev) | "
-          "check | preview | peak RSS (build / check) | site per entity | search index per entity |\n"
-          "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+HEADER = ("| N | entities | pages | hooks | plain | ratio hooks / plain | CPU hooks / plain | zensical | ratio hooks / zensical | "
+          "properdocs | t(N)/t(prev) | check | preview | peak RSS (build / check) | site per entity | search index per entity |\n"
+          "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 
 
 def _median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
 
+def _spread(values: list[float], unit: str = " s", digits: int = 1) -> str:
+    """The median, and the lowest and highest in brackets when there are several: "28.5 s (27.9–29.3)"."""
+    if not values:
+        return "—"
+    shown = f"{_median(values):.{digits}f}{unit}"
+    return shown if len(values) < 2 else f"{shown} ({min(values):.{digits}f}–{max(values):.{digits}f})"
+
+
+def _ratios(a: list[float], b: list[float]) -> str:
+    """The ratio round by round (the builds of a round run one after the other), its median and spread."""
+    return _spread([x / y for x, y in zip(a, b, strict=False)], "", 2)
+
+
 def line(row: Row, previous: Row | None) -> str:
-    hooks, plain, zensical, properdocs = (_median(row.hooks), _median(row.plain), _median(row.zensical),
-                                          _median(row.properdocs))
+    hooks = _median(row.hooks)
     growth = f"{hooks / _median(previous.hooks):.2f}" if previous else "—"
-    cpu = f"{_median(row.hooks_cpu):.1f} / {_median(row.plain_cpu):.1f} s ({_median(row.hooks_cpu) / _median(row.plain_cpu):.2f})"
-    return (f"| {row.n:,} | {row.entities:,} | {row.pages:,} | {hooks:.1f} s | {plain:.1f} s | {hooks / plain:.2f} | {cpu} | "
-            f"{'—' if zensical != zensical else f'{zensical:.1f} s'} | "
-            f"{'—' if properdocs != properdocs else f'{properdocs:.1f} s'} | {growth} | {_median(row.check):.2f} s ({_median(row.check_cpu):.2f} s CPU) | "
+    cpu = f"{_median(row.hooks_cpu):.1f} / {_median(row.plain_cpu):.1f} s ({_ratios(row.hooks_cpu, row.plain_cpu)})"
+    return (f"| {row.n:,} | {row.entities:,} | {row.pages:,} | {_spread(row.hooks)} | {_spread(row.plain)} | "
+            f"{_ratios(row.hooks, row.plain)} | {cpu} | {_spread(row.zensical)} | {_ratios(row.hooks, row.zensical)} | "
+            f"{_spread(row.properdocs)} | {growth} | {_median(row.check):.2f} s ({_median(row.check_cpu):.2f} s CPU) | "
             f"{'—' if row.preview != row.preview else f'{row.preview:.2f} s'} | "
             f"{row.rss / 2**20:,.0f} / {row.check_rss / 2**20:,.0f} MB | {row.size / row.entities / 1024:,.0f} KB | "
             f"{row.search / row.entities / 1024:,.1f} KB |").replace(",", " ")

@@ -13,12 +13,14 @@ from pathlib import Path
 import pytest
 
 from atlante import i18n, pipeline
-from atlante.kinds import FIELD_PAGE, KINDS, SITE_PAGES
+from atlante import pages as registry
+from atlante.kinds import KINDS
 from atlante.render import NAV_LIMIT, md_text, navigation
 
 from helpers import ROOT, make_project
 
 GOLDEN = Path(__file__).parent / "golden"
+FIELD_PAGE = registry.path_of("fields")  # campi.md
 FIXTURE = Path(__file__).parent / "fixtures" / "minimal"
 
 
@@ -110,7 +112,7 @@ def test_an_untranslated_text_falls_back_to_the_original_in_a_non_strict_run(pag
 
 def test_every_entity_and_kind_has_a_page(pages: dict[str, str]) -> None:
     assert sorted(pages) == sorted([
-        *SITE_PAGES, *(f"{k.folder}/index.md" for k in KINDS),
+        *registry.fixed(), *(registry.path_of("kind_index", k.folder) for k in KINDS),
         "slides/slide-1.md", "circles/circolo.md", "cities/alfa.md", "cities/beta.md", "concepts/concetto.md",
         "tag/innovazione.md",  # the page of the one tag the data uses (the tag index is a site page)
     ])

@@ -71,6 +71,7 @@ def _guarded(event: Callable[P, R]) -> Callable[P, R]:
                 config = kwargs.get("config") or next((a for a in args if hasattr(a, "config_file_path")), None)
                 BUILD.unforeseen(exc, cast("MkDocsConfig | None", config))
         except Refused as refusal:
+            BUILD.refused[:] = refusal.lines  # what the preview's error page shows
             raise PluginError(str(refusal)) from None
 
     return guarded
@@ -93,8 +94,14 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     return BUILD.configure(config, _engine(config))
 
 
+@event_priority(100)  # (in another edition's process) before any other plugin's pre_build
+@_guarded
 def on_pre_build(*, config: MkDocsConfig) -> None:
     BUILD.pre_build()
+
+
+def on_build_error(*, error: Exception) -> None:
+    BUILD.abandon()
 
 
 @event_priority(50)  # before mkdocs-redirects collects the pages its redirects may point to

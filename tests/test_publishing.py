@@ -284,7 +284,7 @@ def test_the_search_index_holds_no_figure_or_citation_text(built_site: Path) -> 
 
 def test_the_content_partial_is_materials_but_for_the_whole_page_it_shows() -> None:
     """overrides/partials/content.html shows atlante.content (the page whole; Material's search is
-    handed it without figures and panels, hooks/atlante_hooks.py): otherwise it is Material's own, so
+    handed it without figures and panels, atlante/build.py): otherwise it is Material's own, so
     a Material release that changes its partial fails here."""
     import material
 

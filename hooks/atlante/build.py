@@ -24,8 +24,10 @@ import contextlib
 import dataclasses
 import logging
 import multiprocessing
+import multiprocessing.connection
 import os
 import re
+import stat
 from collections.abc import Callable
 from datetime import date
 from html import escape as escape_html
@@ -193,8 +195,11 @@ class Build:
         """In another edition's process (_build_others_ahead): wait until the source edition's build has
         emptied the site folder, which MkDocs does after this event, before writing into it."""
         wait, self.wait = self.wait, None
-        if wait is not None:
-            wait.recv()  # (EOFError if the source edition's build stopped: this one stops too)
+        if wait is not None:  # the word, or the source edition's process gone: then this one stops too
+            parent = multiprocessing.parent_process()
+            ready = multiprocessing.connection.wait([wait, *([parent.sentinel] if parent else [])])
+            if wait not in ready or not wait.recv():
+                raise Refused("(build): expected the source edition's build to go on, found it stopped")
 
     def keeps(self, src_uri: str, abs_src_path: str | None) -> bool:
         """Whether a file MkDocs found stays: not the templates' translation files (in the theme folder,
@@ -306,6 +311,16 @@ class Build:
         the_others()
         return True
 
+    def abandon(self) -> None:
+        """The source edition's build failed: the other editions' processes stop (their builds would
+        write below a site that is not there)."""
+        for other in self.ahead:
+            other.go.close()
+            other.said.close()
+            other.worker.terminate()
+            other.worker.join()
+        self.ahead.clear()
+
     def in_source_language(self, result: pipeline.Result) -> list[str]:
         """The findings, errors first, as `atlante check` says them in the brief's language: for the
         preview's error page (the terminal keeps the build's English)."""
@@ -388,7 +403,7 @@ class Build:
             go_out, go_in = fork.Pipe(duplex=False)
             said_out, said_in = fork.Pipe(duplex=False)
             worker = fork.Process(target=self._elsewhere, args=(config, engine, edition, path, site / edition.prefix,
-                                                                self.root, go_out, said_in),
+                                                                self.root, go_out, said_in, (go_in, said_out)),
                                   name=f"atlante-edition-{edition.lang}", daemon=True)  # gone with this process
             worker.start()
             go_out.close()
@@ -396,9 +411,14 @@ class Build:
             self.ahead.append(_Elsewhere(edition, worker, go_in, said_out))
 
     def _elsewhere(self, config: MkDocsConfig, engine: Engine, edition: editions.Edition, path: Path, site_dir: Path,
-                   root: str, go: Connection, said: Connection) -> None:
+                   root: str, go: Connection, said: Connection, theirs: tuple[Connection, ...]) -> None:
         """In the fork: build `edition`, keeping the warnings and errors logged meanwhile to be said by
         the source edition's process (the lesser lines are printed here, as they come)."""
+        for end in theirs:  # the parent's ends of the two pipes, and the other editions' (self.ahead)
+            end.close()
+        for other in self.ahead:
+            other.go.close()
+            other.said.close()
         self.ahead, self.wait = [], go
         engine_log = logging.getLogger(engine.name)
         kept = _Kept()
@@ -410,7 +430,7 @@ class Build:
             self._build_edition(config, engine, edition, path, site_dir, root)
         except BaseException as exc:  # noqa: BLE001 - said in the other process: the build stops there
             built = False
-            if not kept.lines:
+            if not any(level >= logging.ERROR for _, level, _ in kept.lines):  # MkDocs said nothing of it
                 kept.lines.append((self.log.name, logging.ERROR, faults.said(exc, project_of(config))))
         finally:
             said.send((built, kept.lines))
@@ -422,13 +442,16 @@ class Build:
         try:
             built, lines = other.said.recv()
         except (EOFError, OSError):
-            built, lines = False, [(self.log.name, logging.ERROR, f"{other.edition.lang}: (build): expected the edition "
-                                    f"built, found its process ended (exit code {other.worker.exitcode})")]
+            built, lines = False, None
         finally:
             other.said.close()
             other.worker.join()
+        if lines is None:
+            lines = [(self.log.name, logging.ERROR, f"{other.edition.lang}: (build): expected the edition built, found "
+                      f"its process ended (exit code {other.worker.exitcode})")]
         for name, level, message in lines:
             if not (level == logging.WARNING and message in self.told):
+                self.told.add(message)
                 logging.getLogger(name).log(level, message)
         return bool(built)
 
@@ -570,8 +593,6 @@ def _below_warnings(record: logging.LogRecord) -> bool:
 
 def _regular(path: str) -> bool:
     """Whether `path` is a regular file itself (not a link to one, not a pipe)."""
-    import stat
-
     try:
         return stat.S_ISREG(os.lstat(path).st_mode)
     except OSError:

@@ -64,7 +64,6 @@ KNOWLEDGE_BASE = "atlante.json"
 GRAPH = "atlante.jsonld"
 PACKAGE = "datapackage.json"
 DCAT_FILE = "dcat-ap_it.rdf"
-PAGE = "dati.md"
 
 # Spreadsheet formula injection (OWASP, "CSV Injection"): a text cell starting with one of these is
 # read as a formula. Such a cell, and one starting with the apostrophe itself (so that the rule can be

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from .i18n import Translation
     from .model import Catalog, Entity
-    from .render import Download, Files, Site, _Figures
+    from .render import Download, Files, Site
 
 
 @dataclass(frozen=True)
@@ -105,13 +105,11 @@ class Context:
     Jinja environment and the values several pages draw (the map of places, the concept graphs)."""
 
     def __init__(self, catalog: Catalog, translation: Translation, site: Site, env: jinja2.Environment,
-                 common: dict[str, Any], figures: _Figures,
-                 figure_files: Callable[..., Files]) -> None:
+                 common: dict[str, Any], figure_files: Callable[..., Files]) -> None:
         self.catalog, self.translation, self.site, self.env = catalog, translation, site, env
         self.words: dict[str, Any] = translation.words
         self.lang = translation.lang
         self.common = common
-        self.figures = figures
         self.figure_files = figure_files
 
     @cached_property
@@ -325,7 +323,7 @@ def path_of(name: str, key: str = "", number: int = 1) -> str:
     """The source path of page `number` of a spec's page (a family's member: `key`), from which every
     generated page's address is made (`address`): path_of("tag", "citta") -> "tag/citta.md",
     path_of("kind_index", "themes", 2) -> "themes/page/2.md", path_of("fields") -> "campi.md"."""
-    spec = next(s for s in SPECS if s.name == name)
+    [spec] = [s for s in SPECS if s.name == name]
     return paged(spec.path.format(key=key), number)
 
 

@@ -91,7 +91,7 @@ class Chip:
     @property
     def url(self) -> str:
         """The tag page's address below the edition's root: "tag/citta/"."""
-        return self.page.removesuffix(".md") + "/"
+        return registry.address(self.page)
 
 
 @dataclass(frozen=True)
@@ -279,7 +279,7 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, site: 
     def site_pages() -> list[Page]:
         """Every page of the registry (pages.SPECS), each listing cut into numbered pages."""
         faults.note("data/", f"rendering the site's pages ({lang}: home, indexes, maps, the whole brief)")
-        ctx = registry.Context(catalog, translation, site, env, common, figures_kept, figure_files)
+        ctx = registry.Context(catalog, translation, site, env, common, figure_files)
         made_pages = []
         for spec in registry.SPECS:
             template = env.get_template(spec.template)

@@ -27,7 +27,6 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import re
-import stat
 from collections.abc import Callable
 from datetime import date
 from html import escape as escape_html
@@ -38,7 +37,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple, NoReturn
 import jinja2
 import jinja2.bccache
 
-from . import cache, editions, faults, history, meta, metadata, pipeline, rules, serving
+from . import cache, editions, faults, files, history, meta, metadata, pipeline, rules, serving
 from .messages import DID_YOU_MEAN
 from .render import REQUIRED_EXTENSIONS, Page, navigation, place_figures, redirect_page, redirects
 from .sanitize import clean_html
@@ -144,7 +143,7 @@ class Build:
             self.refuse(f"mkdocs.yml: markdown_extensions: expected {', '.join(missing)}, found them missing")
         if not config.use_directory_urls:  # maps and graphs link pages by their directory URLs
             self.refuse(f"{name}: use_directory_urls: expected true, found false")
-        lang = str(config.theme["language"])
+        lang = serving.lang_of(config)
         self.editions, problems = editions.from_alternate(config.extra.get("alternate"), lang)
         edition = self.edition = next((e for e in self.editions if e.lang == lang), None)
         if edition is None:
@@ -204,7 +203,7 @@ class Build:
     def keeps(self, src_uri: str, abs_src_path: str | None) -> bool:
         """Whether a file MkDocs found stays: not the templates' translation files (in the theme folder,
         not for the site), nor a link or a pipe among the pages (the core has refused it: never read)."""
-        return not src_uri.startswith(TEMPLATES) and not (abs_src_path and not _regular(abs_src_path))
+        return not src_uri.startswith(TEMPLATES) and not (abs_src_path and not files.is_regular(abs_src_path))
 
     def generated(self, config: MkDocsConfig) -> list[Generated]:
         """The generated pages and files of this edition, in memory (under --dirty, as files rewritten
@@ -589,14 +588,6 @@ class _Kept(logging.Handler):
 
 def _below_warnings(record: logging.LogRecord) -> bool:
     return record.levelno < logging.WARNING
-
-
-def _regular(path: str) -> bool:
-    """Whether `path` is a regular file itself (not a link to one, not a pipe)."""
-    try:
-        return stat.S_ISREG(os.lstat(path).st_mode)
-    except OSError:
-        return False
 
 
 def _summary(result: pipeline.Result) -> str:

@@ -45,6 +45,14 @@ def what(mode: int) -> str | None:
     return "a special file"
 
 
+def is_regular(path: FsPath | str) -> bool:
+    """Whether `path` is a regular file itself (not a link to one, not a pipe); False where it is gone."""
+    try:
+        return what(os.lstat(path).st_mode) is None
+    except OSError:
+        return False
+
+
 def read_bytes(path: FsPath | str) -> bytes:
     """The bytes of the regular file at `path`; NotRegular for a link, a pipe, a socket, a device or a
     folder (nothing is read from it, and the call never waits); OSError as open() raises it otherwise."""

@@ -74,13 +74,13 @@ class Preview:
 
     def rendered(self, page: MkDocsPage, config: MkDocsConfig) -> None:
         self.rebuilt.add(page.url)
-        self.titles.setdefault(_lang(config), {})[page.file.src_uri] = page.title or ""
+        self.titles.setdefault(lang_of(config), {})[page.file.src_uri] = page.title or ""
 
     def kept_titles(self, config: MkDocsConfig, files: Files) -> None:
         """Under --dirty, a page that is not rendered again keeps its title in the others' navigation."""
         if not self.build.partial:
             return
-        titles = self.titles.get(_lang(config), {})
+        titles = self.titles.get(lang_of(config), {})
         for file in files.documentation_pages():
             if file.page is not None and file.src_uri in titles and not file.is_modified():
                 file.page.title = titles[file.src_uri]
@@ -91,8 +91,8 @@ class Preview:
         if not self.build.partial or result is None or result.catalog is None:
             return set()
         now = {e.file: e.digest for e in result.catalog.entities.values()}
-        before = self.digests.get(_lang(config), {})
-        self.digests[_lang(config)] = now
+        before = self.digests.get(lang_of(config), {})
+        self.digests[lang_of(config)] = now
         return {file for file, digest in now.items() if before.get(file) != digest}
 
     def placer(self, config: MkDocsConfig) -> Placer:
@@ -100,7 +100,7 @@ class Preview:
         renders it again only then."""
         from .build import Generated, content, project_of
 
-        lang = _lang(config)
+        lang = lang_of(config)
         if lang not in self.page_files:
             folder = Path(tempfile.mkdtemp(prefix=f"atlante-preview-{lang}-"))
             atexit.register(shutil.rmtree, folder, ignore_errors=True)
@@ -138,11 +138,11 @@ class Preview:
         assert result is not None
         keep = {p.src_uri for p in result.pages} | {f for p in result.pages for f in p.files} | set(result.downloads)
         site = Path(config.site_dir)
-        for path in self.page_files[_lang(config)].keep_only(keep):
+        for path in self.page_files[lang_of(config)].keep_only(keep):
             target = site / (preview.output_of(path) if path.endswith(".md") else path)
             target.unlink(missing_ok=True)
-            self.titles.get(_lang(config), {}).pop(path, None)
-            self.placed.get(_lang(config), {}).pop(path, None)
+            self.titles.get(lang_of(config), {}).pop(path, None)
+            self.placed.get(lang_of(config), {}).pop(path, None)
 
     def whole_search_index(self, config: MkDocsConfig) -> None:
         """Material wrote the search entries of the pages this build rendered: add the others'."""
@@ -150,9 +150,9 @@ class Preview:
         if not path.is_file():
             return
         written = json.loads(path.read_text(encoding="utf-8"))
-        pages = {preview.output_of(f).removesuffix("index.html") for f in self.titles.get(_lang(config), {})}
-        by_page, whole = preview.merge_search_index(self.search.get(_lang(config), {}), written, set(self.rebuilt), pages)
-        self.search[_lang(config)] = by_page
+        pages = {preview.output_of(f).removesuffix("index.html") for f in self.titles.get(lang_of(config), {})}
+        by_page, whole = preview.merge_search_index(self.search.get(lang_of(config), {}), written, set(self.rebuilt), pages)
+        self.search[lang_of(config)] = by_page
         path.write_text(json.dumps(whole, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
         search = config.plugins.get("search")
         if search is not None and hasattr(search, "search_index_prev"):
@@ -408,5 +408,6 @@ def _interrupt(*_: object) -> NoReturn:
     raise KeyboardInterrupt
 
 
-def _lang(config: MkDocsConfig) -> str:
+def lang_of(config: MkDocsConfig) -> str:
+    """The edition a config builds: its theme's language."""
     return str(config.theme["language"])

@@ -170,8 +170,9 @@ class Build:
             self.refuse(meta.located(Path(config.config_file_path), problems))
         if edition.is_source:  # before the core runs: a fork of a process that has started citeproc-js would share it
             self._build_others_ahead(config, engine)
+        hurried = self.partial and self.preview.first_phase and edition.is_source  # (serving.Preview.placer)
         result = pipeline.run(project, docs_dir=project / "docs", lang=lang, publication=self.publication,
-                              cache=self.cache)
+                              cache=self.cache, hurried=hurried)
         if edition.is_source:
             self.told.clear()
         for warning in map(str, result.warnings):  # each once per build, whichever edition found it
@@ -219,13 +220,21 @@ class Build:
         edited = self.preview.edited_files(config)
         self.pages = {page.src_uri: page for page in self.result.pages}
         made: list[Generated] = []
+
+        def download(path: str, text: str | bytes | cache.Later, own: bool) -> None:
+            if self.command == "serve" and isinstance(text, cache.Later) and not text.linked:  # a figure's PNG: made
+                # when asked for
+                self.preview.made_on_request(config, path, text)
+            else:
+                made.append(place(path, text, "", own))
+
         for page in self.result.pages:
             own = page.source in edited
             made.append(dataclasses.replace(place(page.src_uri, page.markdown, page, own), in_nav=page.in_nav))
-            for path, text in page.files.items():  # its citations as .bib and .ris
-                made.append(place(path, text, "", own))
+            for path, text in page.files.items():  # its citations as .bib and .ris, its figures as SVG and PNG
+                download(path, text, own)
         for path, text in self.result.downloads.items():  # the open data, in the source edition only
-            made.append(place(path, text, "", False))
+            download(path, text, False)
         if self.partial:
             self.preview.forget_gone_pages(config)
         return made
@@ -304,8 +313,8 @@ class Build:
             if not degraded:
                 self._compare_editions(site)
 
-        if self.partial and self.preview.server is not None and not degraded:
-            self.preview.later.append(the_others)  # the preview shows the edited edition first
+        if self.partial and not degraded:  # the preview serves this edition first (on its first build too)
+            self.preview.later.append(the_others)
             return True
         the_others()
         return True

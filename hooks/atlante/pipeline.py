@@ -83,25 +83,27 @@ def linked(project: FsPath, *, docs_dir: FsPath | None = None) -> Result:
 
 
 def run(project: FsPath, *, docs_dir: FsPath | None = None, lang: str | None = None,
-        publication: meta.Publication | None = None, cache: Cache | None = None) -> Result:
+        publication: meta.Publication | None = None, cache: Cache | None = None, hurried: bool = False) -> Result:
     """Every finding and, when there is no error, the catalog and the pages of edition `lang` (by
     default the source edition: meta.source_language).
 
     `publication`: what the configuration says of the site and the brief; by default, read from the
     project's mkdocs.yml (a problem there is an error located in it). `cache`: kept by the caller
-    between runs, to redo only what changed."""
+    between runs, to redo only what changed. `hurried` (with a cache: the preview's first phase, which
+    writes only the edited entries' pages): the pages of the whole site and the open data are the last
+    run's, if there was one, rather than made again for pages that are not written."""
     if lang is None:
         from . import meta
 
         lang = publication.source_lang if publication else meta.source_language(project)
     if cache is not None:
         with yamlsource.remembering(cache.parsed):
-            return _run(project, docs_dir, lang, publication, cache)
+            return _run(project, docs_dir, lang, publication, cache, hurried)
     return _run(project, docs_dir, lang, publication, None)
 
 
 def _run(project: FsPath, docs_dir: FsPath | None, lang: str, publication: meta.Publication | None,
-         cache: Cache | None) -> Result:
+         cache: Cache | None, hurried: bool = False) -> Result:
     import jinja2
 
     from . import cite, history, meta, opendata
@@ -133,7 +135,7 @@ def _run(project: FsPath, docs_dir: FsPath | None, lang: str, publication: meta.
     templates = project / "overrides" / "atlante"
     try:
         result.pages = render(result.catalog, templates, result.translations[lang], site,
-                              cache.memo(lang) if cache else None)
+                              cache.memo(lang) if cache else None, hurried=hurried)
     except jinja2.TemplateError as exc:  # a template edited into an error: located, like a data error
         result.findings.append(_template_finding(exc, templates, project))
         return result
@@ -146,7 +148,7 @@ def _run(project: FsPath, docs_dir: FsPath | None, lang: str, publication: meta.
         key = repr((publication, issued, updated, [(e.file, e.digest) for e in result.catalog.entities.values()],
                     [t.words for t in result.translations.values()], sorted(
                     (p.name, p.stat().st_mtime_ns) for p in [*site.schema_dir.glob("*.json"), *project.glob("CITATION.cff")])))
-        if cache is not None and cache.downloads is not None and cache.downloads[0] == key:
+        if cache is not None and cache.downloads is not None and (cache.downloads[0] == key or hurried):
             result.downloads = cache.downloads[1]
         else:
             result.downloads = opendata.downloads(result.catalog, publication, site.schema_dir, updated, result.translations,

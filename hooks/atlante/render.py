@@ -230,10 +230,11 @@ class Memo:
 
 
 def render(catalog: Catalog, templates: FsPath, translation: Translation, site: Site,
-           memo: Memo | None = None) -> list[Page]:
+           memo: Memo | None = None, hurried: bool = False) -> list[Page]:
     """Every generated page in the translation's language: home, concept map, whole brief, Dati, field
     reference, changelog, tag index and tag pages, kind indexes, entities; each with its metadata and its citation downloads. With a `memo`, pages
-    whose inputs did not change since the memo's last run are taken from it."""
+    whose inputs did not change since the memo's last run are taken from it; `hurried`, the whole
+    site's pages too, as they were (the preview's first phase does not write them)."""
     lang = translation.lang
     publication = site.publication
     figures_kept = _Figures()
@@ -298,11 +299,12 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, site: 
         return made_pages
 
     hit = memo.pages.get(SITE_BUNDLE) if memo else None
-    if hit is not None and hit[0] == whole:
+    if hit is not None and (hit[0] == whole or hurried):
         site_bundle = hit[1]
+        kept[SITE_BUNDLE] = hit  # under its own key: the next run that is not hurried makes them again
     else:
         site_bundle, rendered = Page(SITE_BUNDLE, "", pages=tuple(site_pages())), rendered + 1
-    kept[SITE_BUNDLE] = (whole, site_bundle)
+        kept[SITE_BUNDLE] = (whole, site_bundle)
     pages = [p for p in site_bundle.pages if p.src_uri.split("/", 1)[0] not in KIND_BY_FOLDER]  # each kind's, below
 
     def entity_page(kind: Kind, entity: Entity, listed: bool) -> Page:

@@ -3,13 +3,14 @@ function, and a new page nothing but its spec, its template and its words."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 
 from atlante import pages, pipeline
 from atlante.kinds import KINDS
-from atlante.render import index_uri, navigation, tag_uri
+from atlante.render import index_uri, md_text, navigation, page_uri, tag_uri
 
 from helpers import make_project, write
 
@@ -25,6 +26,7 @@ def test_one_function_gives_every_generated_page_its_address(src: str, url: str)
 def test_the_registry_makes_the_paths_the_rest_of_the_code_uses() -> None:
     assert pages.path_of("fields") == "campi.md" and pages.path_of("tag", "citta", 2) == "tag/citta/page/2.md"
     assert tag_uri("citta") == pages.path_of("tag", "citta")
+    assert pages.path_of("entity", "cities/milano") == "cities/milano.md"
     assert [index_uri(kind, 2) for kind in KINDS] == [pages.path_of("kind_index", kind.folder, 2) for kind in KINDS]
     assert len({spec.name for spec in pages.SPECS}) == len(pages.SPECS)
     assert len(set(pages.fixed())) == len(pages.fixed())
@@ -70,3 +72,28 @@ def test_a_new_page_takes_its_address_from_hand_written_pages(with_a_new_page: P
     write(with_a_new_page, "docs/glossario.md", "# Glossario\n")
     findings = pipeline.check(with_a_new_page).findings
     assert [f.rule for f in findings if f.file == "docs/glossario.md"] == ["address-taken"], findings
+
+
+def test_the_entities_pages_are_the_registrys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An entity's page, and a slide's, is a spec's instance: drawn by the spec's template, and gone
+    with the spec's instances."""
+    project = make_project(tmp_path)
+    write(project, "overrides/atlante/plain.md", "{{ e | loc('title') | md }} ({{ kind.name }})\n")
+    whole = pipeline.run(project)
+    assert whole.catalog is not None and not whole.errors
+    slides = [e for e in whole.catalog.entities.values() if e.kind == "slide"]
+    others = [e for e in whole.catalog.entities.values() if e.kind != "slide"]
+    drawn = {p.src_uri: p for p in whole.pages}
+    monkeypatch.setattr(pages, "SPECS", tuple(dataclasses.replace(s, template="plain.md") if s.name == "entity" else s
+                                              for s in pages.SPECS))
+    plain = {p.src_uri: p for p in pipeline.run(project).pages}
+    for entity in others:
+        page = plain[page_uri(entity)]
+        assert page.markdown == f"{md_text(entity.text('title', 'it'))} ({entity.kind})\n"
+        assert page.source == entity.file and page.meta is not None
+        assert ("name", "citation_title", str(entity.text("title", "it"))) in page.meta.tags
+    assert all(plain[page_uri(e)].markdown == drawn[page_uri(e)].markdown for e in slides)
+    monkeypatch.setattr(pages, "SPECS", tuple(dataclasses.replace(s, instances=lambda ctx, spec: [])
+                                              if s.name in ("entity", "slide") else s for s in pages.SPECS))
+    without = {p.src_uri for p in pipeline.run(project).pages}
+    assert set(drawn) - without == {page_uri(e) for e in [*others, *slides]}

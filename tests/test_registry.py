@@ -12,7 +12,7 @@ from atlante import pages, pipeline
 from atlante.kinds import KINDS
 from atlante.render import index_uri, md_text, navigation, page_uri, tag_uri
 
-from helpers import make_project, write
+from helpers import edit, make_project, write
 
 
 @pytest.mark.parametrize(("src", "url"), [("index.md", ""), ("concept-map.md", "concept-map/"),
@@ -97,3 +97,19 @@ def test_the_entities_pages_are_the_registrys(tmp_path: Path, monkeypatch: pytes
                                               if s.name in ("entity", "slide") else s for s in pages.SPECS))
     without = {p.src_uri for p in pipeline.run(project).pages}
     assert set(drawn) - without == {page_uri(e) for e in [*others, *slides]}
+
+
+def test_redirects_and_downloads_are_the_registrys(tmp_path: Path) -> None:
+    """A retired id's address and every file beside the pages are enumerated by the registry: the
+    redirect to the entity's page, its downloads under the old id too, the open data's files."""
+    project = make_project(tmp_path)
+    edit(project, "data/cities/milano.yaml", "id: milano\n", "id: milano\naliases: [milan]\n")
+    result = pipeline.run(project)
+    assert result.catalog is not None and not result.errors, result.errors
+    assert pages.redirects(result.catalog) == {"cities/milan.md": "cities/milano.md"}
+    files = {path: page for path, _content, page in pages.downloads(result.pages, result.downloads)}
+    [milano] = [p for p in result.pages if p.src_uri == "cities/milano.md"]
+    assert {"cities/milano.bib", "cities/milan.bib", "cities/milan.ris", "cities/milan.graph.svg"} <= set(milano.files)
+    assert all(files[path] is milano for path in milano.files)
+    assert {path for path, page in files.items() if page is None} == set(result.downloads)
+    assert {"dati/atlante.json", "dati/cities.csv", "map.svg", "map.png"} <= set(files)

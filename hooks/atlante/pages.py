@@ -12,13 +12,16 @@ The entities' pages are two families: "entity" (the brief's argument, entity.md)
 brief's slides, slide.md). A spec with a `key` has pages that each show only part of the catalog:
 each is rendered again only when its key changes; the others are rendered together (render.Memo).
 
+Every other output of the site is enumerated here too: `redirects` (a renamed entity's old
+addresses) and `downloads` (the files beside the pages: the pages' own and the open data's).
+
 A new generated page is its spec here, its template and its words in the translation files.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
 from functools import cached_property
@@ -37,7 +40,7 @@ if TYPE_CHECKING:
     from .i18n import Translation
     from .meta import Publication
     from .model import Catalog, Json, Ref
-    from .render import Chip, Citer, Download, Files, Site, Values
+    from .render import Chip, Citer, Download, Files, Page, Site, Values
 
 
 @dataclass(frozen=True)
@@ -323,7 +326,7 @@ def _pages_of(ctx: Context, spec: Spec, kinds: list[Kind]) -> list[Instance]:
     found = []
     for kind in kinds:
         entities = ctx.entities(kind)
-        found += [Instance(spec.path.format(key=entity_address(kind.name, e.id).removesuffix("/")),
+        found += [Instance(entity_path(kind.name, e.id),
                            str(e.text("title", ctx.lang)), str(e.text("summary", ctx.lang)), data={"entity": e},
                            kind=kind, listed=len(entities) <= NAV_LIMIT) for e in entities]
     return found
@@ -368,10 +371,15 @@ def _entity_made(ctx: Context, page: Instance) -> Made:
 
 
 def _with_aliases(page: Instance, files: Files) -> Files:
-    from .render import alias_files
-
-    assert page.kind is not None
-    return {**files, **alias_files(page.kind, page.data["entity"], files)}
+    """An entity page's downloads (its .bib, .ris, figures) under each of its retired ids too: a saved
+    download link keeps working after a rename, as the page's address does (`redirects`; static
+    hosting has no redirect for a file: a copy is what answers). A slide's statements' files go with
+    it. The .json is the open data's (opendata.downloads)."""
+    kind, entity = page.kind, page.data["entity"]
+    assert kind is not None
+    own = f"{kind.folder}/{entity.id}"  # cities/milano.bib; a slide's statements: slides/slide-3/3-4.bib
+    return {**files, **{f"{kind.folder}/{alias}{path.removeprefix(own)}": content for alias in entity.data.get("aliases") or []
+                        for path, content in files.items() if path.startswith((own + ".", own + "/"))}}
 
 
 def _entity_key(ctx: Context, page: Instance) -> str:
@@ -640,6 +648,11 @@ def path_of(name: str, key: str = "", number: int = 1) -> str:
     return paged(spec.path.format(key=key), number)
 
 
+def entity_path(kind: str, id_: str) -> str:
+    """The source path of the page of the entity of `kind` with the id `id_`: cities/milano.md."""
+    return path_of("entity", entity_address(kind, id_).removesuffix("/"))
+
+
 def no_data(ctx: Context, page: Instance, part: list[Any] | None, number: int) -> Made:
     """The data of a page whose template needs only what every page has (catalog, words, publication)."""
     return Made({})
@@ -653,3 +666,25 @@ def navigation(words: dict[str, Any], kinds: Iterable[tuple[str, list[str]]], ex
                 for s in sorted((s for s in SPECS if s.nav == where), key=lambda s: s.nav_order)]
 
     return [*part("head"), *({title: children} for title, children in kinds), *extra, *part("tail")]
+
+
+# ---- the site's other outputs: redirects and downloads ----------------------------------------------
+
+
+def redirects(catalog: Catalog) -> dict[str, str]:
+    """Each retired id's page, as a source path, to the page of the entity that now has it: a
+    renamed entity lists its old ids under `aliases`, and their addresses keep working (the MkDocs
+    adapter hands them to mkdocs-redirects and writes their pages, render.redirect_page; the export
+    writes them into each edition's configuration)."""
+    return {entity_path(e.kind, alias): entity_path(e.kind, e.id)
+            for e in catalog.entities.values() for alias in e.data.get("aliases") or []}
+
+
+def downloads(made: Iterable[Page], open_data: Mapping[str, str]) -> list[tuple[str, str | bytes | Later, Page | None]]:
+    """Every file the site publishes beside its pages, by path below the edition's root, with the page
+    it goes with: each page's (its citations' .bib and .ris, its figures' SVG and PNG, the whole
+    brief's PDF; an entity's under its retired ids too), then the open data's, with no page (JSON,
+    CSV, JSON-LD, the data package, DCAT, CITATION.cff: pipeline.Result.downloads, in the source
+    edition only)."""
+    return [*((path, content, page) for page in made for path, content in page.files.items()),
+            *((path, text, None) for path, text in open_data.items())]

@@ -158,7 +158,7 @@ class _Figures:
 
 def page_uri(entity: Entity) -> str:
     """The source path of an entity's page: cities/milano.md."""
-    return registry.path_of("entity", address(entity.kind, entity.id).removesuffix("/"))
+    return registry.entity_path(entity.kind, entity.id)
 
 
 def index_uri(kind: Kind, number: int = 1) -> str:
@@ -487,25 +487,8 @@ def navigation(catalog: Catalog, translation: Translation, *, extra: list[Any] |
     return registry.navigation(words, sections, list(extra or []))
 
 
-def redirects(catalog: Catalog) -> dict[str, str]:
-    """Each retired id's page, as a source path, to the page of the entity that now has it: a
-    renamed entity lists its old ids under `aliases`, and their addresses keep working."""
-    return {address(e.kind, alias).removesuffix("/") + ".md": page_uri(e)
-            for e in catalog.entities.values() for alias in e.data.get("aliases") or []}
-
-
-def alias_files(kind: Kind, entity: Entity, files: Mapping[str, _T]) -> dict[str, _T]:
-    """An entity page's downloads (its .bib, .ris, figures) under each of its retired ids too: a saved
-    download link keeps working after a rename, as the page's address does (static hosting has no
-    redirect for a file; a copy is what answers). A slide's statements' files go with it. The .json
-    is the open data's (opendata.downloads)."""
-    own = f"{kind.folder}/{entity.id}"  # cities/milano.bib; a slide's statements: slides/slide-3/3-4.bib
-    return {f"{kind.folder}/{alias}{path.removeprefix(own)}": content for alias in entity.data.get("aliases") or []
-            for path, content in files.items() if path.startswith((own + ".", own + "/"))}
-
-
 def redirect_page(old: str, new: str, edition_url: str, lang: str, words: Mapping[str, str]) -> str:
-    """The page a retired id's address serves (`old`, `new`: addresses below the edition's root,
+    """The page a retired id's address serves (pages.redirects; `old`, `new`: addresses below the edition's root,
     "cities/milan/" and "cities/milano/"): it sends the reader on at once, keeping a statement's
     anchor, and tells a search engine or a reference manager the page's one address, absolute, as
     every page's canonical link does. In the edition's language; not to be indexed."""

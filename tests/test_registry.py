@@ -4,12 +4,13 @@ function, and a new page nothing but its spec, its template and its words."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 
 import pytest
 
 from atlante import pages, pipeline
-from atlante.kinds import KINDS
+from atlante.kinds import KINDS, SOURCE
 from atlante.render import index_uri, md_text, navigation, page_uri, tag_uri
 
 from helpers import edit, make_project, write
@@ -113,3 +114,16 @@ def test_redirects_and_downloads_are_the_registrys(tmp_path: Path) -> None:
     assert all(files[path] is milano for path in milano.files)
     assert {path for path, page in files.items() if page is None} == set(result.downloads)
     assert {"dati/atlante.json", "dati/cities.csv", "map.svg", "map.png"} <= set(files)
+
+
+# A kind tested by its name ("slide") where the code means the brief's source: what kinds.SOURCE declares
+BY_NAME = re.compile(r'kind(\.name)?\s*[!=]=\s*"slide"|(by_kind|KIND_BY_NAME|existing)\["slide"\]|address\("slide"|iri\([^)]*"slide"'
+                     r'|in \("slide"|\("slide", slide_id\)')
+
+
+def test_the_brief_is_the_kind_that_declares_it_and_no_code_names_it() -> None:
+    assert [kind.name for kind in KINDS if kind.source] == [SOURCE.name] == ["slide"]
+    hooks = Path(__file__).parents[1] / "hooks" / "atlante"
+    named = [f"{path.name}:{n}: {line.strip()}" for path in sorted(hooks.glob("*.py"))
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if BY_NAME.search(line)]
+    assert not named, named

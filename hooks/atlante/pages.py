@@ -28,7 +28,7 @@ from functools import cached_property
 from pathlib import Path as FsPath
 from typing import TYPE_CHECKING, Any
 
-from .kinds import CHAIN, HOME_STEPS, KIND_BY_NAME, KINDS, Kind
+from .kinds import CHAIN, HOME_STEPS, KIND_BY_NAME, KINDS, SOURCE, Kind
 from .kinds import address as entity_address
 from .model import Entity
 
@@ -164,7 +164,7 @@ class Context:
 
     @cached_property
     def slides(self) -> dict[str, Entity]:
-        return {e.id: e for e in self.catalog.by_kind["slide"]}
+        return {e.id: e for e in self.catalog.by_kind[SOURCE.name]}
 
     def entities(self, kind: Kind) -> list[Entity]:
         from .render import entities_of
@@ -226,8 +226,8 @@ def _whole_briefs(ctx: Context, spec: Spec) -> list[Instance]:
     which page holds each entry, and the brief as a PDF."""
     from .render import chunks
 
-    everything = [e for kind in KINDS if kind.name != "slide" for e in ctx.entities(kind)]
-    brief_slides = ctx.catalog.by_kind["slide"]
+    everything = [e for kind in KINDS if not kind.source for e in ctx.entities(kind)]
+    brief_slides = ctx.catalog.by_kind[SOURCE.name]
     page_of = {e.ref: n for n, p in enumerate(chunks(everything), 1) for e in p} | {e.ref: 1 for e in brief_slides}
     pdf = _whole_brief_pdf(ctx.env, {**ctx.common, "steps": ctx.steps, "brief_slides": brief_slides}, ctx.site.kept)
     return [Instance(spec.path, word(ctx.words, spec.title), word(ctx.words, spec.description), everything,
@@ -310,12 +310,12 @@ def _kind_index(ctx: Context, page: Instance, part: list[Any] | None, number: in
 
 def _entity_pages(ctx: Context, spec: Spec) -> list[Instance]:
     """Each entity of the brief's argument's page, kind by kind."""
-    return _pages_of(ctx, spec, [kind for kind in KINDS if kind.name != "slide"])
+    return _pages_of(ctx, spec, [kind for kind in KINDS if not kind.source])
 
 
 def _slide_pages(ctx: Context, spec: Spec) -> list[Instance]:
     """Each of the brief's slides' page."""
-    return _pages_of(ctx, spec, [KIND_BY_NAME["slide"]])
+    return _pages_of(ctx, spec, [SOURCE])
 
 
 def _pages_of(ctx: Context, spec: Spec, kinds: list[Kind]) -> list[Instance]:
@@ -394,7 +394,7 @@ def _entity_key(ctx: Context, page: Instance) -> str:
         return ctx.seen[e.ref]
 
     quoted = [(st.ref, one(ctx.slides[st.slide]) if st.slide in ctx.slides else None,
-               [one(e) for e in st.represented_by] if entity.kind == "slide" else None) for st in entity.statements]
+               [one(e) for e in st.represented_by] if entity.kind == SOURCE.name else None) for st in entity.statements]
     return repr((page.listed, one(entity), [(ln.type, ln.inverse, one(ln.target)) for ln in entity.links], quoted,
                  ctx.site.history.date_of(entity.file)))
 

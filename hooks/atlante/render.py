@@ -36,7 +36,7 @@ from . import pages as registry
 from .cache import Later
 from .history import History
 from .i18n import Translation
-from .kinds import KIND_BY_NAME, KINDS, Kind, address
+from .kinds import KIND_BY_NAME, KINDS, SOURCE, Kind, address
 from .meta import Publication
 from .metadata import PageMeta, entity_url, page_meta, statement_url
 from .model import Catalog, Entity, Json, Statement
@@ -62,7 +62,7 @@ Files = dict[str, str | bytes | Later]  # a page's downloads, by path (Page.file
 _PanelKey = tuple[cite.Target, str, str, date, Publication]  # what a citation's panel is made from (Citer._panel)
 _Panel = tuple[dict[str, object], Files]  # a citation's panel, for the template, and its downloads
 
-# The generated pages of no kind: the registry (pages.py).
+# Every generated page is a spec of the registry (pages.py); `render` draws them.
 
 
 @dataclass(frozen=True)
@@ -233,7 +233,7 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, site: 
     figures_kept = _Figures()
     citer = Citer(publication, translation, site.history, memo.citations if memo else None, site.citations)
     citer.prepare([e for kind in KINDS for e in catalog.by_kind[kind.name]],
-                  [st for slide in catalog.by_kind["slide"] for st in slide.statements])
+                  [st for slide in catalog.by_kind[SOURCE.name] for st in slide.statements])
     env = memo.environment(templates, lang) if memo else _environment(templates, lang)
     env.filters["figure"] = figures_kept.keep
     env.filters["anchored"] = lambda html, anchor: figures_kept.keep(html, anchor)  # a figure others link to
@@ -410,7 +410,7 @@ class Citer:
         return cite.Target(key=f"{entity.kind}-{entity.id}", title=str(entity.text("title", lang)),
                            url=entity_url(self.publication, entity, lang), lang=lang,
                            updated=self.history.date_of(entity.file), container=self.publication.site_name,
-                           abstract=str(entity.text("summary", lang)) if entity.kind == "slide" else None)
+                           abstract=str(entity.text("summary", lang)) if entity.kind == SOURCE.name else None)
 
     def statement(self, statement: Statement) -> dict[str, object]:
         """The citation of a statement: its anchor URL, its slide; its files go with the slide's page."""
@@ -422,7 +422,7 @@ class Citer:
     def _statement(self, statement: Statement) -> _Panel:
         if statement.ref not in self.statements:
             self.statements[statement.ref] = self._panel(self._statement_target(statement),
-                                                         f"slides/{statement.slide}/{statement.id}",
+                                                         f"{SOURCE.folder}/{statement.slide}/{statement.id}",
                                                          f"cite-{statement.slide}-{statement.id}")
         return self.statements[statement.ref]
 
@@ -607,4 +607,4 @@ def href(entity: Entity, root: str) -> str:
 
 
 def statement_href(statement: Statement, root: str) -> str:
-    return f"{root}slides/{statement.slide}.md#{statement.id}"
+    return f"{root}{registry.entity_path(SOURCE.name, statement.slide)}#{statement.id}"

@@ -309,12 +309,12 @@ def _kind_index(ctx: Context, page: Instance, part: list[Any] | None, number: in
 
 
 def _entity_pages(ctx: Context, spec: Spec) -> list[Instance]:
-    """Each entity of the brief's argument's page, kind by kind."""
+    """The page of each entity of the brief's argument (every kind but the brief's own), kind by kind."""
     return _pages_of(ctx, spec, [kind for kind in KINDS if not kind.source])
 
 
 def _slide_pages(ctx: Context, spec: Spec) -> list[Instance]:
-    """Each of the brief's slides' page."""
+    """The page of each of the brief's slides (kinds.SOURCE)."""
     return _pages_of(ctx, spec, [SOURCE])
 
 
@@ -347,6 +347,8 @@ def _slide(ctx: Context, page: Instance, part: list[Any] | None, number: int) ->
 
 
 def _entity_made(ctx: Context, page: Instance) -> Made:
+    """What every entity's page shows, whatever its kind, and its own downloads (before its copies
+    under retired ids: `_with_aliases`)."""
     from . import faults, graph
     from .render import Download, page_url
 

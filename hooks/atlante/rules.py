@@ -787,7 +787,7 @@ def _address_taken(context: Context) -> Iterator[Finding]:
     if docs_dir is None or not docs_dir.is_dir():
         return
     prefixes = ["/"] + [f"/{lang}/" for lang in context.languages[1:]]
-    entity_urls = {f"{prefix}{KIND_BY_NAME[doc.kind].folder}/{doc.stem}/": doc
+    entity_urls = {prefix + pages.address(pages.entity_path(doc.kind, doc.stem)): doc
                    for doc in context.valid if doc.stem not in RESERVED_IDS for prefix in prefixes}
     tags = {tag for doc in context.valid for tag in (doc.data.get("tags") or []) if isinstance(tag, str)}
     index_urls = {*prefixes, *(p + pages.address(pages.path_of("kind_index", k.folder)) for p in prefixes for k in KINDS),

@@ -60,8 +60,8 @@ class Instance:
 @dataclass(frozen=True)
 class Made:
     """What a spec's `data` gives for one page: the template's values, the page's downloads, extra
-    metadata (page_meta's keywords), what it could not offer, and for an entity's page the data file
-    it shows (its edit link) and its tags."""
+    metadata (page_meta's arguments: the home page's, an entity and its date and keywords), what it
+    could not offer, and for an entity's page the data file it shows (its edit link) and its tags."""
 
     values: dict[str, Any]
     files: Files = dataclass_field(default_factory=dict)

@@ -280,8 +280,9 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, site: 
             made = spec.data(ctx, instance, part, number)
             paging = {"title": title, "pager": _pager(instance.path, number, len(parts))} if spec.paged else {}
             markdown = template.render(root=root, url_root=url_root, **paging, **made.values, **common)
+            dated = {"updated": publication.date, **made.meta}  # the edition's day, or what the spec says (an entity's file's)
             meta = page_meta(publication, title=title, description=instance.description, path=registry.address(uri),
-                             lang=lang, locale=str(words["codes"]["open_graph"]), **{"updated": publication.date, **made.meta})
+                             lang=lang, locale=str(words["codes"]["open_graph"]), **dated)
             found.append(Page(uri, markdown, in_nav=spec.nav is not None and instance.listed and number == 1,
                               figures=figures_kept.take(), meta=meta, files=made.files, source=made.source,
                               tags=made.tags, problems=made.problems))

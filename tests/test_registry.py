@@ -110,7 +110,8 @@ def test_redirects_and_downloads_are_the_registrys(tmp_path: Path) -> None:
     assert pages.redirects(result.catalog) == {"cities/milan.md": "cities/milano.md"}
     files = {path: page for path, _content, page in pages.downloads(result.pages, result.downloads)}
     [milano] = [p for p in result.pages if p.src_uri == "cities/milano.md"]
-    assert {"cities/milano.bib", "cities/milan.bib", "cities/milan.ris", "cities/milan.graph.svg"} <= set(milano.files)
+    assert set(pages.entity_files("city", "milano")) == {milano.src_uri, *(p for p in milano.files if "milan." not in p)}
+    assert set(pages.entity_files("city", "milan")[1:]) == {p for p in milano.files if "milan." in p}  # under the old id
     assert all(files[path] is milano for path in milano.files)
     assert {path for path, page in files.items() if page is None} == set(result.downloads)
     assert {"dati/atlante.json", "dati/cities.csv", "map.svg", "map.png"} <= set(files)

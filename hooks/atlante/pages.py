@@ -358,8 +358,8 @@ def _entity_made(ctx: Context, page: Instance) -> Made:
     citation, files = ctx.citer.page(entity)
     wide = graph.neighbourhood(entity, lang, translation.relation)
     title = str(words["figures"]["graph_title"]).replace("{title}", page.title)
-    download = Download(f"{kind.folder}/{entity.id}.graph.svg", f"{kind.folder}/{entity.id}.graph.png",
-                        f"{entity.id}-{words['figures']['graph_file']}", title) if wide else None
+    svg, png = (entity_path(kind.name, entity.id).removesuffix(".md") + ext for ext in GRAPH_FILES)
+    download = Download(svg, png, f"{entity.id}-{words['figures']['graph_file']}", title) if wide else None
     values = {"kind": kind, "e": entity, "facts": _facts(kind, entity, translation), "added_fields": _added_fields(entity),
               "groups": _link_groups(entity, translation), "graph": wide,
               "graph_narrow": graph.neighbourhood_narrow(entity, lang, translation.relation), "download": download,
@@ -671,6 +671,17 @@ def navigation(words: dict[str, Any], kinds: Iterable[tuple[str, list[str]]], ex
 
 
 # ---- the site's other outputs: redirects and downloads ----------------------------------------------
+
+
+CITATION_FILES = (".bib", ".ris")  # a citation's files, beside what it cites: cities/milano.bib, slides/slide-3/3-4.ris
+GRAPH_FILES = (".graph.svg", ".graph.png")  # an entity's graph of its neighbours: cities/milano.graph.svg
+
+
+def entity_files(kind: str, id_: str) -> tuple[str, ...]:
+    """An entity's page and the files every edition may publish beside it: its citation's and its
+    graph's (an entity with no neighbours has none)."""
+    page = entity_path(kind, id_)
+    return (page, *(page.removesuffix(".md") + ext for ext in (*CITATION_FILES, *GRAPH_FILES)))
 
 
 def redirects(catalog: Catalog) -> dict[str, str]:

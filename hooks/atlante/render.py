@@ -403,8 +403,7 @@ class Citer:
             self.styled.update(zip(targets, engine.styled(items, self.accessed), strict=True))
 
     def page(self, entity: Entity) -> _Panel:
-        kind = KIND_BY_NAME[entity.kind]
-        return self._panel(self._page_target(entity), f"{kind.folder}/{entity.id}", "cite-page")
+        return self._panel(self._page_target(entity), page_uri(entity).removesuffix(".md"), "cite-page")
 
     def _page_target(self, entity: Entity) -> cite.Target:
         lang = self.translation.lang
@@ -451,9 +450,10 @@ class Citer:
         if not any(form in text for text in shown for form, _name in _SENTINEL_FORMS):  # no data holds the sentinel
             shown = tuple(_accessed_html(text, self.accessed)
                           for text in cite.formats(target, self.publication, _SENTINEL_DAY))
-        panel = {"c": c, "pid": pid, "bib": f"{base}.bib", "ris": f"{base}.ris", "key": target.key,
+        bib, ris = (base + ext for ext in registry.CITATION_FILES)
+        panel = {"c": c, "pid": pid, "bib": bib, "ris": ris, "key": target.key,
                  "bibtex": shown[0], "ris_text": shown[1], "csl_json": shown[2]}
-        return panel, {f"{base}.bib": c.bibtex, f"{base}.ris": c.ris}
+        return panel, {bib: c.bibtex, ris: c.ris}
 
 
 # The panel's machine formats are written with this retrieval date, then each occurrence becomes a

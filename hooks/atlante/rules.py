@@ -444,7 +444,7 @@ def _site_files(context: Context) -> frozenset[str]:
     for kind in KINDS:
         found.add(pages.path_of("kind_index", kind.folder))
         for stem in context.existing.get(kind.name, ()):
-            found |= {f"{kind.folder}/{stem}{ext}" for ext in (".md", ".bib", ".ris", ".graph.svg", ".graph.png")}
+            found |= set(pages.entity_files(kind.name, stem))
     found |= set(pages.fixed())
     found |= {pages.path_of("tag", tag) for doc in context.valid for tag in (doc.data.get("tags") or [])
               if isinstance(tag, str)}

@@ -688,7 +688,7 @@ def test_a_shallow_clone_has_no_history_to_date_pages_by(tmp_path: Path) -> None
 
 
 def test_a_renamed_entity_is_listed_as_renamed_not_removed_and_added(catalog: Catalog) -> None:
-    from atlante.render import _changelog
+    from atlante.pages import _changelog
 
     milano = next(e for e in catalog.entities.values() if e.id == "milano")
     milano.data["aliases"] = ["milan"]

@@ -48,6 +48,8 @@ class Kind:
     schema_type: str = "Thing"  # its schema.org type, for the JSON-LD of its pages and of the open data
     not_in_brief: tuple[str, ...] = ()  # fields the brief never gives: each entity lists them under `added`,
     # with the source they come from (the rule `unmarked-addition`)
+    source: bool = False  # the brief itself, not an entry about it: its entities are the brief's slides, which
+    # hold the statements the other kinds' entries cite (`sources`); they have no relations. One kind has it.
 
     @property
     def place(self) -> str | None:
@@ -82,11 +84,13 @@ KINDS: tuple[Kind, ...] = (
     Kind("action", "actions", Display(facts=(WORDING,), home=(("actions", None, None),)), schema_type="Action"),
     Kind("concept", "concepts", Display(facts=(WORDING,), alphabetical=True, home_index="read_more"),
          schema_type="DefinedTerm"),
-    Kind("slide", "slides", Display(home_index="read_more"), texts=("heading",), schema_type="CreativeWork"),
+    Kind("slide", "slides", Display(home_index="read_more"), texts=("heading",), schema_type="CreativeWork",
+         source=True),
 )
 
 KIND_BY_NAME: dict[str, Kind] = {k.name: k for k in KINDS}
 KIND_BY_FOLDER: dict[str, Kind] = {k.folder: k for k in KINDS}
+[SOURCE] = [k for k in KINDS if k.source]  # the kind of the brief's slides: code reads this, never its name
 
 
 def address(kind: str, id_: str) -> str:
@@ -95,7 +99,8 @@ def address(kind: str, id_: str) -> str:
     return f"{KIND_BY_NAME[kind].folder}/{id_}/"
 
 
-# The generated pages of no kind (home, concept map, whole brief, tag pages, …): the registry, pages.py.
+# Every generated page (home, concept map, whole brief, tag pages, the entities' pages, …) is a spec of the
+# registry, pages.py.
 
 # The steps of the brief's argument on the home page, in order; their titles and introductions are
 # in the translation files under home.<step>. A step lists the entities whose kind names it.
@@ -122,7 +127,7 @@ class RelationType:
     description: str  # for editors, shown by the schema
 
 
-_ANY = tuple(k.name for k in KINDS if k.name not in ("slide", "concept"))
+_ANY = tuple(k.name for k in KINDS if not k.source and k.name != "concept")
 
 RELATION_TYPES: tuple[RelationType, ...] = (
     RelationType("nomina", ("move",), ("challenge",), "The challenges this move names."),

@@ -30,7 +30,7 @@ from typing import Any, Protocol, cast
 from urllib.parse import unquote, urlsplit
 
 from . import geo, links, pages
-from .kinds import KIND_BY_NAME, KINDS, RELATION_BY_NAME, STATEMENT_TEXTS
+from .kinds import KIND_BY_NAME, KINDS, RELATION_BY_NAME, SOURCE, STATEMENT_TEXTS
 from .messages import closest, describe, dotted, phrase
 from .model import SLUG, STATEMENT_REF, Finding, Json, Path, Ref
 from .yamlsource import Positions
@@ -424,8 +424,8 @@ def _target_problem(address: str, folder: str, stem: str, context: Context, *, h
         if page_at is not None and page_at.endswith(".md"):  # written as the page's address, not its file
             return "folder", {"suggestion": posixpath.relpath(page_at, folder)}
         return "missing", {"target": resolved, "hint": closest(resolved, [p for p in pages if p.endswith(".md")])}
-    slide = resolved.removesuffix(".md").removeprefix(KIND_BY_NAME["slide"].folder + "/")
-    if parts.fragment and resolved.startswith(KIND_BY_NAME["slide"].folder + "/") and slide in context.statements:
+    slide = resolved.removesuffix(".md").removeprefix(SOURCE.folder + "/")
+    if parts.fragment and resolved.startswith(SOURCE.folder + "/") and slide in context.statements:
         anchors = {*context.statements[slide], "cite", *(f"cite-{slide}-{s}" for s in context.statements[slide])}
         if parts.fragment not in anchors:
             return "anchor", {"slide": slide, "target": resolved, "anchor": parts.fragment,
@@ -444,7 +444,7 @@ def _site_files(context: Context) -> frozenset[str]:
     for kind in KINDS:
         found.add(pages.path_of("kind_index", kind.folder))
         for stem in context.existing.get(kind.name, ()):
-            found |= {f"{kind.folder}/{stem}{ext}" for ext in (".md", ".bib", ".ris", ".graph.svg", ".graph.png")}
+            found |= set(pages.entity_files(kind.name, stem))
     found |= set(pages.fixed())
     found |= {pages.path_of("tag", tag) for doc in context.valid for tag in (doc.data.get("tags") or [])
               if isinstance(tag, str)}
@@ -560,7 +560,7 @@ def _orphan(context: Context) -> Iterator[Finding]:
             if ref.kind in targets and ref.id in context.existing[ref.kind] and ref != Ref(doc.kind, doc.stem):
                 linked.update((str(ref), doc.subject))
     for doc in context.valid:
-        if doc.kind != "slide" and doc.subject not in linked:
+        if doc.kind != SOURCE.name and doc.subject not in linked:
             yield at(doc, ("relations",))
 
 
@@ -573,11 +573,11 @@ def _orphan(context: Context) -> Iterator[Finding]:
          messages={"slide": "expected a slide of data/slides/ ({slides}), found '{slide}'{hint}",
                    "statement": "expected a statement of {slide} ({statements}), found '{statement}'{hint}"})
 def _unknown_statement(doc: Valid, context: Context) -> Iterator[Finding]:
-    slides = context.existing["slide"]
+    slides = context.existing[SOURCE.name]
     for i, text in enumerate(doc.data.get("sources") or []):
         m = cast(re.Match[str], STATEMENT_REF.match(text))  # it matches: the schema's pattern for sources
         slide_id, statement_id = m["slide"], m["statement"]
-        if ("slide", slide_id) in context.broken:
+        if (SOURCE.name, slide_id) in context.broken:
             continue
         if slide_id not in slides:
             yield at(doc, ("sources", i), "slide", slides=_names(sorted(slides)), slide=slide_id, hint=closest(slide_id, slides))
@@ -614,7 +614,7 @@ def _duplicate_id(doc: Valid, _: Context) -> Iterator[Finding]:
          "expected a number no other slide has, found {number}, which {other} has too (line {line})")
 def _duplicate_number(context: Context) -> Iterator[Finding]:
     first: dict[object, Valid] = {}
-    for doc in sorted((d for d in context.valid if d.kind == "slide"), key=lambda d: d.file):
+    for doc in sorted((d for d in context.valid if d.kind == SOURCE.name), key=lambda d: d.file):
         number = doc.data.get("number")
         if number in first:
             other = first[number]
@@ -639,7 +639,7 @@ def statement_index(docs: Iterable[Valid]) -> dict[str, dict[str, str]]:
     """slide id -> {statement id: text}; a duplicate id keeps its first text (`duplicate-id` reports it)."""
     index: dict[str, dict[str, str]] = {}
     for doc in docs:
-        if doc.kind == "slide":
+        if doc.kind == SOURCE.name:
             texts = index[doc.stem] = {}
             for st in doc.data.get("statements") or []:
                 texts.setdefault(st["id"], str(st.get("text", "")))
@@ -787,7 +787,7 @@ def _address_taken(context: Context) -> Iterator[Finding]:
     if docs_dir is None or not docs_dir.is_dir():
         return
     prefixes = ["/"] + [f"/{lang}/" for lang in context.languages[1:]]
-    entity_urls = {f"{prefix}{KIND_BY_NAME[doc.kind].folder}/{doc.stem}/": doc
+    entity_urls = {prefix + pages.address(pages.entity_path(doc.kind, doc.stem)): doc
                    for doc in context.valid if doc.stem not in RESERVED_IDS for prefix in prefixes}
     tags = {tag for doc in context.valid for tag in (doc.data.get("tags") or []) if isinstance(tag, str)}
     index_urls = {*prefixes, *(p + pages.address(pages.path_of("kind_index", k.folder)) for p in prefixes for k in KINDS),

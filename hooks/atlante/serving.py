@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 import jinja2
 
 from . import cache, livereload, preview
+from . import pages as registry
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -171,7 +172,7 @@ class Preview:
         """Under --dirty, a generated page that is gone (its data file deleted or renamed) leaves the site."""
         result = self.build.result
         assert result is not None
-        keep = {p.src_uri for p in result.pages} | {f for p in result.pages for f in p.files} | set(result.downloads)
+        keep = {p.src_uri for p in result.pages} | {path for path, _, _ in registry.downloads(result.pages, result.downloads)}
         site = Path(config.site_dir)
         for path in self.page_files[lang_of(config)].keep_only(keep):
             target = site / (preview.output_of(path) if path.endswith(".md") else path)

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 
 from . import geo, pipeline
-from .kinds import KIND_BY_NAME, KINDS, RelationType, relation_types_for
+from .kinds import KIND_BY_NAME, KINDS, SOURCE, RelationType, relation_types_for
 from .load import SCHEMA_FOLDER, Document
 from .model import Finding, Json
 
@@ -119,7 +119,7 @@ class _Plan:
             if doc.data is None:
                 continue
             self.real[doc.kind].append(doc.stem)
-            if doc.kind == "slide":
+            if doc.kind == SOURCE.name:
                 slide: Json = doc.data  # the project's documents passed their checks (synthesize refuses otherwise)
                 for st in slide.get("statements") or []:
                     texts = {self.source: str(st.get("text", ""))}

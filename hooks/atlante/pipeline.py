@@ -16,6 +16,7 @@ from pathlib import Path as FsPath
 from typing import TYPE_CHECKING
 
 from . import i18n, reference, yamlsource
+from .cache import folder as cache_folder
 from .catalog import link
 from .load import Document, load, stray_files
 from .model import Catalog, Finding
@@ -107,7 +108,6 @@ def _run(project: FsPath, docs_dir: FsPath | None, lang: str, publication: meta.
     import jinja2
 
     from . import cite, history, meta, opendata
-    from .cache import folder as cache_folder
     from .pdf import TEMPLATE as PDF_TEMPLATE
     from .render import Site, render
 
@@ -213,7 +213,8 @@ def _check(project: FsPath, docs_dir: FsPath, parallel: bool = False) -> tuple[l
         findings += strays
         documents, loaded = load(data_dir, shown_root=project, parallel=parallel)
         findings += loaded
-        findings += validate(documents, data_dir / "schema", docs_dir=docs_dir, languages=tuple(i18n.languages(project)))
+        findings += validate(documents, data_dir / "schema", docs_dir=docs_dir, languages=tuple(i18n.languages(project)),
+                             kept=cache_folder(project))
         findings += i18n.tag_findings(documents, translations)
         findings += reference.description_findings(project, translations)
     return documents, Result(sorted(set(findings), key=_where), translations=translations)

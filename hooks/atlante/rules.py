@@ -108,6 +108,13 @@ class Context:
     docs_dir: FsPath | None = None  # the hand-written pages
     statements: dict[str, dict[str, str]] = dataclasses.field(default_factory=dict)  # slide -> {id: text}
     site_files: frozenset[str] | None = None  # what a Markdown field's relative links may name (_site_files)
+    kept: FsPath | None = None  # where the regions of places already checked are kept (geo.regions_of)
+
+    @functools.cached_property
+    def regions(self) -> dict[tuple[float, float], str | None]:
+        """The region of every place of the data (asked by two rules for each), found at once."""
+        return geo.regions_of(((lat, lon) for doc in self.valid if (point := _point(doc)) for _, lat, lon in [point]),
+                              self.kept)
 
 
 def run(context: Context) -> Iterator[Finding]:
@@ -682,25 +689,26 @@ def _unmarked_addition(doc: Valid, _: Context) -> Iterator[Finding]:
 # ---------------------------------------------------------------------------------------------
 
 
-def _place(doc: Valid) -> tuple[str, float, float, str | None] | None:
+def _place(doc: Valid, context: Context) -> tuple[str, float, float, str | None] | None:
     """(field, lat, lon, the ISTAT region there) of a kind that sits on the maps, else None."""
+    point = _point(doc)
+    if point is None:
+        return None
+    name, lat, lon = point
+    return name, lat, lon, context.regions[(lat, lon)]
+
+
+def _point(doc: Valid) -> tuple[str, float, float] | None:
     name = KIND_BY_NAME[doc.kind].place
     where = doc.data.get(name) if name else None
-    if name is None or where is None:
-        return None
-    return name, where["lat"], where["lon"], _region_of(where["lat"], where["lon"])
-
-
-@functools.lru_cache(maxsize=16384)
-def _region_of(lat: float, lon: float) -> str | None:  # asked by two rules for each place
-    return geo.region_of(lat, lon)
+    return None if name is None or where is None else (name, where["lat"], where["lon"])
 
 
 @declare("outside-italy", "error", "coordinates are a point in Italy (the maps show Italy)", "document",
          "expected a point in Italy (inside the ISTAT regional boundaries), found lat {lat}, lon {lon}, outside every "
          "region; check the order and sign of the numbers")
-def _outside_italy(doc: Valid, _: Context) -> Iterator[Finding]:
-    place = _place(doc)
+def _outside_italy(doc: Valid, context: Context) -> Iterator[Finding]:
+    place = _place(doc, context)
     if place is not None and place[3] is None:
         name, lat, lon, _region = place
         yield at(doc, (name,), lat=lat, lon=lon)
@@ -708,8 +716,8 @@ def _outside_italy(doc: Valid, _: Context) -> Iterator[Finding]:
 
 @declare("wrong-region", "error", "coordinates are a point in the entity's 'region'", "document",
          "expected a point in {region} (the entity's region), found lat {lat}, lon {lon}, which is in {found}")
-def _wrong_region(doc: Valid, _: Context) -> Iterator[Finding]:
-    place = _place(doc)
+def _wrong_region(doc: Valid, context: Context) -> Iterator[Finding]:
+    place = _place(doc, context)
     if place is not None and place[3] is not None and doc.data.get("region") not in (None, place[3]):
         name, lat, lon, found = place
         yield at(doc, (name,), region=doc.data["region"], lat=lat, lon=lon, found=found)

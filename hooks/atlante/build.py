@@ -32,7 +32,7 @@ from datetime import date
 from html import escape as escape_html
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple, NoReturn
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, NoReturn, TypeVar
 
 import jinja2
 import jinja2.bccache
@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from mkdocs.structure.pages import Page as MkDocsPage
 
 Command = Literal["build", "gh-deploy", "serve"]  # MkDocs' commands, as on_startup names them
+T = TypeVar("T")
 TEMPLATES = "atlante/"  # overrides/atlante/: the core's templates and translation files, not the site's pages
 
 
@@ -242,7 +243,10 @@ class Build:
         if made is not None and made.tags:  # Material's search indexes a page's tags from its meta, as they
             # are, and its results draw them as markup (innerHTML), like the titles and texts it escapes: so escaped
             page.meta["tags"] = [escape_html(chip.name, quote=False) for chip in made.tags]
-        return place_figures(clean_html(html), made.figures if made else {})
+        shown = place_figures(clean_html(html), made.figures if made else {})
+        if made is not None and self.command != "serve":  # put back once: a build keeps no page for the next
+            made.figures.clear()  # (MkDocs converts every page before it writes one: 140 MB at 5 000 entries)
+        return shown
 
     def page_context(self, context: dict[str, Any], page: MkDocsPage, config: MkDocsConfig) -> dict[str, Any]:
         """The templates' `atlante`: the page's counterparts in every edition (switch, hreflang), in a
@@ -556,14 +560,23 @@ def project_of(config: MkDocsConfig) -> Path:
 
 def content(path: str, text: str | bytes | cache.Later) -> str | bytes:
     """A generated file's content, a slow download (cache.Later) made now."""
+    return _making(path, lambda: cache.made(text))
+
+
+def _making(path: str, make: Callable[[], T]) -> T:
     faults.note(path, "making it")
     try:
-        return cache.made(text)
+        return make()
     except Exception as exc:  # noqa: BLE001 -- (the whole brief's PDF, if WeasyPrint fails after all): said, located
         raise Refused(f"{path}: expected it made, found an error: {' '.join(str(exc).split())}") from None
 
 
 def _in_memory(path: str, text: str | bytes | cache.Later, stamp: object, own: bool) -> Generated:
+    """A generated file in memory; a slow download (a figure's PNG, the PDF) as the file that keeps it,
+    which the engine copies (at 5 000 entries the PNGs alone were 450 MB of each build's memory)."""
+    kept = _making(path, text.file) if isinstance(text, cache.Later) else None
+    if kept is not None:
+        return Generated(path, abs_src_path=str(kept))
     return Generated(path, content(path, text))
 
 

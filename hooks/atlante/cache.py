@@ -45,6 +45,18 @@ def kept(where: FsPath | None, name: str, make: Callable[[], bytes]) -> bytes:
     return data
 
 
+def kept_file(where: FsPath | None, name: str, make: Callable[[], bytes]) -> FsPath | None:
+    """The file in `where` that keeps `name`, made (`make()`) and kept first if it was not; None if it
+    cannot be kept (no folder, or one that cannot be written). A build hands the engine this file to
+    copy rather than its bytes, which a site of thousands of figures would otherwise hold in memory."""
+    if where is None:
+        return None
+    path = where / name[:2] / name
+    if not path.is_file():
+        keep(where, name, make())
+    return path if path.is_file() else None
+
+
 def read(where: FsPath | None, name: str) -> bytes | None:
     """The bytes kept in `where` under `name`; None where there are none (or no folder)."""
     if where is None:
@@ -87,6 +99,12 @@ class Later:
         if self._data is None:
             self._data = kept(self._where, self.name, self._make)
         return self._data
+
+    def file(self) -> FsPath | None:
+        """The file that keeps the bytes, made if it was not (cache.kept_file), without reading them."""
+        if self._data is not None:
+            return None  # made without a folder to keep them, or asked for already: in memory anyway
+        return kept_file(self._where, self.name, self._make)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Later) and other.name == self.name

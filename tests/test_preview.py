@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from atlante import pipeline, preview
+from atlante.render import Stopped
 
 from helpers import ORPHAN_CONCEPT, ROOT, edit, make_project, write
 
@@ -78,6 +79,36 @@ def test_a_run_after_an_error_and_its_fix_gives_the_fresh_result(tmp_path: Path)
     assert [str(f) for f in broken.errors] == [str(f) for f in pipeline.run(project).errors]
     edit(project, "data/cities/milano.yaml", "region: Lombardi", "region: Lombardia")
     _same(pipeline.run(project, cache=cache), pipeline.run(project))
+
+
+@pytest.mark.slow
+def test_a_hurried_run_renders_the_edited_page_and_keeps_the_whole_site_for_the_next_one(tmp_path: Path) -> None:
+    """The preview's first phase (hurried) writes only the edited entries' pages: it takes the whole
+    site's pages and the open data as they were, and the run after it, not hurried, makes them anew."""
+    project = make_project(tmp_path)
+    cache = pipeline.Cache()
+    before = {p.src_uri: p for p in pipeline.run(project, cache=cache).pages}
+    edit(project, "data/cities/milano.yaml", 'title: "Milano"', 'title: "Milano Ritoccata"')
+    hurried = pipeline.run(project, cache=cache, hurried=True)
+    assert cache.memo("it").rendered < 10, "a hurried run rendered the whole site again"
+    pages = {p.src_uri: p for p in hurried.pages}
+    assert "Milano Ritoccata" in pages["cities/milano.md"].markdown
+    assert pages["cities/index.md"] is before["cities/index.md"]  # the index as it was: not written by that phase
+    assert "Milano Ritoccata" not in pages["cities/index.md"].markdown
+    _same(pipeline.run(project, cache=cache), pipeline.run(project))  # then the whole site, as a fresh run
+
+
+def test_a_run_asked_to_stop_gives_up_before_its_next_page(tmp_path: Path) -> None:
+    """The preview's background build, overtaken by an edit, stops rendering at once (render.Stopped)."""
+    asked: list[int] = []
+
+    def stop() -> bool:
+        asked.append(1)
+        return len(asked) > 3
+
+    with pytest.raises(Stopped):
+        pipeline.run(make_project(tmp_path), stop=stop)
+    assert len(asked) == 4
 
 
 def test_a_template_syntax_error_is_a_located_error_not_a_traceback(tmp_path: Path) -> None:

@@ -40,7 +40,7 @@ import jinja2.bccache
 from . import cache, editions, faults, files, history, meta, metadata, pipeline, rules, serving
 from . import pages as registry
 from .messages import DID_YOU_MEAN
-from .render import REQUIRED_EXTENSIONS, Page, navigation, place_figures, redirect_page
+from .render import REQUIRED_EXTENSIONS, Page, Stopped, navigation, place_figures, redirect_page
 from .sanitize import clean_html
 
 if TYPE_CHECKING:
@@ -49,6 +49,7 @@ if TYPE_CHECKING:
 
 Command = Literal["build", "gh-deploy", "serve"]  # MkDocs' commands, as on_startup names them
 T = TypeVar("T")
+OVERTAKEN = "(preview): stopped for a newer edit"  # a background build of the preview, overtaken by an edit
 TEMPLATES = "atlante/"  # overrides/atlante/: the core's templates and translation files, not the site's pages
 
 
@@ -173,8 +174,11 @@ class Build:
         if edition.is_source:  # before the core runs: a fork of a process that has started citeproc-js would share it
             self._build_others_ahead(config, engine)
         hurried = self.partial and self.preview.first_phase and edition.is_source  # (serving.Preview.placer)
-        result = pipeline.run(project, docs_dir=project / "docs", lang=lang, publication=self.publication,
-                              cache=self.cache, hurried=hurried)
+        try:
+            result = pipeline.run(project, docs_dir=project / "docs", lang=lang, publication=self.publication,
+                                  cache=self.cache, hurried=hurried, stop=self.preview.overtaking if self.partial else None)
+        except Stopped:
+            raise Refused(OVERTAKEN) from None
         if edition.is_source:
             self.told.clear()
         for warning in map(str, result.warnings):  # each once per build, whichever edition found it
@@ -235,6 +239,8 @@ class Build:
     def page_content(self, html: str, page: MkDocsPage, config: MkDocsConfig) -> str | None:
         """A generated page's HTML sanitised (Markdown fields may carry HTML), then its figures put back
         (SVG from the templates, which the sanitiser refuses); an entity page's tags for Material's search."""
+        if self.preview.overtaking():  # a background build of the preview, overtaken by an edit: it stops
+            raise Refused(OVERTAKEN)  # (the preview says so, not as an error)
         made = self.pages.get(page.file.src_uri)
         faults.note((made.source if made else None) or page.file.src_uri, "making its page")
         self.preview.rendered(page, config)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import TYPE_CHECKING
@@ -84,7 +84,8 @@ def linked(project: FsPath, *, docs_dir: FsPath | None = None) -> Result:
 
 
 def run(project: FsPath, *, docs_dir: FsPath | None = None, lang: str | None = None,
-        publication: meta.Publication | None = None, cache: Cache | None = None, hurried: bool = False) -> Result:
+        publication: meta.Publication | None = None, cache: Cache | None = None, hurried: bool = False,
+        stop: Callable[[], bool] | None = None) -> Result:
     """Every finding and, when there is no error, the catalog and the pages of edition `lang` (by
     default the source edition: meta.source_language).
 
@@ -92,19 +93,21 @@ def run(project: FsPath, *, docs_dir: FsPath | None = None, lang: str | None = N
     project's mkdocs.yml (a problem there is an error located in it). `cache`: kept by the caller
     between runs, to redo only what changed. `hurried` (with a cache: the preview's first phase, which
     writes only the edited entries' pages): the pages of the whole site and the open data are the last
-    run's, if there was one, rather than made again for pages that are not written."""
+    run's, if there was one, rather than made again for pages that are not written. `stop`, asked
+    before each page is rendered: when it says True, render.Stopped is raised (the preview's background
+    build, overtaken by an edit, gives up the result)."""
     if lang is None:
         from . import meta
 
         lang = publication.source_lang if publication else meta.source_language(project)
     if cache is not None:
         with yamlsource.remembering(cache.parsed):
-            return _run(project, docs_dir, lang, publication, cache, hurried)
-    return _run(project, docs_dir, lang, publication, None)
+            return _run(project, docs_dir, lang, publication, cache, hurried, stop)
+    return _run(project, docs_dir, lang, publication, None, hurried, stop)
 
 
 def _run(project: FsPath, docs_dir: FsPath | None, lang: str, publication: meta.Publication | None,
-         cache: Cache | None, hurried: bool = False) -> Result:
+         cache: Cache | None, hurried: bool = False, stop: Callable[[], bool] | None = None) -> Result:
     import jinja2
 
     from . import cite, history, meta, opendata
@@ -135,7 +138,7 @@ def _run(project: FsPath, docs_dir: FsPath | None, lang: str, publication: meta.
     templates = project / "overrides" / "atlante"
     try:
         result.pages = render(result.catalog, templates, result.translations[lang], site,
-                              cache.memo(lang) if cache else None, hurried=hurried)
+                              cache.memo(lang) if cache else None, hurried=hurried, stop=stop)
     except jinja2.TemplateError as exc:  # a template edited into an error: located, like a data error
         result.findings.append(_template_finding(exc, templates, project))
         return result

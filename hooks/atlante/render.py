@@ -139,6 +139,10 @@ def place_figures(html: str, figures: dict[str, str]) -> str:
 _FIGURE_PREFIX = f"atlante-figure-{secrets.token_hex(12)}"
 
 
+class Stopped(Exception):
+    """Rendering given up: the caller's `stop` said so."""
+
+
 class _Figures:
     """The `figure` filter: keeps a rendered figure aside and leaves its placeholder in the page."""
 
@@ -224,11 +228,12 @@ class Memo:
 
 
 def render(catalog: Catalog, templates: FsPath, translation: Translation, site: Site,
-           memo: Memo | None = None, hurried: bool = False) -> list[Page]:
+           memo: Memo | None = None, hurried: bool = False, stop: Callable[[], bool] | None = None) -> list[Page]:
     """Every page of the registry (pages.SPECS) in the translation's language, each with its metadata
     and its downloads, in the order of the site's sections (`_in_sections`). With a `memo`, pages
     whose inputs did not change since the memo's last run are taken from it; `hurried`, the whole
-    site's pages too, as they were (the preview's first phase does not write them)."""
+    site's pages too, as they were (the preview's first phase does not write them); `stop`, asked
+    before each page is rendered: True raises Stopped."""
     lang = translation.lang
     publication = site.publication
     figures_kept = _Figures()
@@ -251,6 +256,8 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, site: 
         nonlocal rendered
         hit = memo.pages.get(uri) if memo else None
         if hit is None or hit[0] != key:
+            if stop is not None and stop():
+                raise Stopped
             hit, rendered = (key, make()), rendered + 1
         kept[uri] = hit
         return hit[1]
@@ -275,6 +282,8 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, site: 
         parts: list[list[Any] | None] = list(chunks(instance.entries)) if instance.entries is not None else [None]
         found = []
         for number, part in enumerate(parts, 1):
+            if stop is not None and stop():
+                raise Stopped
             uri = registry.paged(instance.path, number)
             root, url_root = registry.roots(uri)
             title = instance.title if number == 1 else f"{instance.title} ({_page_of(words, number, len(parts))})"

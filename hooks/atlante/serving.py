@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from .build import Build, Generated
 
 S = TypeVar("S")  # the live-reload server
+SECOND_PHASE = "atlante-second-phase"  # the thread of the background builds
 Placer = Callable[[str, "str | bytes | cache.Later", object, bool], "Generated"]
 
 
@@ -72,10 +73,18 @@ class Preview:
         self.digests: dict[str, dict[str, str]] = {}  # by language: data file -> digest at the last build
         self.second_phase: list[threading.Thread] = []  # the background builds
         self.stopping = threading.Event()
+        # An edit saved while a background build runs: that build stops at its next page (overtaken), and
+        # the edit's first phase runs at once; the stopped build's pages are rendered by the next one
+        # (MkDocs converts every page before it writes any, so it wrote nothing half)
+        self.overtaken = threading.Event()
         self.nested = threading.local()  # .active: this thread is building another edition (Build._build_edition)
         self.on_request: dict[str, cache.Later] = {}  # the slow downloads, by their file in the site: made when asked for
 
     # ---- the builds' bookkeeping ----------------------------------------------------------------
+
+    def overtaking(self) -> bool:
+        """True in a background build that an edit has overtaken: it should stop."""
+        return self.overtaken.is_set() and threading.current_thread().name == SECOND_PHASE
 
     def made_on_request(self, config: MkDocsConfig, path: str, later: cache.Later) -> None:
         """A slow download of a page (a figure's PNG) is made when a reader asks for it, not
@@ -227,6 +236,9 @@ class Preview:
             try:
                 build()
             except Exception as exc:  # noqa: BLE001 -- whatever broke, the preview stays up and says what
+                if self.overtaken.is_set() and threading.current_thread() is not threading.main_thread():
+                    log.info("The rest of the preview stopped for a newer edit; it is built after that edit")
+                    return False
                 said = " ".join(str(exc).split()) or type(exc).__name__
                 line = preview.explain(exc, project)
                 log.debug("The preview's build failed", exc_info=exc)
@@ -247,9 +259,12 @@ class Preview:
             """First the edited entries' pages in the source edition, and the browsers reload; then, in
             the background, the rest of the source edition (indexes, neighbours, whole-site pages) and
             the other editions, and the browsers reload again."""
-            for thread in background:  # one build at a time: the last edit's second phase first
+            if any(thread.is_alive() for thread in background):  # one build at a time: the background one
+                self.overtaken.set()  # stops at its next page (Build.page_content asks `overtaking`)
+            for thread in background:
                 thread.join()
             background.clear()
+            self.overtaken.clear()
             self.later.clear()
             self.deferred.clear()
             self.first_phase = True
@@ -266,7 +281,7 @@ class Preview:
             if self.deferred:
                 work = [rest]
             if work:
-                thread = threading.Thread(target=finish, args=(work,), name="atlante-second-phase", daemon=True)
+                thread = threading.Thread(target=finish, args=(work,), name=SECOND_PHASE, daemon=True)
                 background.append(thread)
                 thread.start()
 
@@ -314,13 +329,16 @@ class Preview:
         live.builder = surviving
         live.set_app(serving)
         logging.getLogger(f"{engine_log.name}.livereload").addFilter(_requests_are_not_warnings)
+        # an overtaken background build stops by an error, which MkDocs says twice: not one to show
+        logging.getLogger(f"{engine_log.name}.commands.build").addFilter(
+            lambda record: not (self.overtaken.is_set() and record.threadName == SECOND_PHASE))
         if self.build.partial and private:
             _watch_natively(server, project, log)
         if self.later:  # the first build served the source edition; the others build while it is read
             log.info("The other editions are built in the background; their pages answer once built")
             work = list(self.later)
             self.later.clear()
-            thread = threading.Thread(target=finish, args=(work,), name="atlante-second-phase", daemon=True)
+            thread = threading.Thread(target=finish, args=(work,), name=SECOND_PHASE, daemon=True)
             background.append(thread)
             thread.start()
         return server

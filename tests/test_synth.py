@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 import yaml
 
 from atlante import geo, pipeline, synth
-from atlante.kinds import KIND_BY_FOLDER, RELATION_BY_NAME
+from atlante.kinds import KIND_BY_FOLDER, KINDS, RELATION_BY_NAME, Kind
 
 from helpers import ROOT, atlante, make_project
 
@@ -47,6 +48,31 @@ def test_the_counts_of_each_kind_add_up_to_n_mostly_themes_cities_platforms_conc
     counts = Counter(kind for kind, _ in _synthetic(grown / "data"))
     assert sum(counts.values()) == N and counts == Counter({k: v for k, v in synth.proportions(N).items() if v})
     assert [kind for kind, _ in counts.most_common(4)] == ["theme", "city", "concept", "platform"]
+
+
+def test_the_shares_are_those_the_kinds_declare_and_add_up_to_one() -> None:
+    declared = {k.name: k.share for k in KINDS if k.share}
+    assert synth.shares() == declared and sum(declared.values()) == pytest.approx(1)
+    assert all(k.share is not None for k in KINDS)  # the brief's kinds all say theirs: none is guessed
+    assert set(synth.proportions(N)) == set(declared)  # a kind declaring 0 (the slides) gets no entry
+
+
+def test_a_kind_declaring_no_share_gets_the_average_one_and_the_rest_keep_their_ratios(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a new kind needs no edit to synth.py: it grows with the others
+    declared = synth.shares()
+    monkeypatch.setattr(synth, "KINDS", (*KINDS, Kind("district", "districts")))
+    grown = synth.shares()
+    average = sum(declared.values()) / len(declared)
+    assert sum(grown.values()) == pytest.approx(1) and grown["district"] == pytest.approx(average / (1 + average))
+    assert {k: grown[k] / grown["theme"] for k in declared} == pytest.approx({k: v / declared["theme"] for k, v in declared.items()})
+    counts = synth.proportions(N)
+    assert sum(counts.values()) == N and counts["district"] == round(N * grown["district"])
+
+
+def test_shares_that_do_not_add_up_to_one_are_scaled(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(synth, "KINDS", tuple(dataclasses.replace(k, share=(k.share or 0) * 3) for k in KINDS))
+    assert synth.shares() == pytest.approx({k.name: k.share for k in KINDS if k.share})
+    assert sum(synth.proportions(N).values()) == N
 
 
 def test_entries_have_realistic_density_of_relations_tags_and_sources(grown: Path) -> None:

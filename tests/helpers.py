@@ -24,6 +24,8 @@ from bs4 import BeautifulSoup
 from playwright.sync_api import Browser, Locator, Page
 
 from atlante import meta
+from atlante.kinds import address
+from atlante.model import Catalog, Entity
 
 ROOT = Path(__file__).resolve().parent.parent
 # The source brief, as extracted from the PDF; a verbatim copy is kept with the tests so that
@@ -71,6 +73,33 @@ def synthetic_project(tmp: Path, files: dict[str, str]) -> Path:
     for rel, text in files.items():
         write(project, f"data/{rel}", text)
     return project
+
+
+# Milano's data file as the tests know it: the tests that edit its lines or expect its positions copy it
+# into their project (frozen_project), so that an editor's change to data/cities/milano.yaml, or its
+# removal, leaves them alone. It links only to the brief's Magic circles and two statements of slide 3.
+FROZEN = Path(__file__).parent / "fixtures" / "frozen"
+MILANO = "data/cities/milano.yaml"
+
+
+def frozen_project(tmp: Path) -> Path:
+    """A copy of the real project with data/cities/milano.yaml as tests/fixtures/frozen keeps it."""
+    project = make_project(tmp)
+    shutil.copy2(FROZEN / "milano.yaml", project / MILANO)
+    return project
+
+
+def first(catalog: Catalog, kind: str | None = None, where: Callable[[Entity], object] = lambda e: True) -> Entity:
+    """The first entity (of `kind`, when given) that `where` accepts, in the catalog's order: for the tests of
+    behaviour that need an entity of the real data but not a particular one, which an editor may rename."""
+    found = next((e for e in catalog.entities.values() if (kind is None or e.kind == kind) and where(e)), None)
+    assert found is not None, f"the data has no {kind or 'entity'} the test can use"
+    return found
+
+
+def page_of(entity: Entity) -> str:
+    """The entity's page below its edition's root, without its final slash: "cities/milano"."""
+    return address(entity.kind, entity.id).rstrip("/")
 
 
 def shared(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:

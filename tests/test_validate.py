@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import markdown
@@ -13,19 +12,14 @@ from atlante import links, pipeline, rules
 from atlante.kinds import KINDS
 from atlante.sanitize import clean_html
 
-from helpers import ORPHAN_CONCEPT, edit, make_project, write
-
-MILANO = "data/cities/milano.yaml"
-FROZEN = Path(__file__).parent / "fixtures" / "frozen"
+from helpers import MILANO, ORPHAN_CONCEPT, edit, frozen_project, make_project, write
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """The project, with data/cities/milano.yaml as the tests know it (tests/fixtures/frozen): the
     lines they edit and the positions they expect stay put whatever an editor changes in the file."""
-    project = make_project(tmp_path)
-    shutil.copy2(FROZEN / "milano.yaml", project / MILANO)
-    return project
+    return frozen_project(tmp_path)
 
 
 def messages(project: Path, level: str = "error") -> list[str]:

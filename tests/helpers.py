@@ -89,6 +89,20 @@ def frozen_project(tmp: Path) -> Path:
     return project
 
 
+# An action of the tests' own that involves the frozen Milano: something links to Milano whatever the
+# brief's data does
+TOWARDS_MILANO = """
+    id: verso-milano
+    title: Verso Milano
+    summary: Un'azione della prova, che coinvolge Milano.
+    named_as: "alcune delle maggiori città italiane"
+    sources: [slide-3#citta-sedi]
+    relations:
+      coinvolge: [city:milano]
+    en: {title: Towards Milan, summary: "An action of the test, which involves Milan.", named_as: "some of the major Italian cities"}
+    """
+
+
 def first(catalog: Catalog, kind: str | None = None, where: Callable[[Entity], object] = lambda e: True) -> Entity:
     """The first entity (of `kind`, when given) that `where` accepts, in the catalog's order: for the tests of
     behaviour that need an entity of the real data but not a particular one, which an editor may rename."""

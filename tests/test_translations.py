@@ -48,8 +48,18 @@ def test_an_entity_without_a_language_block_warns_for_every_text(project: Path) 
     assert [w.split(": ")[3] for w in findings(project, "warning")] == ["en.title", "en.summary"]
 
 
+# A slide of the tests' own (the minimal fixture's, renumbered), whose statements they edit
+SLIDE = "data/slides/slide-9.yaml"
+
+
+def own_slide(project: Path) -> None:
+    text = (Path(__file__).parent / "fixtures" / "minimal" / "slides" / "slide-1.yaml").read_text(encoding="utf-8")
+    write(project, SLIDE, text.replace("id: slide-1\n", "id: slide-9\n").replace("number: 1\n", "number: 9\n"))
+
+
 def test_untranslated_statements_are_warnings(project: Path) -> None:
-    edit(project, "data/slides/slide-4.yaml", "  - id: nuovi-circoli\n", "  - id: domanda\n    text: Una domanda in più?\n  - id: nuovi-circoli\n")
+    own_slide(project)
+    edit(project, SLIDE, "  - id: chiave\n", "  - id: domanda\n    text: Una domanda in più?\n  - id: chiave\n")
     warnings = findings(project, "warning")
     assert any(": en.statements.domanda.text: expected a translation of statements[1].text in the 'en' block, found none" in w
                for w in warnings), warnings
@@ -80,13 +90,14 @@ def test_an_unknown_language_key_is_an_error_with_a_hint(project: Path) -> None:
 
 
 def test_a_statement_translation_must_name_a_statement_of_the_slide(project: Path) -> None:
-    edit(project, "data/slides/slide-4.yaml", "\n    nuovi-circoli:\n", "\n    nuovi-circolo:\n")
+    own_slide(project)
+    assert findings(project, "error") == []
+    edit(project, SLIDE, "\n    chiave:\n", "\n    chiavi:\n")
     errors = findings(project, "error")
     assert len(errors) == 1
-    assert errors[0].endswith("slide:slide-4: en.statements.nuovi-circolo: expected the id of a statement of this slide "
-                              "('titolo', 'nuovi-circoli', 'idee-trasversali', 'smart-cities', 'altre-applicazioni', "
-                              "'azioni-coordinate', 'la-chiave'), found 'nuovi-circolo' (did you mean 'nuovi-circoli'?) (translation-mismatch)")
-    assert "warning: slide:slide-4: en.statements.nuovi-circoli.text: expected a translation" in " ".join(findings(project, "warning"))
+    assert errors[0].endswith("slide:slide-9: en.statements.chiavi: expected the id of a statement of this slide "
+                              "('citta', 'chiave'), found 'chiavi' (did you mean 'chiave'?) (translation-mismatch)")
+    assert "warning: slide:slide-9: en.statements.chiave.text: expected a translation" in " ".join(findings(project, "warning"))
 
 
 def test_a_javascript_link_in_an_english_body_is_an_error(project: Path) -> None:

@@ -9,6 +9,7 @@ import http.server
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -16,15 +17,17 @@ import textwrap
 import threading
 import unittest.mock
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 from playwright.sync_api import Browser, Locator, Page
 
 from atlante import meta
-from atlante.kinds import address
+from atlante.kinds import KIND_BY_NAME, address
 from atlante.model import Catalog, Entity
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,6 +112,15 @@ def first(catalog: Catalog, kind: str | None = None, where: Callable[[Entity], o
     found = next((e for e in catalog.entities.values() if (kind is None or e.kind == kind) and where(e)), None)
     assert found is not None, f"the data has no {kind or 'entity'} the test can use"
     return found
+
+
+def entry_page(kind: str) -> str:
+    """The address of the first entry of `kind` in data/ by file name ("/cities/bologna/"), read
+    without running the core: for the lists of pages the browser tests visit, made at import."""
+    folder = KIND_BY_NAME[kind].folder
+    stems = sorted(p.stem for p in (ROOT / "data" / folder).glob("*.yaml"))
+    assert stems, f"data/{folder}/ has no entry the tests can visit"
+    return f"/{folder}/{stems[0]}/"
 
 
 def page_of(entity: Entity) -> str:
@@ -382,20 +394,49 @@ NEW_KIND_WORDS = {
 }
 
 
-def add_kind(project: Path) -> None:
+@dataclass(frozen=True)
+class NewKindLinks:
+    """What the new kind's entries link to, taken from the data whatever it holds: the first two cities
+    and the first concept by file name, and the first statement of the first slide (its first words
+    are their `named_as`)."""
+    cities: tuple[str, str]
+    concept: str
+    source: str  # "slide-2#titolo"
+    named_as: dict[str, str]  # language -> the first words of the statement, in that language
+
+
+def _links_for_new_kind(project: Path) -> NewKindLinks:
+    stems = lambda folder: sorted(p.stem for p in (project / "data" / folder).glob("*.yaml"))  # noqa: E731
+    cities, concepts = stems(KIND_BY_NAME["city"].folder), stems(KIND_BY_NAME["concept"].folder)
+    slide_file = sorted((project / "data" / KIND_BY_NAME["slide"].folder).glob("*.yaml"))[0]
+    slide = yaml.safe_load(slide_file.read_text(encoding="utf-8"))
+    statement = slide["statements"][0]
+    texts = {"it": statement["text"], "en": slide["en"]["statements"][statement["id"]]["text"]}
+    first_words = {lang: re.match(r"\s*(\S+(?:\s+\S+){0,2})", text)[1] for lang, text in texts.items()}  # type: ignore[index]
+    return NewKindLinks((cities[0], cities[1]), concepts[0], f"{slide['id']}#{statement['id']}", first_words)
+
+
+def _append_to(text: str, table: str, line: str) -> str:
+    """kinds.py's `text` with `line` added as the last item of the tuple `table` (its closing
+    parenthesis alone on a line): a new kind or relation type comes last, whatever the others are."""
+    start = text.index(f"\n{table}: ")
+    end = text.index("\n)\n", start)
+    return text[:end] + "\n" + line + text[end:]
+
+
+def add_kind(project: Path) -> NewKindLinks:
     """A tenth kind, `district`, in the copy of the project at `project` (see NEW_KIND above), its
     generated parts (schema relations and language blocks, README table) written by `atlante
-    generate`'s code. Its code runs in the process that imports the copy's hooks/ (a subprocess)."""
+    generate`'s code. Its code runs in the process that imports the copy's hooks/ (a subprocess).
+    Returns what its entries link to."""
     kinds = project / "hooks" / "atlante" / "kinds.py"
     text = kinds.read_text(encoding="utf-8")
-    anchor = '    Kind("action", "actions",'
-    assert text.count(anchor) == 1
-    text = text.replace(anchor, f'    Kind("{NEW_KIND}", "{NEW_FOLDER}", Display(facts=(WORDING,), home=(("circles", None, None),)),\n'
-                                f'         schema_type="Place"),\n{anchor}')
-    anchor = '    RelationType("richiama",'
-    assert text.count(anchor) == 1
-    text = text.replace(anchor, f'    RelationType("{NEW_RELATION}", ("{NEW_KIND}",), ("city",), "The cities this district grows around."),\n{anchor}')
+    text = _append_to(text, "KINDS", f'    Kind("{NEW_KIND}", "{NEW_FOLDER}", Display(facts=(WORDING,), home=(("circles", None, None),)),\n'
+                                     f'         schema_type="Place"),')
+    text = _append_to(text, "RELATION_TYPES",
+                      f'    RelationType("{NEW_RELATION}", ("{NEW_KIND}",), ("city",), "The cities this district grows around."),')
     kinds.write_text(text, encoding="utf-8")
+    links = _links_for_new_kind(project)
 
     schema = json.loads((project / "data" / "schema" / "action.schema.json").read_text(encoding="utf-8"))
     schema["$id"] = f"{NEW_KIND}.schema.json"
@@ -416,24 +457,25 @@ def add_kind(project: Path) -> None:
         config["yaml.schemas"][f"data/schema/{NEW_KIND}.schema.json"] = f"data/{NEW_FOLDER}/*.yaml"
         settings.write_text(json.dumps(config, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     for id_, title, en_title, city, made in (
-            (NEW_ENTRIES[0], "Distretto del mobile", "Furniture district", "milano", ("Tavoli e sedie", "Tables and chairs")),
-            (NEW_ENTRIES[1], "Distretto della ceramica", "Ceramics district", "bologna", ("Piastrelle", "Tiles"))):
+            (NEW_ENTRIES[0], "Distretto del mobile", "Furniture district", links.cities[0], ("Tavoli e sedie", "Tables and chairs")),
+            (NEW_ENTRIES[1], "Distretto della ceramica", "Ceramics district", links.cities[1], ("Piastrelle", "Tiles"))):
         write(project, f"data/{NEW_FOLDER}/{id_}.yaml", f"""
             # yaml-language-server: $schema=../schema/{NEW_KIND}.schema.json
             id: {id_}
             title: "{title}"
             summary: {made[0]} attorno a {city}.
-            named_as: "distretti industriali specializzati"
-            sources: [slide-3#senza-distretti]
+            named_as: {json.dumps(links.named_as["it"], ensure_ascii=False)}
+            sources: [{links.source}]
             relations:
               {NEW_RELATION}: [city:{city}]
-              richiama: [concept:distretto-industriale]
+              richiama: [concept:{links.concept}]
             en:
               title: "{en_title}"
               summary: {made[1]} around {city}.
-              named_as: "industrial districts specialised"
+              named_as: {json.dumps(links.named_as["en"], ensure_ascii=False)}
             """)
     run = subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; from atlante import schemas\n"
                           "for path, text in schemas.generate(Path(sys.argv[1])).items(): path.write_text(text, encoding='utf-8')",
                           str(project)], env={**env(), "PYTHONPATH": str(project / "hooks")}, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
+    return links

@@ -64,10 +64,10 @@ def in_copy(copy: Path, *args: str, timeout: int = 300) -> subprocess.CompletedP
 
 def test_a_new_kind_is_checked_rendered_and_linked_both_ways(tmp_path: Path) -> None:
     project = make_project(tmp_path)
-    add_kind(project)
+    links = add_kind(project)
     assert changed(project, PROJECT_PARTS) <= ALLOWED
-    mobile, milano = f"{NEW_FOLDER}/{NEW_ENTRIES[0]}.md", "cities/milano.md"
-    result = in_copy(project, "-c", RUN, str(project), mobile, milano, f"{NEW_FOLDER}/index.md", "campi.md")
+    mobile, city = f"{NEW_FOLDER}/{NEW_ENTRIES[0]}.md", f"cities/{links.cities[0]}.md"
+    result = in_copy(project, "-c", RUN, str(project), mobile, city, f"{NEW_FOLDER}/index.md", "campi.md")
     assert result.returncode == 0, result.stderr
     run = json.loads(result.stdout)
     words = {lang: (project / "overrides" / "atlante" / "i18n" / f"{lang}.yaml").read_text(encoding="utf-8") for lang in run}
@@ -75,14 +75,48 @@ def test_a_new_kind_is_checked_rendered_and_linked_both_ways(tmp_path: Path) -> 
         assert edition["findings"] == []
         assert {f"{NEW_FOLDER}/index.md", *(f"{NEW_FOLDER}/{id_}.md" for id_ in NEW_ENTRIES)} <= set(edition["pages"])
         shown = edition["shown"]
-        assert "(../cities/milano.md)" in shown[mobile] and "(../concepts/distretto-industriale.md)" in shown[mobile]
-        assert f"(../{NEW_FOLDER}/{NEW_ENTRIES[0]}.md)" in shown[milano]  # the inverse, on the city's page
+        assert f"(../{city})" in shown[mobile] and f"(../concepts/{links.concept}.md)" in shown[mobile]
+        assert f"(../{NEW_FOLDER}/{NEW_ENTRIES[0]}.md)" in shown[city]  # the inverse, on the city's page
         assert f"(../{NEW_FOLDER}/{NEW_ENTRIES[1]}.md)" in shown[f"{NEW_FOLDER}/index.md"]
         assert f"{{ #{NEW_KIND} }}" in shown["campi.md"]  # the field reference, from its schema
         for heading in (f"{NEW_RELATION}: {{forward: ", "inverse: "):  # the relation's headings, in this language
             assert heading in words[lang]
         forward, inverse = words[lang].split(f"  {NEW_RELATION}: {{forward: ")[1].split("}")[0].split(", inverse: ")
-        assert forward in shown[mobile] and inverse in shown[milano]
+        assert forward in shown[mobile] and inverse in shown[city]
+
+
+# `atlante synth` on the copy: the grown data, checked; the entries written, kind by kind
+SYNTH = """
+import json, sys
+from pathlib import Path
+from atlante import pipeline, synth
+project, out = Path(sys.argv[1]), Path(sys.argv[2])
+written = synth.synthesise(project, out, 150, seed=5)
+checked = pipeline.check(out)
+print(json.dumps({"counts": written.counts, "shares": synth.shares(),
+                  "findings": [str(f) for f in checked.errors + checked.warnings]}))
+"""
+
+
+def test_synth_grows_a_new_kind_with_the_others_and_its_entries_are_valid(tmp_path: Path) -> None:
+    """synth.py names no kind: the new one, which declares no share, gets the average kind's, and its
+    entries (their `named_as` required by its schema, their relations of its own type) pass the checks."""
+    project = make_project(tmp_path)
+    add_kind(project)
+    assert changed(project, ("hooks",)) == {"hooks/atlante/kinds.py"}  # synth.py as it is
+    grown = tmp_path / "grown"
+    grown.mkdir()
+    for part in PROJECT_PARTS:  # the project without its data, which synth writes
+        if part != "data":
+            (shutil.copytree if (project / part).is_dir() else shutil.copy2)(project / part, grown / part)
+    result = in_copy(project, "-c", SYNTH, str(project), str(grown))
+    assert result.returncode == 0, result.stderr
+    run = json.loads(result.stdout)
+    assert run["findings"] == []
+    assert sum(run["counts"].values()) == 150 and run["counts"][NEW_KIND] > 0
+    others = [share for kind, share in run["shares"].items() if kind != NEW_KIND]
+    assert run["shares"][NEW_KIND] == pytest.approx(sum(others) / len(others))
+    assert len(list((grown / "data" / NEW_FOLDER).glob("synth-*.yaml"))) == run["counts"][NEW_KIND]
 
 
 # The tests that follow the kinds and the data (those not marked brief, build, browser or slow) of the

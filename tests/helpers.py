@@ -106,6 +106,16 @@ TOWARDS_MILANO = """
     """
 
 
+# A slide of the tests' own (tests/fixtures/minimal's, numbered 9), for the tests that edit a slide's
+# statements: two statements, `citta` and `chiave`, translated, which no entry of the brief cites
+OWN_SLIDE = "data/slides/slide-9.yaml"
+
+
+def own_slide(project: Path) -> None:
+    text = (Path(__file__).parent / "fixtures" / "minimal" / "slides" / "slide-1.yaml").read_text(encoding="utf-8")
+    write(project, OWN_SLIDE, text.replace("id: slide-1\n", "id: slide-9\n").replace("number: 1\n", "number: 9\n"))
+
+
 def first(catalog: Catalog, kind: str | None = None, where: Callable[[Entity], object] = lambda e: True) -> Entity:
     """The first entity (of `kind`, when given) that `where` accepts, in the catalog's order: for the tests of
     behaviour that need an entity of the real data but not a particular one, which an editor may rename."""

@@ -8,7 +8,7 @@ import pytest
 
 from atlante import i18n, pipeline, schemas
 
-from helpers import ROOT, atlante, edit, make_project, write
+from helpers import OWN_SLIDE, ROOT, atlante, edit, make_project, own_slide, write
 from hostile import VALID
 
 PROVA = "data/themes/prova.yaml"
@@ -48,18 +48,9 @@ def test_an_entity_without_a_language_block_warns_for_every_text(project: Path) 
     assert [w.split(": ")[3] for w in findings(project, "warning")] == ["en.title", "en.summary"]
 
 
-# A slide of the tests' own (the minimal fixture's, renumbered), whose statements they edit
-SLIDE = "data/slides/slide-9.yaml"
-
-
-def own_slide(project: Path) -> None:
-    text = (Path(__file__).parent / "fixtures" / "minimal" / "slides" / "slide-1.yaml").read_text(encoding="utf-8")
-    write(project, SLIDE, text.replace("id: slide-1\n", "id: slide-9\n").replace("number: 1\n", "number: 9\n"))
-
-
 def test_untranslated_statements_are_warnings(project: Path) -> None:
     own_slide(project)
-    edit(project, SLIDE, "  - id: chiave\n", "  - id: domanda\n    text: Una domanda in più?\n  - id: chiave\n")
+    edit(project, OWN_SLIDE, "  - id: chiave\n", "  - id: domanda\n    text: Una domanda in più?\n  - id: chiave\n")
     warnings = findings(project, "warning")
     assert any(": en.statements.domanda.text: expected a translation of statements[1].text in the 'en' block, found none" in w
                for w in warnings), warnings
@@ -92,7 +83,7 @@ def test_an_unknown_language_key_is_an_error_with_a_hint(project: Path) -> None:
 def test_a_statement_translation_must_name_a_statement_of_the_slide(project: Path) -> None:
     own_slide(project)
     assert findings(project, "error") == []
-    edit(project, SLIDE, "\n    chiave:\n", "\n    chiavi:\n")
+    edit(project, OWN_SLIDE, "\n    chiave:\n", "\n    chiavi:\n")
     errors = findings(project, "error")
     assert len(errors) == 1
     assert errors[0].endswith("slide:slide-9: en.statements.chiavi: expected the id of a statement of this slide "

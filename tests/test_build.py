@@ -70,7 +70,7 @@ BROKEN_THEME = """
     id: rotto
     title: Rotto
     summary: Un tema la cui categoria ha un refuso.
-    sources: [slide-4#titolo]
+    sources: [slide-3#citta-sedi]
     category: domini
     """
 

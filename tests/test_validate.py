@@ -244,7 +244,7 @@ def test_every_problem_of_a_run_is_reported(project: Path) -> None:
     edit(project, MILANO, "region: Lombardia", "region: 12")
     write(project, "data/cities/pavia.yaml", PAVIA.replace("id: pavia", "id: pavese"))
     write(project, "data/themes/rotto.yaml", "id: rotto\ntitle: [\n")
-    write(project, "data/concepts/innovazione.yaml", ORPHAN_CONCEPT.replace("slide-2#nuove-capacita", "slide-3#nessuna"))
+    write(project, "data/concepts/innovazione.yaml", ORPHAN_CONCEPT.replace("slide-3#citta-sedi", "slide-3#nessuna"))
     files = [m.split(":")[0] for m in messages(project)]
     assert files == [
         "data/cities/milano.yaml",

@@ -49,6 +49,36 @@ ORPHAN_CONCEPT = """
     en: {title: Innovation, summary: A word of the brief., named_as: high technology}
     """
 
+# A valid theme of the tests' own and the group it is an example of (write both): they link to each other
+# and to nothing of the brief but the frozen Milano's statement, for the tests that break one thing in it
+OWN_THEME = """\
+id: prova
+title: Prova
+summary: Un caso di prova.
+category: applicazione
+sources: [slide-3#citta-sedi]
+relations:
+  esempio_di: [theme:gruppo-di-prova]
+en:
+  title: Test
+  summary: A test case.
+"""
+OWN_GROUP = """
+    id: gruppo-di-prova
+    title: Gruppo di prova
+    summary: Il gruppo di cui è esempio il caso di prova.
+    category: gruppo
+    sources: [slide-3#citta-sedi]
+    en: {title: Test group, summary: The group the test case is an example of.}
+    """
+
+
+def own_theme(project: Path, text: str = OWN_THEME) -> None:
+    """`text` (OWN_THEME, or a variant of it) as data/themes/prova.yaml, with the group it links to."""
+    write(project, "data/themes/gruppo-di-prova.yaml", OWN_GROUP)
+    (project / "data" / "themes" / "prova.yaml").write_text(text, encoding="utf-8")
+
+
 PROJECT_PARTS = ("data", "docs", "overrides", "hooks", "mkdocs.yml", "mkdocs.en.yml", "README.md", "pyproject.toml", "CITATION.cff")
 
 

@@ -32,8 +32,7 @@ from atlante.kinds import KIND_BY_NAME, KINDS, address
 from atlante.model import Catalog
 from atlante.render import _environment, md_text
 
-from helpers import ROOT, SITE_URL, first, for_tests, make_project, parsed, write
-from hostile import VALID
+from helpers import OWN_THEME, ROOT, SITE_URL, first, for_tests, make_project, own_theme, parsed
 
 SCHEMAS = ROOT / "data" / "schema"
 SDO = Namespace("https://schema.org/")
@@ -49,7 +48,7 @@ def updated(catalog: Catalog) -> dict[str, date]:
 
 # Text an author could write, holding every character some output treats specially.
 HOSTILE = '"quotes" {braces} \\backslash\nnewline <script>alert(1)</script> =HYPERLINK("x") +cmd @sum -1'
-HOSTILE_THEME = VALID.replace("title: Prova\n", f"title: {json.dumps('=' + HOSTILE)}\n").replace(
+HOSTILE_THEME = OWN_THEME.replace("title: Prova\n", f"title: {json.dumps('=' + HOSTILE)}\n").replace(
     "summary: Un caso di prova.\n",
     f"summary: {json.dumps('+' + HOSTILE)}\nbody: {json.dumps('@' + HOSTILE)}\n"
     f"added:\n  - fields: [body]\n    source: {json.dumps('-' + HOSTILE)}\n",
@@ -71,7 +70,7 @@ def files(catalog: Catalog, publication: meta.Publication) -> dict[str, str]:
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Catalog, dict[str, str]]:
     """A copy of the project with a theme whose every text is hostile, and its downloads."""
     project = make_project(tmp_path_factory.mktemp("opendata"))
-    write(project, "data/themes/prova.yaml", HOSTILE_THEME)
+    own_theme(project, HOSTILE_THEME)
     result = pipeline.run(project)
     assert result.errors == [] and result.catalog is not None, [str(f) for f in result.errors]
     return project, result.catalog, opendata.downloads(result.catalog, for_tests(project),

@@ -8,24 +8,28 @@ import pytest
 
 from atlante import i18n, pipeline, schemas
 
-from helpers import OWN_SLIDE, ROOT, atlante, edit, make_project, own_slide, write
-from hostile import VALID
+from helpers import OWN_GROUP, OWN_SLIDE, OWN_THEME, ROOT, atlante, edit, make_project, own_slide, write
 
 PROVA = "data/themes/prova.yaml"
-# A linked theme with every text translated (the corpus's valid entity); tests take one thing away or add one.
-TRANSLATED = VALID
+# A linked theme of the tests' own with every text translated; tests take one thing away or add one.
+TRANSLATED = OWN_THEME
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    return make_project(tmp_path)
+    """The project, with the group the tests' theme links to (the theme is each test's to write)."""
+    project = make_project(tmp_path)
+    write(project, "data/themes/gruppo-di-prova.yaml", OWN_GROUP)
+    return project
 
 
 def findings(project: Path, level: str) -> list[str]:
     return [str(f) for f in pipeline.check(project).findings if f.level == level]
 
 
-def test_the_real_data_is_translated_completely(project: Path) -> None:
+@pytest.mark.brief  # every text of the brief's data has its English translation
+def test_the_real_data_is_translated_completely(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
     assert findings(project, "warning") == []
     assert findings(project, "error") == []
 

@@ -692,7 +692,7 @@ def test_a_shallow_clone_has_no_history_to_date_pages_by(tmp_path: Path) -> None
 
 
 def test_a_renamed_entity_is_listed_as_renamed_not_removed_and_added(catalog: Catalog) -> None:
-    from atlante.render import _changelog
+    from atlante.pages import _changelog
 
     city = first(catalog, "city", lambda e: not e.data.get("aliases"))  # the session's catalog: put back below
     old = f"{city.id}-old"

@@ -20,6 +20,7 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
+from atlante import pages as registry
 from atlante import pdf, pipeline, render
 from atlante.meta import Publication
 from atlante.model import Entity, Statement
@@ -46,7 +47,7 @@ def context(run: pipeline.Result, lang: str, publication: Publication | None = N
     """What the /brief/ page is rendered with, as render.render gives it."""
     assert run.catalog is not None
     return {"t": words(run, lang), "lang": lang, "source_lang": "it", "publication": publication or for_tests(),
-            "steps": render._home_steps(run.catalog, lang), "brief_slides": run.catalog.by_kind["slide"],
+            "steps": registry._home_steps(run.catalog, lang), "brief_slides": run.catalog.by_kind["slide"],
             "limit": render.STEP_LIMIT}
 
 

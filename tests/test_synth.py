@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from atlante import geo, pipeline, synth
-from atlante.kinds import KIND_BY_FOLDER, KINDS, RELATION_BY_NAME, Kind
+from atlante.kinds import KIND_BY_FOLDER, KINDS, RELATION_BY_NAME, SOURCE, Kind
 
 from helpers import ROOT, atlante, make_project
 
@@ -53,6 +53,7 @@ def test_the_counts_of_each_kind_add_up_to_n_in_the_declared_proportions(grown: 
 
 
 def test_the_shares_are_those_the_kinds_declare(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert SOURCE.name not in synth.shares()  # the brief's slides are not grown: entries cite them
     declaring = tuple(k for k in KINDS if k.share is not None)  # (a kind declaring none: the test below)
     monkeypatch.setattr(synth, "KINDS", declaring)
     declared = {k.name: k.share for k in declaring if k.share}
@@ -60,7 +61,10 @@ def test_the_shares_are_those_the_kinds_declare(monkeypatch: pytest.MonkeyPatch)
     if math.isclose(total, 1):  # used as written, so that the same seed writes the same bytes (the brief's kinds)
         assert synth.shares() == declared
     assert synth.shares() == pytest.approx({kind: share / total for kind, share in declared.items()})
-    assert set(synth.proportions(N)) == set(declared)  # a kind declaring 0 (the slides) gets no entry
+    assert set(synth.proportions(N)) == set(declared)
+    none = declaring[0].name  # a kind declaring 0 gets no entry
+    monkeypatch.setattr(synth, "KINDS", tuple(dataclasses.replace(k, share=0) if k.name == none else k for k in declaring))
+    assert none not in synth.shares() and none not in synth.proportions(N)
 
 
 def test_a_kind_declaring_no_share_gets_the_average_one_and_the_rest_keep_their_ratios(monkeypatch: pytest.MonkeyPatch) -> None:

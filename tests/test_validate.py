@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import markdown
@@ -12,7 +15,7 @@ from atlante import links, pipeline, rules
 from atlante.kinds import KINDS
 from atlante.sanitize import clean_html
 
-from helpers import MILANO, ORPHAN_CONCEPT, OWN_SLIDE, edit, frozen_project, make_project, own_slide, write
+from helpers import MILANO, ORPHAN_CONCEPT, OWN_SLIDE, ROOT, edit, frozen_project, make_project, own_slide, write
 
 
 @pytest.fixture
@@ -283,6 +286,24 @@ def test_coordinates_must_fall_in_italy_and_in_the_stated_region(project: Path) 
         "data/cities/milano.yaml:9:14: city:milano: coordinates: expected a point in Lombardia (the entity's region), "
         "found lat 45.0703, lon 7.6869, which is in Piemonte (wrong-region)",
     ]
+
+
+def test_a_check_finds_the_regions_of_places_it_has_seen_without_loading_the_boundaries(
+        project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The regions found are kept (cache.py): the next check says the same from them, and neither
+    projects a point nor reads the boundaries (most of what a check of thousands of entries took)."""
+    monkeypatch.setenv("ATLANTE_CACHE", str(tmp_path / "kept"))
+    edit(project, MILANO, "coordinates: {lat: 45.4642, lon: 9.1900}", "coordinates: {lat: 45.0703, lon: 7.6869}")
+    first = messages(project)
+    assert [m.rsplit("(", 1)[1] for m in first] == ["wrong-region)"]
+    script = ("import sys; from pathlib import Path; from atlante import pipeline\n"
+              f"said = [str(f) for f in pipeline.check(Path({str(project)!r})).findings if f.level == 'error']\n"
+              "print(repr((said, sorted(m for m in ('pyproj', 'shapely') if m in sys.modules))))")
+    again = subprocess.run([sys.executable, "-c", script], env={**os.environ, "PYTHONPATH": str(ROOT / "hooks")},
+                           capture_output=True, text=True, check=True).stdout
+    assert again.strip() == repr((first, []))
+    edit(project, MILANO, "coordinates: {lat: 45.0703, lon: 7.6869}", "coordinates: {lat: 48.8566, lon: 2.3522}")
+    assert [m.rsplit("(", 1)[1] for m in messages(project)] == ["outside-italy)"]  # a new place: found anew
 
 
 def test_a_tag_needs_a_name_in_the_translation_files(project: Path) -> None:

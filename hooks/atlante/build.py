@@ -38,8 +38,9 @@ import jinja2
 import jinja2.bccache
 
 from . import cache, editions, faults, files, history, meta, metadata, pipeline, rules, serving
+from . import pages as registry
 from .messages import DID_YOU_MEAN
-from .render import REQUIRED_EXTENSIONS, Page, navigation, place_figures, redirect_page, redirects
+from .render import REQUIRED_EXTENSIONS, Page, navigation, place_figures, redirect_page
 from .sanitize import clean_html
 
 if TYPE_CHECKING:
@@ -170,8 +171,9 @@ class Build:
             self.refuse(meta.located(Path(config.config_file_path), problems))
         if edition.is_source:  # before the core runs: a fork of a process that has started citeproc-js would share it
             self._build_others_ahead(config, engine)
+        hurried = self.partial and self.preview.first_phase and edition.is_source  # (serving.Preview.placer)
         result = pipeline.run(project, docs_dir=project / "docs", lang=lang, publication=self.publication,
-                              cache=self.cache)
+                              cache=self.cache, hurried=hurried)
         if edition.is_source:
             self.told.clear()
         for warning in map(str, result.warnings):  # each once per build, whichever edition found it
@@ -184,7 +186,7 @@ class Build:
             self.refuse(_summary(result), self.in_source_language(result))
         assert result.catalog is not None
         config.nav = navigation(result.catalog, result.translations[lang], extra=config.nav or [])
-        self._redirect_aliases(config, redirects(result.catalog))
+        self._redirect_aliases(config, registry.redirects(result.catalog))
         if self.partial:
             serving.list_theme_once(config, project)
         self.result = result
@@ -218,14 +220,13 @@ class Build:
         place = self.preview.placer(config) if self.partial else _in_memory
         edited = self.preview.edited_files(config)
         self.pages = {page.src_uri: page for page in self.result.pages}
-        made: list[Generated] = []
-        for page in self.result.pages:
-            own = page.source in edited
-            made.append(dataclasses.replace(place(page.src_uri, page.markdown, page, own), in_nav=page.in_nav))
-            for path, text in page.files.items():  # its citations as .bib and .ris
-                made.append(place(path, text, "", own))
-        for path, text in self.result.downloads.items():  # the open data, in the source edition only
-            made.append(place(path, text, "", False))
+        made = [dataclasses.replace(place(page.src_uri, page.markdown, page, page.source in edited), in_nav=page.in_nav)
+                for page in self.result.pages]
+        for path, content, owner in registry.downloads(self.result.pages, self.result.downloads):
+            if self.command == "serve" and isinstance(content, cache.Later) and not content.linked:
+                self.preview.made_on_request(config, path, content)  # a figure's PNG: made when asked for
+            else:
+                made.append(place(path, content, "", owner is not None and owner.source in edited))
         if self.partial:
             self.preview.forget_gone_pages(config)
         return made
@@ -304,8 +305,8 @@ class Build:
             if not degraded:
                 self._compare_editions(site)
 
-        if self.partial and self.preview.server is not None and not degraded:
-            self.preview.later.append(the_others)  # the preview shows the edited edition first
+        if self.partial and not degraded:  # the preview serves this edition first (on its first build too)
+            self.preview.later.append(the_others)
             return True
         the_others()
         return True
@@ -504,7 +505,7 @@ class Build:
         if self.degraded or result is None or result.catalog is None or edition is None:
             return
         translation = result.translations.get(edition.lang)
-        for old, new in redirects(result.catalog).items():
+        for old, new in registry.redirects(result.catalog).items():
             path = Path(config.site_dir, old.removesuffix(".md"), "index.html")
             if translation is not None and path.is_file():  # the plugin wrote it: it found no page there
                 path.write_text(redirect_page(old.removesuffix(".md") + "/", new.removesuffix(".md") + "/",

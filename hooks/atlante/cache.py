@@ -75,11 +75,13 @@ class Later:
     second phase the rest). Its name is the digest of what makes it, so two are equal when their
     names are (the same bytes); calling it gives the bytes, made once."""
 
-    __slots__ = ("name", "_where", "_make", "_data")
+    __slots__ = ("name", "linked", "_where", "_make", "_data")
     _data: bytes | None  # made when first asked for
 
-    def __init__(self, where: FsPath | None, name: str, make: Callable[[], bytes]) -> None:
-        self.name, self._where, self._make, self._data = name, where, make, None
+    def __init__(self, where: FsPath | None, name: str, make: Callable[[], bytes], linked: bool = False) -> None:
+        # linked: a page's Markdown links to it, so the engine must have it among its files (the preview
+        # makes the others only when a reader asks for them)
+        self.name, self.linked, self._where, self._make, self._data = name, linked, where, make, None
 
     def __call__(self) -> bytes:
         if self._data is None:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import cast
 
 from .entities import EntityData, Entry, SlideData, SlideTexts
-from .kinds import KINDS, RELATION_TYPES
+from .kinds import KINDS, RELATION_TYPES, SOURCE
 from .load import Document
 from .model import Catalog, Entity, Link, Ref, Statement
 
@@ -31,7 +31,7 @@ def link(documents: list[Document], languages: tuple[str, ...] = ()) -> Catalog:
 
     statements: dict[str, Statement] = {}
     for entity in entities.values():
-        if entity.kind != "slide":
+        if entity.kind != SOURCE.name:
             continue
         slide = cast(SlideData, entity.data)  # the kind's data (the slide schema, validated)
         number = slide["number"]
@@ -48,7 +48,7 @@ def link(documents: list[Document], languages: tuple[str, ...] = ()) -> Catalog:
         entity.position = (int(number), 0, 0, 0)
 
     for entity in entities.values():
-        if entity.kind == "slide":
+        if entity.kind == SOURCE.name:
             continue
         for source in cast(Entry, entity.data).get("sources") or []:  # every kind but the slides has them
             statement = statements[source]

@@ -42,9 +42,10 @@ import yaml
 from markdown_it import MarkdownIt
 
 from . import cache, editions, history, pipeline
+from . import pages as registry
 from .meta import _TolerantLoader
 from .model import Catalog, Finding, Json
-from .render import Page, md_text, navigation, redirects
+from .render import Page, md_text, navigation
 from .rules import MARKDOWN_FIELDS
 from .sanitize import clean_html
 
@@ -103,15 +104,13 @@ def _export(project: Path, target: Path) -> Exported:
             raise Refused("\n".join(unsafe))
         base = urlsplit(root or "/").path.rstrip("/") + "/" + edition.prefix  # the edition's root, from the host
         tree = {page.src_uri: _markdown(page, base + _address(page.src_uri)).encode() for page in result.pages}
-        made = ((path, cache.made(text)) for page in result.pages for path, text in page.files.items())
+        made = ((path, cache.made(content)) for path, content, _page in registry.downloads(result.pages, result.downloads))
         tree.update({path: content if isinstance(content, bytes) else content.encode() for path, content in made})
-        if edition.is_source:
-            tree.update({path: text.encode() for path, text in result.downloads.items()})
         tree.update(_hand_written(project, config, configs))
         tree.update(_theme_files(project, config))
         trees[edition.lang] = tree
         nav = navigation(result.catalog, result.translations[edition.lang], extra=config.get("nav") or [])
-        written_configs[editions.config_name(edition)] = _plain_config(config, edition, root, nav, result.pages, redirects(result.catalog))
+        written_configs[editions.config_name(edition)] = _plain_config(config, edition, root, nav, result.pages, registry.redirects(result.catalog))
         exported.pages[edition.lang] = sum(1 for path in tree if path.endswith(".md"))
     try:
         exported.files = _write(target, trees, written_configs)

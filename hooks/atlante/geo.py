@@ -16,17 +16,19 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from importlib import metadata
 from pathlib import Path as FsPath
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
-import pyproj
-import shapely
-from shapely.geometry import LineString, MultiPolygon, Point, Polygon
-
+from . import cache as kept_files
 from .model import Json
+
+if TYPE_CHECKING:  # imported where used: `atlante check` of places it has checked before needs neither
+    import pyproj
+    from shapely.geometry import MultiPolygon, Polygon
 
 GEODATA = FsPath(__file__).parent / "geodata" / "limits_IT_regions.topo.json"
 CRS = "EPSG:3034"  # ETRS89-extended / LCC Europe: conformal, metres
@@ -76,6 +78,8 @@ class Marker:
 
 def region_of(lat: float, lon: float) -> str | None:
     """The region a WGS 84 point falls in (within TOLERANCE_M of its coast), or None outside Italy."""
+    from shapely.geometry import Point
+
     x, y = _transformer().transform(lon, lat)
     point = Point(x, y)
     shapes = _shapes()
@@ -96,9 +100,30 @@ def region_of(lat: float, lon: float) -> str | None:
     return best[1] if best else None
 
 
+def regions_of(points: Iterable[tuple[float, float]], kept: FsPath | None = None) -> dict[tuple[float, float], str | None]:
+    """`region_of` each (lat, lon) point, as an earlier run on this machine found it where it can (kept
+    in the folder `kept`, cache.py, under the digest of the boundaries and of what measures them): a
+    check of places it has seen before then neither projects nor loads the boundaries, which is most
+    of what checking takes at a few thousand entries. What it finds is kept for the next run."""
+    name = kept_files.key("regions", GEODATA.read_bytes(), CRS, str(TOLERANCE_M), metadata.version("pyproj"),
+                          metadata.version("shapely")) + ".json"
+    before = kept_files.read(kept, name)
+    previous: dict[str, str | None] = json.loads(before) if before else {}
+    now = {}  # this run's places only: the file does not grow with every place ever checked
+    found = {}
+    for lat, lon in points:
+        where = f"{lat!r} {lon!r}"
+        now[where] = found[(lat, lon)] = previous[where] if where in previous else region_of(lat, lon)
+    if kept is not None and now != previous:
+        kept_files.keep(kept, name, json.dumps(now, sort_keys=True).encode("utf-8"))
+    return found
+
+
 @cache
 def base_map(detail: Detail = FULL) -> BaseMap:
     """Italy's regions at `detail`, projected, simplified and scaled to SVG units."""
+    from shapely.geometry import Polygon
+
     arcs = [_simplify(arc, detail.simplify_m) for arc in _projected_arcs()]
     kept: list[tuple[str, list[list[tuple[float, float]]]]] = []
     for name, rings in _region_rings(_topology()):
@@ -152,6 +177,8 @@ def _topology() -> Json:
 
 @cache
 def _transformer() -> pyproj.Transformer:
+    import pyproj
+
     return pyproj.Transformer.from_crs("EPSG:4326", CRS, always_xy=True)
 
 
@@ -194,6 +221,9 @@ def _ring_points(ring: list[int], arcs: list[tuple[tuple[float, float], ...]]) -
 @cache
 def _shapes() -> dict[str, Polygon | MultiPolygon]:
     """Each region as a projected shapely geometry at full detail, for point-in-region tests."""
+    import shapely
+    from shapely.geometry import MultiPolygon, Polygon
+
     arcs = list(_projected_arcs())
     shapes: dict[str, Polygon | MultiPolygon] = {}
     for name, rings in _region_rings(_topology()):
@@ -212,6 +242,8 @@ def _bounds() -> dict[str, tuple[float, float, float, float]]:
 def _simplify(arc: tuple[tuple[float, float], ...], tolerance: float) -> tuple[tuple[float, float], ...]:
     if len(arc) < 3:
         return arc
+    from shapely.geometry import LineString
+
     simpler = LineString(arc).simplify(tolerance, preserve_topology=False).coords  # keeps both ends
     return cast(tuple[tuple[float, float], ...], tuple(simpler))  # a line in the plane: (x, y) points
 

@@ -48,8 +48,10 @@ class Kind:
     schema_type: str = "Thing"  # its schema.org type, for the JSON-LD of its pages and of the open data
     not_in_brief: tuple[str, ...] = ()  # fields the brief never gives: each entity lists them under `added`,
     # with the source they come from (the rule `unmarked-addition`)
+    source: bool = False  # the brief itself, not an entry about it: its entities are the brief's slides, which
+    # hold the statements the other kinds' entries cite (`sources`); they have no relations. One kind has it.
     share: float | None = None  # its share of the entries `atlante synth` adds to grow a data set (0: none;
-    # None: as large as the average kind's; synth.proportions scales them to add up to 1)
+    # None: as large as the average kind's; the source kind gets none; synth.shares scales them to add up to 1)
 
     @property
     def place(self) -> str | None:
@@ -85,11 +87,12 @@ KINDS: tuple[Kind, ...] = (
     Kind("concept", "concepts", Display(facts=(WORDING,), alphabetical=True, home_index="read_more"),
          schema_type="DefinedTerm", share=0.17),
     Kind("slide", "slides", Display(home_index="read_more"), texts=("heading",), schema_type="CreativeWork",
-         share=0),
+         source=True),
 )
 
 KIND_BY_NAME: dict[str, Kind] = {k.name: k for k in KINDS}
 KIND_BY_FOLDER: dict[str, Kind] = {k.folder: k for k in KINDS}
+[SOURCE] = [k for k in KINDS if k.source]  # the kind of the brief's slides: code reads this, never its name
 
 
 def address(kind: str, id_: str) -> str:
@@ -98,7 +101,8 @@ def address(kind: str, id_: str) -> str:
     return f"{KIND_BY_NAME[kind].folder}/{id_}/"
 
 
-# The generated pages of no kind (home, concept map, whole brief, tag pages, …): the registry, pages.py.
+# Every generated page (home, concept map, whole brief, tag pages, the entities' pages, …) is a spec of the
+# registry, pages.py.
 
 # The steps of the brief's argument on the home page, in order; their titles and introductions are
 # in the translation files under home.<step>. A step lists the entities whose kind names it.
@@ -125,7 +129,7 @@ class RelationType:
     description: str  # for editors, shown by the schema
 
 
-_ANY = tuple(k.name for k in KINDS if k.name not in ("slide", "concept"))
+_ANY = tuple(k.name for k in KINDS if not k.source and k.name != "concept")
 
 RELATION_TYPES: tuple[RelationType, ...] = (
     RelationType("nomina", ("move",), ("challenge",), "The challenges this move names."),

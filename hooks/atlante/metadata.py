@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import PurePosixPath
 
-from .kinds import KIND_BY_NAME, RELATION_TYPES, Kind, address
+from .kinds import KIND_BY_NAME, RELATION_TYPES, SOURCE, Kind, address
 from .meta import Publication
 from .model import Entity, Json, Statement
 
@@ -120,7 +120,7 @@ def iri(publication: Publication, kind: str, id_: str) -> str:
 def statement_url(publication: Publication, statement: Statement, lang: str | None = None) -> str:
     """A statement of the brief: its anchor on its slide's page in the edition `lang`; in the source
     edition, also the statement's IRI."""
-    return publication.url(address("slide", statement.slide), lang or publication.source_lang) + f"#{statement.id}"
+    return publication.url(address(SOURCE.name, statement.slide), lang or publication.source_lang) + f"#{statement.id}"
 
 
 def term_set_iri(publication: Publication, kind: Kind) -> str:
@@ -199,7 +199,7 @@ def entity_node(publication: Publication, entity: Entity, languages: Sequence[st
     if kind.schema_type == "Action":
         node["actionStatus"] = SCHEMA + "PotentialActionStatus"  # the brief proposes them
     statements = [statement_url(publication, s) for s in entity.statements]
-    if entity.kind == "slide":
+    if kind.source:
         node["position"] = entity.data.get("number")
         node["hasPart"] = statements  # a slide holds its statements
     elif statements:
@@ -226,7 +226,7 @@ def statement_node(publication: Publication, statement: Statement, languages: Se
         "text": texts,
         "inLanguage": source,
         "position": int(statement.number.split(".")[1]),
-        "isPartOf": iri(publication, "slide", statement.slide),
+        "isPartOf": iri(publication, SOURCE.name, statement.slide),
         "url": [statement_url(publication, statement, lang) for lang in languages],
         "about": [entity_iri(publication, e) for e in (statement.represented_by if about is None else about)],
     }

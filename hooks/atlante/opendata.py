@@ -35,7 +35,7 @@ import yaml
 
 from . import files, i18n
 from .entities import SlideData
-from .kinds import KIND_BY_NAME, KINDS, RELATION_BY_NAME, RELATION_TYPES, Kind, RelationType, address
+from .kinds import KINDS, RELATION_BY_NAME, RELATION_TYPES, SOURCE, Kind, RelationType, address
 from .meta import Publication
 from .metadata import (
     DATA_FOLDER,
@@ -169,7 +169,7 @@ def _entities(catalog: Catalog) -> Iterator[Entity]:
 
 
 def _statements(catalog: Catalog) -> Iterator[Statement]:
-    for slide in catalog.by_kind["slide"]:
+    for slide in catalog.by_kind[SOURCE.name]:
         yield from slide.statements
 
 
@@ -193,7 +193,6 @@ ITEM_SEPARATOR = ", "  # between the values of a list inside one item of a list 
 RELATIONS = "relations.csv"
 STATEMENTS = "statements.csv"
 LONG_TABLES = ("relations", "statements")  # fields that leave their kind's table for a table of their own
-STATEMENT_KIND = "slide"  # the kind whose entities hold the brief's statements
 DIRECTIONS = ("declared", "derived")  # a relation as written in data/, and its inverse, derived by the catalog
 _SCALARS = ("string", "integer", "number", "boolean")
 
@@ -236,7 +235,7 @@ def tables(schema_dir: FsPath, source: str) -> list[Table]:
     texts are in the source language `source`, then each other one)."""
     kind_fields = {kind.name: fields(kind, schema_dir) for kind in KINDS}
     languages = sorted({f.language for found in kind_fields.values() for f in found if f.language})
-    slides = KIND_BY_NAME[STATEMENT_KIND]
+    slides = SOURCE  # the kind whose entities hold the brief's statements
     url = Column("url", "string", "The address of the entity's page.", required=True, format="uri")
     return [
         *(Table(kind.folder, csv_name(kind), (*flat_columns(kind, kind_fields[kind.name]), url), ("id",), kind)
@@ -384,7 +383,7 @@ def _relation_rows(catalog: Catalog, words: dict[str, Json]) -> Iterator[tuple[M
 
 def _statement_rows(catalog: Catalog, publication: Publication) -> Iterator[tuple[Mapping[str, object], Mapping[str, object]]]:
     """Every statement of every slide, in reading order: its data with its translations under their languages."""
-    for slide in catalog.by_kind[STATEMENT_KIND]:
+    for slide in catalog.by_kind[SOURCE.name]:
         for item in cast(SlideData, slide.data).get("statements") or []:  # the kind's data: a slide's
             statement = catalog.statements[f"{slide.id}#{item['id']}"]
             yield {**item, **statement.translations}, {

@@ -55,7 +55,7 @@ def whole_brief_later(env: jinja2.Environment, context: Json, kept: FsPath | Non
     html = env.get_template(TEMPLATE).render({key: context[key] for key in CONTEXT})
     assert env.loader is not None
     css = env.loader.get_source(env, STYLESHEET)[0]
-    return cache.Later(kept, cache.key("pdf", _engine(), html, css) + ".pdf", lambda: _printed(html, css))
+    return cache.Later(kept, cache.key("pdf", _engine(), html, css) + ".pdf", lambda: _printed(html, css), linked=True)
 
 
 @functools.cache

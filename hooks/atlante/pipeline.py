@@ -16,6 +16,7 @@ from pathlib import Path as FsPath
 from typing import TYPE_CHECKING
 
 from . import i18n, reference, yamlsource
+from .cache import folder as cache_folder
 from .catalog import link
 from .load import Document, load, stray_files
 from .model import Catalog, Finding
@@ -83,29 +84,30 @@ def linked(project: FsPath, *, docs_dir: FsPath | None = None) -> Result:
 
 
 def run(project: FsPath, *, docs_dir: FsPath | None = None, lang: str | None = None,
-        publication: meta.Publication | None = None, cache: Cache | None = None) -> Result:
+        publication: meta.Publication | None = None, cache: Cache | None = None, hurried: bool = False) -> Result:
     """Every finding and, when there is no error, the catalog and the pages of edition `lang` (by
     default the source edition: meta.source_language).
 
     `publication`: what the configuration says of the site and the brief; by default, read from the
     project's mkdocs.yml (a problem there is an error located in it). `cache`: kept by the caller
-    between runs, to redo only what changed."""
+    between runs, to redo only what changed. `hurried` (with a cache: the preview's first phase, which
+    writes only the edited entries' pages): the pages of the whole site and the open data are the last
+    run's, if there was one, rather than made again for pages that are not written."""
     if lang is None:
         from . import meta
 
         lang = publication.source_lang if publication else meta.source_language(project)
     if cache is not None:
         with yamlsource.remembering(cache.parsed):
-            return _run(project, docs_dir, lang, publication, cache)
+            return _run(project, docs_dir, lang, publication, cache, hurried)
     return _run(project, docs_dir, lang, publication, None)
 
 
 def _run(project: FsPath, docs_dir: FsPath | None, lang: str, publication: meta.Publication | None,
-         cache: Cache | None) -> Result:
+         cache: Cache | None, hurried: bool = False) -> Result:
     import jinja2
 
     from . import cite, history, meta, opendata
-    from .cache import folder as cache_folder
     from .pdf import TEMPLATE as PDF_TEMPLATE
     from .render import Site, render
 
@@ -133,7 +135,7 @@ def _run(project: FsPath, docs_dir: FsPath | None, lang: str, publication: meta.
     templates = project / "overrides" / "atlante"
     try:
         result.pages = render(result.catalog, templates, result.translations[lang], site,
-                              cache.memo(lang) if cache else None)
+                              cache.memo(lang) if cache else None, hurried=hurried)
     except jinja2.TemplateError as exc:  # a template edited into an error: located, like a data error
         result.findings.append(_template_finding(exc, templates, project))
         return result
@@ -146,7 +148,7 @@ def _run(project: FsPath, docs_dir: FsPath | None, lang: str, publication: meta.
         key = repr((publication, issued, updated, [(e.file, e.digest) for e in result.catalog.entities.values()],
                     [t.words for t in result.translations.values()], sorted(
                     (p.name, p.stat().st_mtime_ns) for p in [*site.schema_dir.glob("*.json"), *project.glob("CITATION.cff")])))
-        if cache is not None and cache.downloads is not None and cache.downloads[0] == key:
+        if cache is not None and cache.downloads is not None and (cache.downloads[0] == key or hurried):
             result.downloads = cache.downloads[1]
         else:
             result.downloads = opendata.downloads(result.catalog, publication, site.schema_dir, updated, result.translations,
@@ -211,7 +213,8 @@ def _check(project: FsPath, docs_dir: FsPath, parallel: bool = False) -> tuple[l
         findings += strays
         documents, loaded = load(data_dir, shown_root=project, parallel=parallel)
         findings += loaded
-        findings += validate(documents, data_dir / "schema", docs_dir=docs_dir, languages=tuple(i18n.languages(project)))
+        findings += validate(documents, data_dir / "schema", docs_dir=docs_dir, languages=tuple(i18n.languages(project)),
+                             kept=cache_folder(project))
         findings += i18n.tag_findings(documents, translations)
         findings += reference.description_findings(project, translations)
     return documents, Result(sorted(set(findings), key=_where), translations=translations)

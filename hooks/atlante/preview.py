@@ -129,21 +129,28 @@ def output_of(src_uri: str) -> str:
     return f"{stem}/index.html"
 
 
-def merge_search_index(previous: dict[str, list[Json]], written: Json, rebuilt: set[str],
-                       pages: set[str]) -> tuple[dict[str, list[Json]], Json]:
+def merge_search_index(previous: dict[str, str], written: Json, rebuilt: set[str],
+                       pages: set[str]) -> tuple[dict[str, str], str]:
     """The search index of a partial build made whole: Material writes the entries of the pages it
     rebuilt; the others' come from the previous build. `rebuilt`, `pages`: page URLs ("cities/milano/").
-    Returns the entries by page, for the next merge, and the index to write."""
-    by_page: dict[str, list[Json]] = {url: list(entries) for url, entries in previous.items() if url in pages}
+    Returns each page's entries as JSON text, for the next merge (only the rebuilt pages' entries are
+    encoded again: at 1 000 entries the whole index takes a tenth of a second to encode), and the
+    index's text to write."""
+    by_page = {url: text for url, text in previous.items() if url in pages}
     fresh: dict[str, list[Json]] = {}
     for entry in written.get("docs", []):
         url = str(entry.get("location", "")).split("#", 1)[0]
         if url in rebuilt:
             fresh.setdefault(url, []).append(entry)
     for url in rebuilt:
-        by_page[url] = fresh.get(url, [])
-    docs = [entry for url in sorted(by_page) for entry in by_page[url]]
-    return by_page, {**written, "docs": docs}
+        by_page[url] = ",".join(_json(entry) for entry in fresh.get(url, []))
+    docs = ",".join(text for url in sorted(by_page) if (text := by_page[url]))
+    hole = "\x00docs\x00"  # where the entries go: a string no index has
+    return by_page, _json({**written, "docs": hole}).replace(_json(hole), f"[{docs}]", 1)
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def site_state(paths: Iterable[Path], skip: Iterable[Path] = ()) -> str:

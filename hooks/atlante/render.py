@@ -31,15 +31,15 @@ from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 from pymdownx.slugs import slugify
 
-from . import cite, faults, figures, geo, graph, pdf
+from . import cite, faults, figures
 from . import pages as registry
 from .cache import Later
 from .history import History
 from .i18n import Translation
-from .kinds import HOME_STEPS, KIND_BY_FOLDER, KIND_BY_NAME, KINDS, Kind, address
+from .kinds import KIND_BY_NAME, KINDS, SOURCE, Kind, address
 from .meta import Publication
 from .metadata import PageMeta, entity_url, page_meta, statement_url
-from .model import Catalog, Entity, Json, Ref, Statement
+from .model import Catalog, Entity, Json, Statement
 
 # Markdown extensions the templates rely on; the MkDocs adapter checks the config has them.
 REQUIRED_EXTENSIONS = ("attr_list", "pymdownx.escapeall", "admonition", "tables", "def_list")
@@ -59,10 +59,10 @@ STEP_LIMIT = 40  # entries a step of the home page lists; it links the indexes o
 _T = TypeVar("_T")
 Values = dict[str, Any]  # what a template is handed by name (a step, a tag, a map): it shows anything
 Files = dict[str, str | bytes | Later]  # a page's downloads, by path (Page.files)
-_PanelKey = tuple[cite.Target, str, str, date, Publication]  # what a citation's panel is made from (_Citer._panel)
+_PanelKey = tuple[cite.Target, str, str, date, Publication]  # what a citation's panel is made from (Citer._panel)
 _Panel = tuple[dict[str, object], Files]  # a citation's panel, for the template, and its downloads
 
-# The generated pages of no kind: the registry (pages.py).
+# Every generated page is a spec of the registry (pages.py); `render` draws them.
 
 
 @dataclass(frozen=True)
@@ -157,7 +157,8 @@ class _Figures:
 
 
 def page_uri(entity: Entity) -> str:
-    return address(entity.kind, entity.id).removesuffix("/") + ".md"
+    """The source path of an entity's page: cities/milano.md."""
+    return registry.entity_path(entity.kind, entity.id)
 
 
 def index_uri(kind: Kind, number: int = 1) -> str:
@@ -200,13 +201,6 @@ def _pager(first: str, number: int, count: int) -> dict[str, object] | None:
             "next": up + registry.paged(first, number + 1) if number < count else None}
 
 
-def _roots(uri: str) -> tuple[str, str]:
-    """`root` (Markdown links, relative to the source file) and `url_root` (raw HTML links, relative
-    to the page's URL, one folder deeper) of a generated page."""
-    depth = uri.count("/")
-    return "../" * depth, "../" * (depth + (0 if uri.rsplit("/", 1)[-1] == "index.md" else 1))
-
-
 @dataclass
 class Memo:
     """What one edition's render keeps for the next one, in a process that renders again and again
@@ -230,16 +224,17 @@ class Memo:
 
 
 def render(catalog: Catalog, templates: FsPath, translation: Translation, site: Site,
-           memo: Memo | None = None) -> list[Page]:
-    """Every generated page in the translation's language: home, concept map, whole brief, Dati, field
-    reference, changelog, tag index and tag pages, kind indexes, entities; each with its metadata and its citation downloads. With a `memo`, pages
-    whose inputs did not change since the memo's last run are taken from it."""
+           memo: Memo | None = None, hurried: bool = False) -> list[Page]:
+    """Every page of the registry (pages.SPECS) in the translation's language, each with its metadata
+    and its downloads, in the order of the site's sections (`_in_sections`). With a `memo`, pages
+    whose inputs did not change since the memo's last run are taken from it; `hurried`, the whole
+    site's pages too, as they were (the preview's first phase does not write them)."""
     lang = translation.lang
     publication = site.publication
     figures_kept = _Figures()
-    citer = _Citer(publication, translation, site.history, memo.citations if memo else None, site.citations)
+    citer = Citer(publication, translation, site.history, memo.citations if memo else None, site.citations)
     citer.prepare([e for kind in KINDS for e in catalog.by_kind[kind.name]],
-                  [st for slide in catalog.by_kind["slide"] for st in slide.statements])
+                  [st for slide in catalog.by_kind[SOURCE.name] for st in slide.statements])
     env = memo.environment(templates, lang) if memo else _environment(templates, lang)
     env.filters["figure"] = figures_kept.keep
     env.filters["anchored"] = lambda html, anchor: figures_kept.keep(html, anchor)  # a figure others link to
@@ -264,10 +259,6 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, site: 
                 repr(site.history.fallback)) if memo else ""
     whole = _key(base, _catalog_state(catalog), repr(site.history), _tree_state(site.schema_dir)) if memo else ""
 
-    def generic(path: str, title: str, description: str, **extra: Any) -> PageMeta:
-        return page_meta(publication, title=title, description=description, path=path, lang=lang,
-                         locale=str(words["codes"]["open_graph"]), updated=publication.date, **extra)
-
     def figure_files(download: Download, drawn: Values, page: str, caption: str, credit: str = "") -> Files:
         """A figure's two downloads: the standalone SVG (its drawing with title, caption, source and
         licence lines) and its PNG."""
@@ -276,79 +267,64 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, site: 
                           url_root=publication.edition_url(lang), common=common)
         return {download.svg: svg, download.png: figures.png_later(svg, site.kept, download.png_width)}
 
+    ctx = registry.Context(catalog, translation, site, env, common, figure_files, citer)
+
+    def drawn(spec: registry.Spec, instance: registry.Instance) -> list[Page]:
+        """An instance's pages: its listing cut into numbered pages, each drawn by the spec's template."""
+        template = env.get_template(spec.template)
+        parts: list[list[Any] | None] = list(chunks(instance.entries)) if instance.entries is not None else [None]
+        found = []
+        for number, part in enumerate(parts, 1):
+            uri = registry.paged(instance.path, number)
+            root, url_root = registry.roots(uri)
+            title = instance.title if number == 1 else f"{instance.title} ({_page_of(words, number, len(parts))})"
+            made = spec.data(ctx, instance, part, number)
+            paging = {"title": title, "pager": _pager(instance.path, number, len(parts))} if spec.paged else {}
+            markdown = template.render(root=root, url_root=url_root, **paging, **made.values, **common)
+            dated = {"updated": publication.date, **made.meta}  # the edition's day, or what the spec says (an entity's file's)
+            meta = page_meta(publication, title=title, description=instance.description, path=registry.address(uri),
+                             lang=lang, locale=str(words["codes"]["open_graph"]), **dated)
+            found.append(Page(uri, markdown, in_nav=spec.nav is not None and instance.listed and number == 1,
+                              figures=figures_kept.take(), meta=meta, files=made.files, source=made.source,
+                              tags=made.tags, problems=made.problems))
+        return found
+
+    def alone(spec: registry.Spec, instance: registry.Instance) -> Page:
+        [page] = drawn(spec, instance)  # a spec with a key has pages of one page each
+        return page
+
     def site_pages() -> list[Page]:
-        """Every page of the registry (pages.SPECS), each listing cut into numbered pages."""
+        """The pages of the specs that show the whole catalog, rendered together."""
         faults.note("data/", f"rendering the site's pages ({lang}: home, indexes, maps, the whole brief)")
-        ctx = registry.Context(catalog, translation, site, env, common, figure_files)
-        made_pages = []
-        for spec in registry.SPECS:
-            template = env.get_template(spec.template)
-            for instance in spec.pages_of(ctx):
-                parts: list[list[Any] | None] = list(chunks(instance.entries)) if instance.entries is not None else [None]
-                for number, part in enumerate(parts, 1):
-                    uri = registry.paged(instance.path, number)
-                    root, url_root = _roots(uri)
-                    title = instance.title if number == 1 else f"{instance.title} ({_page_of(words, number, len(parts))})"
-                    made = spec.data(ctx, instance, part, number)
-                    paging = {"title": title, "pager": _pager(instance.path, number, len(parts))} if spec.paged else {}
-                    markdown = template.render(root=root, url_root=url_root, **paging, **made.values, **common)
-                    made_pages.append(Page(uri, markdown, in_nav=spec.nav is not None and number == 1,
-                                           figures=figures_kept.take(), files=made.files, problems=made.problems,
-                                           meta=generic(registry.address(uri), title, instance.description, **made.meta)))
-        return made_pages
+        return [page for spec in registry.SPECS if spec.key is None for instance in spec.pages_of(ctx)
+                for page in drawn(spec, instance)]
 
     hit = memo.pages.get(SITE_BUNDLE) if memo else None
-    if hit is not None and hit[0] == whole:
+    if hit is not None and (hit[0] == whole or hurried):
         site_bundle = hit[1]
+        kept[SITE_BUNDLE] = hit  # under its own key: the next run that is not hurried makes them again
     else:
         site_bundle, rendered = Page(SITE_BUNDLE, "", pages=tuple(site_pages())), rendered + 1
-    kept[SITE_BUNDLE] = (whole, site_bundle)
-    pages = [p for p in site_bundle.pages if p.src_uri.split("/", 1)[0] not in KIND_BY_FOLDER]  # each kind's, below
-
-    def entity_page(kind: Kind, entity: Entity, listed: bool) -> Page:
-        faults.note(entity.file, f"rendering its page ({lang})")
-        template = env.get_template("slide.md" if kind.name == "slide" else "entity.md")
-        citation, files = citer.page(entity)
-        wide = graph.neighbourhood(entity, lang, translation.relation)
-        title = str(words["figures"]["graph_title"]).replace("{title}", str(entity.text("title", lang)))
-        download = Download(f"{kind.folder}/{entity.id}.graph.svg", f"{kind.folder}/{entity.id}.graph.png",
-                            f"{entity.id}-{words['figures']['graph_file']}", title) if wide else None
-        markdown = template.render(
-            root="../", url_root="../../", kind=kind, e=entity, facts=_facts(kind, entity, translation),
-            added_fields=_added_fields(entity), groups=_link_groups(entity, translation),
-            graph=wide, graph_narrow=graph.neighbourhood_narrow(entity, lang, translation.relation), download=download,
-            locator=_locator(kind, entity, translation), citation=citation, **common)
-        if wide and download:
-            files = {**files, **figure_files(download, {"graph": wide, "width": wide.width, "height": wide.height},
-                                             page_url(entity), str(words["figures"]["graph_caption_file"]))}
-        if kind.name == "slide":  # a statement's citation files go with the slide that holds it
-            files = {**files, **{path: text for st in entity.statements for path, text in citer.statement_files(st).items()}}
-        files = {**files, **alias_files(kind, entity, files)}
-        meta = page_meta(publication, title=str(entity.text("title", lang)), path=page_url(entity), lang=lang,
-                         locale=str(translation.words["codes"]["open_graph"]), description=str(entity.text("summary", lang)), entity=entity,
-                         updated=site.history.date_of(entity.file),
-                         keywords=[translation.words["tags"][t] for t in entity.data.get("tags") or []])
-        return Page(page_uri(entity), markdown, in_nav=listed, figures=figures_kept.take(), meta=meta,
-                    files=files, source=entity.file, tags=_chips(entity, translation))
-
-    seen: dict[Ref, tuple[str, str, str, tuple[int, ...]]] = {}
-    slides = {e.id: e for e in catalog.by_kind["slide"]}
-    for kind in KINDS:
-        pages += [p for p in site_bundle.pages if p.src_uri.startswith(f"{kind.folder}/")]
-        entities = entities_of(catalog, kind, lang)
-        listed = len(entities) <= NAV_LIMIT
-        for entity in entities:
-            key = _key(base, listed, _entity_state(entity, seen, slides), repr(site.history.date_of(entity.file))) if memo else ""
-            pages.append(made(page_uri(entity), key, functools.partial(entity_page, kind, entity, listed)))
+        kept[SITE_BUNDLE] = (whole, site_bundle)
+    pages = list(site_bundle.pages)
+    for spec in registry.SPECS:
+        if spec.key is not None:  # each of its pages rendered again only when what it shows changed
+            pages += [made(instance.path, _key(base, spec.key(ctx, instance)) if memo else "",
+                           functools.partial(alone, spec, instance)) for instance in spec.pages_of(ctx)]
     if memo is not None:
         memo.pages, memo.rendered = kept, rendered
-    return pages
+    return _in_sections(pages)
+
+
+def _in_sections(pages: list[Page]) -> list[Page]:
+    """The pages in the order MkDocs is handed them (its search index keeps it): those of no kind's
+    folder first, then each kind's section, its index before its entities' pages; otherwise in the
+    order they were rendered."""
+    section = {kind.folder: number for number, kind in enumerate(KINDS, 1)}
+    return sorted(pages, key=lambda page: section.get(page.src_uri.split("/", 1)[0], 0))
 
 
 SITE_BUNDLE = "(site pages)"  # the memo's entry for the pages of the whole site, rendered together
-MAP_FIGURE = "map"  # the map of the places, as files at the edition's root: map.svg, map.png
-BRIEF_PDF = "brief.pdf"  # the whole brief as a PDF, at the edition's root (pdf.py)
-CONCEPT_FIGURE = registry.CONCEPT_MAP.removesuffix(".md")  # the concept map's: concept-map.svg, concept-map.png
 _CREDIT_FONT = 11  # px: the standalone figures' lines under the drawing
 _TITLE_FONT = 16
 
@@ -403,21 +379,7 @@ def _catalog_state(catalog: Catalog) -> str:
     return repr([(str(ref), e.digest, e.position) for ref, e in catalog.entities.items()])
 
 
-def _entity_state(entity: Entity, seen: dict[Ref, tuple[str, str, str, tuple[int, ...]]],
-                  slides: dict[str, Entity]) -> str:
-    """What an entity page shows of the catalog: its own file and position, each linked entity, each
-    quoted statement's slide and, on a slide's page, the entities that quote its statements."""
-    def one(e: Entity) -> tuple[str, str, str, tuple[int, ...]]:
-        if e.ref not in seen:
-            seen[e.ref] = (e.kind, e.id, e.digest, e.position)
-        return seen[e.ref]
-
-    quoted = [(st.ref, one(slides[st.slide]) if st.slide in slides else None,
-               [one(e) for e in st.represented_by] if entity.kind == "slide" else None) for st in entity.statements]
-    return repr((one(entity), [(ln.type, ln.inverse, one(ln.target)) for ln in entity.links], quoted))
-
-
-class _Citer:
+class Citer:
     """The citations of one edition's pages and statements, each made once, with their downloads."""
 
     def __init__(self, publication: Publication, translation: Translation, history: History,
@@ -443,15 +405,14 @@ class _Citer:
             self.styled.update(zip(targets, engine.styled(items, self.accessed), strict=True))
 
     def page(self, entity: Entity) -> _Panel:
-        kind = KIND_BY_NAME[entity.kind]
-        return self._panel(self._page_target(entity), f"{kind.folder}/{entity.id}", "cite-page")
+        return self._panel(self._page_target(entity), page_uri(entity).removesuffix(".md"), "cite-page")
 
     def _page_target(self, entity: Entity) -> cite.Target:
         lang = self.translation.lang
         return cite.Target(key=f"{entity.kind}-{entity.id}", title=str(entity.text("title", lang)),
                            url=entity_url(self.publication, entity, lang), lang=lang,
                            updated=self.history.date_of(entity.file), container=self.publication.site_name,
-                           abstract=str(entity.text("summary", lang)) if entity.kind == "slide" else None)
+                           abstract=str(entity.text("summary", lang)) if entity.kind == SOURCE.name else None)
 
     def statement(self, statement: Statement) -> dict[str, object]:
         """The citation of a statement: its anchor URL, its slide; its files go with the slide's page."""
@@ -463,7 +424,7 @@ class _Citer:
     def _statement(self, statement: Statement) -> _Panel:
         if statement.ref not in self.statements:
             self.statements[statement.ref] = self._panel(self._statement_target(statement),
-                                                         f"slides/{statement.slide}/{statement.id}",
+                                                         f"{SOURCE.folder}/{statement.slide}/{statement.id}",
                                                          f"cite-{statement.slide}-{statement.id}")
         return self.statements[statement.ref]
 
@@ -491,9 +452,10 @@ class _Citer:
         if not any(form in text for text in shown for form, _name in _SENTINEL_FORMS):  # no data holds the sentinel
             shown = tuple(_accessed_html(text, self.accessed)
                           for text in cite.formats(target, self.publication, _SENTINEL_DAY))
-        panel = {"c": c, "pid": pid, "bib": f"{base}.bib", "ris": f"{base}.ris", "key": target.key,
+        bib, ris = (base + ext for ext in registry.CITATION_FILES)
+        panel = {"c": c, "pid": pid, "bib": bib, "ris": ris, "key": target.key,
                  "bibtex": shown[0], "ris_text": shown[1], "csl_json": shown[2]}
-        return panel, {f"{base}.bib": c.bibtex, f"{base}.ris": c.ris}
+        return panel, {bib: c.bibtex, ris: c.ris}
 
 
 # The panel's machine formats are written with this retrieval date, then each occurrence becomes a
@@ -516,36 +478,6 @@ def _long_date(day: date | None, lang: str) -> str:
     return cite.long_date(day, lang) if day else ""
 
 
-def _changelog(catalog: Catalog, history: History) -> list[Values]:
-    """Each edition's entities, added, renamed, changed and removed: as entities where they still
-    exist, else as their file's id. An entity added with an alias that the same edition removed
-    was renamed: its old address redirects to it."""
-    by_file = {e.file: e for e in catalog.entities.values()}
-    order = {e.file: i for i, e in enumerate(e for kind in KINDS for e in catalog.by_kind[kind.name])}
-
-    def brief_order(files: list[str]) -> list[str]:  # the brief's order, kind by kind; gone files last
-        return sorted(files, key=lambda f: (order.get(f, len(order)), f))
-
-    editions: list[Values] = []
-    for edition in history.editions:
-        removed = set(edition.removed)
-        renamed: list[tuple[Entity, str]] = []
-        added: list[object] = []
-        for file in brief_order(edition.added):
-            entity = by_file.get(file)
-            folder = FsPath(file).parent.as_posix()
-            old = next((a for a in (entity.data.get("aliases") or []) if f"{folder}/{a}.yaml" in removed), None) if entity else None
-            if entity and old:
-                renamed.append((entity, old))
-                removed.discard(f"{folder}/{old}.yaml")
-            else:
-                added.append(entity or FsPath(file).stem)
-        editions.append({"version": edition.version, "date": edition.date, "added": added, "renamed": renamed,
-                         "changed": [by_file.get(f) or FsPath(f).stem for f in brief_order(edition.changed)],
-                         "removed": [FsPath(f).stem for f in sorted(removed)]})
-    return editions
-
-
 def navigation(catalog: Catalog, translation: Translation, *, extra: list[Any] | None = None) -> list[Any]:
     """The nav as MkDocs wants it: titles only for sections (from the translation), pages by path;
     a kind's section lists its entities' pages too, unless they are more than NAV_LIMIT."""
@@ -558,25 +490,8 @@ def navigation(catalog: Catalog, translation: Translation, *, extra: list[Any] |
     return registry.navigation(words, sections, list(extra or []))
 
 
-def redirects(catalog: Catalog) -> dict[str, str]:
-    """Each retired id's page, as a source path, to the page of the entity that now has it: a
-    renamed entity lists its old ids under `aliases`, and their addresses keep working."""
-    return {address(e.kind, alias).removesuffix("/") + ".md": page_uri(e)
-            for e in catalog.entities.values() for alias in e.data.get("aliases") or []}
-
-
-def alias_files(kind: Kind, entity: Entity, files: Mapping[str, _T]) -> dict[str, _T]:
-    """An entity page's downloads (its .bib, .ris, figures) under each of its retired ids too: a saved
-    download link keeps working after a rename, as the page's address does (static hosting has no
-    redirect for a file; a copy is what answers). A slide's statements' files go with it. The .json
-    is the open data's (opendata.downloads)."""
-    own = f"{kind.folder}/{entity.id}"  # cities/milano.bib; a slide's statements: slides/slide-3/3-4.bib
-    return {f"{kind.folder}/{alias}{path.removeprefix(own)}": content for alias in entity.data.get("aliases") or []
-            for path, content in files.items() if path.startswith((own + ".", own + "/"))}
-
-
 def redirect_page(old: str, new: str, edition_url: str, lang: str, words: Mapping[str, str]) -> str:
-    """The page a retired id's address serves (`old`, `new`: addresses below the edition's root,
+    """The page a retired id's address serves (pages.redirects; `old`, `new`: addresses below the edition's root,
     "cities/milan/" and "cities/milano/"): it sends the reader on at once, keeping a statement's
     anchor, and tells a search engine or a reference manager the page's one address, absolute, as
     every page's canonical link does. In the edition's language; not to be indexed."""
@@ -606,118 +521,8 @@ def entities_of(catalog: Catalog, kind: Kind, lang: str) -> list[Entity]:
 # ---------------------------------------------------------------------------------------------
 
 
-def _home_steps(catalog: Catalog, lang: str) -> list[Values]:
-    """The brief's argument in order: each step lists the entities its kinds place there."""
-    steps: dict[str, list[object]] = {step: [] for step in HOME_STEPS}
-    for kind in KINDS:
-        for step, field, value in kind.display.home:
-            steps[step] += [e for e in entities_of(catalog, kind, lang) if field is None or e.data.get(field) == value]
-        if kind.display.home_index:
-            steps[kind.display.home_index].append(kind)
-    return [{"id": step, "items": items[:STEP_LIMIT], "more": len(items[STEP_LIMIT:]),
-             "more_in": [k for k in KINDS if any(isinstance(i, Entity) and i.kind == k.name for i in items[STEP_LIMIT:])],
-             "places": any(isinstance(i, Entity) and KIND_BY_NAME[i.kind].place for i in items)}
-            for step, items in steps.items() if items]
-
-
-def _whole_brief_pdf(env: jinja2.Environment, context: Json, kept: FsPath | None) -> tuple[Later | None, tuple[str, ...]]:
-    """The whole brief's PDF, printed when written, or None and why not (WeasyPrint or its system
-    library missing)."""
-    why = pdf.missing()
-    return (None, (why,)) if why else (pdf.whole_brief_later(env, context, kept), ())
-
-
-def _download_link(path: str, root: str, lang: str, publication: Publication) -> str:
-    """A link from a page to one of the open data's files, published once at the site's root: a path
-    relative to the page's source in the source edition (MkDocs checks it), the file's address in
-    another edition (as on the Dati page, opendata.data_page)."""
-    return root + path if lang == publication.source_lang else publication.site_url + path
-
-
-def _chain_steps(catalog: Catalog, lang: str) -> list[dict[str, object]]:
-    """The argument's steps for the home page's compact view of the chain: each step's id (its
-    heading's anchor below) and how many entries it lists."""
-    return [{"id": step["id"], "count": len(step["items"]) + int(step["more"])}
-            for step in _home_steps(catalog, lang) if step["id"] != "read_more"]
-
-
 def _page_of(words: Json, number: int, count: int) -> str:
     return str(words["ui"]["page_of"]).replace("{number}", str(number)).replace("{count}", str(count))
-
-
-def _tags(catalog: Catalog, translation: Translation) -> list[Values]:
-    """Every tag the data uses, ordered by its name in the translation's language: its key (the slug
-    of its address), name, index anchor and entities, these ordered by title (as Material's listing was)."""
-    lang = translation.lang
-    tagged: dict[str, list[Entity]] = {}
-    for kind in KINDS:
-        for entity in catalog.by_kind[kind.name]:
-            for tag in entity.data.get("tags") or []:
-                tagged.setdefault(str(tag), []).append(entity)
-    names = translation.words["tags"]
-    tags: list[Values] = [{"key": key, "name": str(names[key]), "anchor": tag_anchor(str(names[key])),
-             "entities": sorted(entities, key=lambda e: (str(e.text("title", lang)).casefold(), e.kind, e.id))}
-            for key, entities in tagged.items()]
-    return sorted(tags, key=lambda tag: (str(tag["name"]).casefold(), str(tag["key"])))
-
-
-def _chips(entity: Entity, translation: Translation) -> tuple[Chip, ...]:
-    """An entity's tags by name, in name order (as Material showed them), each linking its tag's page."""
-    names = translation.words["tags"]
-    chips = [Chip(str(names[tag]), tag_uri(str(tag))) for tag in entity.data.get("tags") or []]
-    return tuple(sorted(chips, key=lambda chip: (chip.name.casefold(), chip.page)))
-
-
-def _grouped(kind: Kind, entities: list[Entity]) -> list[Entity]:
-    """A kind's entities with each group of its index together, for an index of several pages: the
-    groups in the order they first appear (the brief's, for the brief's data, and the order the one
-    page shows when they are already together), each keeping its own order. On one page, consecutive
-    runs are shown as they are; across pages, scattered runs would repeat a heading on every page."""
-    field = kind.display.group_by
-    if not field:
-        return entities
-    first: dict[object, int] = {}
-    for entity in entities:
-        first.setdefault(entity.data.get(field), len(first))
-    return sorted(entities, key=lambda e: first[e.data.get(field)])  # stable: each group keeps its order
-
-
-def _index_groups(kind: Kind, entities: list[Entity], translation: Translation) -> list[tuple[str | None, list[Entity]]]:
-    """Consecutive runs of entities sharing the kind's grouping value, with the value's name."""
-    field = kind.display.group_by
-    groups: list[tuple[str | None, list[Entity]]] = []
-    current: object = object()
-    for entity in entities:
-        value = entity.data.get(field) if field else None
-        if not groups or value != current:
-            groups.append((translation.enum(field, value) if field and value else None, []))
-            current = value
-        groups[-1][1].append(entity)
-    return groups
-
-
-def _added_fields(entity: Entity) -> set[str]:
-    return {str(f) for item in entity.data.get("added") or [] for f in item["fields"]}
-
-
-def _added_columns(kind: Kind, entities: list[Entity]) -> set[str]:
-    """Table columns whose values some entity lists as added: the header marks them."""
-    return {c.field for c in kind.display.columns for e in entities if c.field in _added_fields(e)}
-
-
-def _facts(kind: Kind, entity: Entity, translation: Translation) -> list[dict[str, object]]:
-    """The fact box: each declared field the entity has, except one that only repeats the title."""
-    lang = translation.lang
-    facts = []
-    for fact in kind.display.facts:
-        value = entity.text(fact.field, lang) if fact.format == "text" else entity.data.get(fact.field)
-        if value in (None, ""):
-            continue
-        shown = translation.enum(fact.field, value) if fact.format == "value" else value
-        if fact.format != "coordinates" and _words(shown) == _words(entity.text("title", lang)):
-            continue  # a wording, label or category that says the title again
-        facts.append({"field": fact.field, "format": fact.format, "value": value})
-    return facts
 
 
 def _coordinates(where: Json, lang: str) -> str:
@@ -729,54 +534,6 @@ def _coordinates(where: Json, lang: str) -> str:
         return format_decimal(abs(value), format="0.0000", locale=lang)
 
     return f"{number(lat)}° {'N' if lat >= 0 else 'S'}, {number(lon)}° {'E' if lon >= 0 else 'W'}"
-
-
-def _words(text: object) -> list[str]:
-    """A text's words, case and punctuation aside: "Varietà organizzativo-territoriale" has the
-    same words as "varietà organizzativo territoriale"."""
-    return re.findall(r"\w+", str(text).casefold())
-
-
-def _link_groups(entity: Entity, translation: Translation) -> list[tuple[str, list[Entity]]]:
-    """Links grouped under their heading in the page's language, outgoing first, in table order."""
-    groups: dict[tuple[bool, str], list[Entity]] = {}
-    for link in entity.links:
-        groups.setdefault((link.inverse, link.type), []).append(link.target)
-    return [(translation.relation(rtype, inverse), targets) for (inverse, rtype), targets in groups.items()]
-
-
-def _city_map(catalog: Catalog, lang: str) -> Values | None:
-    """Italy's regions and a linked marker for every entity with coordinates, or None if none has."""
-    points = [(e, str(e.text("title", lang)), float((where := e.coordinates(field))["lat"]), float(where["lon"]))
-              for kind in KINDS if (field := kind.place) for e in entities_of(catalog, kind, lang)]
-    if not points:
-        return None
-    base = geo.base_map(geo.FULL)
-    places = [(e, e.data.get("region")) for e, *_ in points]
-    if len(points) > FIGURE_LIMIT:  # too many to label and link one by one: dots, and the list links them
-        dots = [base.place(lat, lon) for _, _, lat, lon in points]
-        return {"base": base, "markers": [], "count": len(points), "places": places, "kinds": _place_kinds(),
-                "dots": [(min(max(x, 0), base.width), min(max(y, 0), base.height)) for x, y in dots]}
-    return {"base": base, "markers": geo.place_markers(base, points, font=13), "count": len(points),
-            "places": places, "dots": [], "kinds": _place_kinds()}
-
-
-def _place_kinds() -> list[Kind]:
-    return [kind for kind in KINDS if kind.place]
-
-
-def _locator(kind: Kind, entity: Entity, translation: Translation) -> dict[str, object] | None:
-    """The small map on a page of a kind with coordinates: the entity's point and its region."""
-    field = kind.place
-    if not field:
-        return None
-    where = entity.coordinates(field)
-    base = geo.base_map(geo.LOCATOR)
-    x, y = base.place(float(where["lat"]), float(where["lon"]))
-    region = entity.data.get("region")
-    name = str(entity.text("title", translation.lang))
-    label = f"{name}, {translation.enum('region', region)}" if region else name
-    return {"base": base, "x": x, "y": y, "region": region, "label": label}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -853,4 +610,4 @@ def href(entity: Entity, root: str) -> str:
 
 
 def statement_href(statement: Statement, root: str) -> str:
-    return f"{root}slides/{statement.slide}.md#{statement.id}"
+    return f"{root}{registry.entity_path(SOURCE.name, statement.slide)}#{statement.id}"

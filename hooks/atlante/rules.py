@@ -30,7 +30,7 @@ from typing import Any, Protocol, cast
 from urllib.parse import unquote, urlsplit
 
 from . import geo, links, pages
-from .kinds import KIND_BY_NAME, KINDS, RELATION_BY_NAME, STATEMENT_TEXTS
+from .kinds import KIND_BY_NAME, KINDS, RELATION_BY_NAME, SOURCE, STATEMENT_TEXTS
 from .messages import closest, describe, dotted, phrase
 from .model import SLUG, STATEMENT_REF, Finding, Json, Path, Ref
 from .yamlsource import Positions
@@ -108,6 +108,13 @@ class Context:
     docs_dir: FsPath | None = None  # the hand-written pages
     statements: dict[str, dict[str, str]] = dataclasses.field(default_factory=dict)  # slide -> {id: text}
     site_files: frozenset[str] | None = None  # what a Markdown field's relative links may name (_site_files)
+    kept: FsPath | None = None  # where the regions of places already checked are kept (geo.regions_of)
+
+    @functools.cached_property
+    def regions(self) -> dict[tuple[float, float], str | None]:
+        """The region of every place of the data (asked by two rules for each), found at once."""
+        return geo.regions_of(((lat, lon) for doc in self.valid if (point := _point(doc)) for _, lat, lon in [point]),
+                              self.kept)
 
 
 def run(context: Context) -> Iterator[Finding]:
@@ -424,8 +431,8 @@ def _target_problem(address: str, folder: str, stem: str, context: Context, *, h
         if page_at is not None and page_at.endswith(".md"):  # written as the page's address, not its file
             return "folder", {"suggestion": posixpath.relpath(page_at, folder)}
         return "missing", {"target": resolved, "hint": closest(resolved, [p for p in pages if p.endswith(".md")])}
-    slide = resolved.removesuffix(".md").removeprefix(KIND_BY_NAME["slide"].folder + "/")
-    if parts.fragment and resolved.startswith(KIND_BY_NAME["slide"].folder + "/") and slide in context.statements:
+    slide = resolved.removesuffix(".md").removeprefix(SOURCE.folder + "/")
+    if parts.fragment and resolved.startswith(SOURCE.folder + "/") and slide in context.statements:
         anchors = {*context.statements[slide], "cite", *(f"cite-{slide}-{s}" for s in context.statements[slide])}
         if parts.fragment not in anchors:
             return "anchor", {"slide": slide, "target": resolved, "anchor": parts.fragment,
@@ -444,7 +451,7 @@ def _site_files(context: Context) -> frozenset[str]:
     for kind in KINDS:
         found.add(pages.path_of("kind_index", kind.folder))
         for stem in context.existing.get(kind.name, ()):
-            found |= {f"{kind.folder}/{stem}{ext}" for ext in (".md", ".bib", ".ris", ".graph.svg", ".graph.png")}
+            found |= set(pages.entity_files(kind.name, stem))
     found |= set(pages.fixed())
     found |= {pages.path_of("tag", tag) for doc in context.valid for tag in (doc.data.get("tags") or [])
               if isinstance(tag, str)}
@@ -560,7 +567,7 @@ def _orphan(context: Context) -> Iterator[Finding]:
             if ref.kind in targets and ref.id in context.existing[ref.kind] and ref != Ref(doc.kind, doc.stem):
                 linked.update((str(ref), doc.subject))
     for doc in context.valid:
-        if doc.kind != "slide" and doc.subject not in linked:
+        if doc.kind != SOURCE.name and doc.subject not in linked:
             yield at(doc, ("relations",))
 
 
@@ -573,11 +580,11 @@ def _orphan(context: Context) -> Iterator[Finding]:
          messages={"slide": "expected a slide of data/slides/ ({slides}), found '{slide}'{hint}",
                    "statement": "expected a statement of {slide} ({statements}), found '{statement}'{hint}"})
 def _unknown_statement(doc: Valid, context: Context) -> Iterator[Finding]:
-    slides = context.existing["slide"]
+    slides = context.existing[SOURCE.name]
     for i, text in enumerate(doc.data.get("sources") or []):
         m = cast(re.Match[str], STATEMENT_REF.match(text))  # it matches: the schema's pattern for sources
         slide_id, statement_id = m["slide"], m["statement"]
-        if ("slide", slide_id) in context.broken:
+        if (SOURCE.name, slide_id) in context.broken:
             continue
         if slide_id not in slides:
             yield at(doc, ("sources", i), "slide", slides=_names(sorted(slides)), slide=slide_id, hint=closest(slide_id, slides))
@@ -614,7 +621,7 @@ def _duplicate_id(doc: Valid, _: Context) -> Iterator[Finding]:
          "expected a number no other slide has, found {number}, which {other} has too (line {line})")
 def _duplicate_number(context: Context) -> Iterator[Finding]:
     first: dict[object, Valid] = {}
-    for doc in sorted((d for d in context.valid if d.kind == "slide"), key=lambda d: d.file):
+    for doc in sorted((d for d in context.valid if d.kind == SOURCE.name), key=lambda d: d.file):
         number = doc.data.get("number")
         if number in first:
             other = first[number]
@@ -639,7 +646,7 @@ def statement_index(docs: Iterable[Valid]) -> dict[str, dict[str, str]]:
     """slide id -> {statement id: text}; a duplicate id keeps its first text (`duplicate-id` reports it)."""
     index: dict[str, dict[str, str]] = {}
     for doc in docs:
-        if doc.kind == "slide":
+        if doc.kind == SOURCE.name:
             texts = index[doc.stem] = {}
             for st in doc.data.get("statements") or []:
                 texts.setdefault(st["id"], str(st.get("text", "")))
@@ -682,25 +689,26 @@ def _unmarked_addition(doc: Valid, _: Context) -> Iterator[Finding]:
 # ---------------------------------------------------------------------------------------------
 
 
-def _place(doc: Valid) -> tuple[str, float, float, str | None] | None:
+def _place(doc: Valid, context: Context) -> tuple[str, float, float, str | None] | None:
     """(field, lat, lon, the ISTAT region there) of a kind that sits on the maps, else None."""
+    point = _point(doc)
+    if point is None:
+        return None
+    name, lat, lon = point
+    return name, lat, lon, context.regions[(lat, lon)]
+
+
+def _point(doc: Valid) -> tuple[str, float, float] | None:
     name = KIND_BY_NAME[doc.kind].place
     where = doc.data.get(name) if name else None
-    if name is None or where is None:
-        return None
-    return name, where["lat"], where["lon"], _region_of(where["lat"], where["lon"])
-
-
-@functools.lru_cache(maxsize=16384)
-def _region_of(lat: float, lon: float) -> str | None:  # asked by two rules for each place
-    return geo.region_of(lat, lon)
+    return None if name is None or where is None else (name, where["lat"], where["lon"])
 
 
 @declare("outside-italy", "error", "coordinates are a point in Italy (the maps show Italy)", "document",
          "expected a point in Italy (inside the ISTAT regional boundaries), found lat {lat}, lon {lon}, outside every "
          "region; check the order and sign of the numbers")
-def _outside_italy(doc: Valid, _: Context) -> Iterator[Finding]:
-    place = _place(doc)
+def _outside_italy(doc: Valid, context: Context) -> Iterator[Finding]:
+    place = _place(doc, context)
     if place is not None and place[3] is None:
         name, lat, lon, _region = place
         yield at(doc, (name,), lat=lat, lon=lon)
@@ -708,8 +716,8 @@ def _outside_italy(doc: Valid, _: Context) -> Iterator[Finding]:
 
 @declare("wrong-region", "error", "coordinates are a point in the entity's 'region'", "document",
          "expected a point in {region} (the entity's region), found lat {lat}, lon {lon}, which is in {found}")
-def _wrong_region(doc: Valid, _: Context) -> Iterator[Finding]:
-    place = _place(doc)
+def _wrong_region(doc: Valid, context: Context) -> Iterator[Finding]:
+    place = _place(doc, context)
     if place is not None and place[3] is not None and doc.data.get("region") not in (None, place[3]):
         name, lat, lon, found = place
         yield at(doc, (name,), region=doc.data["region"], lat=lat, lon=lon, found=found)
@@ -787,7 +795,7 @@ def _address_taken(context: Context) -> Iterator[Finding]:
     if docs_dir is None or not docs_dir.is_dir():
         return
     prefixes = ["/"] + [f"/{lang}/" for lang in context.languages[1:]]
-    entity_urls = {f"{prefix}{KIND_BY_NAME[doc.kind].folder}/{doc.stem}/": doc
+    entity_urls = {prefix + pages.address(pages.entity_path(doc.kind, doc.stem)): doc
                    for doc in context.valid if doc.stem not in RESERVED_IDS for prefix in prefixes}
     tags = {tag for doc in context.valid for tag in (doc.data.get("tags") or []) if isinstance(tag, str)}
     index_urls = {*prefixes, *(p + pages.address(pages.path_of("kind_index", k.folder)) for p in prefixes for k in KINDS),

@@ -11,7 +11,9 @@ what it does to the server MkDocs hands `on_serve`. Nothing here imports MkDocs.
   not rendered are kept whole.
 - Two phases: after an edit, the edited entries' pages of the source edition are built and the
   browsers reload at once; the rest of the source edition and the other editions build in the
-  background (one build at a time) and reload them again.
+  background (one build at a time) and reload them again. The first build serves the source
+  edition as soon as it is built, and builds the others in the background likewise.
+- A figure's PNG is made when a reader asks for it, not by the builds.
 - Saves are reported by the system's file notifications where available.
 
 The server's public API (`watch`, `unwatch`, `builder`, `serve_request`, `set_app`, `observer`) is
@@ -21,6 +23,7 @@ used here; the three things it has no public way to do are in atlante/livereload
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import logging
 import os
@@ -37,6 +40,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 import jinja2
 
 from . import cache, livereload, preview
+from . import pages as registry
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -60,7 +64,7 @@ class Preview:
         self.placed: dict[str, dict[str, tuple[object, object, str]]] = {}  # by language: path -> (text, page, file)
         self.surroundings: dict[str, str] = {}  # by language: the theme's and configuration's state at the last build
         self.titles: dict[str, dict[str, str]] = {}  # by language: each page's title at the last build
-        self.search: dict[str, dict[str, list[dict[str, Any]]]] = {}  # by language: each page's search entries
+        self.search: dict[str, dict[str, str]] = {}  # by language: each page's search entries, as JSON text
         self.rebuilt: set[str] = set()  # the URLs of the pages this build rendered
         self.later: list[Callable[[], None]] = []  # under --dirty: the other editions' builds, once the source's is served
         self.first_phase = False  # a rebuild's first build: only the edited entries' pages are rendered
@@ -69,8 +73,41 @@ class Preview:
         self.second_phase: list[threading.Thread] = []  # the background builds
         self.stopping = threading.Event()
         self.nested = threading.local()  # .active: this thread is building another edition (Build._build_edition)
+        self.on_request: dict[str, cache.Later] = {}  # the slow downloads, by their file in the site: made when asked for
 
     # ---- the builds' bookkeeping ----------------------------------------------------------------
+
+    def made_on_request(self, config: MkDocsConfig, path: str, later: cache.Later) -> None:
+        """A slow download of a page (a figure's PNG) is made when a reader asks for it, not
+        by the build: the preview's first build at 5 000 entries would otherwise draw 10 000 figures (its
+        address is not the published one, and each figure names it, so no kept PNG matches). A file left
+        by an earlier build under another content is removed, so that it is made again."""
+        target = os.path.normpath(os.path.join(config.site_dir, path))
+        if self.on_request.get(target) != later:
+            with contextlib.suppress(OSError):
+                os.unlink(target)
+        self.on_request[target] = later
+
+    def _make_requested(self, root: str, mount: str, path: str) -> None:
+        """If `path` (a request's) is a slow download not made yet, make it where the server will read it."""
+        if not (path + "/").startswith(mount):
+            return
+        target = os.path.normpath(os.path.join(root, path[len(mount):].lstrip("/")))
+        later = self.on_request.get(target)
+        if later is None or os.path.isfile(target):
+            return
+        from .build import content
+
+        try:
+            data = content(os.path.relpath(target, root), later)
+        except Exception as exc:  # noqa: BLE001 -- whatever failed is said; the server answers 404
+            self.build.log.error(" ".join(str(exc).split()))
+            return
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        partial = f"{target}.{os.getpid()}.tmp"
+        with open(partial, "wb") as out:
+            out.write(data if isinstance(data, bytes) else data.encode("utf-8"))
+        os.replace(partial, target)  # whole or not at all
 
     def rendered(self, page: MkDocsPage, config: MkDocsConfig) -> None:
         self.rebuilt.add(page.url)
@@ -122,9 +159,8 @@ class Preview:
             last = placed.get(path)
             same = last is not None and (last[0] == text if isinstance(text, cache.Later) else last[0] is text)
             if not same or last is None or last[1] is not stamp:  # the core kept unchanged pages as they were
-                # not the edited entry's page, or a download made slowly (a figure's PNG, the PDF): the second
-                # phase writes it
-                if first and last is not None and (not own or isinstance(text, cache.Later)):
+                # not the edited entry's page: the second phase writes it
+                if first and last is not None and not own:
                     self.deferred.append(path)
                 else:
                     placed[path] = (text, stamp, str(pages.place(path, content(path, text), repr(stamp))))
@@ -136,7 +172,7 @@ class Preview:
         """Under --dirty, a generated page that is gone (its data file deleted or renamed) leaves the site."""
         result = self.build.result
         assert result is not None
-        keep = {p.src_uri for p in result.pages} | {f for p in result.pages for f in p.files} | set(result.downloads)
+        keep = {p.src_uri for p in result.pages} | {path for path, _, _ in registry.downloads(result.pages, result.downloads)}
         site = Path(config.site_dir)
         for path in self.page_files[lang_of(config)].keep_only(keep):
             target = site / (preview.output_of(path) if path.endswith(".md") else path)
@@ -153,7 +189,7 @@ class Preview:
         pages = {preview.output_of(f).removesuffix("index.html") for f in self.titles.get(lang_of(config), {})}
         by_page, whole = preview.merge_search_index(self.search.get(lang_of(config), {}), written, set(self.rebuilt), pages)
         self.search[lang_of(config)] = by_page
-        path.write_text(json.dumps(whole, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        path.write_text(whole, encoding="utf-8")
         search = config.plugins.get("search")
         if search is not None and hasattr(search, "search_index_prev"):
             search.search_index_prev = None  # this merges; Material's own merge would mix the editions
@@ -253,6 +289,7 @@ class Preview:
         def serving(environ: dict[str, Any], start_response: Callable[..., object]) -> Iterable[bytes]:
             path = environ.get("PATH_INFO", "")
             if not _is_page(path):
+                self._make_requested(live.root, live.mount_path, path.encode("latin-1").decode("utf-8", "ignore"))
                 answered: Iterable[bytes] = answer(environ, start_response)
                 return answered
             failure = self.failure
@@ -279,6 +316,13 @@ class Preview:
         logging.getLogger(f"{engine_log.name}.livereload").addFilter(_requests_are_not_warnings)
         if self.build.partial and private:
             _watch_natively(server, project, log)
+        if self.later:  # the first build served the source edition; the others build while it is read
+            log.info("The other editions are built in the background; their pages answer once built")
+            work = list(self.later)
+            self.later.clear()
+            thread = threading.Thread(target=finish, args=(work,), name="atlante-second-phase", daemon=True)
+            background.append(thread)
+            thread.start()
         return server
 
     def shutdown(self) -> None:

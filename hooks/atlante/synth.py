@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 
 from . import geo, pipeline
-from .kinds import KIND_BY_NAME, KINDS, RelationType, relation_types_for
+from .kinds import KIND_BY_NAME, KINDS, SOURCE, RelationType, relation_types_for
 from .load import SCHEMA_FOLDER, Document
 from .model import Finding, Json
 
@@ -78,11 +78,13 @@ def synthesise(project: FsPath, out: FsPath, entities: int, seed: int = 0) -> Wr
 def shares() -> dict[str, float]:
     """Each kind's share of the synthetic entries, as its declaration gives it (kinds.Kind.share): a
     kind that declares none gets the average of the others', so that a new kind grows with the rest
-    without an edit here; a kind whose share is 0 gets none. Scaled to add up to 1 when they do not
-    (shares that do are used as written, so the same seed writes the same bytes)."""
-    declared = [k.share for k in KINDS if k.share]
+    without an edit here; a kind whose share is 0 gets none, nor does the brief's own (the source: its
+    slides hold the statements the entries cite). Scaled to add up to 1 when they do not (shares that
+    do are used as written, so the same seed writes the same bytes)."""
+    grown = [k for k in KINDS if not k.source]
+    declared = [k.share for k in grown if k.share]
     average = sum(declared) / len(declared) if declared else 1.0
-    given = {k.name: average if k.share is None else k.share for k in KINDS}
+    given = {k.name: average if k.share is None else k.share for k in grown}
     total = sum(given.values())
     scale = 1.0 if math.isclose(total, 1.0) else 1.0 / total
     return {kind: share * scale for kind, share in given.items() if share > 0}
@@ -134,7 +136,7 @@ class _Plan:
             if doc.data is None:
                 continue
             self.real[doc.kind].append(doc.stem)
-            if doc.kind == "slide":
+            if doc.kind == SOURCE.name:
                 slide: Json = doc.data  # the project's documents passed their checks (synthesize refuses otherwise)
                 for st in slide.get("statements") or []:
                     texts = {self.source: str(st.get("text", ""))}

@@ -42,12 +42,13 @@ if TYPE_CHECKING:
 
 
 def validate(documents: list[Document], schema_dir: FsPath, docs_dir: FsPath | None = None,
-             languages: tuple[str, ...] = (), *, fast: bool = True) -> list[Finding]:
+             languages: tuple[str, ...] = (), *, fast: bool = True, kept: FsPath | None = None) -> list[Finding]:
     """All findings for these documents; a document that failed to load is skipped.
 
     `docs_dir` holds the hand-written pages, which may not take a generated page's address;
     `languages` are the site's editions, the source language first. `fast`: ask the compiled
     validator first (the findings are the same without it, only slower: the tests compare them).
+    `kept`: the folder of what earlier runs found (cache.py), here the regions of places.
     """
     validators, broken = _validators(schema_dir)
     if broken:  # nothing can be checked against a schema that cannot be read: say only that
@@ -69,7 +70,7 @@ def validate(documents: list[Document], schema_dir: FsPath, docs_dir: FsPath | N
     context = rules.Context(
         valid=checked, existing=existing, languages=languages, docs_dir=docs_dir,
         broken={(d.kind, d.stem) for d in documents} - {(d.kind, d.stem) for d in valid},
-        statements=rules.statement_index(checked),
+        statements=rules.statement_index(checked), kept=kept,
     )
     faults.note("data/", "applying the rules")
     findings.extend(rules.run(context))

@@ -466,10 +466,25 @@ def _append_to(text: str, table: str, line: str) -> str:
     return text[:end] + "\n" + line + text[end:]
 
 
+def _add_type(entities: Path) -> None:
+    """The new kind's types in entities.py, as its schema has them (tests/test_types.py compares them):
+    its data beside the others' (before the union of them, which it joins), its entry in DATA, last."""
+    text = entities.read_text(encoding="utf-8")
+    union = text.index("\nEntityData = (")
+    text = (text[:union] + f"\nclass {NEW_KIND.title()}Relations(TypedDict, total=False):\n    {NEW_RELATION}: list[str]\n"
+            f"    richiama: list[str]\n\n\nclass {NEW_KIND.title()}Data(Entry):\n    named_as: str\n"
+            f"    relations: NotRequired[{NEW_KIND.title()}Relations]\n\n" + text[union:])
+    end = text.index(")\n", text.index("\nEntityData = ("))
+    text = text[:end] + f" | {NEW_KIND.title()}Data" + text[end:]
+    end = text.index("\n}\n", text.index("\nDATA: "))
+    text = text[:end] + f'\n    "{NEW_KIND}": ({NEW_KIND.title()}Data, Texts),' + text[end:]
+    entities.write_text(text, encoding="utf-8")
+
+
 def add_kind(project: Path) -> NewKindLinks:
-    """A tenth kind, `district`, in the copy of the project at `project` (see NEW_KIND above), its
-    generated parts (schema relations and language blocks, README table) written by `atlante
-    generate`'s code. Its code runs in the process that imports the copy's hooks/ (a subprocess).
+    """A tenth kind, `district`, in the copy of the project at `project` (see NEW_KIND above), with its
+    types (entities.py); its generated parts (schema relations and language blocks, README table) are
+    written by `atlante generate`'s code, which runs in a process that imports the copy's hooks/.
     Returns what its entries link to."""
     kinds = project / "hooks" / "atlante" / "kinds.py"
     text = kinds.read_text(encoding="utf-8")
@@ -478,6 +493,7 @@ def add_kind(project: Path) -> NewKindLinks:
     text = _append_to(text, "RELATION_TYPES",
                       f'    RelationType("{NEW_RELATION}", ("{NEW_KIND}",), ("city",), "The cities this district grows around."),')
     kinds.write_text(text, encoding="utf-8")
+    _add_type(project / "hooks" / "atlante" / "entities.py")
     links = _links_for_new_kind(project)
 
     schema = json.loads((project / "data" / "schema" / "action.schema.json").read_text(encoding="utf-8"))

@@ -1,10 +1,12 @@
-"""Adding a kind touches its declaration, its schema, the translation files and its data: no test.
+"""Adding a kind touches its declaration (and its types), its schema, the translation files and its
+data: no test, and no other module.
 
 A copy of the project gets a tenth kind (helpers.add_kind: `district`, with a relation type of its
-own, the words for both in every translation file, its schema, two entries linking to the brief's
-cities and a concept); the core then checks it, renders its pages and links them both ways; and the
+own, its types in entities.py, the words for both in every translation file, its schema, two
+entries linking to cities and a concept of the data); the core then checks it, renders its pages and
+links them both ways; `atlante synth` grows it with the others; the copy type-checks; and the
 generic tests, run on that copy as they are, pass. The kind's code lives in the copy's hooks/, so
-both run in a process of their own, which imports the copy's atlante.
+all run in a process of their own, which imports the copy's atlante.
 """
 
 from __future__ import annotations
@@ -20,9 +22,10 @@ import pytest
 
 from helpers import NEW_ENTRIES, NEW_FOLDER, NEW_KIND, NEW_RELATION, PROJECT_PARTS, ROOT, add_kind, env, make_project
 
-# The files a new kind may touch: its declaration, its schema, the translation files, its data, the
-# editor's schema mapping, and the README's relation table (written by `atlante generate`)
-ALLOWED = {"hooks/atlante/kinds.py", f"data/schema/{NEW_KIND}.schema.json", "overrides/atlante/i18n/it.yaml",
+# The files a new kind may touch: its declaration, its types, its schema, the translation files, its data,
+# the editor's schema mapping, and the README's relation table (written by `atlante generate`)
+DECLARATION = {"hooks/atlante/kinds.py", "hooks/atlante/entities.py"}
+ALLOWED = {*DECLARATION, f"data/schema/{NEW_KIND}.schema.json", "overrides/atlante/i18n/it.yaml",
            "overrides/atlante/i18n/en.yaml", ".vscode/settings.json", "README.md",
            *(f"data/{NEW_FOLDER}/{id_}.yaml" for id_ in NEW_ENTRIES)}
 
@@ -103,7 +106,7 @@ def test_synth_grows_a_new_kind_with_the_others_and_its_entries_are_valid(tmp_pa
     entries (their `named_as` required by its schema, their relations of its own type) pass the checks."""
     project = make_project(tmp_path)
     add_kind(project)
-    assert changed(project, ("hooks",)) == {"hooks/atlante/kinds.py"}  # synth.py as it is
+    assert changed(project, ("hooks",)) == DECLARATION  # synth.py as it is
     grown = tmp_path / "grown"
     grown.mkdir()
     for part in PROJECT_PARTS:  # the project without its data, which synth writes
@@ -125,7 +128,7 @@ def test_synth_grows_a_new_kind_with_the_others_and_its_entries_are_valid(tmp_pa
 # with the least number of passing tests each must show (not a vacuous run)
 GENERIC = {
     "core": (("test_catalog.py", "test_load.py", "test_render.py", "test_validate.py", "test_reference.py", "test_data.py",
-              "test_flat_csv.py", "test_opendata.py", "test_translations.py", "test_tooling.py"), 200),
+              "test_flat_csv.py", "test_opendata.py", "test_translations.py", "test_tooling.py", "test_types.py"), 200),
     "made": (("test_build.py", "test_cli.py", "test_export.py", "test_faults.py", "test_figures.py", "test_citing.py",
               "test_citeproc.py", "test_publishing.py", "test_synth.py", "test_preview.py", "test_serve.py", "test_registry.py",
               "test_languages.py", "test_scale.py", "test_pdf.py", "test_adapter.py", "test_engines.py", "test_fast_paths.py"), 250),
@@ -154,3 +157,14 @@ def test_the_generic_tests_pass_unchanged_on_a_project_with_a_new_kind(tmp_path:
     assert result.returncode == 0, result.stdout[-6000:]
     summary = result.stdout.splitlines()[-1]
     assert int(summary.split(" passed")[0].split()[-1]) >= least and "failed" not in summary, summary  # not a vacuous run
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(600)
+def test_the_copy_with_a_new_kind_type_checks(tmp_path: Path) -> None:
+    """mypy --strict (pyproject.toml's configuration) on the copy's hooks/: the new kind's types join
+    the others' and no other module needs an edit to accept it."""
+    project = make_project(tmp_path)
+    add_kind(project)
+    result = in_copy(project, "-m", "mypy", "--cache-dir", str(tmp_path / "mypy-cache"), timeout=540)
+    assert result.returncode == 0 and "Success: no issues found" in result.stdout, result.stdout[-3000:]

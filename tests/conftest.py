@@ -24,7 +24,8 @@ MARKED_BY_FIXTURE = {"built_site": "build", "site_url": "build", "browser": "bro
 
 # The longest tests (20-50 s each under `make test`), run first: a worker that took one of them last
 # would leave the other cores idle at the end, while short tests fill in around them
-LONGEST = ("test_hostile.py::test_accepted_cases", "test_lighthouse.py::", "test_serve.py::", "test_preview.py::test_a_cached_run")
+LONGEST = ("test_hostile.py::test_accepted_cases", "test_lighthouse.py::", "test_serve.py::", "test_preview.py::test_a_cached_run",
+           "test_new_kind.py::test_the_generic_tests")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

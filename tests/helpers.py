@@ -9,6 +9,7 @@ import http.server
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -16,14 +17,18 @@ import textwrap
 import threading
 import unittest.mock
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 from playwright.sync_api import Browser, Locator, Page
 
 from atlante import meta
+from atlante.kinds import KIND_BY_NAME, address
+from atlante.model import Catalog, Entity
 
 ROOT = Path(__file__).resolve().parent.parent
 # The source brief, as extracted from the PDF; a verbatim copy is kept with the tests so that
@@ -32,15 +37,47 @@ SOURCE = Path(__file__).parent / "fixtures" / "source" / "piattaforme-circoli-ma
 SHARED_SOURCE = ROOT.parent / "shared" / "source" / SOURCE.name
 BIN = Path(sys.executable).parent
 
-# A valid concept nothing links to: the data is valid, but it is a warning (and fails --strict).
+# A valid concept nothing links to: the data is valid, but it is a warning (and fails --strict). Like
+# every entry the tests write, it quotes the statement the frozen Milano quotes (slide-3#citta-sedi), so
+# that the tests depend on one statement of the brief at most.
 ORPHAN_CONCEPT = """
     id: innovazione
     title: Innovazione
     summary: Una parola del brief.
-    named_as: innovazione
-    sources: [slide-2#nuove-capacita]
-    en: {title: Innovation, summary: A word of the brief., named_as: innovation}
+    named_as: alta tecnologia
+    sources: [slide-3#citta-sedi]
+    en: {title: Innovation, summary: A word of the brief., named_as: high technology}
     """
+
+# A valid theme of the tests' own and the group it is an example of (write both): they link to each other
+# and to nothing of the brief but the frozen Milano's statement, for the tests that break one thing in it
+OWN_THEME = """\
+id: prova
+title: Prova
+summary: Un caso di prova.
+category: applicazione
+sources: [slide-3#citta-sedi]
+relations:
+  esempio_di: [theme:gruppo-di-prova]
+en:
+  title: Test
+  summary: A test case.
+"""
+OWN_GROUP = """
+    id: gruppo-di-prova
+    title: Gruppo di prova
+    summary: Il gruppo di cui è esempio il caso di prova.
+    category: gruppo
+    sources: [slide-3#citta-sedi]
+    en: {title: Test group, summary: The group the test case is an example of.}
+    """
+
+
+def own_theme(project: Path, text: str = OWN_THEME) -> None:
+    """`text` (OWN_THEME, or a variant of it) as data/themes/prova.yaml, with the group it links to."""
+    write(project, "data/themes/gruppo-di-prova.yaml", OWN_GROUP)
+    (project / "data" / "themes" / "prova.yaml").write_text(text, encoding="utf-8")
+
 
 PROJECT_PARTS = ("data", "docs", "overrides", "hooks", "mkdocs.yml", "mkdocs.en.yml", "README.md", "pyproject.toml", "CITATION.cff")
 
@@ -71,6 +108,66 @@ def synthetic_project(tmp: Path, files: dict[str, str]) -> Path:
     for rel, text in files.items():
         write(project, f"data/{rel}", text)
     return project
+
+
+# Milano's data file as the tests know it: the tests that edit its lines or expect its positions copy it
+# into their project (frozen_project), so that an editor's change to data/cities/milano.yaml, or its
+# removal, leaves them alone. It links only to the brief's Magic circles and two statements of slide 3.
+FROZEN = Path(__file__).parent / "fixtures" / "frozen"
+MILANO = "data/cities/milano.yaml"
+
+
+def frozen_project(tmp: Path) -> Path:
+    """A copy of the real project with data/cities/milano.yaml as tests/fixtures/frozen keeps it."""
+    project = make_project(tmp)
+    shutil.copy2(FROZEN / "milano.yaml", project / MILANO)
+    return project
+
+
+# An action of the tests' own that involves the frozen Milano: something links to Milano whatever the
+# brief's data does
+TOWARDS_MILANO = """
+    id: verso-milano
+    title: Verso Milano
+    summary: Un'azione della prova, che coinvolge Milano.
+    named_as: "alcune delle maggiori città italiane"
+    sources: [slide-3#citta-sedi]
+    relations:
+      coinvolge: [city:milano]
+    en: {title: Towards Milan, summary: "An action of the test, which involves Milan.", named_as: "some of the major Italian cities"}
+    """
+
+
+# A slide of the tests' own (tests/fixtures/minimal's, numbered 9), for the tests that edit a slide's
+# statements: two statements, `citta` and `chiave`, translated, which no entry of the brief cites
+OWN_SLIDE = "data/slides/slide-9.yaml"
+
+
+def own_slide(project: Path) -> None:
+    text = (Path(__file__).parent / "fixtures" / "minimal" / "slides" / "slide-1.yaml").read_text(encoding="utf-8")
+    write(project, OWN_SLIDE, text.replace("id: slide-1\n", "id: slide-9\n").replace("number: 1\n", "number: 9\n"))
+
+
+def first(catalog: Catalog, kind: str | None = None, where: Callable[[Entity], object] = lambda e: True) -> Entity:
+    """The first entity (of `kind`, when given) that `where` accepts, in the catalog's order: for the tests of
+    behaviour that need an entity of the real data but not a particular one, which an editor may rename."""
+    found = next((e for e in catalog.entities.values() if (kind is None or e.kind == kind) and where(e)), None)
+    assert found is not None, f"the data has no {kind or 'entity'} the test can use"
+    return found
+
+
+def entry_page(kind: str) -> str:
+    """The address of the first entry of `kind` in data/ by file name ("/cities/bologna/"), read
+    without running the core: for the lists of pages the browser tests visit, made at import."""
+    folder = KIND_BY_NAME[kind].folder
+    stems = sorted(p.stem for p in (ROOT / "data" / folder).glob("*.yaml"))
+    assert stems, f"data/{folder}/ has no entry the tests can visit"
+    return f"/{folder}/{stems[0]}/"
+
+
+def page_of(entity: Entity) -> str:
+    """The entity's page below its edition's root, without its final slash: "cities/milano"."""
+    return address(entity.kind, entity.id).rstrip("/")
 
 
 def shared(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
@@ -339,20 +436,65 @@ NEW_KIND_WORDS = {
 }
 
 
-def add_kind(project: Path) -> None:
-    """A tenth kind, `district`, in the copy of the project at `project` (see NEW_KIND above), its
-    generated parts (schema relations and language blocks, README table) written by `atlante
-    generate`'s code. Its code runs in the process that imports the copy's hooks/ (a subprocess)."""
+@dataclass(frozen=True)
+class NewKindLinks:
+    """What the new kind's entries link to, taken from the data whatever it holds: the first two cities
+    and the first concept by file name, and the first statement of the first slide (its first words
+    are their `named_as`)."""
+    cities: tuple[str, str]
+    concept: str
+    source: str  # "slide-2#titolo"
+    named_as: dict[str, str]  # language -> the first words of the statement, in that language
+
+
+def _links_for_new_kind(project: Path) -> NewKindLinks:
+    stems = lambda folder: sorted(p.stem for p in (project / "data" / folder).glob("*.yaml"))  # noqa: E731
+    cities, concepts = stems(KIND_BY_NAME["city"].folder), stems(KIND_BY_NAME["concept"].folder)
+    slide_file = sorted((project / "data" / KIND_BY_NAME["slide"].folder).glob("*.yaml"))[0]
+    slide = yaml.safe_load(slide_file.read_text(encoding="utf-8"))
+    statement = slide["statements"][0]
+    texts = {"it": statement["text"], "en": slide["en"]["statements"][statement["id"]]["text"]}
+    first_words = {lang: re.match(r"\s*(\S+(?:\s+\S+){0,2})", text)[1] for lang, text in texts.items()}  # type: ignore[index]
+    return NewKindLinks((cities[0], cities[1]), concepts[0], f"{slide['id']}#{statement['id']}", first_words)
+
+
+def _append_to(text: str, table: str, line: str) -> str:
+    """kinds.py's `text` with `line` added as the last item of the tuple `table` (its closing
+    parenthesis alone on a line): a new kind or relation type comes last, whatever the others are."""
+    start = text.index(f"\n{table}: ")
+    end = text.index("\n)\n", start)
+    return text[:end] + "\n" + line + text[end:]
+
+
+def _add_type(entities: Path) -> None:
+    """The new kind's types in entities.py, as its schema has them (tests/test_types.py compares them):
+    its data beside the others' (before the union of them, which it joins), its entry in DATA, last."""
+    text = entities.read_text(encoding="utf-8")
+    union = text.index("\nEntityData = (")
+    text = (text[:union] + f"\nclass {NEW_KIND.title()}Relations(TypedDict, total=False):\n    {NEW_RELATION}: list[str]\n"
+            f"    richiama: list[str]\n\n\nclass {NEW_KIND.title()}Data(Entry):\n    named_as: str\n"
+            f"    relations: NotRequired[{NEW_KIND.title()}Relations]\n\n" + text[union:])
+    end = text.index(")\n", text.index("\nEntityData = ("))
+    text = text[:end] + f" | {NEW_KIND.title()}Data" + text[end:]
+    end = text.index("\n}\n", text.index("\nDATA: "))
+    text = text[:end] + f'\n    "{NEW_KIND}": ({NEW_KIND.title()}Data, Texts),' + text[end:]
+    entities.write_text(text, encoding="utf-8")
+
+
+def add_kind(project: Path) -> NewKindLinks:
+    """A tenth kind, `district`, in the copy of the project at `project` (see NEW_KIND above), with its
+    types (entities.py); its generated parts (schema relations and language blocks, README table) are
+    written by `atlante generate`'s code, which runs in a process that imports the copy's hooks/.
+    Returns what its entries link to."""
     kinds = project / "hooks" / "atlante" / "kinds.py"
     text = kinds.read_text(encoding="utf-8")
-    anchor = '    Kind("action", "actions",'
-    assert text.count(anchor) == 1
-    text = text.replace(anchor, f'    Kind("{NEW_KIND}", "{NEW_FOLDER}", Display(facts=(WORDING,), home=(("circles", None, None),)),\n'
-                                f'         schema_type="Place"),\n{anchor}')
-    anchor = '    RelationType("richiama",'
-    assert text.count(anchor) == 1
-    text = text.replace(anchor, f'    RelationType("{NEW_RELATION}", ("{NEW_KIND}",), ("city",), "The cities this district grows around."),\n{anchor}')
+    text = _append_to(text, "KINDS", f'    Kind("{NEW_KIND}", "{NEW_FOLDER}", Display(facts=(WORDING,), home=(("circles", None, None),)),\n'
+                                     f'         schema_type="Place"),')
+    text = _append_to(text, "RELATION_TYPES",
+                      f'    RelationType("{NEW_RELATION}", ("{NEW_KIND}",), ("city",), "The cities this district grows around."),')
     kinds.write_text(text, encoding="utf-8")
+    _add_type(project / "hooks" / "atlante" / "entities.py")
+    links = _links_for_new_kind(project)
 
     schema = json.loads((project / "data" / "schema" / "action.schema.json").read_text(encoding="utf-8"))
     schema["$id"] = f"{NEW_KIND}.schema.json"
@@ -373,24 +515,25 @@ def add_kind(project: Path) -> None:
         config["yaml.schemas"][f"data/schema/{NEW_KIND}.schema.json"] = f"data/{NEW_FOLDER}/*.yaml"
         settings.write_text(json.dumps(config, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     for id_, title, en_title, city, made in (
-            (NEW_ENTRIES[0], "Distretto del mobile", "Furniture district", "milano", ("Tavoli e sedie", "Tables and chairs")),
-            (NEW_ENTRIES[1], "Distretto della ceramica", "Ceramics district", "bologna", ("Piastrelle", "Tiles"))):
+            (NEW_ENTRIES[0], "Distretto del mobile", "Furniture district", links.cities[0], ("Tavoli e sedie", "Tables and chairs")),
+            (NEW_ENTRIES[1], "Distretto della ceramica", "Ceramics district", links.cities[1], ("Piastrelle", "Tiles"))):
         write(project, f"data/{NEW_FOLDER}/{id_}.yaml", f"""
             # yaml-language-server: $schema=../schema/{NEW_KIND}.schema.json
             id: {id_}
             title: "{title}"
             summary: {made[0]} attorno a {city}.
-            named_as: "distretti industriali specializzati"
-            sources: [slide-3#senza-distretti]
+            named_as: {json.dumps(links.named_as["it"], ensure_ascii=False)}
+            sources: [{links.source}]
             relations:
               {NEW_RELATION}: [city:{city}]
-              richiama: [concept:distretto-industriale]
+              richiama: [concept:{links.concept}]
             en:
               title: "{en_title}"
               summary: {made[1]} around {city}.
-              named_as: "industrial districts specialised"
+              named_as: {json.dumps(links.named_as["en"], ensure_ascii=False)}
             """)
     run = subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; from atlante import schemas\n"
                           "for path, text in schemas.generate(Path(sys.argv[1])).items(): path.write_text(text, encoding='utf-8')",
                           str(project)], env={**env(), "PYTHONPATH": str(project / "hooks")}, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
+    return links

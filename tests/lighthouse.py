@@ -26,12 +26,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from helpers import BIN, CHROMIUM, FLAGS, ROOT, env, serving
+from helpers import BIN, CHROMIUM, FLAGS, ROOT, entry_page, env, serving
 
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 RUNNER = Path(__file__).with_name("lighthouse.mjs")  # Lighthouse's Node API on several pages in one process
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
-PAGES = ["/", "/cities/milano/", "/concept-map/"]
+PAGES = ["/", entry_page("city"), "/concept-map/"]  # the home page, a city's (its figures), the concept map
 # Audits that cannot fail: they are shown in the report but have no score.
 UNSCORED = {"notApplicable", "manual", "informative"}
 COMPRESSIBLE = {"text/html", "text/css", "text/javascript", "application/javascript", "application/json",

@@ -15,11 +15,14 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page
 
-from helpers import ROOT, one_tab, visit
+from atlante.kinds import KINDS
+
+from helpers import ROOT, entry_page, one_tab, visit
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-PAGES = ["/", "/cities/", "/cities/milano/", "/slides/slide-3/", "/concepts/", "/themes/energia/", "/informazioni/",
-         "/concept-map/", "/circles/circoli-magici-del-made-in-italy/", "/accessibilita/", "/campi/", "/tag/", "/tag/citta/"]
+# The generated and hand-written pages, a kind index (the map's), a tag's page, and an entry of each kind
+PAGES = ["/", "/cities/", "/concepts/", "/informazioni/", "/concept-map/", "/accessibilita/", "/campi/", "/tag/", "/tag/citta/",
+         *(entry_page(kind.name) for kind in KINDS)]
 PAGES += ["/en" + path for path in PAGES]
 EVERY_RULE = "axe.getRules().map(r => r.ruleId)"
 COLOUR_RULES = "axe.getRules(['cat.color']).map(r => r.ruleId)"

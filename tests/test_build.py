@@ -10,23 +10,30 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 from playwright.sync_api import Browser
 
 from atlante import pipeline
-from atlante.kinds import address
+from atlante.kinds import KIND_BY_NAME, KINDS, address
+from atlante.model import Catalog
 
 from helpers import (
     BIN,
+    MILANO,
     ORPHAN_CONCEPT,
+    REPO_URL,
     ROOT,
     SITE_URL,
     atlante,
     edit,
     env,
+    first,
+    frozen_project,
     make_project,
     mkdocs_build,
     one_tab,
+    page_of,
     parsed,
     serving,
     shared,
@@ -53,12 +60,43 @@ def hrefs(tag: BeautifulSoup) -> list[str]:
     return [a["href"] for a in tag.find_all("a", href=True)]
 
 
+def linked(site: Path, url_path: str) -> set[str]:
+    """The addresses (from the site's root, with a leading slash) the page's content links to."""
+    return {urlsplit(urljoin(f"/{url_path}/", h)).path for h in hrefs(content(site, url_path))}
+
+
+# A theme whose category is misspelt, its line known to the test
+BROKEN_THEME = """
+    id: rotto
+    title: Rotto
+    summary: Un tema la cui categoria ha un refuso.
+    sources: [slide-3#citta-sedi]
+    category: domini
+    """
+
+
 # ---------------------------------------------------------------------------------------------
 # The real site
 # ---------------------------------------------------------------------------------------------
 
 
-def test_every_entity_has_its_page_at_a_stable_url(built_site: Path) -> None:
+def used_tags(catalog: Catalog) -> set[str]:
+    return {tag for e in catalog.entities.values() for tag in e.data.get("tags") or []}
+
+
+def test_every_entity_has_its_page_at_its_address(built_site: Path, catalog: Catalog) -> None:
+    for entity in catalog.entities.values():
+        assert (built_site / page_of(entity) / "index.html").is_file(), entity.ref
+        assert (built_site / "en" / page_of(entity) / "index.html").is_file(), entity.ref
+    italian = [p for p in built_site.rglob("index.html") if not p.is_relative_to(built_site / "en")]
+    english = list((built_site / "en").rglob("index.html"))
+    # home, concept map, whole brief, data, field reference, changelog, kind indexes, entities,
+    # hand-written pages (about, accessibility), the tag index and the page of each tag in use
+    assert len(italian) == len(english) == 1 + 1 + 4 + len(KINDS) + len(catalog.entities) + 2 + 1 + len(used_tags(catalog))
+
+
+@pytest.mark.brief  # the addresses the brief's entities were published at: a rename keeps its old one (aliases)
+def test_the_brief_entities_pages_stay_at_their_published_addresses(built_site: Path) -> None:
     expected = {
         "cities": ["milano", "torino", "verona", "bologna", "firenze", "roma"],
         "moves": ["crisi", "varieta-organizzativo-territoriale", "transizione", "centralita-delle-citta"],
@@ -74,19 +112,14 @@ def test_every_entity_has_its_page_at_a_stable_url(built_site: Path) -> None:
     for folder, ids in expected.items():
         for id_ in ids:
             assert (built_site / folder / id_ / "index.html").is_file(), f"/{folder}/{id_}/"
-    italian = [p for p in built_site.rglob("index.html") if not p.is_relative_to(built_site / "en")]
-    english = list((built_site / "en").rglob("index.html"))
-    # home, concept map, whole brief, data, field reference, changelog, kind indexes, entities,
-    # hand-written pages (about, accessibility), the tag index and the page of each of the 12 tags
-    assert len(italian) == len(english) == 1 + 1 + 4 + 9 + 57 + 2 + 1 + 12
 
 
 @pytest.mark.parametrize(("prefix", "title"), [("", "Riferimento dei campi"), ("en/", "Field reference")])
 def test_the_field_reference_is_in_each_edition_and_its_nav_and_the_dati_page_links_its_fields(
-        built_site: Path, prefix: str, title: str) -> None:
+        built_site: Path, catalog: Catalog, prefix: str, title: str) -> None:
     page = soup(built_site, prefix + "campi")
     assert heading(page.select_one("article h1")) == title
-    nav = [(heading(a), a["href"]) for a in soup(built_site, prefix + "cities/milano").select("nav.md-nav--primary a")]
+    nav = [(heading(a), a["href"]) for a in soup(built_site, prefix + page_of(first(catalog))).select("nav.md-nav--primary a")]
     assert (title, "../../campi/") in nav
     labels = [label for label, _ in nav]
     assert labels.index(title) == labels.index("Dati" if not prefix else "Data") + 1  # beside the data it describes
@@ -96,6 +129,7 @@ def test_the_field_reference_is_in_each_edition_and_its_nav_and_the_dati_page_li
     assert "../campi/#city-region" in linked and {h.split("#")[1] for h in linked} <= ids
 
 
+@pytest.mark.brief  # Milano's page as the brief and its editors give it: its words, sources and links
 def test_entity_page_shows_title_summary_statements_relations_and_tags(built_site: Path) -> None:
     page = content(built_site, "cities/milano")
     assert heading(page.h1) == "Milano"
@@ -115,11 +149,14 @@ def test_entity_page_shows_title_summary_statements_relations_and_tags(built_sit
 
 
 @pytest.mark.parametrize("prefix", ["", "en/"])
-def test_every_tag_on_an_entity_page_links_its_tag_page(built_site: Path, prefix: str) -> None:
-    chips = soup(built_site, prefix + "cities/milano").select("nav.md-tags a.md-tag")
-    assert [a["href"] for a in chips] == ["../../tag/circoli-magici/", "../../tag/citta/"][::-1 if prefix else 1]
+def test_every_tag_on_an_entity_page_links_its_tag_page(built_site: Path, catalog: Catalog, prefix: str) -> None:
+    entity = first(catalog, where=lambda e: len(e.data.get("tags") or []) > 1)
+    chips = soup(built_site, prefix + page_of(entity)).select("nav.md-tags a.md-tag")
+    assert sorted(a["href"] for a in chips) == sorted(f"../../tag/{tag}/" for tag in entity.data["tags"])
+    names = [a.get_text(strip=True) for a in chips]
+    assert names == sorted(names, key=str.casefold)  # by their names in the edition's language, not by slug
     for chip in chips:
-        page = built_site / prefix / "cities/milano" / chip["href"] / "index.html"
+        page = built_site / prefix / page_of(entity) / chip["href"] / "index.html"
         assert page.resolve().is_file(), chip["href"]
         assert chip.get_text(strip=True) in heading(parsed(page).select_one("article h1"))  # "Tag: città"
 
@@ -133,13 +170,13 @@ def tagged(tag: str) -> set[str]:
 
 @pytest.mark.parametrize(("prefix", "title", "anchor", "name"), [("", "Tag", "tag:città", "città"),
                                                                  ("en/", "Tags", "tag:cities", "cities")])
-def test_the_tag_index_lists_each_tag_once_with_its_count_and_page(built_site: Path, prefix: str, title: str,
-                                                                    anchor: str, name: str) -> None:
+def test_the_tag_index_lists_each_tag_once_with_its_count_and_page(built_site: Path, catalog: Catalog, prefix: str,
+                                                                    title: str, anchor: str, name: str) -> None:
     page = content(built_site, prefix + "tag")
     assert heading(page.h1) == title
     entries = page.select("li")
     names = [li.a.get_text(strip=True) for li in entries]
-    assert len(names) == len(set(names)) == 12
+    assert len(names) == len(set(names)) == len(used_tags(catalog))
     for li in entries:
         target = built_site / prefix / "tag" / li.a["href"] / "index.html"
         assert target.resolve().is_file(), li.a["href"]
@@ -149,29 +186,39 @@ def test_the_tag_index_lists_each_tag_once_with_its_count_and_page(built_site: P
     assert entry is not None and entry.get_text(strip=True) == name and entry["href"] == "citta/"
 
 
-def test_a_tag_page_lists_the_entries_with_its_tag_by_title_and_kind(built_site: Path) -> None:
+def test_a_tag_page_lists_the_entries_with_its_tag_by_title_and_kind(built_site: Path, catalog: Catalog) -> None:
     page = content(built_site, "tag/citta")
     assert heading(page.h1) == "Tag: città"
     links = [a["href"] for a in page.select("li a")]
     assert {urljoin("/tag/citta/", h).lstrip("/") for h in links} == tagged("citta")
-    assert "Milano — Città" in [li.get_text(" ", strip=True) for li in page.select("li")]
+    tagged_city = first(catalog, "city", lambda e: "citta" in (e.data.get("tags") or []))
+    assert f"{tagged_city.data['title']} — Città" in [li.get_text(" ", strip=True) for li in page.select("li")]
     assert "../#tag:città" in hrefs(page)  # back to the tag on the index
 
 
-def test_relations_link_both_ways(built_site: Path) -> None:
-    circle = content(built_site, "circles/circoli-magici-del-made-in-italy")
-    assert "../../cities/milano/" in hrefs(circle)
-    assert "Comprende le città" in circle.get_text()
-    theme = content(built_site, "themes/energia")
-    assert "../smart-cities-e-patrimonio-culturale/" in hrefs(theme)
-    assert "../energia/" in hrefs(content(built_site, "themes/smart-cities-e-patrimonio-culturale"))
+def test_relations_link_both_ways(built_site: Path, catalog: Catalog) -> None:
+    words = yaml.safe_load((ROOT / "overrides" / "atlante" / "i18n" / "it.yaml").read_text(encoding="utf-8"))
+    # a relation between two kinds, and one within a kind (a hierarchy), where the data has one
+    for same in (False, True):
+        source = first(catalog, where=lambda e, same=same: any(not link.inverse and (link.target.kind == e.kind) == same
+                                                              for link in e.links))
+        link = next(link for link in source.links if not link.inverse and (link.target.kind == source.kind) == same)
+        target = link.target
+        assert "/" + address(target.kind, target.id) in linked(built_site, page_of(source))
+        assert "/" + address(source.kind, source.id) in linked(built_site, page_of(target))
+        assert words["relations"][link.type]["inverse"] in content(built_site, page_of(target)).get_text()  # "Comprende le città"
 
 
-def test_slide_pages_give_every_statement_a_stable_anchor(built_site: Path) -> None:
-    page = content(built_site, "slides/slide-3")
-    anchors = [h["id"] for h in page.find_all("h2")]
-    assert anchors == ["titolo", "concetto", "gia-funzionato", "citta-sedi", "senza-distretti", "catalizzatori", "intelaiatura"]
-    assert page.find(id="cite") is not None  # the page's citation, by its title
+def test_slide_pages_give_every_statement_a_stable_anchor(built_site: Path, catalog: Catalog) -> None:
+    for slide in (e for e in catalog.entities.values() if e.kind == "slide"):
+        page = content(built_site, page_of(slide))
+        anchors = [h["id"] for h in page.find_all("h2")]
+        assert anchors == [st["id"] for st in slide.data["statements"]], slide.ref  # its statements' own ids
+        assert page.find(id="cite") is not None  # the page's citation, by its title
+
+
+@pytest.mark.brief  # slide 4 as the brief has it: a slip of the original corrected, a slide without a number
+def test_a_slide_page_says_its_corrections_and_that_the_original_has_no_number(built_site: Path) -> None:
     slide4 = content(built_site, "slides/slide-4").get_text(" ", strip=True)
     assert "Correzione redazionale: «delle città maggiori»; il testo originale ha «della città maggiori»." in slide4
     assert "Nel documento originale questa slide non è numerata." in slide4
@@ -240,10 +287,10 @@ def edition_pages(site: Path) -> dict[str, set[str]]:
     return {"it": urls(site, site / "en"), "en": urls(site / "en")}
 
 
-def test_every_page_has_its_counterpart_in_the_other_language(built_site: Path) -> None:
+def test_every_page_has_its_counterpart_in_the_other_language(built_site: Path, catalog: Catalog) -> None:
     pages = edition_pages(built_site)
     assert pages["it"] == pages["en"]
-    assert {"", "cities/milano/", "slides/slide-3/", "informazioni/", "tag/"} <= pages["it"]
+    assert {"", *(address(e.kind, e.id) for e in catalog.entities.values()), "informazioni/", "tag/"} <= pages["it"]
 
 
 def test_every_page_links_its_counterparts_with_hreflang_and_the_switch(built_site: Path) -> None:
@@ -269,6 +316,7 @@ def test_every_english_page_says_it_is_a_translation_and_links_the_original(buil
         assert soup(built_site, url).select_one(".atlante-translation") is None  # the original says nothing
 
 
+@pytest.mark.brief  # Milano's English page: the brief's words about it, quoted in Italian beside their translation
 def test_an_english_entity_page_quotes_the_brief_in_italian_beside_the_translation(built_site: Path) -> None:
     page = content(built_site, "en/cities/milano")
     assert heading(page.h1) == "Milan"
@@ -285,17 +333,17 @@ def test_an_english_entity_page_quotes_the_brief_in_italian_beside_the_translati
     assert "Magic-circle cities" in nav and "Città dei circoli magici" not in nav
 
 
-def test_statement_anchors_are_the_same_in_both_languages(built_site: Path) -> None:
-    for slide in ("slide-2", "slide-3", "slide-4"):
-        ids = [[h["id"] for h in content(built_site, prefix + "slides/" + slide).find_all("h2")] for prefix in ("", "en/")]
+def test_statement_anchors_are_the_same_in_both_languages(built_site: Path, catalog: Catalog) -> None:
+    for slide in (e for e in catalog.entities.values() if e.kind == "slide"):
+        ids = [[h["id"] for h in content(built_site, prefix + page_of(slide)).find_all("h2")] for prefix in ("", "en/")]
         assert ids[0] == ids[1] and ids[0]
 
 
-def test_the_english_interface_is_materials_english(built_site: Path) -> None:
-    doc = soup(built_site, "en/cities/milano")
+def test_the_english_interface_is_materials_english(built_site: Path, catalog: Catalog) -> None:
+    doc = soup(built_site, "en/" + page_of(first(catalog)))
     assert doc.select_one("input.md-search__input")["placeholder"] == "Search"
     assert doc.select_one("label.md-nav__title[for=__toc]").get_text(" ", strip=True) == "Table of contents"
-    assert soup(built_site, "cities/milano").select_one("input.md-search__input")["placeholder"] == "Cerca"
+    assert soup(built_site, page_of(first(catalog))).select_one("input.md-search__input")["placeholder"] == "Cerca"
 
 
 @pytest.mark.build
@@ -310,7 +358,7 @@ def test_an_edition_listed_without_its_config_fails_the_build_and_says_which(tmp
 
 
 @pytest.mark.build
-def test_an_edition_whose_build_fails_fails_the_whole_build_and_says_why(tmp_path: Path) -> None:
+def test_an_edition_whose_build_fails_fails_the_whole_build_and_says_why(tmp_path: Path, catalog: Catalog) -> None:
     """Under `mkdocs build` the other editions build in processes of their own (atlante/build.py): a
     failure there is said here, once, located, and the build fails as MkDocs fails a build."""
     project = make_project(tmp_path)
@@ -320,8 +368,9 @@ def test_an_edition_whose_build_fails_fails_the_whole_build_and_says_why(tmp_pat
     assert result.returncode == 1 and "Traceback" not in said
     assert said.count("mkdocs.en.yml: use_directory_urls: expected true, found false") == 1, said
     assert said.count("Aborted with a BuildError!") == 1
-    assert (project / "site" / "cities" / "milano" / "index.html").is_file()  # the source edition was built
-    assert not (project / "site" / "en" / "cities").exists()
+    entity = first(catalog)
+    assert (project / "site" / page_of(entity) / "index.html").is_file()  # the source edition was built
+    assert not (project / "site" / "en" / KIND_BY_NAME[entity.kind].folder).exists()
 
 
 @pytest.fixture(scope="module")
@@ -329,8 +378,8 @@ def warned(tmp_path_factory: pytest.TempPathFactory) -> subprocess.CompletedProc
     """One strict build of the real project with six mistakes that are only warnings: in the data,
     an untranslated title and an entity nothing links to; in the Italian pages, a link to no page; in
     the English edition only, a misspelt key in its config, a link to no page and a page missing."""
-    project = make_project(tmp_path_factory.mktemp("warned"))
-    edit(project, "data/cities/milano.yaml", '  title: "Milan"\n', "")
+    project = frozen_project(tmp_path_factory.mktemp("warned"))
+    edit(project, MILANO, '  title: "Milan"\n', "")
     write(project, "data/concepts/innovazione.yaml", ORPHAN_CONCEPT)
     edit(project, "docs/informazioni.md", "(per esempio\n`/cities/milano/`)", "(per esempio\n[Milano](cities/milan.md))")
     edit(project, "docs/en/informazioni.md", "(for example `/en/cities/milano/`)", "(for example [Milan](cities/milan-en.md))")
@@ -379,14 +428,14 @@ def test_an_orphan_entity_fails_the_strict_build_with_a_warning(warned: subproce
 
 @pytest.mark.build
 def test_broken_data_aborts_with_located_messages_and_no_site(tmp_path: Path) -> None:
-    project = make_project(tmp_path)
-    edit(project, "data/cities/milano.yaml", "- circle:circoli-magici-del-made-in-italy", "- circle:circoli-magici")
-    edit(project, "data/themes/energia.yaml", "category: dominio", "category: domini")
+    project = frozen_project(tmp_path)
+    edit(project, MILANO, "- circle:circoli-magici-del-made-in-italy", "- circle:circoli-magici")
+    write(project, "data/themes/rotto.yaml", BROKEN_THEME)
     result = mkdocs_build(project)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr + result.stdout
     assert "data/cities/milano.yaml:16:7: city:milano: relations.parte_di[0]: expected a known circle" in result.stderr
-    assert "data/themes/energia.yaml:9:11: theme:energia: category: expected one of 'tema', 'dominio', 'gruppo', 'applicazione', found 'domini' (did you mean 'dominio'?) (schema)" in result.stderr
+    assert "data/themes/rotto.yaml:5:11: theme:rotto: category: expected one of 'tema', 'dominio', 'gruppo', 'applicazione', found 'domini' (did you mean 'dominio'?) (schema)" in result.stderr
     assert "2 errors in data/: nothing was built." in result.stderr
     assert not (project / "site").exists()
 
@@ -407,6 +456,7 @@ def test_broken_data_leaves_a_previous_site_untouched(tmp_path: Path, built_site
 # ---------------------------------------------------------------------------------------------
 
 
+@pytest.mark.brief  # the brief's own data is valid (the command's words on valid data, besides)
 def test_atlante_check_passes_on_the_real_data(tmp_path: Path) -> None:
     project = make_project(tmp_path)
     result = atlante(project, "check", "--lang", "en")
@@ -417,13 +467,13 @@ def test_atlante_check_passes_on_the_real_data(tmp_path: Path) -> None:
 
 
 def test_atlante_check_reports_every_problem_and_exits_1(tmp_path: Path) -> None:
-    project = make_project(tmp_path)
-    edit(project, "data/cities/roma.yaml", "id: roma", "id: rome")
+    project = frozen_project(tmp_path)
+    edit(project, MILANO, "id: milano", "id: milan")
     write(project, "data/themes/rotto.yaml", "id: rotto\ntitle: [\n")
     result = atlante(project, "check")
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
-        "data/cities/roma.yaml:2:5: city:roma: id: expected 'roma' (the file name), found 'rome' (id-mismatch)",
+        "data/cities/milano.yaml:2:5: city:milano: id: expected 'milano' (the file name), found 'milan' (id-mismatch)",
         "data/themes/rotto.yaml:3:1: theme:rotto: (file): expected valid YAML, found a syntax error: expected the node content, but found '<stream end>' "
         "(while parsing a flow node that starts at line 3, column 1) (syntax)",
     ]
@@ -453,8 +503,8 @@ def committed(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     def build(folder: Path) -> None:
         for name in ("first", "second"):
             (folder / name).mkdir()
-            project = make_project(folder / name)
-            edit(project, "data/cities/milano.yaml", "id: milano\n", "id: milano\naliases: [milan]\n")
+            project = frozen_project(folder / name)
+            edit(project, MILANO, "id: milano\n", "id: milano\naliases: [milan]\n")
             git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
             subprocess.run(["git", "init", "-q"], cwd=project, check=True)
             subprocess.run([*git, "add", "-A"], cwd=project, check=True)
@@ -560,12 +610,13 @@ def test_a_browser_at_an_old_address_lands_on_the_new_page_and_its_statement(com
             assert tab.locator("article h1").inner_text().rstrip("¶") == ("Milan" if prefix else "Milano")
 
 
-def test_each_entity_page_links_to_its_data_file_for_editing(built_site: Path) -> None:
+def test_each_entity_page_links_to_its_data_file_for_editing(built_site: Path, catalog: Catalog) -> None:
     """"Modifica questa pagina" opens the entity's YAML file in the repository, in both editions; a
     generated page of no entity (an index, the home page) has no edit link."""
     for prefix in ("", "en/"):
-        page = parsed(built_site / prefix / "cities/milano/index.html")
-        assert page.find("a", rel="edit")["href"] == "https://github.com/redazione-circoli-magici/atlante/edit/main/data/cities/milano.yaml"
+        for entity in catalog.entities.values():
+            page = parsed(built_site / prefix / page_of(entity) / "index.html")
+            assert page.find("a", rel="edit")["href"] == f"{REPO_URL}/edit/main/{entity.file}"
         about = parsed(built_site / prefix / "informazioni/index.html")
         assert about.find("a", rel="edit")["href"].endswith(f"/edit/main/docs/{prefix}informazioni.md")
         for generated in ("index.html", "cities/index.html", "brief/index.html"):

@@ -23,7 +23,7 @@ from atlante import cite, history, meta, pipeline
 from atlante.kinds import KIND_BY_NAME
 from atlante.model import Catalog
 
-from helpers import ROOT, for_tests, latex_text, make_project, open_page, parsed, write
+from helpers import MILANO, ROOT, edit, first, for_tests, frozen_project, latex_text, open_page, page_of, parsed, write
 
 HOSTILE = 'Titolo "q" {graffa \\barra\nriga <script>alert(1)</script> =HYPERLINK("x") 100% #_$&~^ @sum +1 -1 }'
 DAY = date(2026, 11, 25)
@@ -324,10 +324,9 @@ def test_a_slide_page_offers_zotero_itself_and_each_statement_as_the_panels_cite
     assert slides == 2 * len([e for e in catalog.entities.values() if e.kind == "slide"])
 
 
-def test_every_entity_page_carries_citation_dublin_core_open_graph_and_json_ld(built_site: Path) -> None:
+def test_every_entity_page_carries_citation_dublin_core_open_graph_and_json_ld(built_site: Path, catalog: Catalog) -> None:
     pages = entity_pages(built_site)
-    assert len(pages) == 2 * 57
-    types = {"city": "Place", "concept": "DefinedTerm", "slide": "CreativeWork", "action": "Action", "theme": "Thing"}
+    assert len(pages) == 2 * len(catalog.entities)
     editions = {prefix: meta.from_project(ROOT, prefix.rstrip("/") or "it")[0] for prefix in ("", "en/")}
     for prefix, path in pages:
         soup = parsed(path)
@@ -351,8 +350,7 @@ def test_every_entity_page_carries_citation_dublin_core_open_graph_and_json_ld(b
         entity = nodes[page["mainEntity"]["@id"]]
         kind = path.parent.parent.name
         kind_name = next(k.name for k in KIND_BY_NAME.values() if k.folder == kind)
-        if kind_name in types:
-            assert entity["@type"] == types[kind_name], path
+        assert entity["@type"] == KIND_BY_NAME[kind_name].schema_type, path  # as the kind declares it
         assert entity["name"] == [{"@value": title, "@language": prefix.rstrip("/") or "it"}]
         if kind_name == "city":
             assert isinstance(entity["geo"]["latitude"], float) and isinstance(entity["geo"]["longitude"], float)
@@ -424,18 +422,19 @@ def test_the_changelog_page_exists_in_both_editions(built_site: Path) -> None:
 
 
 def test_a_changelog_lists_each_editions_entities_from_git(tmp_path: Path) -> None:
-    project = make_project(tmp_path)
+    project = frozen_project(tmp_path)
     git(project, "init", "-q")
     commit(project, "first", "2026-01-10")
-    (project / "data/cities/roma.yaml").write_text((project / "data/cities/roma.yaml").read_text().replace(
-        "summary:", "summary: Roma.", 1).replace("summary: Roma. ", "summary: Roma, ", 1), encoding="utf-8")
+    edit(project, MILANO, "Milano è la prima", "Milano, ritoccata, è la prima")
     commit(project, "change", "2026-02-10")
     result = pipeline.run(project, lang="it")
+    assert result.catalog is not None
     page = next(p.markdown for p in result.pages if p.src_uri == "changelog.md")
     assert "## Modifiche non ancora pubblicate in un’edizione · 10 febbraio 2026" in page
-    assert "[Roma](cities/roma.md)" in page.split("## Edizione")[0]
-    milano = next(p.markdown for p in result.pages if p.src_uri == "cities/milano.md")
-    assert "*Ultimo aggiornamento: 10 gennaio 2026 · Edizione" in milano
+    assert "[Milano](cities/milano.md)" in page.split("## Edizione")[0]
+    other = first(result.catalog, where=lambda e: e.id != "milano")  # an entry not changed since
+    unchanged = next(p.markdown for p in result.pages if p.src_uri == f"{page_of(other)}.md")
+    assert "*Ultimo aggiornamento: 10 gennaio 2026 · Edizione" in unchanged
 
 
 # ---------------------------------------------------------------------------------------------
@@ -445,11 +444,12 @@ def test_a_changelog_lists_each_editions_entities_from_git(tmp_path: Path) -> No
 
 @pytest.mark.parametrize(("width", "height"), [(390, 844), (1366, 768)])
 def test_the_cite_control_sits_by_the_title_closed_and_copies_from_the_keyboard(
-        browser: Browser, site_url: str, width: int, height: int) -> None:
+        browser: Browser, site_url: str, catalog: Catalog, width: int, height: int) -> None:
     """"Cita questa pagina" is near the title, one line of the page while closed; opened from the
     keyboard, APA and BibTeX come first with their copy buttons, the rest folded; a copy says so on
     its button and in a live region; the retrieval dates are the reader's day."""
-    page, foreign = open_page(browser, f"{site_url}/cities/milano/", wait_until="networkidle",
+    city = first(catalog, "city")
+    page, foreign = open_page(browser, f"{site_url}/{page_of(city)}/", wait_until="networkidle",
                               permissions=["clipboard-read", "clipboard-write"], viewport={"width": width, "height": height})
     control = page.locator("#cite-page")
     summary = control.locator("> summary")
@@ -476,7 +476,7 @@ def test_the_cite_control_sits_by_the_title_closed_and_copies_from_the_keyboard(
     assert page.get_attribute("#cite-page .atlante-copy-status", "aria-live") == "polite"
     assert button.inner_text() == "Copiato ✓"  # seen where the reader looks
     copied = page.evaluate("navigator.clipboard.readText()")
-    assert copied == page.inner_text("#cite-page-apa").strip() and "Milano" in copied and "https://" in copied
+    assert copied == page.inner_text("#cite-page-apa").strip() and city.data["title"] in copied and "https://" in copied
     page.wait_for_function("document.querySelector('#cite-page button[data-atlante-copy=\"cite-page-apa\"]').textContent === 'Copia'")
     page.locator('#cite-page button[data-atlante-copy="cite-page-bib"]').focus()
     page.keyboard.press("Space")
@@ -487,28 +487,32 @@ def test_the_cite_control_sits_by_the_title_closed_and_copies_from_the_keyboard(
     page.context.close()
 
 
-def test_a_statements_citation_opens_and_copies(browser: Browser, site_url: str) -> None:
-    page, _ = open_page(browser, f"{site_url}/en/platforms/concetto-di-piattaforma/", permissions=["clipboard-read", "clipboard-write"])
+def test_a_statements_citation_opens_and_copies(browser: Browser, site_url: str, catalog: Catalog) -> None:
+    entry = first(catalog, "platform", lambda e: e.statements)  # an entry, and the first statement it quotes
+    statement = entry.statements[0]
+    cited = f"cite-{statement.slide}-{statement.id}"
+    page, _ = open_page(browser, f"{site_url}/en/{page_of(entry)}/", permissions=["clipboard-read", "clipboard-write"])
     page.get_by_role("link", name="cite this statement").first.click()  # from an entry, to the statement's citation
-    page.wait_for_url("**/en/slides/slide-3/#cite-slide-3-concetto")
-    assert page.locator("#cite-slide-3-concetto").get_attribute("open") is not None
-    summary = page.locator("#cite-slide-3-concetto > summary")
+    page.wait_for_url(f"**/en/slides/{statement.slide}/#{cited}")
+    assert page.locator(f"#{cited}").get_attribute("open") is not None
+    summary = page.locator(f"#{cited} > summary")
     summary.focus()
     page.keyboard.press("Enter")  # the keyboard closes and opens it
-    assert page.locator("#cite-slide-3-concetto").get_attribute("open") is None
+    assert page.locator(f"#{cited}").get_attribute("open") is None
     page.keyboard.press("Enter")
-    assert page.locator("#cite-slide-3-concetto").get_attribute("open") is not None
-    assert "statement 3.2" in page.inner_text("#cite-slide-3-concetto-apa")  # the reference names the statement
-    page.locator("#cite-slide-3-concetto .atlante-cite__more > summary").click()
-    page.locator('#cite-slide-3-concetto button[data-atlante-copy="cite-slide-3-concetto-ris"]').click()
-    page.wait_for_function("document.querySelector('#cite-slide-3-concetto .atlante-copy-status').textContent.length > 0")
+    assert page.locator(f"#{cited}").get_attribute("open") is not None
+    assert f"statement {statement.number}" in page.inner_text(f"#{cited}-apa")  # the reference names the statement
+    page.locator(f"#{cited} .atlante-cite__more > summary").click()
+    page.locator(f'#{cited} button[data-atlante-copy="{cited}-ris"]').click()
+    page.wait_for_function(f"document.querySelector('#{cited} .atlante-copy-status').textContent.length > 0")
     copied = page.evaluate("navigator.clipboard.readText()")
-    assert rispy.loads(copied)[0]["urls"] == ["https://redazione-circoli-magici.github.io/atlante/en/slides/slide-3/#concetto"]
+    assert rispy.loads(copied)[0]["urls"] == [f"https://redazione-circoli-magici.github.io/atlante/en/slides/{statement.slide}/#{statement.id}"]
     page.context.close()
 
 
-def test_print_drops_the_navigation_and_shows_addresses(browser: Browser, site_url: str) -> None:
-    page, _ = open_page(browser, f"{site_url}/cities/milano/")
+def test_print_drops_the_navigation_and_shows_addresses(browser: Browser, site_url: str, catalog: Catalog) -> None:
+    city = page_of(first(catalog, "city"))
+    page, _ = open_page(browser, f"{site_url}/{city}/")
     page.emulate_media(media="print")
     page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
     assert not page.locator(".md-sidebar--primary").is_visible() and not page.locator(".md-header").is_visible()
@@ -516,18 +520,18 @@ def test_print_drops_the_navigation_and_shows_addresses(browser: Browser, site_u
     assert page.locator("#cite .atlante-cite__print").is_visible()  # the reference, on paper
     assert page.inner_text("#cite .atlante-cite__print").startswith("Come citare: Redazione")
     assert page.locator(".atlante-print-url").is_visible()
-    assert page.inner_text(".atlante-print-url") == "https://redazione-circoli-magici.github.io/atlante/cities/milano/"
+    assert page.inner_text(".atlante-print-url") == f"https://redazione-circoli-magici.github.io/atlante/{city}/"
     after = page.evaluate("""getComputedStyle(document.querySelector('.md-content a[data-print-url]'), '::after').content""")
     assert "https://redazione-circoli-magici.github.io/atlante/" in after  # the published address, wherever the page is printed from
     page.context.close()
 
 
 @pytest.mark.parametrize("prefix", ["", "en/"])
-def test_the_whole_brief_prints_each_slide_on_a_new_page(browser: Browser, site_url: str, prefix: str) -> None:
+def test_the_whole_brief_prints_each_slide_on_a_new_page(browser: Browser, site_url: str, catalog: Catalog, prefix: str) -> None:
     page, _ = open_page(browser, f"{site_url}/{prefix}brief/")
     page.emulate_media(media="print")
     breaks = page.eval_on_selector_all(".md-content .atlante-brief-slide", "els => els.map(e => getComputedStyle(e).breakBefore)")
-    assert breaks == ["page"] * 4  # three slides, then the index of the entries
+    assert breaks == ["page"] * (len(catalog.by_kind["slide"]) + 1)  # every slide, then the index of the entries
     assert not page.locator(".md-sidebar--primary").is_visible() and not page.locator(".md-header").is_visible()
     page.context.close()
 
@@ -653,7 +657,7 @@ def test_one_normalisation_makes_a_text_one_line_and_keeps_its_no_break_spaces()
 
 def test_every_character_of_the_real_titles_and_of_ascii_and_latin_reads_back(catalog: Catalog) -> None:
     titles = real_titles(catalog)
-    assert len(titles) > 2 * 57
+    assert len(titles) > 2 * len(catalog.entities)
     for title in titles:
         assert read_back(title) == (cite._plain(title), cite._plain(title)), title
     for block in (range(0x21, 0x7f), range(0xa1, 0x250), range(0x2010, 0x2060), range(0x1f600, 0x1f610)):
@@ -690,14 +694,15 @@ def test_a_shallow_clone_has_no_history_to_date_pages_by(tmp_path: Path) -> None
 def test_a_renamed_entity_is_listed_as_renamed_not_removed_and_added(catalog: Catalog) -> None:
     from atlante.pages import _changelog
 
-    milano = next(e for e in catalog.entities.values() if e.id == "milano")
-    milano.data["aliases"] = ["milan"]
+    city = first(catalog, "city", lambda e: not e.data.get("aliases"))  # the session's catalog: put back below
+    old = f"{city.id}-old"
+    city.data["aliases"] = [old]
     try:
-        edition = history.Changes("0.2.0", DAY, added=["data/cities/milano.yaml"], removed=["data/cities/milan.yaml"])
+        edition = history.Changes("0.2.0", DAY, added=[city.file], removed=[Path(city.file).with_name(f"{old}.yaml").as_posix()])
         (listed,) = _changelog(catalog, history.History({}, None, [edition], available=True))
     finally:
-        del milano.data["aliases"]
-    assert listed["renamed"] == [(milano, "milan")] and listed["added"] == [] and listed["removed"] == []
+        del city.data["aliases"]
+    assert listed["renamed"] == [(city, old)] and listed["added"] == [] and listed["removed"] == []
 
 
 def test_the_home_page_describes_the_site_as_a_dataset_with_its_downloads(built_site: Path) -> None:
@@ -711,12 +716,13 @@ def test_the_home_page_describes_the_site_as_a_dataset_with_its_downloads(built_
         assert all((built_site / f).is_file() for f in files)
 
 
-def test_search_does_not_index_the_citation_panels(built_site: Path) -> None:
+def test_search_does_not_index_the_citation_panels(built_site: Path, catalog: Catalog) -> None:
     """A search for "Redazione" or "BibTeX" must not return every page: the panels are left out."""
+    folders = tuple(f"{kind.folder}/" for kind in KIND_BY_NAME.values())  # every entry's page
     for prefix in ("", "en/"):
         index = json.loads((built_site / prefix / "search/search_index.json").read_text(encoding="utf-8"))
-        entity_docs = [d for d in index["docs"] if d["location"].startswith(("cities/", "slides/", "themes/"))]
-        assert len(entity_docs) > 20
+        entity_docs = [d for d in index["docs"] if d["location"].startswith(folders)]
+        assert len(entity_docs) >= len(catalog.entities)
         for doc in entity_docs:
             text = doc["title"] + doc["text"]
             assert "@online" not in text and "TY  - ELEC" not in text and "Redazione del sito" not in text, doc["location"]

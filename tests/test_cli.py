@@ -9,16 +9,19 @@ from pathlib import Path
 import pytest
 
 from atlante import i18n, rules
+from atlante.model import Catalog
 
-from helpers import ROOT, atlante, edit, make_project
+from helpers import MILANO, ROOT, atlante, edit, frozen_project, make_project
 
 
 @pytest.fixture(scope="module")
 def broken(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real data with one unknown reference (an error) and one untranslated title (a warning)."""
-    project = make_project(tmp_path_factory.mktemp("cli"))
-    edit(project, "data/cities/milano.yaml", "    - circle:circoli-magici-del-made-in-italy", "    - circle:circoli-magici")
-    edit(project, "data/cities/roma.yaml", '  title: "Rome"\n', "")
+    """The data with one unknown reference (an error) and one untranslated title (a warning), both in
+    Milano as the tests know it (helpers.frozen_project): the reference is a misspelling of the circle
+    it links to, which the message suggests."""
+    project = frozen_project(tmp_path_factory.mktemp("cli"))
+    edit(project, MILANO, "    - circle:circoli-magici-del-made-in-italy", "    - circle:circoli-magici-del-made-in-itali")
+    edit(project, MILANO, '  title: "Milan"\n', "")
     return project
 
 
@@ -29,9 +32,9 @@ def test_check_as_text_lists_errors_then_warnings_and_exits_1(broken: Path) -> N
     result = atlante(broken, "check", "--lang", "en")
     assert result.stdout.splitlines() == [
         "data/cities/milano.yaml:16:7: city:milano: relations.parte_di[0]: expected a known circle (a file "
-        "data/circles/circoli-magici.yaml), found 'circle:circoli-magici', which does not exist (did you mean "
-        "'circle:circoli-magici-nuovi-o-rinnovati'?) (unknown-reference)",
-        "data/cities/roma.yaml:3:1: warning: city:roma: en.title: expected a translation of title in the 'en' block, "
+        "data/circles/circoli-magici-del-made-in-itali.yaml), found 'circle:circoli-magici-del-made-in-itali', which does not "
+        "exist (did you mean 'circle:circoli-magici-del-made-in-italy'?) (unknown-reference)",
+        "data/cities/milano.yaml:3:1: warning: city:milano: en.title: expected a translation of title in the 'en' block, "
         "found none (untranslated)",
     ]
     assert result.stderr.strip() == "1 errors, 1 warnings in project/data" and result.returncode == 1
@@ -41,9 +44,9 @@ def test_check_as_github_annotations_lands_on_the_lines_titled_by_rule(broken: P
     result = atlante(broken, "check", "--format", "github")
     assert result.stdout.splitlines() == [
         "::error file=data/cities/milano.yaml,line=16,col=7,title=atlante unknown-reference::city:milano: "
-        "relations.parte_di[0]: expected a known circle (a file data/circles/circoli-magici.yaml), found "
-        "'circle:circoli-magici', which does not exist (did you mean 'circle:circoli-magici-nuovi-o-rinnovati'?)",
-        "::warning file=data/cities/roma.yaml,line=3,col=1,title=atlante untranslated::city:roma: en.title: "
+        "relations.parte_di[0]: expected a known circle (a file data/circles/circoli-magici-del-made-in-itali.yaml), found "
+        "'circle:circoli-magici-del-made-in-itali', which does not exist (did you mean 'circle:circoli-magici-del-made-in-italy'?)",
+        "::warning file=data/cities/milano.yaml,line=3,col=1,title=atlante untranslated::city:milano: en.title: "
         "expected a translation of title in the 'en' block, found none",
     ]
     assert result.returncode == 1
@@ -107,7 +110,7 @@ def test_every_command_has_help(broken: Path) -> None:
 
 
 @pytest.mark.brief
-def test_list_and_show_say_what_exists_and_how_it_is_linked(tmp_path: Path) -> None:
+def test_list_and_show_say_what_exists_and_how_it_is_linked(tmp_path: Path) -> None:  # the brief's cities, Milano's links
     project = make_project(tmp_path)
     listed = atlante(project, "list", "cities", "--lang", "en")
     assert listed.stdout.splitlines()[:3] == ["city (cities/): 6 entries", "  city:milano  Milano", "  city:torino  Torino"]
@@ -124,7 +127,7 @@ def test_list_refuses_to_guess_on_broken_data(broken: Path) -> None:
     assert result.returncode == 1 and result.stderr.strip() == "data/ has errors: fix them first (atlante check lists them)."
 
 
-def test_new_writes_a_documented_skeleton_that_passes_check_once_filled(tmp_path: Path) -> None:
+def test_new_writes_a_documented_skeleton_that_passes_check_once_filled(tmp_path: Path, catalog: Catalog) -> None:
     project = make_project(tmp_path)
     result = atlante(project, "new", "cities", "pavia", "--lang", "en")
     assert result.returncode == 0 and result.stderr.strip() == "wrote data/cities/pavia.yaml: fill in the null values, then atlante check"
@@ -139,7 +142,7 @@ def test_new_writes_a_documented_skeleton_that_passes_check_once_filled(tmp_path
         "title", "summary", "sources", "region", "coordinates"}
     filled = (text.replace("title: null  # fill in", 'title: "Pavia"')
               .replace("summary: null  # fill in", "summary: Una città di prova.")
-              .replace("sources: null  # fill in", "sources: [slide-3#citta-sedi]")
+              .replace("sources: null  # fill in", f"sources: [{next(iter(catalog.statements))}]")  # any statement
               .replace("region: null  # fill in", "region: Lombardia")
               .replace("coordinates: null  # fill in", "coordinates: {lat: 45.1847, lon: 9.1582}")
               + "added:\n  - fields: [region, coordinates]\n    source: Wikipedia, voce «Pavia»\n")
@@ -155,11 +158,11 @@ def test_new_writes_a_documented_skeleton_that_passes_check_once_filled(tmp_path
     ("index", "data/cities/index.yaml: city: id: expected an id other than 'index' (/cities/index/ is the index of the "
               "city pages), found 'index'"),
     ("capitale", "data/cities/capitale.yaml: city: id: expected a new id, found 'capitale', an earlier id of "
-                 "data/cities/roma.yaml (listed in its aliases: its old address redirects there)"),
+                 "data/cities/milano.yaml (listed in its aliases: its old address redirects there)"),
 ])
 def test_new_refuses_an_id_that_is_taken_reserved_or_a_path(tmp_path: Path, new_id: str, message: str) -> None:
-    project = make_project(tmp_path)
-    edit(project, "data/cities/roma.yaml", "id: roma\n", "id: roma\naliases: [capitale]\n")
+    project = frozen_project(tmp_path)
+    edit(project, MILANO, "id: milano\n", "id: milano\naliases: [capitale]\n")
     before = sorted(p.name for p in (project / "data/cities").iterdir())
     result = atlante(project, "new", "city", new_id)
     assert (result.returncode, result.stderr.strip()) == (1, message)
@@ -171,9 +174,9 @@ def test_check_says_the_rules_messages_in_the_chosen_language(broken: Path) -> N
     result = atlante(broken, "check", "--lang", "it")
     assert result.stdout.splitlines() == [
         "data/cities/milano.yaml:16:7: city:milano: relations.parte_di[0]: atteso un circle esistente (un file "
-        "data/circles/circoli-magici.yaml), trovato 'circle:circoli-magici', che non esiste (forse "
-        "'circle:circoli-magici-nuovi-o-rinnovati'?) (unknown-reference)",
-        "data/cities/roma.yaml:3:1: warning: city:roma: en.title: attesa una traduzione di title nel blocco 'en', "
+        "data/circles/circoli-magici-del-made-in-itali.yaml), trovato 'circle:circoli-magici-del-made-in-itali', che non "
+        "esiste (forse 'circle:circoli-magici-del-made-in-italy'?) (unknown-reference)",
+        "data/cities/milano.yaml:3:1: warning: city:milano: en.title: attesa una traduzione di title nel blocco 'en', "
         "trovata nessuna (untranslated)",
     ]
     report = json.loads(atlante(broken, "check", "--lang", "it", "--format", "json").stdout)
@@ -193,9 +196,9 @@ def test_the_translation_files_give_every_rules_message_with_its_placeholders() 
 
 
 def test_the_schema_s_frequent_findings_are_said_in_italian_too(tmp_path: Path) -> None:
-    project = make_project(tmp_path)
-    edit(project, "data/cities/milano.yaml", "region: Lombardia", "region: Lombardi")
-    edit(project, "data/cities/torino.yaml", "\nid: torino", "\nid: torino\ntitolo: Torino")
+    project = frozen_project(tmp_path)
+    edit(project, MILANO, "region: Lombardia", "region: Lombardi")
+    edit(project, MILANO, "\nid: milano", "\nid: milano\ntitolo: Milano")
     italian = atlante(project, "check", "--lang", "it").stdout
     english = atlante(project, "check", "--lang", "en").stdout
     assert "region: atteso uno tra 'Abruzzo'," in italian and "trovato 'Lombardi' (forse 'Lombardia'?) (schema)" in italian

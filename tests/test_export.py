@@ -18,15 +18,36 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from helpers import BIN, ROOT, SITE_URL, atlante, edit, env, make_project, shared
+from atlante.model import Catalog
+
+from helpers import (
+    BIN,
+    MILANO,
+    ROOT,
+    SITE_URL,
+    atlante,
+    edit,
+    env,
+    first,
+    frozen_project,
+    make_project,
+    page_of,
+    shared,
+)
 
 ZENSICAL = ROOT / ".venv-zensical" / "bin" / "zensical"
 ENGINES = ("mkdocs", "zensical")
 HOOK_ONLY = (".md-content__button", ".atlante-translation", ".atlante-print-url")  # not in an export
-# A city page (locator map, graph, citation panel), a kind index (map), the concept map, in both editions
-PAGES = ("cities/milano/", "en/cities/milano/", "cities/", "en/cities/", "concept-map/", "en/concept-map/")
+# A city page (locator map, graph, citation panel: the first city with a relation, {city}), a kind index
+# (map), the concept map, in both editions
+PAGES = ("{city}/", "en/{city}/", "cities/", "en/cities/", "concept-map/", "en/concept-map/")
 # The tag index and a tag's page, in both editions: no figures
 TAG_PAGES = ("tag/", "en/tag/", "tag/citta/", "en/tag/citta/")
+
+
+def a_city(catalog: Catalog) -> str:
+    """The page of the first city of the data with a relation (so it has a graph): "cities/milano"."""
+    return page_of(first(catalog, "city", lambda e: e.links))
 
 
 @pytest.fixture(scope="module")
@@ -128,15 +149,15 @@ def resolves(site: Path, target: str) -> bool:
 # ---------------------------------------------------------------------------------------------
 
 
-def test_the_export_is_markdown_and_plain_configurations_with_no_hook(exported: Path) -> None:
+def test_the_export_is_markdown_and_plain_configurations_with_no_hook(exported: Path, catalog: Catalog) -> None:
     for name, lang in (("mkdocs.yml", "it"), ("mkdocs.en.yml", "en")):
         config = yaml.safe_load((exported / name).read_text(encoding="utf-8"))
         assert "hooks" not in config and "custom_dir" not in config["theme"] and "INHERIT" not in config
         assert {next(iter(p)) if isinstance(p, dict) else p for p in config["plugins"]} <= {"search", "redirects"}
         assert config["docs_dir"] == f"docs/{lang}" and config["theme"]["language"] == lang
     assert not list(exported.rglob("*.html"))  # pages are Markdown: templates stay in the project
-    milano = (exported / "docs" / "en" / "cities" / "milano.md").read_text(encoding="utf-8")
-    assert milano.count("<svg") == 3 and "atlante-figure-" not in milano  # figures in place of their placeholders: the locator, the graph (wide and narrow)
+    city = (exported / "docs" / "en" / f"{a_city(catalog)}.md").read_text(encoding="utf-8")
+    assert city.count("<svg") == 3 and "atlante-figure-" not in city  # figures in place of their placeholders: the locator, the graph (wide and narrow)
 
 
 def test_exporting_again_over_the_earlier_export_writes_the_same_bytes(project: Path, exported: Path) -> None:
@@ -152,19 +173,20 @@ def test_exporting_again_over_the_earlier_export_writes_the_same_bytes(project: 
 # ---------------------------------------------------------------------------------------------
 
 
-def test_both_engines_build_the_pages_of_the_hooked_site(sites: dict[str, Path], built_site: Path) -> None:
+def test_both_engines_build_the_pages_of_the_hooked_site(sites: dict[str, Path], built_site: Path, catalog: Catalog) -> None:
     """Every page, in both editions; the real data has no alias, so no redirect stub either way."""
     expected = pages(built_site)
-    assert len(expected) > 140 and "en/cities/milano/" in expected
+    assert len(expected) > 2 * len(catalog.entities) and f"en/{a_city(catalog)}/" in expected
     for engine, site in sites.items():
         assert pages(site) == expected, engine
 
 
-def test_both_engines_publish_the_open_data_and_the_citation_files(sites: dict[str, Path], built_site: Path) -> None:
+def test_both_engines_publish_the_open_data_and_the_citation_files(sites: dict[str, Path], built_site: Path,
+                                                                   catalog: Catalog) -> None:
     downloads = {p.relative_to(built_site).as_posix() for p in built_site.rglob("*")
                  if p.suffix in (".csv", ".json", ".jsonld", ".rdf", ".bib", ".ris")
                  and "search" not in p.parts and p.name != "tags.json"}  # the engines' own files
-    assert "dati/cities.csv" in downloads and "en/cities/milano.bib" in downloads
+    assert "dati/cities.csv" in downloads and f"en/{a_city(catalog)}.bib" in downloads
     for engine, site in sites.items():
         for path in downloads:
             assert (site / path).read_bytes() == (built_site / path).read_bytes(), (engine, path)
@@ -173,10 +195,10 @@ def test_both_engines_publish_the_open_data_and_the_citation_files(sites: dict[s
 @pytest.mark.parametrize("url", PAGES + TAG_PAGES)
 @pytest.mark.parametrize("engine", ENGINES)
 def test_a_page_has_the_title_text_links_and_figures_of_the_hooked_page(engine: str, url: str, sites: dict[str, Path],
-                                                                         built_site: Path) -> None:
+                                                                         built_site: Path, catalog: Catalog) -> None:
     """The tag pages have no figure; their links to a tag's entry on the index keep its anchor
     (Material's id, tag:città), which must exist."""
-    site = sites[engine]
+    site, url = sites[engine], url.format(city=a_city(catalog))
     hooked, plain = article(built_site, url), article(site, url)
     assert plain.title.string == hooked.title.string
     assert plain.find("article").h1.get_text(strip=True) == hooked.find("article").h1.get_text(strip=True)
@@ -205,8 +227,8 @@ def test_an_edition_listed_without_its_config_is_refused(tmp_path: Path) -> None
 
 
 def test_invalid_data_is_refused_with_the_findings_of_atlante_check(tmp_path: Path) -> None:
-    project = make_project(tmp_path)
-    edit(project, "data/cities/milano.yaml", "    - circle:circoli-magici-del-made-in-italy", "    - circle:circoli-magici")
+    project = frozen_project(tmp_path)
+    edit(project, MILANO, "    - circle:circoli-magici-del-made-in-italy", "    - circle:circoli-magici")
     check = atlante(project, "check")
     assert check.returncode == 1 and "data/cities/milano.yaml:" in check.stdout
     result = atlante(project, "export", str(tmp_path / "out"))
@@ -228,10 +250,10 @@ def test_a_folder_that_is_not_an_earlier_export_is_refused(tmp_path: Path) -> No
 
 def test_raw_html_that_only_the_hooks_would_clean_is_refused(tmp_path: Path) -> None:
     """The hooked build sanitises a Markdown field's HTML; a plain engine would publish it as it is."""
-    project = make_project(tmp_path)
-    edit(project, "data/cities/milano.yaml", "\nsources:\n",
+    project = frozen_project(tmp_path)
+    edit(project, MILANO, "\nsources:\n",
          '\nbody: |\n  Una <span onclick="alert(1)">città</span>.\nsources:\n')
-    edit(project, "data/cities/milano.yaml", "\nen:\n", "\nen:\n  body: |\n    A <span>city</span>.\n")
+    edit(project, MILANO, "\nen:\n", "\nen:\n  body: |\n    A <span>city</span>.\n")
     assert atlante(project, "check").returncode == 0
     result = atlante(project, "export", str(tmp_path / "out"))
     assert result.returncode == 1 and "Traceback" not in result.stderr

@@ -9,9 +9,10 @@ import pytest
 
 from atlante import rules
 
-from helpers import atlante, edit, make_project, mkdocs_build
+from helpers import atlante, edit, frozen_project, make_project, mkdocs_build
 
-TEMPLATE_FAULT = "{{ (1 // 0) if e.id == 'milano' else '' }}"  # a template that fails on one page only
+TEMPLATE_FAULT = "{{ (1 // 0) if e.id == 'milano' else '' }}"  # a template that fails on one page only (the
+# frozen Milano's: helpers.frozen_project)
 
 
 def test_check_says_an_unforeseen_error_in_one_located_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -30,7 +31,7 @@ def test_check_says_an_unforeseen_error_in_one_located_line(tmp_path: Path, monk
 
 
 def test_export_says_a_templates_unforeseen_error_at_its_line(tmp_path: Path) -> None:
-    project = make_project(tmp_path)
+    project = frozen_project(tmp_path)
     edit(project, "overrides/atlante/entity.md", "{% include \"updated.md\" %}\n", "{% include \"updated.md\" %}\n" + TEMPLATE_FAULT + "\n")
     result = atlante(project, "export", str(tmp_path / "out"))
     assert result.returncode == 3 and "Traceback" not in result.stdout + result.stderr
@@ -43,7 +44,7 @@ def test_export_says_a_templates_unforeseen_error_at_its_line(tmp_path: Path) ->
 
 @pytest.mark.build
 def test_the_build_says_an_unforeseen_error_in_one_located_line_and_writes_nothing(tmp_path: Path) -> None:
-    project = make_project(tmp_path)
+    project = frozen_project(tmp_path)
     edit(project, "overrides/atlante/entity.md", "{% include \"updated.md\" %}\n", "{% include \"updated.md\" %}\n" + TEMPLATE_FAULT + "\n")
     result = mkdocs_build(project)
     assert result.returncode == 1

@@ -21,11 +21,15 @@ from shapely.geometry import Point, Polygon
 
 from atlante import geo
 from atlante import graph as layout
+from atlante.kinds import CHAIN, KIND_BY_NAME, KINDS
 from atlante.render import page_url
 
 from helpers import ROOT, parsed
 
 CITIES = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "data" / "cities").glob("*.yaml"))}
+CITY = next(iter(CITIES))  # the first city of the data, whichever it is: the tests of one city's figures draw it
+WORDS = {lang: yaml.safe_load((ROOT / "overrides" / "atlante" / "i18n" / f"{lang}.yaml").read_text(encoding="utf-8"))
+         for lang in ("it", "en")}
 
 
 def page(site: Path, url_path: str) -> BeautifulSoup:
@@ -77,7 +81,8 @@ def test_every_marker_is_where_the_conformal_projection_puts_its_city(built_site
     to_lcc = pyproj.Transformer.from_crs("EPSG:4326", "EPSG:3034", always_xy=True)
     projected = {s: to_lcc.transform(d["coordinates"]["lon"], d["coordinates"]["lat"]) for s, d in CITIES.items()}
     drawn = {s: (float(c["cx"]), float(c["cy"])) for s, c in marks.items()}
-    a, b = "milano", "roma"
+    a = CITY  # and the city farthest from it east to west, so that the scale is measured over a long distance
+    b = max(CITIES, key=lambda stem: abs(projected[stem][0] - projected[a][0]))
     scale = (drawn[b][0] - drawn[a][0]) / (projected[b][0] - projected[a][0])
     assert scale > 0
     for stem in CITIES:
@@ -99,8 +104,9 @@ def test_every_marker_lies_inside_the_region_its_city_names(built_site: Path) ->
 
 
 def test_the_map_names_itself_lists_its_cities_and_credits_istat(built_site: Path) -> None:
-    for url_path, credit, region in (("", "Confini amministrativi © ISTAT", "(Lombardia)"),
-                                     ("en/", "Administrative boundaries © ISTAT", "(Lombardy)")):
+    named = CITIES[CITY]["region"]  # the first city's region, in each edition's words
+    for url_path, credit, region in (("", "Confini amministrativi © ISTAT", f"({named})"),
+                                     ("en/", "Administrative boundaries © ISTAT", f"({WORDS['en']['enums']['region'][named]})")):
         doc = page(built_site, url_path)
         figure = doc.select_one("figure.atlante-map")
         svg = figure.select_one("svg")
@@ -113,11 +119,11 @@ def test_the_map_names_itself_lists_its_cities_and_credits_istat(built_site: Pat
 
 
 def test_a_city_page_has_a_locator_map_with_its_region_shaded(built_site: Path) -> None:
-    doc = page(built_site, "cities/verona/")
+    doc = page(built_site, f"cities/{CITY}/")
     figure = doc.select_one("figure.atlante-locator")
     assert figure is not None
     svg = figure.select_one("svg")
-    assert svg["role"] == "img" and svg.select_one("title").get_text() == "Verona, Veneto"
+    assert svg["role"] == "img" and svg.select_one("title").get_text() == f"{CITIES[CITY]['title']}, {CITIES[CITY]['region']}"
     shaded = svg.select("path.is-current")
     assert len(shaded) == 1
     dot = svg.select_one("circle")
@@ -127,7 +133,7 @@ def test_a_city_page_has_a_locator_map_with_its_region_shaded(built_site: Path) 
 
 def test_the_map_is_small_enough_to_inline(built_site: Path) -> None:
     svg = str(page(built_site, "cities/").select_one("figure.atlante-map"))
-    locator = str(page(built_site, "cities/milano/").select_one("figure.atlante-locator"))
+    locator = str(page(built_site, f"cities/{CITY}/").select_one("figure.atlante-locator"))
     assert len(svg.encode()) < 40_000 and len(locator.encode()) < 10_000
 
 
@@ -167,15 +173,18 @@ def test_each_entity_page_graph_links_exactly_its_neighbours(built_site: Path, c
     assert checked > 40
 
 
-def test_graph_edges_are_labelled_with_the_relation_in_the_page_language(built_site: Path) -> None:
-    it = page(built_site, "cities/milano/").select_one("figure.atlante-graph")
-    en = page(built_site, "en/cities/milano/").select_one("figure.atlante-graph")
-    assert "Fa parte di" in [t.get_text() for t in it.select(".atlante-node__note")]
-    assert "Is part of" in [t.get_text() for t in en.select(".atlante-node__note")]
+def test_graph_edges_are_labelled_with_the_relation_in_the_page_language(built_site: Path, catalog) -> None:
+    entity = next(e for e in catalog.by_kind["city"] if e.links)  # a city with a graph
+    it = page(built_site, page_url(entity)).select_one("figure.atlante-graph")
+    en = page(built_site, "en/" + page_url(entity)).select_one("figure.atlante-graph")
+    for lang, figure in (("it", it), ("en", en)):
+        notes = {t.get_text() for t in figure.select(".atlante-node__note")}
+        headings = WORDS[lang]["relations"]  # each link named by its type's heading, forward or inverse
+        assert notes == {headings[link.type]["inverse" if link.inverse else "forward"] for link in entity.links}, lang
     for drawing in it.select("svg"):
         assert len(drawing.select("path.atlante-edge")) == len(drawing.select("a.atlante-node"))
     svg = it.select_one("svg")
-    assert "Milano" in svg.select_one("title").get_text() and svg.select_one("desc").get_text()
+    assert entity.title in svg.select_one("title").get_text() and svg.select_one("desc").get_text()
 
 
 def test_the_concept_map_links_every_entity_and_heads_each_kind(built_site: Path, catalog) -> None:
@@ -187,11 +196,11 @@ def test_the_concept_map_links_every_entity_and_heads_each_kind(built_site: Path
             nodes = {resolve(base, a["href"]) for a in svg.select("a.atlante-node")}
             assert nodes == {f"{prefix}{page_url(e)}" for e in catalog.entities.values()}
             headings = [resolve(base, a["href"]) for a in svg.select("a.atlante-heading")]
-            assert headings[:7] == [f"{prefix}{k}/" for k in
-                                    ("challenges", "moves", "platforms", "circles", "cities", "themes", "actions")]
+            assert headings[:len(CHAIN)] == [f"{prefix}{KIND_BY_NAME[k].folder}/" for k in CHAIN]
         # the text equivalent: every entity of the chain is listed, with the same links
         listed = {resolve(base, a["href"]) for a in doc.select("article li a")}
-        assert {n for n in nodes if n.removeprefix(prefix).split("/")[0] not in ("concepts", "slides")} <= listed
+        chained = {KIND_BY_NAME[k].folder for k in CHAIN}
+        assert {n for n in nodes if n.removeprefix(prefix).split("/")[0] in chained} <= listed
 
 
 def test_the_home_page_links_the_concept_map(built_site: Path) -> None:
@@ -211,9 +220,9 @@ def test_labels_of_cities_at_one_point_do_not_overlap() -> None:
 
 
 def test_a_graph_with_fifty_neighbours_grows_in_height_and_keeps_its_text_size(catalog) -> None:
-    entity = next(e for e in catalog.entities.values() if e.id == "altre-applicazioni-possibili")
+    entity = max(catalog.entities.values(), key=lambda e: len(e.links))  # the most linked entry
     few = layout.neighbourhood(entity, "it", lambda t, inv: t)
-    crowded = dataclasses.replace(entity, links=list(entity.links) * 8)  # more than fifty neighbours
+    crowded = dataclasses.replace(entity, links=list(entity.links) * max(8, 51 // len(entity.links) + 1))  # over fifty
     big = layout.neighbourhood(crowded, "it", lambda t, inv: t)
     assert len(big.boxes) > 50
     assert big.width == few.width  # the same scale: text is never shrunk to fit
@@ -249,7 +258,7 @@ def test_both_layouts_of_every_graph_keep_their_boxes_and_titles_inside(catalog,
             continue
         assert narrow.width == layout.NARROW and {b.entity.ref for b in narrow.boxes} == {b.entity.ref for b in wide.boxes}
         assert _fits(wide) == [] and _fits(narrow) == [], entity.ref
-    chain = ("challenge", "move", "platform", "circle", "city", "theme", "action")
+    chain = CHAIN  # the concept map's columns, as kinds.py declares them
     kinds = lambda k: k.upper()  # noqa: E731
     narrow = layout.concept_map_narrow(catalog, chain, lang, kinds, name)
     assert narrow.width == layout.NARROW and len(narrow.boxes) == len(catalog.entities)
@@ -265,8 +274,8 @@ def _figure_downloads(site: Path) -> list[tuple[str, Path, BeautifulSoup]]:
     """(page, figure's download page, its figure) for the pages with figures, both editions."""
     found = []
     for prefix in ("", "en/"):
-        for page_path in ["", "cities/", "concept-map/", *(f"{k}/{p.name}/" for k in ("cities", "themes", "actions", "platforms")
-                                                           for p in sorted((ROOT / "data" / k).glob("*.yaml")))]:
+        for page_path in ["", "cities/", "concept-map/", *(f"{k.folder}/{p.name}/" for k in KINDS
+                                                           for p in sorted((ROOT / "data" / k.folder).glob("*.yaml")))]:
             path = f"{prefix}{page_path.replace('.yaml', '')}"
             doc = page(site, path)
             for figure in doc.select("figure.atlante-map, figure.atlante-graph"):
@@ -316,7 +325,7 @@ def test_every_figure_offers_a_standalone_svg_and_a_png_that_strict_parsers_read
 def test_a_figures_png_is_the_same_bytes_every_time(built_site: Path, tmp_path: Path) -> None:
     from atlante import figures
 
-    svg = (built_site / "cities" / "milano.graph.svg").read_text(encoding="utf-8")
+    svg = (built_site / "cities" / f"{CITY}.graph.svg").read_text(encoding="utf-8")
     first = figures.png(svg, None)
     assert figures.png(svg, tmp_path) == first == figures.png(svg, tmp_path)  # cached or not, the same picture
-    assert (built_site / "cities" / "milano.graph.png").read_bytes() == first
+    assert (built_site / "cities" / f"{CITY}.graph.png").read_bytes() == first

@@ -169,7 +169,7 @@ def test_lat_and_lon_are_numbers_matching_the_yaml(files: dict[str, str]) -> Non
         row = cities[path.stem]
         assert (float(row["lat"]), float(row["lon"])) == (where["lat"], where["lon"]), path.stem
         assert re.fullmatch(r"-?\d+(\.\d+)?", row["lat"]) and re.fullmatch(r"-?\d+(\.\d+)?", row["lon"])
-    assert cities["milano"]["lat"] == "45.4642"
+        assert (row["lat"], row["lon"]) == (str(where["lat"]), str(where["lon"])), path.stem  # its digits, no more
 
 
 def test_lists_are_joined_by_the_separator_and_split_back(files: dict[str, str]) -> None:
@@ -252,7 +252,7 @@ def test_every_relation_written_in_data_is_listed_once_in_each_direction(files: 
 # ---------------------------------------------------------------------------------------------
 
 
-def test_every_statement_has_its_row_with_its_translation_and_address(files: dict[str, str]) -> None:
+def test_every_statement_has_its_row_with_its_translation_and_address(files: dict[str, str], catalog: Catalog) -> None:
     table = {(r["slide"], r["id"]): r for r in rows(files, "statements.csv")}
     seen = 0
     for path in sorted((ROOT / "data" / "slides").glob("*.yaml")):
@@ -271,7 +271,9 @@ def test_every_statement_has_its_row_with_its_translation_and_address(files: dic
             assert row["corrections_originals"] == SEPARATOR.join(c["original"] for c in corrections)
             assert row["corrections_corrected"] == SEPARATOR.join(c["corrected"] for c in corrections)
     assert seen == len(table)
-    assert "city:milano" in table[("slide-3", "citta-sedi")]["represented_by"].split(SEPARATOR)
+    quoted = [s for s in catalog.statements.values() if s.represented_by]
+    assert quoted and all(table[(s.slide, s.id)]["represented_by"].split(SEPARATOR) == [str(e.ref) for e in s.represented_by]
+                          for s in quoted)
     assert "statements" not in header(files, "slides.csv")
 
 
@@ -306,10 +308,13 @@ def test_the_data_package_states_the_separator(files: dict[str, str]) -> None:
 
 def test_a_spreadsheet_reader_gets_numbers_and_yes_no_values(package: Path) -> None:
     extracted = frictionless.extract(package)
-    milano = next(r for r in extracted["cities"] if r["id"] == "milano")
-    assert (milano["lat"], milano["lon"]) == (Decimal("45.4642"), Decimal("9.19"))
-    slide = next(r for r in extracted["slides"] if r["id"] == "slide-3")
-    assert (slide["number"], slide["numbered_in_source"]) == (3, True)
+    for path in sorted((ROOT / "data" / "cities").glob("*.yaml")):
+        where, city = yaml_of(path)["coordinates"], next(r for r in extracted["cities"] if r["id"] == path.stem)
+        assert (city["lat"], city["lon"]) == (Decimal(str(where["lat"])), Decimal(str(where["lon"])))
+    for path in sorted((ROOT / "data" / "slides").glob("*.yaml")):
+        data, slide = yaml_of(path), next(r for r in extracted["slides"] if r["id"] == path.stem)
+        assert (slide["number"], slide["numbered_in_source"]) == (data["number"], data["numbered_in_source"])
+        assert type(slide["number"]) is int and type(slide["numbered_in_source"]) is bool  # not text
     assert {r["direction"] for r in extracted["relations"]} == {"declared", "derived"}
 
 

@@ -37,7 +37,7 @@ from atlante import cli, pipeline, yamlsource
 from atlante.kinds import KIND_BY_FOLDER, KINDS
 from atlante.opendata import restore
 
-from helpers import BIN, ROOT, env, foreign_requests, latex_text, make_project, search_for, serving
+from helpers import BIN, ROOT, env, foreign_requests, frozen_project, latex_text, search_for, serving
 from hostile import CASES, Case
 
 # The corpus edits the real brief's files (Milano's title, slide 3's statements…): an editor's change
@@ -115,7 +115,7 @@ def test_corpus_is_large_and_every_case_has_an_expected_outcome() -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_atlante_check(case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    project = make_project(tmp_path)
+    project = frozen_project(tmp_path)  # Milano as the cases know it
     case.mutate(project)
     capsys.readouterr()
     with bounded_memory(), yamlsource.remembering(_PARSED):
@@ -137,7 +137,7 @@ def test_atlante_check(case: Case, tmp_path: Path, capsys: pytest.CaptureFixture
 def test_the_build_refuses_exactly_as_the_core_does(tmp_path: Path, together: tuple[str, ...]) -> None:
     """One real `mkdocs build --strict` of several rejected cases at once: it prints the core's
     findings, each case's own lines among them, and writes no site."""
-    project = make_project(tmp_path)
+    project = frozen_project(tmp_path)  # Milano as the cases know it
     cases = {c.name: c for c in CASES}
     for name in together:
         cases[name].mutate(project)
@@ -232,7 +232,7 @@ ACCEPTED = _batches([c for c in CASES if c.neutralised])
 @pytest.mark.build
 @pytest.mark.parametrize("batch", ACCEPTED, ids=["+".join(c.name for c in batch) for batch in ACCEPTED])
 def test_accepted_cases_build_and_stay_inert(batch: list[Case], tmp_path: Path, browser: Browser) -> None:
-    project = make_project(tmp_path)
+    project = frozen_project(tmp_path)  # Milano as the cases know it
     for case in batch:
         case.mutate(project)
     result = run(project, str(BIN / "mkdocs"), "build", "--strict")

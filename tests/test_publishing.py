@@ -15,8 +15,10 @@ import pytest
 import yaml
 
 from atlante import meta
+from atlante.kinds import address
+from atlante.model import Catalog
 
-from helpers import BIN, REPO_URL, ROOT, SITE_URL, env, make_project, parsed
+from helpers import BIN, REPO_URL, ROOT, SITE_URL, env, first, make_project, page_of, parsed
 
 # ---------------------------------------------------------------------------------------------
 # Which addresses a published build accepts
@@ -151,7 +153,7 @@ def _contact_line(project: Path) -> int:
 
 
 @pytest.mark.build
-def test_without_a_repository_no_page_shows_an_edit_link(tmp_path: Path) -> None:
+def test_without_a_repository_no_page_shows_an_edit_link(tmp_path: Path, catalog: Catalog) -> None:
     """A build that knows no repository: pages without edit links (not dead ones), and no warning
     about them; without an address, a build that is not strict says so once and goes on."""
     project = make_project(tmp_path)
@@ -161,7 +163,8 @@ def test_without_a_repository_no_page_shows_an_edit_link(tmp_path: Path) -> None
     assert len(warnings) == 1 and re.search(r"WARNING +- +mkdocs.yml:\d+: site_url: expected the address the site is "
                                             r"published at", warnings[0]), warnings
     site = project / "site"
-    for page in ("cities/milano/index.html", "en/cities/milano/index.html", "informazioni/index.html", "index.html"):
+    city = page_of(first(catalog, "city"))
+    for page in (f"{city}/index.html", f"en/{city}/index.html", "informazioni/index.html", "index.html"):
         soup = parsed(site / page)
         assert soup.select('a[rel="edit"], a.md-content__button') == [], page
     assert not (site / "CITATION.cff").read_text(encoding="utf-8").count("repository-code")
@@ -207,17 +210,18 @@ def _cited_in_data(url: str) -> bool:
     return any(url in path.read_text(encoding="utf-8") for path in (ROOT / "data").rglob("*.yaml"))
 
 
-def test_the_sitemap_and_canonical_links_carry_the_address(built_site: Path) -> None:
+def test_the_sitemap_and_canonical_links_carry_the_address(built_site: Path, catalog: Catalog) -> None:
     sitemap = (built_site / "sitemap.xml").read_text(encoding="utf-8")
     locations = re.findall(r"<loc>([^<]+)</loc>", sitemap)
     assert locations and all(loc.startswith(SITE_URL) for loc in locations)
     for prefix in ("", "en/"):
-        soup = parsed(built_site / prefix / "cities/milano/index.html")
-        assert soup.find("link", rel="canonical")["href"] == f"{SITE_URL}{prefix}cities/milano/"
-        assert soup.find("a", rel="edit")["href"] == f"{REPO_URL}/edit/main/data/cities/milano.yaml"
+        entity = first(catalog)
+        soup = parsed(built_site / prefix / page_of(entity) / "index.html")
+        assert soup.find("link", rel="canonical")["href"] == f"{SITE_URL}{prefix}{page_of(entity)}/"
+        assert soup.find("a", rel="edit")["href"] == f"{REPO_URL}/edit/main/{entity.file}"
 
 
-def test_the_published_citation_file_carries_the_address(built_site: Path) -> None:
+def test_the_published_citation_file_carries_the_address(built_site: Path, catalog: Catalog) -> None:
     cffconvert = ROOT / ".venv-cff" / "bin" / "cffconvert"
     assert cffconvert.exists(), "make test installs cffconvert into .venv-cff"
     published = built_site / "CITATION.cff"
@@ -229,16 +233,16 @@ def test_the_published_citation_file_carries_the_address(built_site: Path) -> No
     assert {k: v for k, v in cff.items() if k not in ("url", "repository-code", "date-released")} == {
         k: v for k, v in committed.items() if k != "date-released"}
     # the edition's date, the one every page's citation gives (this copy is outside git: the build's date)
-    page_date = parsed(built_site / "cities/milano/index.html").find("meta", attrs={"name": "DC.date"})["content"]
+    page_date = parsed(built_site / page_of(first(catalog)) / "index.html").find("meta", attrs={"name": "DC.date"})["content"]
     assert cff["date-released"] == page_date
     apa = subprocess.run([str(cffconvert), "-i", str(published), "-f", "apalike"], capture_output=True, text=True)
     assert SITE_URL in apa.stdout or REPO_URL in apa.stdout, apa.stdout
 
 
-def test_the_footer_names_the_publisher_and_the_licence_in_the_pages_language(built_site: Path) -> None:
+def test_the_footer_names_the_publisher_and_the_licence_in_the_pages_language(built_site: Path, catalog: Catalog) -> None:
     publication, _ = meta.from_project(ROOT)
     for prefix, words in (("", ("Pubblicato da", "Realizzato con")), ("en/", ("Published by", "Made with"))):
-        for page in ("index.html", "cities/milano/index.html", "informazioni/index.html"):
+        for page in ("index.html", f"{page_of(first(catalog, 'city'))}/index.html", "informazioni/index.html"):
             footer = parsed(built_site / prefix / page).select_one(".md-copyright")
             text = " ".join(footer.get_text(" ").split())
             assert all(word in text for word in words) and publication.publisher_in(prefix.rstrip("/") or "it") in text, (prefix, page)
@@ -262,7 +266,7 @@ def test_the_home_pages_dataset_and_the_catalogue_use_the_address(built_site: Pa
 # ---------------------------------------------------------------------------------------------
 
 
-def test_the_search_index_holds_no_figure_or_citation_text(built_site: Path) -> None:
+def test_the_search_index_holds_no_figure_or_citation_text(built_site: Path, catalog: Catalog) -> None:
     """Material's search indexes a page's text: not the labels of its figures (which it would glue
     together: "Turismo sostenibileÈ un esempio di…"), not its citation panel, not its download
     buttons; the whole brief and the concept map rank below the pages they list (boost 0.5)."""
@@ -279,7 +283,8 @@ def test_the_search_index_holds_no_figure_or_citation_text(built_site: Path) -> 
                     assert a + b not in texts, (page, a + b)
         boosts = {d["location"]: d.get("boost") for d in docs}
         assert boosts["brief/"] == boosts["concept-map/"] == 0.5
-        assert boosts.get("themes/turismo-sostenibile/") is None  # an entry's page keeps its full weight
+        entries = [address(e.kind, e.id) for e in catalog.entities.values()]
+        assert [boosts.get(url, "unlisted") for url in entries] == [None] * len(entries)  # each keeps its full weight
 
 
 def test_the_content_partial_is_materials_but_for_the_whole_page_it_shows() -> None:
@@ -294,16 +299,16 @@ def test_the_content_partial_is_materials_but_for_the_whole_page_it_shows() -> N
     assert body == [line for line in theirs.split("-#}", 1)[1].replace("page.content", "content").splitlines() if line]
 
 
-def test_a_page_marked_out_of_the_search_is_shown_whole(built_site: Path) -> None:
+def test_a_page_marked_out_of_the_search_is_shown_whole(built_site: Path, catalog: Catalog) -> None:
     """What Material's search does not read (figures, citation controls, the home page's chain) is
     still on the page, once, where the template put it."""
     for prefix in ("", "en/"):
         home = parsed(built_site / prefix / "index.html")
         assert len(home.select("nav.atlante-chain[data-search-exclude]")) == 1
-        milano = parsed(built_site / prefix / "cities" / "milano" / "index.html")
-        assert len(milano.select("section.atlante-cite-control[data-search-exclude]")) == 1
-        assert milano.select("figure.atlante-figure[data-search-exclude] svg")
-        assert len(milano.select("article h1")) == 1
+        city = parsed(built_site / prefix / page_of(first(catalog, "city")) / "index.html")
+        assert len(city.select("section.atlante-cite-control[data-search-exclude]")) == 1
+        assert city.select("figure.atlante-figure[data-search-exclude] svg")
+        assert len(city.select("article h1")) == 1
 
 
 # ---------------------------------------------------------------------------------------------
@@ -339,7 +344,7 @@ def _without_history_allowed() -> dict[str, str]:
 
 
 @pytest.mark.build
-def test_a_build_without_the_history_says_so_in_one_line_and_a_strict_build_fails(tmp_path: Path) -> None:
+def test_a_build_without_the_history_says_so_in_one_line_and_a_strict_build_fails(tmp_path: Path, catalog: Catalog) -> None:
     project = make_project(tmp_path)  # a copy outside git, as a release archive or a downloaded ZIP is
     expected = (".git:1:1: warning: (history): (git): expected the project's whole git history (every page's date, "
                 "the citations' dates and the changelog come from it), found no git repository (a release archive, "
@@ -354,7 +359,7 @@ def test_a_build_without_the_history_says_so_in_one_line_and_a_strict_build_fail
                            env=_without_history_allowed(), capture_output=True, text=True, timeout=600)
     assert plain.returncode == 0, plain.stderr
     assert [line for line in plain.stderr.splitlines() if "(history)" in line] == [f"WARNING -  {expected}"]
-    assert (tmp_path / "plain" / "en" / "cities" / "milano" / "index.html").is_file()
+    assert (tmp_path / "plain" / "en" / page_of(first(catalog)) / "index.html").is_file()
 
 
 def test_a_shallow_clone_is_told_to_fetch_the_rest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -13,7 +13,7 @@ from atlante import pages, pipeline
 from atlante.kinds import KINDS, SOURCE
 from atlante.render import index_uri, md_text, navigation, page_uri, tag_uri
 
-from helpers import edit, make_project, write
+from helpers import MILANO, edit, frozen_project, make_project, write
 
 
 @pytest.mark.parametrize(("src", "url"), [("index.md", ""), ("concept-map.md", "concept-map/"),
@@ -103,8 +103,8 @@ def test_the_entities_pages_are_the_registrys(tmp_path: Path, monkeypatch: pytes
 def test_redirects_and_downloads_are_the_registrys(tmp_path: Path) -> None:
     """A retired id's address and every file beside the pages are enumerated by the registry: the
     redirect to the entity's page, its downloads under the old id too, the open data's files."""
-    project = make_project(tmp_path)
-    edit(project, "data/cities/milano.yaml", "id: milano\n", "id: milano\naliases: [milan]\n")
+    project = frozen_project(tmp_path)  # Milano as the tests know it
+    edit(project, MILANO, "id: milano\n", "id: milano\naliases: [milan]\n")
     result = pipeline.run(project)
     assert result.catalog is not None and not result.errors, result.errors
     assert pages.redirects(result.catalog) == {"cities/milan.md": "cities/milano.md"}

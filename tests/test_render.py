@@ -70,7 +70,11 @@ def _of_kinds(text: str, kinds: set[str]) -> str:
     links = [m for m in KIND_LINK.finditer(head) if m.group(1) in {k.name for k in KINDS}]
     line = head[links[0].start():links[-1].end()]
     head = head.replace(line, " · ".join(m.group(0) for m in links if m.group(1) in kinds))
-    return head + "".join(section for kind, section in sections if kind in kinds)
+    # the sections kept, joined as the page joins sections and ended as it ends (a new kind may come last)
+    kept = [section.rstrip("\n") for kind, section in sections if kind in kinds]
+    gap = sections[0][1][len(sections[0][1].rstrip("\n")):]  # the blank lines between two sections
+    end = text[len(text.rstrip("\n")):]  # and after the last
+    return head + gap.join(kept) + end
 
 
 def _golden(name: str, text: str) -> None:

@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 from playwright.sync_api import Error as PlaywrightError
 
-from helpers import BIN, ROOT, edit, make_project, preview_env
+from helpers import BIN, MILANO, ROOT, TOWARDS_MILANO, edit, frozen_project, preview_env, write
 
 MAKE_SERVE = ("--dirty", "--no-strict")  # what `make serve` passes
 
@@ -102,8 +102,8 @@ def preview(project: Path, *flags: str) -> Iterator[Preview]:
 
 @pytest.mark.build
 def test_an_edit_shows_and_every_mistake_is_shown_at_once_until_fixed(tmp_path: Path, browser: Browser) -> None:
-    project = make_project(tmp_path)
-    milano = "data/cities/milano.yaml"
+    project, milano = frozen_project(tmp_path), MILANO  # the lines edited, as the test knows them
+    write(project, "data/actions/verso-milano.yaml", TOWARDS_MILANO)  # an entry that links to it
     edit(project, milano, "region: Lombardia", "region: Lombardi")
     with preview(project, *MAKE_SERVE) as site:
         # Started on broken data: the errors, in both editions, then the site once the file is fixed
@@ -205,7 +205,7 @@ def test_an_edit_shows_and_every_mistake_is_shown_at_once_until_fixed(tmp_path: 
 
 @pytest.mark.build
 def test_plain_mkdocs_serve_survives_a_mistake_too(tmp_path: Path) -> None:
-    project = make_project(tmp_path)
+    project = frozen_project(tmp_path)
     with preview(project) as site:  # full rebuilds, mkdocs.yml's strict mode
         assert site.shows("/cities/milano/", "Lombardia")
         edit(project, "data/cities/milano.yaml", "region: Lombardia", "region: Lombardi")
@@ -281,12 +281,12 @@ def test_the_preview_refuses_files_that_are_not_files_and_endless_markdown_and_a
     on the machine and a body that Python-Markdown would take a minute over: no read waits, nothing of the
     linked file is served, and every page answers within a second with the located errors, until
     they are fixed."""
-    project = make_project(tmp_path)
+    project = frozen_project(tmp_path)
     os.mkfifo(project / "data/themes/tubo.yaml")
     secret = "segreto-fuori-dal-progetto-7f3a"  # a file of the machine, outside the project
     (tmp_path / "segreto.md").write_text(f"# {secret}\n", encoding="utf-8")
     os.symlink(tmp_path / "segreto.md", project / "docs/segreto.md")
-    milano = "data/cities/milano.yaml"
+    milano = MILANO
     edit(project, milano, "region: Lombardia\n", "body: |\n  " + "[" * 6000 + " *a* _b_\nregion: Lombardia\n")
     with preview(project, *MAKE_SERVE) as site:
         assert site.fails("/cities/milano/", "data/themes/tubo.yaml"), "the errors were not served"
@@ -305,7 +305,7 @@ def test_the_preview_refuses_files_that_are_not_files_and_endless_markdown_and_a
         # an error nobody foresaw (here a template that fails on one page): one located line on every page
         fault = "{{ (1 // 0) if e.id == 'milano' else '' }}\n"
         edit(project, "overrides/atlante/entity.md", "{% include \"updated.md\" %}\n", "{% include \"updated.md\" %}\n" + fault)
-        assert site.fails("/cities/roma/", "data/cities/milano.yaml: an unexpected error while rendering its page (it) "
+        assert site.fails("/informazioni/", "data/cities/milano.yaml: an unexpected error while rendering its page (it) "
                           "(at overrides/atlante/entity.md:"), "the fault was not shown"
         edit(project, "overrides/atlante/entity.md", fault, "")
         assert site.shows("/cities/milano/", "Lombardia"), "the site never came back"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from collections import Counter
 from pathlib import Path
 
@@ -9,7 +11,7 @@ import pytest
 import yaml
 
 from atlante import geo, pipeline, synth
-from atlante.kinds import KIND_BY_FOLDER, RELATION_BY_NAME
+from atlante.kinds import KIND_BY_FOLDER, KINDS, RELATION_BY_NAME, SOURCE, Kind
 
 from helpers import ROOT, atlante, make_project
 
@@ -43,10 +45,49 @@ def test_it_holds_the_real_data_unchanged(grown: Path) -> None:
     assert {name: written.get(name) for name in real} == real
 
 
-def test_the_counts_of_each_kind_add_up_to_n_mostly_themes_cities_platforms_concepts(grown: Path) -> None:
+def test_the_counts_of_each_kind_add_up_to_n_in_the_declared_proportions(grown: Path) -> None:
     counts = Counter(kind for kind, _ in _synthetic(grown / "data"))
     assert sum(counts.values()) == N and counts == Counter({k: v for k, v in synth.proportions(N).items() if v})
-    assert [kind for kind, _ in counts.most_common(4)] == ["theme", "city", "concept", "platform"]
+    shares = synth.shares()  # the largest shares, as the kinds declare them, make the most entries
+    assert [kind for kind, _ in counts.most_common(4)] == sorted(shares, key=lambda kind: -shares[kind])[:4]
+
+
+def test_the_shares_are_those_the_kinds_declare(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert SOURCE.name not in synth.shares()  # the brief's slides are not grown: entries cite them
+    declaring = tuple(k for k in KINDS if k.share is not None)  # (a kind declaring none: the test below)
+    monkeypatch.setattr(synth, "KINDS", declaring)
+    declared = {k.name: k.share for k in declaring if k.share}
+    total = sum(declared.values())
+    if math.isclose(total, 1):  # used as written, so that the same seed writes the same bytes (the brief's kinds)
+        assert synth.shares() == declared
+    assert synth.shares() == pytest.approx({kind: share / total for kind, share in declared.items()})
+    assert set(synth.proportions(N)) == set(declared)
+    none = declaring[0].name  # a kind declaring 0 gets no entry
+    monkeypatch.setattr(synth, "KINDS", tuple(dataclasses.replace(k, share=0) if k.name == none else k for k in declaring))
+    assert none not in synth.shares() and none not in synth.proportions(N)
+
+
+def test_a_kind_declaring_no_share_gets_the_average_one_and_the_rest_keep_their_ratios(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a new kind needs no edit to synth.py: it grows with the others
+    declaring = tuple(k for k in KINDS if k.share is not None)
+    monkeypatch.setattr(synth, "KINDS", declaring)
+    declared = synth.shares()
+    monkeypatch.setattr(synth, "KINDS", (*declaring, Kind("quartiere", "quartieri")))
+    grown = synth.shares()
+    average = sum(declared.values()) / len(declared)
+    assert sum(grown.values()) == pytest.approx(1) and grown["quartiere"] == pytest.approx(average / (1 + average))
+    some = next(iter(declared))
+    assert {k: grown[k] / grown[some] for k in declared} == pytest.approx({k: v / declared[some] for k, v in declared.items()})
+    counts = synth.proportions(N)
+    assert sum(counts.values()) == N and counts["quartiere"] == round(N * grown["quartiere"])
+
+
+def test_shares_that_do_not_add_up_to_one_are_scaled(monkeypatch: pytest.MonkeyPatch) -> None:
+    declaring = tuple(k for k in KINDS if k.share is not None)
+    total = sum(k.share or 0 for k in declaring)
+    monkeypatch.setattr(synth, "KINDS", tuple(dataclasses.replace(k, share=(k.share or 0) * 3) for k in declaring))
+    assert synth.shares() == pytest.approx({k.name: k.share / total for k in declaring if k.share})
+    assert sum(synth.proportions(N).values()) == N
 
 
 def test_entries_have_realistic_density_of_relations_tags_and_sources(grown: Path) -> None:

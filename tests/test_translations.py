@@ -8,24 +8,28 @@ import pytest
 
 from atlante import i18n, pipeline, schemas
 
-from helpers import ROOT, atlante, edit, make_project, write
-from hostile import VALID
+from helpers import OWN_GROUP, OWN_SLIDE, OWN_THEME, ROOT, atlante, edit, make_project, own_slide, write
 
 PROVA = "data/themes/prova.yaml"
-# A linked theme with every text translated (the corpus's valid entity); tests take one thing away or add one.
-TRANSLATED = VALID
+# A linked theme of the tests' own with every text translated; tests take one thing away or add one.
+TRANSLATED = OWN_THEME
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    return make_project(tmp_path)
+    """The project, with the group the tests' theme links to (the theme is each test's to write)."""
+    project = make_project(tmp_path)
+    write(project, "data/themes/gruppo-di-prova.yaml", OWN_GROUP)
+    return project
 
 
 def findings(project: Path, level: str) -> list[str]:
     return [str(f) for f in pipeline.check(project).findings if f.level == level]
 
 
-def test_the_real_data_is_translated_completely(project: Path) -> None:
+@pytest.mark.brief  # every text of the brief's data has its English translation
+def test_the_real_data_is_translated_completely(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
     assert findings(project, "warning") == []
     assert findings(project, "error") == []
 
@@ -49,7 +53,8 @@ def test_an_entity_without_a_language_block_warns_for_every_text(project: Path) 
 
 
 def test_untranslated_statements_are_warnings(project: Path) -> None:
-    edit(project, "data/slides/slide-4.yaml", "  - id: nuovi-circoli\n", "  - id: domanda\n    text: Una domanda in più?\n  - id: nuovi-circoli\n")
+    own_slide(project)
+    edit(project, OWN_SLIDE, "  - id: chiave\n", "  - id: domanda\n    text: Una domanda in più?\n  - id: chiave\n")
     warnings = findings(project, "warning")
     assert any(": en.statements.domanda.text: expected a translation of statements[1].text in the 'en' block, found none" in w
                for w in warnings), warnings
@@ -80,13 +85,14 @@ def test_an_unknown_language_key_is_an_error_with_a_hint(project: Path) -> None:
 
 
 def test_a_statement_translation_must_name_a_statement_of_the_slide(project: Path) -> None:
-    edit(project, "data/slides/slide-4.yaml", "\n    nuovi-circoli:\n", "\n    nuovi-circolo:\n")
+    own_slide(project)
+    assert findings(project, "error") == []
+    edit(project, OWN_SLIDE, "\n    chiave:\n", "\n    chiavi:\n")
     errors = findings(project, "error")
     assert len(errors) == 1
-    assert errors[0].endswith("slide:slide-4: en.statements.nuovi-circolo: expected the id of a statement of this slide "
-                              "('titolo', 'nuovi-circoli', 'idee-trasversali', 'smart-cities', 'altre-applicazioni', "
-                              "'azioni-coordinate', 'la-chiave'), found 'nuovi-circolo' (did you mean 'nuovi-circoli'?) (translation-mismatch)")
-    assert "warning: slide:slide-4: en.statements.nuovi-circoli.text: expected a translation" in " ".join(findings(project, "warning"))
+    assert errors[0].endswith("slide:slide-9: en.statements.chiavi: expected the id of a statement of this slide "
+                              "('citta', 'chiave'), found 'chiavi' (did you mean 'chiave'?) (translation-mismatch)")
+    assert "warning: slide:slide-9: en.statements.chiave.text: expected a translation" in " ".join(findings(project, "warning"))
 
 
 def test_a_javascript_link_in_an_english_body_is_an_error(project: Path) -> None:

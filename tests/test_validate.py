@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,19 +15,14 @@ from atlante import links, pipeline, rules
 from atlante.kinds import KINDS
 from atlante.sanitize import clean_html
 
-from helpers import ORPHAN_CONCEPT, ROOT, edit, make_project, write
-
-MILANO = "data/cities/milano.yaml"
-FROZEN = Path(__file__).parent / "fixtures" / "frozen"
+from helpers import MILANO, ORPHAN_CONCEPT, OWN_SLIDE, ROOT, edit, frozen_project, make_project, own_slide, write
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """The project, with data/cities/milano.yaml as the tests know it (tests/fixtures/frozen): the
     lines they edit and the positions they expect stay put whatever an editor changes in the file."""
-    project = make_project(tmp_path)
-    shutil.copy2(FROZEN / "milano.yaml", project / MILANO)
-    return project
+    return frozen_project(tmp_path)
 
 
 def messages(project: Path, level: str = "error") -> list[str]:
@@ -128,10 +122,39 @@ def test_unknown_relation_type(project: Path) -> None:
     ]
 
 
+# A theme of the tests' own, which is a domain of itself
+SELF_THEME = """
+    id: prova
+    title: Prova
+    summary: Un tema della prova.
+    category: dominio
+    sources: [slide-3#citta-sedi]
+    relations:
+      dominio_di:
+        - theme:prova
+    en: {title: Test, summary: A theme of the test.}
+    """
+
+# A city of the tests' own, beside Milano
+PAVIA = """
+    id: pavia
+    title: Pavia
+    summary: Una città della prova.
+    region: Lombardia
+    coordinates: {lat: 45.1847, lon: 9.1582}
+    sources: [slide-3#citta-sedi]
+    added:
+      - fields: [region, coordinates]
+        source: Una fonte di prova
+    en: {title: Pavia, summary: A city of the test., added: [{source: A source of the test}]}
+    """
+
+
 def test_self_reference(project: Path) -> None:
-    edit(project, "data/themes/energia.yaml", "- theme:smart-cities-e-patrimonio-culturale", "- theme:energia")
-    errors = messages(project)
-    assert "data/themes/energia.yaml:15:7: theme:energia: relations.dominio_di[0]: expected a reference to another entity, found 'theme:energia', this entity itself (self-reference)" in errors
+    write(project, "data/themes/prova.yaml", SELF_THEME)
+    assert messages(project) == [
+        "data/themes/prova.yaml:8:7: theme:prova: relations.dominio_di[0]: expected a reference to another entity, "
+        "found 'theme:prova', this entity itself (self-reference)"]
 
 
 def test_duplicate_relation(project: Path) -> None:
@@ -146,15 +169,18 @@ def test_duplicate_relation(project: Path) -> None:
 def test_unknown_statement_suggests_the_closest(project: Path) -> None:
     edit(project, MILANO, "- slide-3#citta-sedi", "- slide-3#citta-sede")
     [message] = messages(project)
-    assert message.startswith("data/cities/milano.yaml:12:5: city:milano: sources[0]: expected a statement of slide-3 ('titolo', ")
+    assert message.startswith("data/cities/milano.yaml:12:5: city:milano: sources[0]: expected a statement of slide-3 ('")
+    assert "'citta-sedi'" in message.split("), found")[0]  # among the slide's statements it lists
     assert message.endswith("found 'citta-sede' (did you mean 'citta-sedi'?) (unknown-statement)")
 
 
 def test_unknown_slide(project: Path) -> None:
-    edit(project, MILANO, "- slide-3#citta-sedi", "- slide-5#citta-sedi")
+    own_slide(project)  # slide-9, the nearest to what is written
+    edit(project, MILANO, "- slide-3#citta-sedi", "- slide-99#citta-sedi")
+    slides = ", ".join(repr(p.stem) for p in sorted((project / "data" / "slides").glob("*.yaml")))
     assert messages(project) == [
-        "data/cities/milano.yaml:12:5: city:milano: sources[0]: expected a slide of data/slides/ ('slide-2', "
-        "'slide-3', 'slide-4'), found 'slide-5' (did you mean 'slide-4'?) (unknown-statement)",
+        f"data/cities/milano.yaml:12:5: city:milano: sources[0]: expected a slide of data/slides/ ({slides}), "
+        "found 'slide-99' (did you mean 'slide-9'?) (unknown-statement)",
     ]
 
 
@@ -171,22 +197,27 @@ def test_added_must_name_fields_of_the_file(project: Path) -> None:
 
 
 def test_named_as_must_appear_in_a_source(project: Path) -> None:
-    edit(project, "data/concepts/filiera.yaml", 'named_as: "filiere"', 'named_as: "catene del valore"')
+    edit(project, MILANO, 'title: "Milano"\n', 'title: "Milano"\nnamed_as: "maggiori città"\n')
+    assert messages(project) == []  # words of its statements
+    edit(project, MILANO, 'named_as: "maggiori città"', 'named_as: "catene del valore"')
     assert messages(project) == [
-        "data/concepts/filiera.yaml:8:11: concept:filiera: named_as: expected words that appear in one of this "
+        "data/cities/milano.yaml:4:11: city:milano: named_as: expected words that appear in one of this "
         "entity's sources, found 'catene del valore' (unsourced-wording)",
     ]
 
 
 def test_duplicate_statement_id(project: Path) -> None:
-    edit(project, "data/slides/slide-3.yaml", "  - id: gia-funzionato", "  - id: concetto")
-    assert [m for m in messages(project) if m.startswith("data/slides/")] == [
-        "data/slides/slide-3.yaml:24:9: slide:slide-3: statements[2].id: expected each statement id once in the "
-        "slide, found 'concetto' again (first at statements[1]) (duplicate-id)",
-        # the English block still translates the statement under its old id
-        "data/slides/slide-3.yaml:64:5: slide:slide-3: en.statements.gia-funzionato: expected the id of a statement of "
-        "this slide ('titolo', 'concetto', 'citta-sedi', 'senza-distretti', 'catalizzatori', 'intelaiatura'), found "
-        "'gia-funzionato' (translation-mismatch)",
+    own_slide(project)
+    edit(project, OWN_SLIDE, "  - id: chiave", "  - id: citta")
+    assert messages(project) == [
+        "data/slides/slide-9.yaml:11:9: slide:slide-9: statements[1].id: expected each statement id once in the "
+        "slide, found 'citta' again (first at statements[0]) (duplicate-id)",
+        # the English block's `citta` is read as the second one's, which has no label
+        "data/slides/slide-9.yaml:23:7: slide:slide-9: en.statements.citta.label: expected only translations of fields "
+        "statement 'citta' has, found 'label', which it lacks (translation-mismatch)",
+        # and it still translates the other statement under its old id
+        "data/slides/slide-9.yaml:24:5: slide:slide-9: en.statements.chiave: expected the id of a statement of "
+        "this slide ('citta'), found 'chiave' (translation-mismatch)",
     ]
 
 
@@ -200,25 +231,28 @@ def test_entity_nothing_links_to_is_a_warning(project: Path) -> None:
 
 
 def test_statement_no_entity_represents_is_a_warning(project: Path) -> None:
-    edit(project, "data/slides/slide-4.yaml", "  - id: nuovi-circoli\n", "  - id: domanda\n    text: Una domanda in più?\n  - id: nuovi-circoli\n")
+    own_slide(project)  # its two statements cited by Milano
+    edit(project, MILANO, "  - slide-3#catalizzatori\n", "  - slide-3#catalizzatori\n  - slide-9#citta\n  - slide-9#chiave\n")
+    assert messages(project, "warning") == []
+    edit(project, OWN_SLIDE, "  - id: chiave\n", "  - id: domanda\n    text: Una domanda in più?\n  - id: chiave\n")
     assert messages(project, "warning") == [
-        "data/slides/slide-4.yaml:17:5: warning: slide:slide-4: statements[1]: expected an entity that represents "
+        "data/slides/slide-9.yaml:11:5: warning: slide:slide-9: statements[1]: expected an entity that represents "
         "statement 'domanda' (in its sources), found none (uncited-statement)",
-        "data/slides/slide-4.yaml:18:5: warning: slide:slide-4: en.statements.domanda.text: expected a translation of "
+        "data/slides/slide-9.yaml:12:5: warning: slide:slide-9: en.statements.domanda.text: expected a translation of "
         "statements[1].text in the 'en' block, found none (untranslated)",
     ]
 
 
 def test_every_problem_of_a_run_is_reported(project: Path) -> None:
     edit(project, MILANO, "region: Lombardia", "region: 12")
-    edit(project, "data/cities/roma.yaml", "id: roma", "id: rome")
+    write(project, "data/cities/pavia.yaml", PAVIA.replace("id: pavia", "id: pavese"))
     write(project, "data/themes/rotto.yaml", "id: rotto\ntitle: [\n")
-    edit(project, "data/actions/investimenti-delle-imprese-maggiori.yaml", "- slide-4#la-chiave", "- slide-4#chiave")
+    write(project, "data/concepts/innovazione.yaml", ORPHAN_CONCEPT.replace("slide-3#citta-sedi", "slide-3#nessuna"))
     files = [m.split(":")[0] for m in messages(project)]
     assert files == [
-        "data/actions/investimenti-delle-imprese-maggiori.yaml",
         "data/cities/milano.yaml",
-        "data/cities/roma.yaml",
+        "data/cities/pavia.yaml",
+        "data/concepts/innovazione.yaml",
         "data/themes/rotto.yaml",
     ]
 
@@ -288,15 +322,15 @@ def test_a_tag_needs_a_name_in_the_translation_files(project: Path) -> None:
 
 
 def test_aliases_may_not_take_a_live_id_the_index_their_own_id_or_another_alias(project: Path) -> None:
-    edit(project, MILANO, "id: milano\n", "id: milano\naliases: [torino, index, milano, milan]\n")
-    edit(project, "data/cities/roma.yaml", "id: roma\n", "id: roma\naliases: [milan]\n")
+    write(project, "data/cities/pavia.yaml", PAVIA.replace("id: pavia\n", "id: pavia\n    aliases: [milan]\n"))
+    edit(project, MILANO, "id: milano\n", "id: milano\naliases: [pavia, index, milano, milan]\n")
     assert messages(project) == [
-        "data/cities/milano.yaml:3:11: city:milano: aliases[0]: expected a retired id, found 'torino', the id of "
-        "data/cities/torino.yaml: /cities/torino/ cannot both show that page and redirect here (alias-conflict)",
-        "data/cities/milano.yaml:3:19: city:milano: aliases[1]: expected an earlier id, found 'index': /cities/index/ "
+        "data/cities/milano.yaml:3:11: city:milano: aliases[0]: expected a retired id, found 'pavia', the id of "
+        "data/cities/pavia.yaml: /cities/pavia/ cannot both show that page and redirect here (alias-conflict)",
+        "data/cities/milano.yaml:3:18: city:milano: aliases[1]: expected an earlier id, found 'index': /cities/index/ "
         "is the index of the city pages (alias-conflict)",
-        "data/cities/milano.yaml:3:26: city:milano: aliases[2]: expected an earlier id, found 'milano', this entity's own id (alias-conflict)",
-        "data/cities/roma.yaml:3:11: city:roma: aliases[0]: expected each alias once among the city entities, found "
+        "data/cities/milano.yaml:3:25: city:milano: aliases[2]: expected an earlier id, found 'milano', this entity's own id (alias-conflict)",
+        "data/cities/pavia.yaml:2:11: city:pavia: aliases[0]: expected each alias once among the city entities, found "
         "'milan' also in data/cities/milano.yaml (aliases[3], line 3) (alias-conflict)",
     ]
 
@@ -308,16 +342,17 @@ def test_aliases_may_not_take_a_live_id_the_index_their_own_id_or_another_alias(
 
 def test_every_finding_names_a_listed_rule_of_its_level(project: Path) -> None:
     edit(project, MILANO, "- circle:circoli-magici-del-made-in-italy", "- circle:circoli-magici")
-    edit(project, "data/cities/roma.yaml", '  title: "Rome"\n', "")
+    edit(project, MILANO, '  title: "Milan"\n', "")
     found = pipeline.check(project).findings
-    assert [(f.rule, f.level) for f in found] == [("unknown-reference", "error"), ("untranslated", "warning")]
+    assert [(f.rule, f.level) for f in found] == [("untranslated", "warning"), ("unknown-reference", "error")]  # by line
     assert all(rules.RULES[f.rule].level == f.level for f in found)
 
 
 def test_a_document_that_fails_its_schema_is_not_checked_by_the_rules(project: Path) -> None:
-    edit(project, MILANO, "id: milano\n", "id: milano\naliases: [torino, Milan]\n")
+    write(project, "data/cities/pavia.yaml", PAVIA)
+    edit(project, MILANO, "id: milano\n", "id: milano\naliases: [pavia, Milan]\n")  # (pavia: a live id, not said)
     assert messages(project) == [
-        "data/cities/milano.yaml:3:19: city:milano: aliases[1]: expected lowercase letters, digits and single hyphens "
+        "data/cities/milano.yaml:3:18: city:milano: aliases[1]: expected lowercase letters, digits and single hyphens "
         "(like 'made-in-italy'), found 'Milan' (schema)",
     ]
 
@@ -336,7 +371,7 @@ Un [testo](https://example.org/) con una [fonte](http://example.org/)
 e un [clic](javascript:alert(1)).
 
 Un [rimando][a] e un'immagine ![traccia](https://example.org/pixel.png),
-<a href="java&#115;cript:alert(2)">clic</a> e [una pagina](../roma/).
+<a href="java&#115;cript:alert(2)">clic</a> e [una pagina](../milano/).
 
 [a]: vbscript:msgbox(1)
 """
@@ -354,7 +389,7 @@ def test_each_link_or_image_against_the_policy_is_one_finding_on_its_line(projec
         "data/cities/milano.yaml:12:1: city:milano: body: expected an image of this site (a relative address: pages "
         "load nothing from other hosts), found 'https://example.org/pixel.png' (image-source)",
         # MkDocs would refuse the page's address written for its file: the check says so first
-        "data/cities/milano.yaml:13:1: city:milano: body: expected a link to a page's file ('roma.md'), found '../roma/' "
+        "data/cities/milano.yaml:13:1: city:milano: body: expected a link to a page's file ('milano.md'), found '../milano/' "
         "(link-target)",
         "data/cities/milano.yaml:13:1: city:milano: body: expected links to https:// or mailto: addresses (or to pages "
         "of this site), found 'javascript:alert(2)' (link)",
@@ -366,7 +401,7 @@ def test_each_link_or_image_against_the_policy_is_one_finding_on_its_line(projec
 def test_the_sanitiser_drops_what_the_policy_refuses_from_a_built_page() -> None:
     html = clean_html(markdown.markdown(BAD_LINKS, extensions=["attr_list", "tables"]))
     page = BeautifulSoup(html, "html.parser")
-    assert [a.get("href") for a in page.find_all("a")] == ["https://example.org/", None, None, None, None, "../roma/"]
+    assert [a.get("href") for a in page.find_all("a")] == ["https://example.org/", None, None, None, None, "../milano/"]
     assert [img.get("src") for img in page.find_all("img")] == [None]
     assert all(links.allowed(a["href"]) for a in page.find_all("a", href=True))
 

@@ -50,6 +50,8 @@ class Kind:
     # with the source they come from (the rule `unmarked-addition`)
     source: bool = False  # the brief itself, not an entry about it: its entities are the brief's slides, which
     # hold the statements the other kinds' entries cite (`sources`); they have no relations. One kind has it.
+    share: float | None = None  # its share of the entries `atlante synth` adds to grow a data set (0: none;
+    # None: as large as the average kind's; the source kind gets none; synth.shares scales them to add up to 1)
 
     @property
     def place(self) -> str | None:
@@ -67,23 +69,23 @@ WORDING = Fact("named_as")  # "Formulazione nel brief": shown when it differs fr
 
 KINDS: tuple[Kind, ...] = (
     Kind("challenge", "challenges",
-         Display(facts=(Fact("category", "value"), WORDING), group_by="category", home=(("challenges", None, None),))),
+         Display(facts=(Fact("category", "value"), WORDING), group_by="category", home=(("challenges", None, None),)), share=0.05),
     Kind("move", "moves",
-         Display(facts=(Fact("label"), WORDING), home=(("moves", None, None),)), texts=("label",)),
+         Display(facts=(Fact("label"), WORDING), home=(("moves", None, None),)), texts=("label",), share=0.03),
     Kind("platform", "platforms",
-         Display(facts=(Fact("category", "value"), WORDING), group_by="category", home=(("platforms", None, None),))),
+         Display(facts=(Fact("category", "value"), WORDING), group_by="category", home=(("platforms", None, None),)), share=0.13),
     Kind("circle", "circles",
          Display(facts=(Fact("period", "value"), WORDING), group_by="period",
-                 home=(("circles", "period", "storico"), ("new", "period", "nuovo")))),
+                 home=(("circles", "period", "storico"), ("new", "period", "nuovo"))), share=0.04),
     Kind("city", "cities",
          Display(facts=(Fact("region", "value"), Fact("coordinates", "coordinates")),
                  columns=(Fact("region", "value"), Fact("coordinates", "coordinates")), home=(("circles", None, None),)),
-         schema_type="Place", not_in_brief=("region", "coordinates")),
+         schema_type="Place", not_in_brief=("region", "coordinates"), share=0.21),
     Kind("theme", "themes",
-         Display(facts=(Fact("category", "value"), WORDING), group_by="category", home=(("new", None, None),))),
-    Kind("action", "actions", Display(facts=(WORDING,), home=(("actions", None, None),)), schema_type="Action"),
+         Display(facts=(Fact("category", "value"), WORDING), group_by="category", home=(("new", None, None),)), share=0.32),
+    Kind("action", "actions", Display(facts=(WORDING,), home=(("actions", None, None),)), schema_type="Action", share=0.05),
     Kind("concept", "concepts", Display(facts=(WORDING,), alphabetical=True, home_index="read_more"),
-         schema_type="DefinedTerm"),
+         schema_type="DefinedTerm", share=0.17),
     Kind("slide", "slides", Display(home_index="read_more"), texts=("heading",), schema_type="CreativeWork",
          source=True),
 )

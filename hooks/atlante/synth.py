@@ -20,6 +20,7 @@ YAML written by hand rather than by a dumper.
 from __future__ import annotations
 
 import json
+import math
 import random
 import re
 import shutil
@@ -74,11 +75,27 @@ def synthesise(project: FsPath, out: FsPath, entities: int, seed: int = 0) -> Wr
     return Written(dict(plan.counts), plan.written_relations, target)
 
 
+def shares() -> dict[str, float]:
+    """Each kind's share of the synthetic entries, as its declaration gives it (kinds.Kind.share): a
+    kind that declares none gets the average of the others', so that a new kind grows with the rest
+    without an edit here; a kind whose share is 0 gets none, nor does the brief's own (the source: its
+    slides hold the statements the entries cite). Scaled to add up to 1 when they do not (shares that
+    do are used as written, so the same seed writes the same bytes)."""
+    grown = [k for k in KINDS if not k.source]
+    declared = [k.share for k in grown if k.share]
+    average = sum(declared) / len(declared) if declared else 1.0
+    given = {k.name: average if k.share is None else k.share for k in grown}
+    total = sum(given.values())
+    scale = 1.0 if math.isclose(total, 1.0) else 1.0 / total
+    return {kind: share * scale for kind, share in given.items() if share > 0}
+
+
 def proportions(entities: int) -> dict[str, int]:
     """How many synthetic entries of each kind make `entities` (largest remainders, in brief order)."""
-    exact = {kind: entities * share for kind, share in SHARES.items()}
+    weights = shares()
+    exact = {kind: entities * share for kind, share in weights.items()}
     counts = {kind: int(value) for kind, value in exact.items()}
-    order = sorted(SHARES, key=lambda k: (-(exact[k] - counts[k]), list(SHARES).index(k)))
+    order = sorted(weights, key=lambda k: (-(exact[k] - counts[k]), list(weights).index(k)))
     for kind in order[:entities - sum(counts.values())]:
         counts[kind] += 1
     return counts
@@ -134,7 +151,7 @@ class _Plan:
         self.counts = proportions(entities)
         made: dict[str, list[_Entry]] = {k.name: [] for k in KINDS}
         order: list[_Entry] = []
-        for kind in (k.name for k in KINDS if k.name in SHARES):
+        for kind in (k.name for k in KINDS if k.name in self.counts):
             for number in range(1, self.counts[kind] + 1):
                 entry = _Entry(kind, f"synth-{kind}-{number:05d}", number)
                 made[kind].append(entry)
@@ -180,7 +197,7 @@ class _Plan:
         lines = [f"# yaml-language-server: $schema=../schema/{kind}.schema.json", f"id: {entry.id}",
                  *texts[self.source]]
         blocks = {lang: texts[lang] for lang in self.others}
-        if kind in ("action", "concept"):  # their schemas require the brief's own words
+        if "named_as" in self._schema(kind).get("required", []):  # the brief's own words (actions, concepts)
             start, length = rng.random(), rng.choice((2, 3, 4))
             lines.append(f"named_as: {_q(_words_of(sources[0][1][self.source], start, length))}")
             for lang in self.others:
@@ -189,10 +206,10 @@ class _Plan:
             values = self._enum(kind, name)
             if values:
                 lines.append(f"{name}: {rng.choice(values)}")
-        if kind == "move":
-            lines.append(f"label: {_q(self.words[self.source]['tags'][topic])}")
+        for name in KIND_BY_NAME[kind].texts:  # the kind's own texts (a move's label): the topic's name
+            lines.append(f"{name}: {_q(self.words[self.source]['tags'][topic])}")
             for lang in self.others:
-                blocks[lang].append(f"label: {_q(self.words[lang]['tags'][topic])}")
+                blocks[lang].append(f"{name}: {_q(self.words[lang]['tags'][topic])}")
         if kind == "city":
             region = rng.choice(sorted(REGION_POINTS))
             lat, lon = _point_in(region, rng)
@@ -223,8 +240,10 @@ class _Plan:
         return [f"title: {_q(f'{kind} {entry.number}: {name}')}", *_folded("summary", summary, 0)]
 
     def _enum(self, kind: str, name: str) -> list[str]:
-        schema = json.loads((self.schema_dir / f"{kind}.schema.json").read_text(encoding="utf-8"))
-        return list((schema.get("properties") or {}).get(name, {}).get("enum") or [])
+        return list((self._schema(kind).get("properties") or {}).get(name, {}).get("enum") or [])
+
+    def _schema(self, kind: str) -> Json:
+        return dict(json.loads((self.schema_dir / f"{kind}.schema.json").read_text(encoding="utf-8")))
 
 
 def _words_of(text: str, start: float, length: int) -> str:
@@ -267,9 +286,8 @@ def _folded(name: str, text: str, indent: int, width: int = 96) -> list[str]:
 # Proportions, densities and words
 # ---------------------------------------------------------------------------------------------
 
-# Share of each kind among the synthetic entries: a data set grown by applications, places and terms.
-SHARES = {"challenge": 0.05, "move": 0.03, "platform": 0.13, "circle": 0.04, "city": 0.21, "theme": 0.32,
-          "action": 0.05, "concept": 0.17}
+# The share of each kind among the synthetic entries is declared with the kind (kinds.Kind.share): a data
+# set grown by applications, places and terms (shares()).
 # How many relations an entry that may write some writes: 1 to 4, about 2.8 on average, so that with
 # the concepts (which write none, but are drawn on) the set has about 2.4 per entry.
 RELATION_COUNT_WEIGHTS = (0.08, 0.27, 0.37, 0.28)

@@ -219,6 +219,9 @@ def preview(project: Path, n: int, edits: int) -> float:
         _until(base + "/cities/milano/", lambda status, body: status == 200)
         file, old, page = ((f"data/themes/{_theme(n)}.yaml", 'title: "Tema', f"/themes/{_theme(n)}/")
                            if synth.proportions(n)["theme"] else ("data/cities/milano.yaml", 'title: "Milano', "/cities/milano/"))
+        # the first build serves the source edition and builds the others in the background: an edit is
+        # timed once they are built, as every later edit is (an edit meanwhile stops that build first)
+        _until(base + "/en" + page, lambda status, body: status == 200)
         times = []
         for i in range(edits):
             text = (project / file).read_text(encoding="utf-8")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from atlante import pipeline, preview
-from atlante.render import Stopped
+from atlante.model import Stopped
 
 from helpers import MILANO, ORPHAN_CONCEPT, ROOT, edit, frozen_project, make_project, write
 
@@ -101,7 +101,7 @@ def test_a_hurried_run_renders_the_edited_page_and_keeps_the_whole_site_for_the_
 
 
 def test_a_run_asked_to_stop_gives_up_before_its_next_page(tmp_path: Path) -> None:
-    """The preview's background build, overtaken by an edit, stops rendering at once (render.Stopped)."""
+    """The preview's background build, overtaken by an edit, stops rendering at once (model.Stopped)."""
     asked: list[int] = []
 
     def stop() -> bool:

@@ -40,7 +40,8 @@ import jinja2.bccache
 from . import cache, editions, faults, files, history, meta, metadata, pipeline, rules, serving
 from . import pages as registry
 from .messages import DID_YOU_MEAN
-from .render import REQUIRED_EXTENSIONS, Page, Stopped, navigation, place_figures, redirect_page
+from .model import Stopped
+from .render import REQUIRED_EXTENSIONS, Page, navigation, place_figures, redirect_page
 from .sanitize import clean_html
 
 if TYPE_CHECKING:

@@ -30,7 +30,7 @@ import secrets
 import shutil
 import subprocess
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path as FsPath
@@ -45,7 +45,7 @@ from markupsafe import Markup, escape
 from pylatexenc.latexencode import unicode_to_latex
 
 from . import cache
-from .model import Json
+from .model import Json, Stopped
 
 if TYPE_CHECKING:
     from .i18n import Translation
@@ -54,6 +54,7 @@ if TYPE_CHECKING:
 # The styles offered, in the order the panel shows them: (key, CSL style file in csl/, name shown)
 STYLES = (("apa", "apa", "APA 7"), ("chicago", "chicago-author-date", "Chicago (author-date)"),
           ("iso690", "iso690-author-date-en", "ISO 690"))
+REQUEST = 200  # items a request to citeproc-js renders at most: a stopped build waits for one request only
 CSL_FOLDER = FsPath(__file__).with_name("csl")
 ENGINE_SCRIPT = FsPath(__file__).with_name("citeproc.cjs")
 CITEPROC = ("node_modules", "citeproc", "citeproc_commonjs.js")  # below the project, as npm installs it
@@ -271,9 +272,10 @@ class Engine:
                 return language
         raise KeyError(f"no translation file gives the citation locale of '{lang}'")
 
-    def styled(self, items: Sequence[tuple[Json, str]], accessed: date) -> list[Styles]:
-        """The styles of each (CSL item, language), rendered together: one request per style and
-        language for all the items not rendered by an earlier build."""
+    def styled(self, items: Sequence[tuple[Json, str]], accessed: date, stop: Callable[[], bool] | None = None) -> list[Styles]:
+        """The styles of each (CSL item, language), rendered together: a request per style and language
+        and up to REQUEST items not rendered by an earlier build (each item is rendered on its own, so
+        the requests' sizes change nothing). `stop`, asked before each request: True raises Stopped."""
         version = _package_version(self.citeproc)
         found: dict[tuple[int, int], Json] = {}
         wanted: dict[tuple[str, str], list[tuple[int, int, Json, str]]] = {}
@@ -286,10 +288,14 @@ class Engine:
                     found[i, j] = kept
                 else:
                     wanted.setdefault((style, lang), []).append((i, j, item, name))
-        for (style, lang), batch in wanted.items():
-            for (i, j, _item, name), rendered in zip(batch, self._render(style, lang, [b[2] for b in batch]), strict=True):
-                found[i, j] = rendered
-                cache.keep(self.kept, name, json.dumps(rendered, ensure_ascii=False).encode())
+        for (style, lang), wanted_here in wanted.items():
+            for start in range(0, len(wanted_here), REQUEST):
+                if stop is not None and stop():
+                    raise Stopped
+                batch = wanted_here[start:start + REQUEST]
+                for (i, j, _item, name), rendered in zip(batch, self._render(style, lang, [b[2] for b in batch]), strict=True):
+                    found[i, j] = rendered
+                    cache.keep(self.kept, name, json.dumps(rendered, ensure_ascii=False).encode())
         # each style's (key, name shown, in-text, full): the two forms _finish gives
         return cast("list[Styles]", [tuple((key, shown, *(_finish(found[i, j][form], found[i, j][f"{form}_date"], found[i, j]["pattern"], accessed)
                                      for form in ("in", "full")))

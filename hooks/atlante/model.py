@@ -24,6 +24,11 @@ REF = re.compile(r"^(?P<kind>[a-z]+):(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*)$")
 STATEMENT_REF = re.compile(r"^(?P<slide>[a-z0-9]+(?:-[a-z0-9]+)*)#(?P<statement>[a-z0-9]+(?:-[a-z0-9]+)*)$")
 
 
+class Stopped(Exception):
+    """Work given up because its caller's `stop` said so (the preview's background build, overtaken by
+    an edit): raised by rendering between pages and by the citations between requests."""
+
+
 @dataclass(frozen=True, order=True)
 class Finding:
     """One problem found in the data: where, about what, and what was expected vs found."""

@@ -39,7 +39,7 @@ from .i18n import Translation
 from .kinds import KIND_BY_NAME, KINDS, SOURCE, Kind, address
 from .meta import Publication
 from .metadata import PageMeta, entity_url, page_meta, statement_url
-from .model import Catalog, Entity, Json, Statement
+from .model import Catalog, Entity, Json, Statement, Stopped
 
 # Markdown extensions the templates rely on; the MkDocs adapter checks the config has them.
 REQUIRED_EXTENSIONS = ("attr_list", "pymdownx.escapeall", "admonition", "tables", "def_list")
@@ -139,10 +139,6 @@ def place_figures(html: str, figures: dict[str, str]) -> str:
 _FIGURE_PREFIX = f"atlante-figure-{secrets.token_hex(12)}"
 
 
-class Stopped(Exception):
-    """Rendering given up: the caller's `stop` said so."""
-
-
 class _Figures:
     """The `figure` filter: keeps a rendered figure aside and leaves its placeholder in the page."""
 
@@ -239,7 +235,7 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, site: 
     figures_kept = _Figures()
     citer = Citer(publication, translation, site.history, memo.citations if memo else None, site.citations)
     citer.prepare([e for kind in KINDS for e in catalog.by_kind[kind.name]],
-                  [st for slide in catalog.by_kind[SOURCE.name] for st in slide.statements])
+                  [st for slide in catalog.by_kind[SOURCE.name] for st in slide.statements], stop)
     env = memo.environment(templates, lang) if memo else _environment(templates, lang)
     env.filters["figure"] = figures_kept.keep
     env.filters["anchored"] = lambda html, anchor: figures_kept.keep(html, anchor)  # a figure others link to
@@ -401,17 +397,17 @@ class Citer:
         self.statements: dict[str, _Panel] = {}
         self.styled: dict[cite.Target, cite.Styles] = {}
 
-    def prepare(self, entities: list[Entity], statements: list[Statement]) -> None:
+    def prepare(self, entities: list[Entity], statements: list[Statement], stop: Callable[[], bool] | None = None) -> None:
         """Render the styles of every citation the pages will show at once (citeproc-js takes a
         request per style and language, and a second to make each engine): those not kept from an
-        earlier run."""
+        earlier run. `stop`: as render's."""
         kept = {key[0] for key in self.kept if key[3:] == (self.accessed, self.publication)} if self.kept else set()
         targets = [t for t in [*(self._page_target(e) for e in entities), *(self._statement_target(s) for s in statements)]
                    if t not in kept]
         if targets:
             engine = self.engine or cite.default_engine()
             items = [(cite.csl_item(t, self.publication, self.accessed), t.lang) for t in targets]
-            self.styled.update(zip(targets, engine.styled(items, self.accessed), strict=True))
+            self.styled.update(zip(targets, engine.styled(items, self.accessed, stop), strict=True))
 
     def page(self, entity: Entity) -> _Panel:
         return self._panel(self._page_target(entity), page_uri(entity).removesuffix(".md"), "cite-page")

@@ -236,7 +236,7 @@ class Preview:
             try:
                 build()
             except Exception as exc:  # noqa: BLE001 -- whatever broke, the preview stays up and says what
-                if self.overtaken.is_set() and threading.current_thread() is not threading.main_thread():
+                if self.overtaking():  # stopped on purpose (Build.configure, Build.page_content): not an error
                     log.info("The rest of the preview stopped for a newer edit; it is built after that edit")
                     return False
                 said = " ".join(str(exc).split()) or type(exc).__name__

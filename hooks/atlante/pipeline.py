@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
@@ -196,16 +197,19 @@ def _checked(project: FsPath, docs_dir: FsPath, cache: Cache | None = None) -> t
 
 
 def _state(folder: FsPath) -> list[tuple[str, int, int]]:
-    if not folder.is_dir():
-        return []
+    """Every file and folder below `folder` with its size and modification time: what decides that the
+    files are read again. (os.walk: pathlib's rglob took a tenth of the preview's first phase at 1 000
+    entries.)"""
     found = []
-    for path in sorted(folder.rglob("*")):
-        try:
-            stat = path.stat()
-        except OSError:  # deleted meanwhile: the key differs anyway
-            continue
-        found.append((path.as_posix(), stat.st_size, stat.st_mtime_ns))
-    return found
+    for root, folders, names in os.walk(folder):
+        for name in (*folders, *names):
+            path = os.path.join(root, name)
+            try:
+                stat = os.stat(path)
+            except OSError:  # deleted meanwhile: the key differs anyway
+                continue
+            found.append((path, stat.st_size, stat.st_mtime_ns))
+    return sorted(found)
 
 
 def _check(project: FsPath, docs_dir: FsPath, parallel: bool = False) -> tuple[list[Document], Result]:

@@ -174,10 +174,9 @@ class Build:
             self.refuse(meta.located(Path(config.config_file_path), problems))
         if edition.is_source:  # before the core runs: a fork of a process that has started citeproc-js would share it
             self._build_others_ahead(config, engine)
-        hurried = self.partial and self.preview.first_phase and edition.is_source  # (serving.Preview.placer)
         try:
-            result = pipeline.run(project, docs_dir=project / "docs", lang=lang, publication=self.publication,
-                                  cache=self.cache, hurried=hurried, stop=self.preview.overtaking if self.partial else None)
+            result = pipeline.run(project, docs_dir=project / "docs", lang=lang, publication=self.publication, cache=self.cache,
+                                  hurried=self.preview.hurried(), stop=self.preview.overtaking if self.partial else None)
         except Stopped:
             raise Refused(OVERTAKEN) from None
         if edition.is_source:

@@ -11,10 +11,13 @@ folder that cannot be read or written only makes the build slower.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from collections.abc import Callable
 from pathlib import Path as FsPath
+
+from . import files
 
 VARIABLE = "ATLANTE_CACHE"
 
@@ -71,14 +74,8 @@ def keep(where: FsPath | None, name: str, data: bytes) -> None:
     """Keep `data` in `where` under `name`, whole or not at all (a folder that cannot be written: not kept)."""
     if where is None:
         return
-    path = where / name[:2] / name
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        partial.write_bytes(data)
-        os.replace(partial, path)
-    except OSError:
-        pass
+    with contextlib.suppress(OSError):
+        files.write_whole(where / name[:2] / name, data)
 
 
 class Later:

@@ -7,6 +7,9 @@ wait forever. So every file the core reads goes through `read_bytes`, which open
 following a link and without blocking (O_NOFOLLOW, O_NONBLOCK), then refuses anything but a regular
 file before reading a byte; and `strays` lists the entries of a folder that are not regular files or
 folders, for the check to refuse them where they are, before the engine reads them too.
+
+What the build writes outside the site (its cache, the preview's pages and downloads) is written by
+`write_whole`: whole or not at all, so that a reader or a build beside it never finds half a file.
 """
 
 from __future__ import annotations
@@ -97,3 +100,13 @@ def strays(folder: FsPath) -> Iterator[tuple[FsPath, str]]:
             yield from strays(FsPath(entry.path))
         elif not stat.S_ISREG(mode):
             yield FsPath(entry.path), what(mode) or "a special file"
+
+
+def write_whole(path: FsPath | str, data: bytes) -> None:
+    """Write `data` to `path`, its folders made first: under a temporary name of this process, then
+    renamed, so that the file is whole or absent."""
+    target = FsPath(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+    partial.write_bytes(data)
+    os.replace(partial, target)

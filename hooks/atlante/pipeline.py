@@ -95,8 +95,8 @@ def run(project: FsPath, *, docs_dir: FsPath | None = None, lang: str | None = N
     between runs, to redo only what changed. `hurried` (with a cache: the preview's first phase, which
     writes only the edited entries' pages): the pages of the whole site and the open data are the last
     run's, if there was one, rather than made again for pages that are not written. `stop`, asked
-    before each page is rendered: when it says True, model.Stopped is raised (the preview's background
-    build, overtaken by an edit, gives up the result)."""
+    before each page is rendered and each request for citations: when it says True, model.Stopped is
+    raised (the preview's background build, overtaken by an edit, gives up the result)."""
     if lang is None:
         from . import meta
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import i18n
+from . import files, i18n
 from .model import Json
 
 
@@ -105,10 +105,7 @@ class PageFiles:
         content = text if isinstance(text, bytes) else text.encode("utf-8")
         digest = hashlib.blake2b(stamp.encode("utf-8", "surrogatepass") + b"\x00" + content, digest_size=16).hexdigest()
         if self.stamps.get(path) != digest or not target.is_file():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(target.name + ".tmp")
-            tmp.write_bytes(content)
-            os.replace(tmp, target)  # whole or not at all
+            files.write_whole(target, content)
             self.stamps[path] = digest
         return target
 

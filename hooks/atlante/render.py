@@ -229,7 +229,7 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, site: 
     and its downloads, in the order of the site's sections (`_in_sections`). With a `memo`, pages
     whose inputs did not change since the memo's last run are taken from it; `hurried`, the whole
     site's pages too, as they were (the preview's first phase does not write them); `stop`, asked
-    before each page is rendered: True raises Stopped."""
+    before each page is rendered and each request for citations: True raises Stopped."""
     lang = translation.lang
     publication = site.publication
     figures_kept = _Figures()

@@ -113,8 +113,7 @@ class Context:
     @functools.cached_property
     def regions(self) -> dict[tuple[float, float], str | None]:
         """The region of every place of the data (asked by two rules for each), found at once."""
-        return geo.regions_of(((lat, lon) for doc in self.valid if (point := _point(doc)) for _, lat, lon in [point]),
-                              self.kept)
+        return geo.regions_of((point[1:] for doc in self.valid if (point := _point(doc))), self.kept)
 
 
 def run(context: Context) -> Iterator[Finding]:

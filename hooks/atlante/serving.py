@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 
 import jinja2
 
-from . import cache, livereload, preview
+from . import cache, files, livereload, preview
 from . import pages as registry
 
 if TYPE_CHECKING:
@@ -82,6 +82,12 @@ class Preview:
 
     # ---- the builds' bookkeeping ----------------------------------------------------------------
 
+    def hurried(self) -> bool:
+        """In the first phase of an edit, building the source edition: only the edited entries' pages
+        are written (placer), so the core may take the rest as the last run left it (pipeline.run)."""
+        edition = self.build.edition
+        return self.build.partial and self.first_phase and edition is not None and edition.is_source
+
     def overtaking(self) -> bool:
         """True in a background build that an edit has overtaken: it should stop."""
         return self.overtaken.is_set() and threading.current_thread().name == SECOND_PHASE
@@ -112,11 +118,7 @@ class Preview:
         except Exception as exc:  # noqa: BLE001 -- whatever failed is said; the server answers 404
             self.build.log.error(" ".join(str(exc).split()))
             return
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        partial = f"{target}.{os.getpid()}.tmp"
-        with open(partial, "wb") as out:
-            out.write(data if isinstance(data, bytes) else data.encode("utf-8"))
-        os.replace(partial, target)  # whole or not at all
+        files.write_whole(target, data if isinstance(data, bytes) else data.encode("utf-8"))
 
     def rendered(self, page: MkDocsPage, config: MkDocsConfig) -> None:
         self.rebuilt.add(page.url)
@@ -161,8 +163,7 @@ class Preview:
                                      skip=[e.prefix for e in self.build.editions if not e.is_source and e.lang != lang])
             self.surroundings[lang] = state
         placed = self.placed.setdefault(lang, {})
-        edition = self.build.edition
-        first = self.first_phase and edition is not None and edition.is_source
+        first = self.hurried()
 
         def place(path: str, text: str | bytes | cache.Later, stamp: object, own: bool = False) -> Generated:
             last = placed.get(path)

@@ -79,10 +79,11 @@ def _guarded(event: Callable[P, R]) -> Callable[P, R]:
 
 def _engine(config: MkDocsConfig) -> Engine:
     """The package running the build: "mkdocs", or a fork's ("properdocs"), with its public
-    `load_config` and `build`."""
+    `load_config`, `build` and `get_toc`."""
     name = type(config).__module__.split(".")[0]
     return Engine(name, importlib.import_module(f"{name}.config").load_config,
-                  importlib.import_module(f"{name}.commands.build").build)
+                  importlib.import_module(f"{name}.commands.build").build,
+                  importlib.import_module(f"{name}.structure.toc").get_toc)
 
 
 def on_startup(*, command: Command, dirty: bool) -> None:
@@ -131,7 +132,7 @@ def on_env(env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> ji
 
 @_guarded
 def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-    return BUILD.page_content(html, page, config)
+    return BUILD.page_content(html, page, config, _engine(config))
 
 
 @event_priority(50)  # before Material's search indexes the page

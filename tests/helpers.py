@@ -26,7 +26,7 @@ import yaml
 from bs4 import BeautifulSoup
 from playwright.sync_api import Browser, Locator, Page
 
-from atlante import meta
+from atlante import meta, render
 from atlante.kinds import KIND_BY_NAME, address
 from atlante.model import Catalog, Entity
 
@@ -229,6 +229,12 @@ WITHOUT_HISTORY = {"ATLANTE_HISTORY": "none"}
 # The figures' PNGs and the whole brief's PDF, kept between builds by what made them (atlante/cache.py):
 # every build of the suite, in whatever temporary project, shares the checkout's, so each is made once
 KEPT = ROOT / ".cache" / "atlante"
+
+
+def shown(page: render.Page) -> str:
+    """What a generated page (render.Page) says: the front matter and title the engine is handed and,
+    for a page written as HTML (htmlpage.py), its HTML; else its Markdown."""
+    return page.markdown if page.html is None else f"{page.markdown}\n{page.html}\n"
 
 
 def env() -> dict[str, str]:

@@ -126,3 +126,16 @@ def test_in_the_readers_browser_the_retrieval_date_is_today_and_still_citeproc_j
             assert (shown(elements[key][0]), shown(elements[key][1])) == (full, in_text), key
     day = {"": "9 marzo 2031", "en/": "March 9, 2031"}[prefix]  # an undated statement's APA gives it
     assert all(day in shown(elements["apa"][0])[0] for item, elements in found if "issued" not in item)
+
+
+def test_citeproc_js_runs_for_a_project_named_by_a_relative_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """`atlante export --project .` with nothing kept yet: Node resolves a relative path to citeproc-js
+    from its script's folder, not from where the command runs, so the engine is given an absolute one."""
+    monkeypatch.chdir(ROOT)
+    translation = i18n.load(ROOT)[0]["it"]
+    engine = cite.engine_for(Path("."), [translation], kept=tmp_path)  # an empty folder: nothing kept
+    assert isinstance(engine, cite.Engine) and engine.citeproc.is_absolute()
+    item = {"id": "x", "type": "webpage", "title": "Milano", "URL": "https://example.org/", "language": "it",
+            "accessed": {"date-parts": [[2026, 12, 7]]}}
+    [styles] = engine.styled([(item, "it")], datetime.date(2026, 12, 7))
+    assert "Milano" in json.dumps(styles, ensure_ascii=False, default=str)

@@ -23,7 +23,20 @@ from atlante import cite, history, meta, pipeline
 from atlante.kinds import KIND_BY_NAME
 from atlante.model import Catalog
 
-from helpers import MILANO, ROOT, edit, first, for_tests, frozen_project, latex_text, open_page, page_of, parsed, write
+from helpers import (
+    MILANO,
+    ROOT,
+    edit,
+    first,
+    for_tests,
+    frozen_project,
+    latex_text,
+    open_page,
+    page_of,
+    parsed,
+    shown,
+    write,
+)
 
 HOSTILE = 'Titolo "q" {graffa \\barra\nriga <script>alert(1)</script> =HYPERLINK("x") 100% #_$&~^ @sum +1 -1 }'
 DAY = date(2026, 11, 25)
@@ -433,8 +446,8 @@ def test_a_changelog_lists_each_editions_entities_from_git(tmp_path: Path) -> No
     assert "## Modifiche non ancora pubblicate in un’edizione · 10 febbraio 2026" in page
     assert "[Milano](cities/milano.md)" in page.split("## Edizione")[0]
     other = first(result.catalog, where=lambda e: e.id != "milano")  # an entry not changed since
-    unchanged = next(p.markdown for p in result.pages if p.src_uri == f"{page_of(other)}.md")
-    assert "*Ultimo aggiornamento: 10 gennaio 2026 · Edizione" in unchanged
+    unchanged = next(shown(p) for p in result.pages if p.src_uri == f"{page_of(other)}.md")
+    assert "<em>Ultimo aggiornamento: 10 gennaio 2026 · Edizione" in unchanged
 
 
 # ---------------------------------------------------------------------------------------------

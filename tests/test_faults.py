@@ -32,12 +32,12 @@ def test_check_says_an_unforeseen_error_in_one_located_line(tmp_path: Path, monk
 
 def test_export_says_a_templates_unforeseen_error_at_its_line(tmp_path: Path) -> None:
     project = frozen_project(tmp_path)
-    edit(project, "overrides/atlante/entity.md", "{% include \"updated.md\" %}\n", "{% include \"updated.md\" %}\n" + TEMPLATE_FAULT + "\n")
+    edit(project, "overrides/atlante/entity.html", "{% include \"updated.html\" %}\n", "{% include \"updated.html\" %}\n" + TEMPLATE_FAULT + "\n")
     result = atlante(project, "export", str(tmp_path / "out"))
     assert result.returncode == 3 and "Traceback" not in result.stdout + result.stderr
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith("data/cities/milano.yaml: an unexpected error while rendering its page (it) "
-                           "(at overrides/atlante/entity.md:")
+                           "(at overrides/atlante/entity.html:")
     assert "ZeroDivisionError" in line and "please report it" in line
     assert not (tmp_path / "out").exists()
 
@@ -45,11 +45,11 @@ def test_export_says_a_templates_unforeseen_error_at_its_line(tmp_path: Path) ->
 @pytest.mark.build
 def test_the_build_says_an_unforeseen_error_in_one_located_line_and_writes_nothing(tmp_path: Path) -> None:
     project = frozen_project(tmp_path)
-    edit(project, "overrides/atlante/entity.md", "{% include \"updated.md\" %}\n", "{% include \"updated.md\" %}\n" + TEMPLATE_FAULT + "\n")
+    edit(project, "overrides/atlante/entity.html", "{% include \"updated.html\" %}\n", "{% include \"updated.html\" %}\n" + TEMPLATE_FAULT + "\n")
     result = mkdocs_build(project)
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
     said = [ln for ln in result.stderr.splitlines() if "unexpected error" in ln]
     assert len(said) == 1 and "data/cities/milano.yaml: an unexpected error while rendering its page (it) (at " \
-        "overrides/atlante/entity.md:" in said[0] and "please report it" in said[0], result.stderr
+        "overrides/atlante/entity.html:" in said[0] and "please report it" in said[0], result.stderr
     assert not (project / "site").exists()

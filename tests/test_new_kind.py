@@ -37,7 +37,7 @@ from atlante import pipeline
 project, out = Path(sys.argv[1]), {}
 for lang in ("it", "en"):
     result = pipeline.run(project, lang=lang)
-    pages = {p.src_uri: p.markdown for p in result.pages}
+    pages = {p.src_uri: p.markdown if p.html is None else p.markdown + p.html for p in result.pages}
     out[lang] = {"findings": [str(f) for f in result.findings], "pages": sorted(pages),
                  "shown": {uri: pages.get(uri, "") for uri in sys.argv[2:]}}
 print(json.dumps(out))
@@ -78,9 +78,10 @@ def test_a_new_kind_is_checked_rendered_and_linked_both_ways(tmp_path: Path) -> 
         assert edition["findings"] == []
         assert {f"{NEW_FOLDER}/index.md", *(f"{NEW_FOLDER}/{id_}.md" for id_ in NEW_ENTRIES)} <= set(edition["pages"])
         shown = edition["shown"]
-        assert f"(../{city})" in shown[mobile] and f"(../concepts/{links.concept}.md)" in shown[mobile]
-        assert f"(../{NEW_FOLDER}/{NEW_ENTRIES[0]}.md)" in shown[city]  # the inverse, on the city's page
-        assert f"(../{NEW_FOLDER}/{NEW_ENTRIES[1]}.md)" in shown[f"{NEW_FOLDER}/index.md"]
+        city_page = city.removesuffix(".md")
+        assert f'href="../../{city_page}/"' in shown[mobile] and f'href="../../concepts/{links.concept}/"' in shown[mobile]
+        assert f'href="../../{NEW_FOLDER}/{NEW_ENTRIES[0]}/"' in shown[city]  # the inverse, on the city's page
+        assert f'href="{NEW_ENTRIES[1]}/"' in shown[f"{NEW_FOLDER}/index.md"]
         assert f"{{ #{NEW_KIND} }}" in shown["campi.md"]  # the field reference, from its schema
         for heading in (f"{NEW_RELATION}: {{forward: ", "inverse: "):  # the relation's headings, in this language
             assert heading in words[lang]

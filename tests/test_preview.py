@@ -12,7 +12,7 @@ import pytest
 from atlante import pipeline, preview
 from atlante.model import Stopped
 
-from helpers import MILANO, ORPHAN_CONCEPT, ROOT, edit, frozen_project, make_project, write
+from helpers import MILANO, ORPHAN_CONCEPT, ROOT, edit, frozen_project, make_project, shown, write
 
 # Edits of every kind an editor makes, each step applied on top of the previous ones: an entry's
 # title in both languages and its text (one save), then a translation file rewritten as it was. The
@@ -29,7 +29,7 @@ def _same(a: pipeline.Result, b: pipeline.Result) -> None:
     assert not a.errors and not b.errors, (a.errors[:3], b.errors[:3])
     assert [p.src_uri for p in a.pages] == [p.src_uri for p in b.pages]
     for x, y in zip(a.pages, b.pages, strict=True):
-        assert x.markdown == y.markdown, x.src_uri
+        assert (x.markdown, x.html, x.toc, x.anchors) == (y.markdown, y.html, y.toc, y.anchors), x.src_uri
         assert (x.figures, x.meta, x.files, x.in_nav, x.source) == (y.figures, y.meta, y.files, y.in_nav, y.source), x.src_uri
     assert a.downloads == b.downloads
 
@@ -65,8 +65,8 @@ def test_a_cached_run_gives_what_a_fresh_run_gives_after_every_edit(tmp_path: Pa
     _same(pipeline.run(project, lang=lang, cache=cache), pipeline.run(project, lang=lang))
 
     # a template edit renders again every page that uses it
-    template = project / "overrides/atlante/entity.md"
-    template.write_text(template.read_text(encoding="utf-8").replace("## {{ t.ui.facts }}", "## {{ t.ui.facts }}!"),
+    template = project / "overrides/atlante/entity.html"
+    template.write_text(template.read_text(encoding="utf-8").replace("heading(2, t.ui.facts)", "heading(2, t.ui.facts ~ '!')"),
                         encoding="utf-8")
     _same(pipeline.run(project, lang=lang, cache=cache), pipeline.run(project, lang=lang))
 
@@ -94,9 +94,9 @@ def test_a_hurried_run_renders_the_edited_page_and_keeps_the_whole_site_for_the_
     hurried = pipeline.run(project, cache=cache, hurried=True)
     assert cache.memo("it").rendered < 10, "a hurried run rendered the whole site again"
     pages = {p.src_uri: p for p in hurried.pages}
-    assert "Milano Ritoccata" in pages["cities/milano.md"].markdown
+    assert "Milano Ritoccata" in shown(pages["cities/milano.md"])
     assert pages["cities/index.md"] is before["cities/index.md"]  # the index as it was: not written by that phase
-    assert "Milano Ritoccata" not in pages["cities/index.md"].markdown
+    assert "Milano Ritoccata" not in shown(pages["cities/index.md"])
     _same(pipeline.run(project, cache=cache), pipeline.run(project))  # then the whole site, as a fresh run
 
 
@@ -115,13 +115,13 @@ def test_a_run_asked_to_stop_gives_up_before_its_next_page(tmp_path: Path) -> No
 
 def test_a_template_syntax_error_is_a_located_error_not_a_traceback(tmp_path: Path) -> None:
     project = make_project(tmp_path)
-    template = project / "overrides/atlante/entity.md"
+    template = project / "overrides/atlante/entity.html"
     lines = template.read_text(encoding="utf-8").splitlines()
     lines.insert(20, "{% if %}")
     template.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = pipeline.run(project)
     assert [str(f) for f in result.errors] == [
-        "overrides/atlante/entity.md:21:1: (template): (file): expected a valid Jinja template, found a syntax error: "
+        "overrides/atlante/entity.html:21:1: (template): (file): expected a valid Jinja template, found a syntax error: "
         "Expected an expression, got 'end of statement block' (template)"]
 
 

@@ -15,12 +15,14 @@ from pathlib import Path
 
 import pytest
 
+from atlante import pages as registry
 from atlante import pipeline, render, synth
 from atlante.kinds import KIND_BY_NAME, KINDS
 
 from helpers import BIN, ROOT, env, make_project, parsed, shared
 
-LINK = re.compile(r"\]\(([^)\s]+)\)")
+LINK = re.compile(r"\]\(([^)\s]+)\)")  # a Markdown link's target (the pages still written as Markdown)
+HREF = re.compile(r'<a href="([^"\s]+)"')  # a link of a page written as HTML (htmlpage.py)
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +37,10 @@ def paged(request: pytest.FixtureRequest) -> dict[str, render.Page]:
     return {p.src_uri: p for p in result.pages}
 
 
-def _listed(page: render.Page, folder: str) -> list[str]:
-    return [m for m in LINK.findall(page.markdown) if m.startswith(f"../{folder}/") or m.startswith(f"../../{folder}/")]
+def _at(uri: str, link: str) -> str:
+    """A link of the page `uri`, written relative to its address, as the address it names below the
+    edition's root ("themes/agri-food/")."""
+    return posixpath.normpath(posixpath.join(registry.address(uri), link)) + "/"
 
 
 def test_a_kind_index_continues_on_numbered_pages_each_entity_once(paged: dict[str, render.Page]) -> None:
@@ -49,20 +53,20 @@ def test_a_kind_index_continues_on_numbered_pages_each_entity_once(paged: dict[s
     seen: Counter[str] = Counter()
     for number, uri in enumerate(uris, 1):
         page = paged[uri]
-        entries = [line for line in page.markdown.splitlines() if line.startswith("- [")]
+        entries = _entries(page)
         assert 1 <= len(entries) <= 5
-        seen.update(LINK.search(line).group(1).rsplit("/", 1)[-1] for line in entries)  # type: ignore[union-attr]
+        seen.update(_at(uri, link) for link in entries)
         assert page.in_nav == (number == 1)
-        pager = next(line for line in page.markdown.splitlines() if line.startswith("Pagine: "))
-        links = LINK.findall(pager)
-        # every other page by number, resolved from this page's folder, and the current one in bold
-        targets = {posixpath.normpath(posixpath.join(posixpath.dirname(uri), link)) for link in links}
-        assert f"**{number}**" in pager
-        assert targets == {u for u in uris if u != uri}
+        pager = _pager(page)
+        # every other page by number, resolved from this page's address, and the current one in bold
+        targets = {_at(uri, link) for link in HREF.findall(pager)}
+        assert f"<strong>{number}</strong>" in pager
+        assert targets == {registry.address(u) for u in uris if u != uri}
         if number > 1:
             title = f"Temi applicativi (pagina {number} di {count})"
             assert page.meta is not None and ("name", "citation_title", title) in page.meta.tags
     assert sum(seen.values()) == themes and max(seen.values()) == 1
+    assert set(seen) == {registry.address(render.page_uri(e)) for e in catalog.by_kind["theme"]}
 
 
 def test_the_whole_brief_is_split_and_its_links_find_their_page(paged: dict[str, render.Page]) -> None:
@@ -91,7 +95,7 @@ def test_the_home_page_lists_a_few_entries_per_step_and_links_the_rest(paged: di
 
 
 def test_a_large_map_draws_dots_and_its_list_is_the_index(paged: dict[str, render.Page]) -> None:
-    figures = "".join(paged["cities/index.md"].figures.values())
+    figures = paged["cities/index.md"].html or ""  # the map is in it, written by the template
     assert 'class="atlante-dots"' in figures and "atlante-marker" not in figures
     assert len(re.findall(r"<circle ", figures)) >= 6
     home = paged["index.md"].markdown
@@ -107,15 +111,21 @@ def test_a_large_concept_map_is_its_list(paged: dict[str, render.Page]) -> None:
 
 def test_a_statement_lists_a_few_entries_and_links_the_rest(paged: dict[str, render.Page]) -> None:
     folder = KIND_BY_NAME["slide"].folder  # every slide's page: the grown data cites statements at random
-    slides = [page.markdown for uri, page in paged.items() if uri.startswith(f"{folder}/") and uri != f"{folder}/index.md"]
-    lines = [line for slide in slides for line in slide.splitlines() if line.startswith("Rappresentata in: ") and "e altre" in line]
+    slides = [page.html or "" for uri, page in paged.items() if uri.startswith(f"{folder}/") and uri != f"{folder}/index.md"]
+    lines = [line for slide in slides for line in slide.splitlines() if line.startswith("<p>Rappresentata in: ") and "e altre" in line]
     assert lines
-    assert all(len(LINK.findall(line.split(" e altre ")[0])) == 4 for line in lines)
+    assert all(len(HREF.findall(line.split(" e altre ")[0])) == 4 for line in lines)
 
 
 def _entries(page: render.Page) -> list[str]:
-    """The entities a listing page links, as source paths relative to the page's folder."""
-    return [LINK.search(line).group(1) for line in page.markdown.splitlines() if line.startswith("- [")]  # type: ignore[union-attr]
+    """The entries a listing page links (a list's items, a table's rows), relative to the page's address."""
+    lines = (page.html or "").splitlines()
+    return [HREF.match(line, line.index("<a")).group(1)  # type: ignore[union-attr]
+            for line in lines if line.startswith(("<li><a href=", "<td><a href="))]
+
+
+def _pager(page: render.Page) -> str:
+    return next(line for line in (page.html or "").splitlines() if line.startswith('<p class="atlante-pager">'))
 
 
 def test_a_tag_with_more_entries_than_the_limit_continues_on_numbered_pages(paged: dict[str, render.Page]) -> None:
@@ -130,11 +140,10 @@ def test_a_tag_with_more_entries_than_the_limit_continues_on_numbered_pages(page
     for number, uri in enumerate(uris, 1):
         page = paged[uri]
         assert not page.in_nav
-        seen.update(posixpath.normpath(posixpath.join(posixpath.dirname(uri), link)) for link in _entries(page))
-        pager = next(line for line in page.markdown.splitlines() if line.startswith("Pagine: "))
-        targets = {posixpath.normpath(posixpath.join(posixpath.dirname(uri), link)) for link in LINK.findall(pager)}
-        assert f"**{number}**" in pager and targets == {u for u in uris if u != uri}
-    assert set(seen) == tagged and max(seen.values()) == 1
+        seen.update(_at(uri, link) for link in _entries(page))
+        targets = {_at(uri, link) for link in HREF.findall(_pager(page))}
+        assert f"<strong>{number}</strong>" in _pager(page) and targets == {registry.address(u) for u in uris if u != uri}
+    assert set(seen) == {registry.address(u) for u in tagged} and max(seen.values()) == 1
     # every tag's page keeps to the limit; the index lists every tag (a vocabulary of the translation
     # files, which does not grow with the data) with its count
     assert all(len(_entries(p)) <= 5 for u, p in paged.items() if u.startswith("tag/"))
@@ -167,15 +176,15 @@ def test_an_index_of_several_pages_names_each_group_once_per_page_in_the_order_g
         runs: list[str] = []  # the group headings, page after page, a group going on to the next page once
         listed: list[str] = []
         for uri in uris:
-            lines = grown_pages[uri].markdown.splitlines()
-            headings = [line for line in lines if line.startswith("## ")]
+            lines = (grown_pages[uri].html or "").splitlines()
+            headings = [re.sub(r' id="[^"]*"|<a class="headerlink".*', "", line) for line in lines if line.startswith("<h2 ")]
             assert len(headings) == len(set(headings)), (uri, headings)
             runs += [h for h in headings if not runs or h != runs[-1]]
-            listed += [link.rsplit("/", 1)[-1] for link in _entries(grown_pages[uri])]
+            listed += [_at(uri, link) for link in _entries(grown_pages[uri])]
         assert len(runs) == len(set(runs)) > 1, kind.name  # each group in one run
         ordered = render.entities_of(catalog, kind, "it")
         first = list(dict.fromkeys(e.data.get(kind.display.group_by) for e in ordered))
-        expected = [f"{e.id}.md" for value in first for e in ordered if e.data.get(kind.display.group_by) == value]
+        expected = [registry.address(render.page_uri(e)) for value in first for e in ordered if e.data.get(kind.display.group_by) == value]
         assert listed == expected, kind.name  # by group, each keeping the brief's order
         checked += 1
     assert checked >= 3

@@ -174,7 +174,7 @@ def test_an_edit_shows_and_every_mistake_is_shown_at_once_until_fixed(tmp_path: 
         assert site.shows("/cities/milano/", "Lombardia")
 
         # A core template with a Jinja syntax error, then a theme template with one
-        for template, path in (("overrides/atlante/entity.md", "/cities/milano/"), ("overrides/main.html", "/")):
+        for template, path in (("overrides/atlante/entity.html", "/cities/milano/"), ("overrides/main.html", "/")):
             text = (project / template).read_text(encoding="utf-8")
             (project / template).write_text(text + "\n{% if %}\n", encoding="utf-8")
             assert site.fails(path, f"{template}:"), f"{template}: the syntax error was not shown"
@@ -304,10 +304,10 @@ def test_the_preview_refuses_files_that_are_not_files_and_endless_markdown_and_a
         assert site.shows("/cities/milano/", "Lombardia"), "the site never came back"
         # an error nobody foresaw (here a template that fails on one page): one located line on every page
         fault = "{{ (1 // 0) if e.id == 'milano' else '' }}\n"
-        edit(project, "overrides/atlante/entity.md", "{% include \"updated.md\" %}\n", "{% include \"updated.md\" %}\n" + fault)
+        edit(project, "overrides/atlante/entity.html", "{% include \"updated.html\" %}\n", "{% include \"updated.html\" %}\n" + fault)
         assert site.fails("/informazioni/", "data/cities/milano.yaml: an unexpected error while rendering its page (it) "
-                          "(at overrides/atlante/entity.md:"), "the fault was not shown"
-        edit(project, "overrides/atlante/entity.md", fault, "")
+                          "(at overrides/atlante/entity.html:"), "the fault was not shown"
+        edit(project, "overrides/atlante/entity.html", fault, "")
         assert site.shows("/cities/milano/", "Lombardia"), "the site never came back"
     assert "Traceback" not in site.stderr  # type: ignore[attr-defined]
 

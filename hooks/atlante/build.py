@@ -79,6 +79,7 @@ class Engine(NamedTuple):
     name: str  # "mkdocs" or a fork's ("properdocs"): its loggers have that name
     load_config: Callable[..., MkDocsConfig]
     build: Callable[..., None]
+    get_toc: Callable[[list[Any]], Any]  # a page's table of contents from Python-Markdown's toc tokens
 
 
 class Build:
@@ -236,7 +237,7 @@ class Build:
             self.preview.forget_gone_pages(config)
         return made
 
-    def page_content(self, html: str, page: MkDocsPage, config: MkDocsConfig) -> str | None:
+    def page_content(self, html: str, page: MkDocsPage, config: MkDocsConfig, engine: Engine) -> str | None:
         """A generated page's HTML sanitised (Markdown fields may carry HTML), then its figures put back
         (SVG from the templates, which the sanitiser refuses); an entity page's tags for Material's search."""
         if self.preview.overtaking():  # a background build of the preview, overtaken by an edit: it stops
@@ -249,6 +250,10 @@ class Build:
         if made is not None and made.tags:  # Material's search indexes a page's tags from its meta, as they
             # are, and its results draw them as markup (innerHTML), like the titles and texts it escapes: so escaped
             page.meta["tags"] = [escape_html(chip.name, quote=False) for chip in made.tags]
+        if made is not None and made.html is not None:  # written as HTML by its template: in place of the
+            page.toc = engine.get_toc(made.toc)  # engine's conversion of its title (htmlpage.py), with its
+            page.present_anchor_ids = set(made.anchors)  # contents and the ids links to it may name
+            return made.html
         shown = place_figures(clean_html(html), made.figures if made else {})
         if made is not None and self.command != "serve":  # put back once: a build keeps no page for the next
             made.figures.clear()  # (MkDocs converts every page before it writes one: 140 MB at 5 000 entries)

@@ -332,7 +332,7 @@ def engine_for(project: FsPath, translations: Iterable[Translation], kept: FsPat
     """The citation engine of `project` (its node_modules/, as `make setup` installs it), printing in
     the languages of `translations`, or what is missing, as "expected …, found …: …"."""
     node = shutil.which("node")
-    citeproc = project.joinpath(*CITEPROC)
+    citeproc = project.resolve().joinpath(*CITEPROC)  # absolute: Node resolves a relative path from the script's folder
     if node is None:
         return ("expected Node.js (`node`), which runs citeproc-js, the engine that renders the citations' "
                 "styles, found none: install Node.js 18 or newer (Debian: apt-get install nodejs npm), then run make setup")

@@ -33,6 +33,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -134,6 +135,8 @@ def _markdown(page: Page, base: str) -> str:
     them against the Markdown file's folder, one level above a page's address: relative, they could
     not be right in both. `base` is the page's address as a path from the host ("/en/cities/milano/").
     """
+    if page.html is not None:
+        return _with_tags(page.markdown + _html_as_markdown(page.html, base), page)
     text = page.markdown
     for token, figure in page.figures.items():
         placed = _LINK.sub(lambda m: f'{m[1]}="{urljoin(base, m[2])}"', figure)
@@ -145,6 +148,36 @@ def _markdown(page: Page, base: str) -> str:
     if left:  # a figure the templates placed other than as a paragraph of its own: place_figures would miss it too
         raise Refused(f"(page {page.src_uri}): expected each figure as a paragraph of its own, found {len(left)} inside other text")
     return _with_tags(text, page)
+
+
+def _html_as_markdown(html: str, base: str) -> str:
+    """A page written as HTML (htmlpage.py) as Markdown an engine converts to the same: its headings
+    as Markdown headings with their ids (so that the engine's table of contents lists them), all else
+    raw HTML blocks, which Python-Markdown passes through, their links made absolute paths (as a
+    figure's). The title (h1) is the stub's."""
+    body = re.sub(r"\A<h1 .*?</h1>\n?", "", html, count=1)
+    parts = [_LINK.sub(lambda m: f'{m[1]}="{urljoin(base, m[2])}"', chunk.strip()) for chunk in _HEADING.split(body)]
+    return "".join(f"\n{part}\n" for part in parts if part)
+
+
+def _heading(m: re.Match[str]) -> str:
+    return f"{'#' * int(m[1])} {md_text(unescape(m[3]))} {{ #{m[2]} }}"
+
+
+class _Headings:
+    """Splits a page's HTML at its headings of plain text, each given back as a Markdown heading."""
+
+    pattern = re.compile(r'^<h([2-6]) id="([^"]+)">([^<]*)<a class="headerlink" href="#[^"]+" title="Permanent link">¶</a></h\1>$', re.M)
+
+    def split(self, html: str) -> list[str]:
+        found, last = [], 0
+        for m in self.pattern.finditer(html):
+            found += [html[last:m.start()], _heading(m)]
+            last = m.end()
+        return [*found, html[last:]]
+
+
+_HEADING = _Headings()
 
 
 def _with_tags(text: str, page: Page) -> str:

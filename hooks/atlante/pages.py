@@ -629,10 +629,10 @@ SPECS: tuple[Spec, ...] = (
          description="changelog.description", nav="tail", nav_order=3),
     Spec("tag_index", TAG_INDEX, "tag_index.md", _tag_index, title="tag_pages.title", description="tag_pages.description",
          nav="tail", nav_order=0),
-    Spec("tag", TAG_INDEX.removesuffix(".md") + "/{key}.md", "tag.md", _tag_page, instances=_tag_pages, paged=True),
-    Spec("kind_index", "{key}/index.md", "kind_index.md", _kind_index, nav="kind", instances=_kind_indexes, paged=True),
-    Spec("entity", "{key}.md", "entity.md", _entity, nav="kind", instances=_entity_pages, key=_entity_key),
-    Spec("slide", "{key}.md", "slide.md", _slide, nav="kind", instances=_slide_pages, key=_entity_key),
+    Spec("tag", TAG_INDEX.removesuffix(".md") + "/{key}.md", "tag.html", _tag_page, instances=_tag_pages, paged=True),
+    Spec("kind_index", "{key}/index.md", "kind_index.html", _kind_index, nav="kind", instances=_kind_indexes, paged=True),
+    Spec("entity", "{key}.md", "entity.html", _entity, nav="kind", instances=_entity_pages, key=_entity_key),
+    Spec("slide", "{key}.md", "slide.html", _slide, nav="kind", instances=_slide_pages, key=_entity_key),
 )
 
 

@@ -31,7 +31,7 @@ from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 from pymdownx.slugs import slugify
 
-from . import cite, faults, figures
+from . import cite, faults, figures, htmlpage
 from . import pages as registry
 from .cache import Later
 from .history import History
@@ -78,6 +78,11 @@ class Page:
     tags: tuple[Chip, ...] = ()  # an entity page's tags, by name, each linking its tag's page
     problems: tuple[str, ...] = ()  # what the page could not offer (the whole brief's PDF, without WeasyPrint)
     pages: tuple[Page, ...] = ()  # only in a Memo: the site pages rendered together (SITE_BUNDLE)
+    # A page whose template is HTML (htmlpage.py): `markdown` is only its front matter and title, for
+    # the engine; this is the page's HTML, with its table of contents and the ids it holds.
+    html: str | None = None
+    toc: list[htmlpage.Token] = dataclass_field(default_factory=list)
+    anchors: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -198,7 +203,11 @@ def _pager(first: str, number: int, count: int) -> dict[str, object] | None:
     return {"number": number, "count": count,
             "pages": [(n, None if n == number else up + registry.paged(first, n)) for n in range(1, count + 1)],
             "previous": up + registry.paged(first, number - 1) if number > 1 else None,
-            "next": up + registry.paged(first, number + 1) if number < count else None}
+            "next": up + registry.paged(first, number + 1) if number < count else None,
+            # the same, as source paths below the edition's root, for a template written as HTML (`link`)
+            "sources": [(n, None if n == number else registry.paged(first, n)) for n in range(1, count + 1)],
+            "previous_src": registry.paged(first, number - 1) if number > 1 else None,
+            "next_src": registry.paged(first, number + 1) if number < count else None}
 
 
 @dataclass
@@ -285,13 +294,22 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, site: 
             title = instance.title if number == 1 else f"{instance.title} ({_page_of(words, number, len(parts))})"
             made = spec.data(ctx, instance, part, number)
             paging = {"title": title, "pager": _pager(instance.path, number, len(parts))} if spec.paged else {}
-            markdown = template.render(root=root, url_root=url_root, **paging, **made.values, **common)
+            html, toc, anchors = None, list[htmlpage.Token](), frozenset[str]()
+            if spec.template.endswith(".html"):  # written as HTML: the engine converts only its title
+                headings = htmlpage.Headings()
+                front, body = htmlpage.split_front_matter(template.render(
+                    root=root, url_root=url_root, page_uri=uri, here=registry.address(uri), heading=headings,
+                    **{"title": title, **paging, **made.values}, **common))
+                html, toc, anchors = headings.finish(body.strip())
+                markdown = htmlpage.stub(front, title, md_text)
+            else:
+                markdown = template.render(root=root, url_root=url_root, **paging, **made.values, **common)
             dated = {"updated": publication.date, **made.meta}  # the edition's day, or what the spec says (an entity's file's)
             meta = page_meta(publication, title=title, description=instance.description, path=registry.address(uri),
                              lang=lang, locale=str(words["codes"]["open_graph"]), **dated)
             found.append(Page(uri, markdown, in_nav=spec.nav is not None and instance.listed and number == 1,
                               figures=figures_kept.take(), meta=meta, files=made.files, source=made.source,
-                              tags=made.tags, problems=made.problems))
+                              tags=made.tags, problems=made.problems, html=html, toc=toc, anchors=anchors))
         return found
 
     def alone(spec: registry.Spec, instance: registry.Instance) -> Page:
@@ -568,7 +586,23 @@ def _environment(templates: FsPath, lang: str) -> jinja2.Environment:
     env.filters["yaml_str"] = lambda v: Markup(json.dumps(" ".join(str(v).split()), ensure_ascii=False))  # front matter
     env.filters["index_url"] = lambda kind: f"{KIND_BY_NAME[kind].folder}/"
     env.filters["tag_uri"] = tag_uri
+    # for the templates written as HTML (htmlpage.py)
+    env.filters["text"] = html_text
+    env.filters["https"] = lambda value: escape(str(safe_url(value)))
+    env.filters["src"] = page_uri
+    env.filters["statement_src"] = lambda statement: registry.entity_path(SOURCE.name, statement.slide)
+    env.filters["field"] = jinja2.pass_context(lambda context, value: htmlpage.field(value, context["page_uri"], context["heading"]))
+    env.filters["resolved"] = jinja2.pass_context(lambda context, link: htmlpage.resolved(str(link), context["page_uri"]))
+    env.globals["link"] = jinja2.pass_context(
+        lambda context, src, anchor=None: htmlpage.relative(htmlpage.address_of(src), context["here"]) + (f"#{anchor}" if anchor else ""))
     return env
+
+
+def html_text(value: object) -> Markup:
+    """Plain text in an element's content, written as Python-Markdown wrote it: its runs of white
+    space one space, &, < and > escaped, quotes as they are. Never inside an attribute's value (the
+    autoescape, which escapes quotes too, is for those; a test keeps it out of them)."""
+    return Markup(htmlpage.text(" ".join(str(value).split())))
 
 
 _MD_PUNCTUATION = frozenset(string.punctuation) - {"&", "<", ">"}

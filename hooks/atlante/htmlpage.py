@@ -59,15 +59,16 @@ class Headings:
     def __init__(self) -> None:
         self.found: list[tuple[int, str, str | None]] = []  # level, inner HTML and own id, in the order written
 
-    def __call__(self, level: int, words: object, id_: str | None = None) -> Markup:
+    def __call__(self, level: int, words: object, id_: str | None = None, class_: str | None = None) -> Markup:
         """A heading of plain text (escaped), with its permalink; its id the one given (`{ #id }` in
-        Markdown), or made by `finish`."""
+        Markdown), or made by `finish`; its class the one given (`{ .class }`)."""
         inner = text(" ".join(str(words).split()))
+        attributes = f' class="{escape(class_)}"' if class_ else ""
         if id_ is None:
-            return self.marked(level, inner)
+            return self.marked(level, inner, attributes)
         self.found.append((level, inner, id_))
         own = escape(id_)
-        return Markup(f'<h{level} id="{own}">{inner}{PERMALINK.format(id=own)}</h{level}>')
+        return Markup(f'<h{level}{attributes} id="{own}">{inner}{PERMALINK.format(id=own)}</h{level}>')
 
     def marked(self, level: int, inner: str, attributes: str = "") -> Markup:
         number = len(self.found)

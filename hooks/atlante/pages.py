@@ -8,12 +8,17 @@ listing cut into numbered pages (<folder>/page/2/ ...). `render.render` loops ov
 `navigation` and the rule that keeps hand-written pages off generated addresses (rules.py,
 address-taken) read them too.
 
-The entities' pages are two families: "entity" (the brief's argument, entity.md) and "slide" (the
-brief's slides, slide.md). A spec with a `key` has pages that each show only part of the catalog:
+The entities' pages are two families: "entity" (the brief's argument, entity.html) and "slide" (the
+brief's slides, slide.html). A spec with a `key` has pages that each show only part of the catalog:
 each is rendered again only when its key changes; the others are rendered together (render.Memo).
 
 Every other output of the site is enumerated here too: `redirects` (a renamed entity's old
 addresses) and `downloads` (the files beside the pages: the pages' own and the open data's).
+
+A template named `.html` writes the page's HTML itself (htmlpage.py: the engine converts only its
+title); one named `.md` writes Markdown the engine converts (the home page, the Dati page, the field
+reference and the changelog: one page an edition each, whose sentences in the translation files
+hold their links).
 
 A new generated page is its spec here, its template and its words in the translation files.
 """
@@ -617,9 +622,9 @@ CONCEPT_FIGURE = CONCEPT_MAP.removesuffix(".md")  # the concept map's: concept-m
 SPECS: tuple[Spec, ...] = (
     Spec("home", HOME, "home.md", _home, title="brief_title", description="ui.home_intro", nav="head",
          nav_title="ui.home"),
-    Spec("concept_map", CONCEPT_MAP, "concept_map.md", _concept_map, title="figures.concept_map",
+    Spec("concept_map", CONCEPT_MAP, "concept_map.html", _concept_map, title="figures.concept_map",
          description="figures.concept_map_intro", nav="head", instances=_concept_maps, paged=True),
-    Spec("whole_brief", WHOLE_BRIEF, "whole_brief.md", _whole_brief, title="whole.title", description="whole.description",
+    Spec("whole_brief", WHOLE_BRIEF, "whole_brief.html", _whole_brief, title="whole.title", description="whole.description",
          nav="head", instances=_whole_briefs, paged=True),
     Spec("data", "dati.md", "data.md", _data_page, title="opendata.title", description="opendata.description", nav="tail",
          nav_order=1),
@@ -627,7 +632,7 @@ SPECS: tuple[Spec, ...] = (
          description="reference.description", nav="tail", nav_order=2),
     Spec("changelog", "changelog.md", "changelog.md", _changelog_page, title="changelog.title",
          description="changelog.description", nav="tail", nav_order=3),
-    Spec("tag_index", TAG_INDEX, "tag_index.md", _tag_index, title="tag_pages.title", description="tag_pages.description",
+    Spec("tag_index", TAG_INDEX, "tag_index.html", _tag_index, title="tag_pages.title", description="tag_pages.description",
          nav="tail", nav_order=0),
     Spec("tag", TAG_INDEX.removesuffix(".md") + "/{key}.md", "tag.html", _tag_page, instances=_tag_pages, paged=True),
     Spec("kind_index", "{key}/index.md", "kind_index.html", _kind_index, nav="kind", instances=_kind_indexes, paged=True),

@@ -10,7 +10,10 @@ author, carry no date), the value is None and every output says so rather than i
 
 from __future__ import annotations
 
+import copy
+import functools
 import ipaddress
+import os
 import re
 import tomllib
 from dataclasses import dataclass
@@ -270,9 +273,20 @@ def from_project(project: FsPath, lang: str | None = None) -> tuple[Publication,
 
 def project_config(project: FsPath, name: str = "mkdocs.yml") -> Json:
     """A configuration file of the project as MkDocs reads it (!ENV included), without MkDocs; empty
-    where it cannot be read (MkDocs then says why)."""
+    where it cannot be read (MkDocs then says why). Read once while the file and the environment
+    stay the same (a run asks for it five times; the preview runs again at every save)."""
+    path = project / name
     try:
-        found = yaml.load(files.read_text(project / name), Loader=_TolerantLoader) or {}
+        stat = path.stat()
+    except OSError:
+        return {}
+    return copy.deepcopy(_parsed_config(str(path), stat.st_mtime_ns, stat.st_size, tuple(sorted(os.environ.items()))))
+
+
+@functools.lru_cache(maxsize=16)
+def _parsed_config(path: str, _mtime: int, _size: int, _environment: tuple[tuple[str, str], ...]) -> Json:
+    try:
+        found = yaml.load(files.read_text(FsPath(path)), Loader=_TolerantLoader) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return {}
     return found if isinstance(found, dict) else {}

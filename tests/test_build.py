@@ -229,13 +229,13 @@ def test_home_page_follows_the_argument_of_the_brief(built_site: Path) -> None:
     steps = [heading(h) for h in page.find_all("h2")]
     assert steps == [
         "1. Le sfide", "2. La risposta, in blocchi etichettati", "3. Le piattaforme", "4. I circoli magici e le loro città",
-        "5. Circoli nuovi e temi applicativi", "6. Le azioni coordinate",
+        "5. Circoli nuovi e temi applicativi", "6. Le azioni più coordinate",
         "Il brief e la sua origine", "Questo sito", "Approfondire",
     ]
     english = [heading(h) for h in content(built_site, "en").find_all("h2")]
     assert english == [
         "1. The challenges", "2. The response, in labelled blocks", "3. The platforms", "4. The magic circles and their cities",
-        "5. New circles and application themes", "6. The coordinated actions",
+        "5. New circles and application themes", "6. Better-coordinated action",
         "The brief and where it comes from", "This site", "Read more",
     ]
 

@@ -277,8 +277,8 @@ def test_the_page_metadata_makes_zotero_save_a_webpage_by_the_publisher_as_one_n
         tags.setdefault(name, []).append(content)
     assert_zotero_reads_a_webpage(tags, publication, lang)
     assert tags["citation_author"] == [{"it": "Redazione del sito Circoli magici del made in Italy,",
-                                        "en": "Editorial team of the Magic circles of made in Italy site,"}[lang]]
-    assert tags["og:site_name"] == [{"it": "Circoli magici del made in Italy", "en": "Magic circles of made in Italy"}[lang]]
+                                        "en": "Editors of The Magic Circles of Made in Italy,"}[lang]]
+    assert tags["og:site_name"] == [{"it": "Circoli magici del made in Italy", "en": "The Magic Circles of Made in Italy"}[lang]]
 
 
 def zotero_reads_coins(title: str) -> dict[str, str]:
@@ -570,7 +570,7 @@ def test_a_configuration_mistake_names_the_file_and_line(tmp_path: Path) -> None
 
 
 PUBLISHERS = {"it": "Redazione del sito Circoli magici del made in Italy",
-              "en": "Editorial team of the Magic circles of made in Italy site"}  # mkdocs.yml's
+              "en": "Editors of The Magic Circles of Made in Italy"}  # mkdocs.yml's
 
 
 @pytest.mark.parametrize("lang", ["it", "en"])

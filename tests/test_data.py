@@ -167,3 +167,28 @@ def test_no_summary_says_the_most_coordinated_actions() -> None:
     for path in sorted((ROOT / "data").glob("*/*.yaml")):
         text = path.read_text(encoding="utf-8").casefold()
         assert "delle azioni più coordinate" not in text and "most coordinated" not in text, path
+
+
+# A summary says what its item is and does in the brief's argument: not where the item sits in a list
+# ("Secondo… dopo X e prima di Y", "the last item before 'etc.'"), and no refrain about what the brief
+# leaves out ("il brief non aggiunge altro", "si limita a nominarla"), said once where it matters.
+POSITION_OR_REFRAIN = {
+    "it": re.compile(r"\b(second[oaie]|terz[oaie]|quart[oaie]|quint[oaie]|penultim[oaie]|ultim[oaie])\b"
+                     r"(?!\s+(settore|parte)\b)|\bprim[oaie] (dei|delle|degli|della|del)\b|non aggiunge|"
+                     r"si limita a|chiude l[’']elenco|apre l[’']elenco|prima dell[’']«ecc", re.IGNORECASE),
+    "en": re.compile(r"\b(second|third|fourth|fifth|last|penultimate|second-to-last)\b(?!\s+(sector|part)\b)|"
+                     r"\bfirst of\b|adds nothing|adds no |merely names|closes the list|opens the list|"
+                     r"before the “etc", re.IGNORECASE),
+}
+
+
+@pytest.mark.parametrize("lang", ["it", "en"])
+def test_no_summary_is_built_on_list_position_or_a_refrain(lang: str) -> None:
+    found = []
+    for path in sorted((ROOT / "data").glob("*/*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = data.get("summary") if lang == "it" else (data.get("en") or {}).get("summary")
+        match = POSITION_OR_REFRAIN[lang].search(text or "")
+        if match:
+            found.append(f"{path.parent.name}/{path.stem}: «{match.group(0)}»")
+    assert found == []

@@ -306,7 +306,7 @@ def test_every_figure_offers_a_standalone_svg_and_a_png_that_strict_parsers_read
         assert title and title in text, path
         caption = " ".join(figure.select_one("figcaption").get_text(" ").split())
         assert SITE_URL + path in text or SITE_URL + path.removeprefix("en/") in text or "cities/" in text, path
-        assert "CC BY 4.0" in text and ("Circoli magici del made in Italy" in text or "Magic circles" in text), path
+        assert "CC BY 4.0" in text and ("Circoli magici del made in Italy" in text or "The Magic Circles of Made in Italy" in text), path
         if "atlante-map" in figure["class"]:
             assert "ISTAT" in text, path  # the boundaries' credit
         assert not root.xpath("//*[local-name()='script' or local-name()='foreignObject']"), path

@@ -42,8 +42,8 @@ def add_edition(project: Path) -> None:
                                                                      encoding="utf-8")
     shutil.copytree(project / "docs" / "en", project / "docs" / PSEUDO)
     config = (project / "mkdocs.en.yml").read_text(encoding="utf-8")
-    config = re.sub(r"\ben\b(?=[/\n])", PSEUDO, config).replace("site_name: Magic circles of made in Italy",
-                                                                "site_name: ⟦Magic circles of made in Italy⟧")
+    config = re.sub(r"\ben\b(?=[/\n])", PSEUDO, config).replace("site_name: The Magic Circles of Made in Italy",
+                                                                "site_name: ⟦The Magic Circles of Made in Italy⟧")
     (project / f"mkdocs.{PSEUDO}.yml").write_text(config, encoding="utf-8")
     main = (project / "mkdocs.yml").read_text(encoding="utf-8")
     english = re.search(r"^( *)- name: English\n\1  link: /en/\n\1  lang: en\n", main, re.M)
@@ -76,7 +76,7 @@ def test_a_third_edition_is_built_from_its_translation_file_and_configuration_al
     assert page.html["lang"] == PSEUDO
     tags = {tag.get("property") or tag.get("name"): tag["content"] for tag in page.find_all("meta") if tag.get("content")}
     assert tags["og:locale"] == "fr_FR" and tags["citation_language"] == PSEUDO
-    assert tags["og:site_name"] == "⟦Magic circles of made in Italy⟧"
+    assert tags["og:site_name"] == "⟦The Magic Circles of Made in Italy⟧"
     words = [t for t in page.select_one("article").stripped_strings if "⟦" in t]
     assert len(words) > 10, words  # the interface words are the pseudo-language's
     apa = page.select_one("#cite-page-apa").get_text(" ", strip=True)

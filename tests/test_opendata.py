@@ -416,7 +416,7 @@ def test_the_pages_and_the_open_data_merge_into_one_node_per_entity_and_statemen
     publisher = URIRef(f"{SITE_URL}dati/#publisher")  # one node, named in each language, each name tagged
     names = {(str(n), n.language) for n in graph.objects(publisher, SDO.name)}  # type: ignore[attr-defined]
     assert names == {("Redazione del sito Circoli magici del made in Italy", "it"),
-                     ("Editorial team of the Magic circles of made in Italy site", "en")}
+                     ("Editors of The Magic Circles of Made in Italy", "en")}
 
     for statement in catalog.statements.values():
         node = URIRef(f"{SITE_URL}slides/{statement.slide}/#{statement.id}")

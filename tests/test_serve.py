@@ -48,6 +48,18 @@ def fetch(url: str, timeout: float = 10) -> tuple[int, str]:
         return 0, ""
 
 
+def status_of(url: str, timeout: float = 60) -> int:
+    """The status a request for a file (any bytes) gets; 0 when nothing answered."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            response.read()
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return 0
+
+
 class Preview:
     def __init__(self, project: Path, port: int, process: subprocess.Popen[str]) -> None:
         self.project, self.base, self.process = project, f"http://127.0.0.1:{port}", process
@@ -195,8 +207,11 @@ def test_an_edit_shows_and_every_mistake_is_shown_at_once_until_fixed(tmp_path: 
             encoding="utf-8")
         assert site.shows("/cities/pavia/", "Pavia"), "a new entry never showed"
         assert site.shows("/cities/", "Pavia"), "the index missed the new entry"
+        png = site.base + "/cities/pavia.graph.png"  # a figure's PNG: made when a reader asks for it
+        assert status_of(png) == 200, "a new entry's figure was not made when asked for"
         (project / "data/cities/pavia.yaml").unlink()
         assert wait_for(lambda: site.get("/cities/pavia/")[0] == 404), "a deleted entry's page is still served"
+        assert status_of(png) == 404, "a deleted entry's figure is still served"
         assert site.shows("/cities/milano/", "Lombardia")
         assert site.process.poll() is None
     assert "Traceback" not in site.stderr  # type: ignore[attr-defined]

@@ -189,6 +189,14 @@ class Preview:
             target.unlink(missing_ok=True)
             self.titles.get(lang_of(config), {}).pop(path, None)
             self.placed.get(lang_of(config), {}).pop(path, None)
+        root = os.path.normpath(config.site_dir)
+        kept = {os.path.normpath(os.path.join(root, path)) for path in keep}
+        others = tuple(os.path.join(root, e.prefix.strip("/")) + os.sep for e in self.build.editions
+                       if not e.is_source and e.lang != lang_of(config) and e.prefix.strip("/"))
+        for asked in [t for t in self.on_request if t.startswith(root + os.sep) and not t.startswith(others) and t not in kept]:
+            del self.on_request[asked]  # a figure of a page that is gone: no longer made when asked for,
+            with contextlib.suppress(OSError):  # nor served as an earlier request made it
+                os.unlink(asked)
 
     def whole_search_index(self, config: MkDocsConfig) -> None:
         """Material wrote the search entries of the pages this build rendered: add the others'."""

@@ -103,3 +103,21 @@ def test_no_template_puts_element_text_into_an_attribute() -> None:
 def test_the_check_above_can_fail() -> None:
     assert _text_in_attributes('<a title="{{ e|loc("title")|text }}" href="x">')
     assert _text_in_attributes("<p>{{ e|loc(\"title\")|text }}</p>") == []
+
+
+def test_a_page_written_as_html_is_exported_as_markdown_headings_and_raw_html() -> None:
+    """Another engine builds the export: its table of contents lists the page's headings (Markdown
+    headings with their ids), everything else stays as written, its links absolute paths."""
+    from atlante import export
+
+    headings = htmlpage.Headings()
+    page = "\n".join([headings(1, "Milano"), '<p><a href="../">Città</a> &amp; altro</p>', headings(2, "Scheda & co."),
+                      "<ul>\n<li>uno</li>\n</ul>", headings(2, "Affermazione 3.4", "citta-sedi")])
+    html, _, _ = headings.finish(page)
+    markdown = export._html_as_markdown(html, "/atlante/cities/milano/")
+    assert "Milano" not in markdown  # the title is the stub's (`# Milano`), written before it
+    assert '<p><a href="/atlante/cities/">Città</a> &amp; altro</p>' in markdown
+    assert "\n## Scheda &amp; co\\. { #scheda-co }\n" in markdown and "\n## Affermazione 3\\.4 { #citta-sedi }\n" in markdown
+    assert "\n<ul>\n<li>uno</li>\n</ul>\n" in markdown
+    converted, _ = _as_markdown_makes("# Milano\n" + markdown)
+    assert '<h2 id="scheda-co">Scheda &amp; co.' in converted and '<a href="/atlante/cities/">Città</a>' in converted

@@ -141,9 +141,9 @@ def test_entity_page_shows_title_summary_statements_relations_and_tags(built_sit
     assert headings == ["Scheda", "Cosa dice il brief", "Aggiunte al brief", "Collegamenti", "Fa parte di", "Coinvolta in"]
     assert page.select_one("#cite > details > summary").get_text(strip=True) == "Cita questa pagina"  # by the title
     assert "../../circles/circoli-magici-del-made-in-italy/" in hrefs(page)
-    assert "Lombardia (aggiunto)" in page.get_text(" ", strip=True)
+    assert "Lombardia (codice ISTAT 03) (aggiunto)" in page.get_text(" ", strip=True)
     assert "https://it.wikipedia.org/wiki/Milano" in hrefs(page)
-    assert "Lombardia (aggiunto)" in page.get_text(" ", strip=True)
+    assert "https://www.wikidata.org/wiki/Q490" in hrefs(page)  # its Wikidata item, linked from the facts
     tags = [t.get_text(strip=True) for t in soup(built_site, "cities/milano").select(".md-tag")]
     assert tags == ["circoli magici", "città"]  # tags by name, not slug
 
@@ -322,7 +322,7 @@ def test_an_english_entity_page_quotes_the_brief_in_italian_beside_the_translati
     assert heading(page.h1) == "Milan"
     assert [heading(h) for h in page.find_all(["h2", "h3"])] == [
         "Key facts", "What the brief says", "Additions to the brief", "Connections", "Is part of", "Involved in"]
-    assert "Region: Lombardy (added)" in page.get_text(" ", strip=True)
+    assert "Region: Lombardy (ISTAT code 03) (added)" in page.get_text(" ", strip=True)
     quote = page.find("blockquote")
     translation, original = quote.find_all("p")
     assert translation.get_text(strip=True).startswith("some of the major Italian cities (Milan")

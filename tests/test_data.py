@@ -9,6 +9,7 @@ import unicodedata
 import pytest
 import yaml
 
+from atlante import geo
 from atlante.kinds import KINDS, relation_types_for
 from atlante.model import Catalog
 
@@ -95,6 +96,53 @@ def test_every_added_field_names_its_source(catalog: Catalog) -> None:
             assert item["source"].strip(), entity.ref
     cities = catalog.by_kind["city"]
     assert all({"region", "coordinates"} <= set(entity.data["added"][0]["fields"]) for entity in cities)  # type: ignore[index]
+
+
+# ---------------------------------------------------------------------------------------------
+# Places joined to linked data: each city's ISTAT municipality code and Wikidata item, and its
+# coordinates in the province the code begins with (ISTAT's provincial limits, vendored)
+# ---------------------------------------------------------------------------------------------
+
+
+def _misplaced(cities: dict[str, tuple[str, float, float]]) -> dict[str, tuple[str, str | None]]:
+    """The cities, by id, whose point (lat, lon) is not in the province their ISTAT code (the first
+    element) begins with: (that province's code, the province the point is in)."""
+    provinces = {str(g["properties"]["prov_istat_code"])
+                 for g in json.loads(geo.PROVINCES.read_text(encoding="utf-8"))["objects"]["provinces"]["geometries"]}
+    out = {}
+    for id_, (istat, lat, lon) in cities.items():
+        assert istat[:3] in provinces, (id_, istat)  # a province ISTAT knows
+        found = geo.province_of(lat, lon)
+        if found != istat[:3]:
+            out[id_] = (istat[:3], found)
+    return out
+
+
+@pytest.mark.brief
+def test_every_city_carries_its_istat_code_and_wikidata_item_marked_as_added(catalog: Catalog) -> None:
+    cities = catalog.by_kind["city"]
+    assert cities
+    for city in cities:
+        data = city.data
+        assert re.fullmatch(r"[0-9]{6}", str(data.get("istat"))) and re.fullmatch(r"Q[1-9][0-9]*", str(data.get("wikidata"))), city.ref
+        marked = {name for item in data["added"] for name in item["fields"]}  # type: ignore[index]
+        assert {"istat", "wikidata"} <= marked, city.ref
+    assert len({c.data["istat"] for c in cities}) == len({c.data["wikidata"] for c in cities}) == len(cities)  # type: ignore[typeddict-item]
+
+
+@pytest.mark.brief
+def test_each_city_lies_in_the_province_its_istat_code_begins_with(catalog: Catalog) -> None:
+    cities = {c.id: (str(c.data["istat"]), float(c.data["coordinates"]["lat"]), float(c.data["coordinates"]["lon"]))  # type: ignore[typeddict-item]
+              for c in catalog.by_kind["city"]}
+    assert _misplaced(cities) == {}
+
+
+def test_a_city_whose_istat_code_names_another_province_is_caught() -> None:
+    milano = (45.4642, 9.19)
+    assert _misplaced({"milano": ("015146", *milano)}) == {}
+    assert _misplaced({"milano": ("001272", *milano)}) == {"milano": ("001", "015")}  # Torino's code on Milan
+    assert _misplaced({"roma": ("058091", 45.4642, 9.19)}) == {"roma": ("058", "015")}  # Rome's code, Milan's place
+    assert geo.province_of(43.0, 5.0) is None  # the sea off France: no province
 
 
 def _fields(schema: dict, defs: dict, path: str = ""):

@@ -17,7 +17,7 @@ import frictionless
 import pytest
 import yaml
 
-from atlante import i18n, meta, opendata, reference
+from atlante import geo, i18n, meta, opendata, reference
 from atlante.kinds import KIND_BY_NAME, KINDS, Kind
 from atlante.model import Catalog, Entity
 from atlante.render import _environment
@@ -147,13 +147,15 @@ def test_each_row_is_the_entity_s_yaml_flattened(package: Path, catalog: Catalog
     assert [r["id"] for r in got] == [e.id for e in entities]
     for row, entity in zip(got, entities, strict=True):
         assert row.pop("url") == f"{SITE}{kind.folder}/{entity.id}/"
+        if kind.place:  # the region's ISTAT code, which no file holds: the vendored boundaries give it
+            assert row.pop("region_istat") == geo.region_codes()[str(entity.data["region"])], entity.id  # type: ignore[typeddict-item]
         assert row == flat(yaml_of(ROOT / entity.file)), entity.id
 
 
 def test_the_cities_table_has_lat_and_lon_and_english_columns_in_place_of_blobs(files: dict[str, str]) -> None:
     assert header(files, "cities.csv") == [
         "id", "aliases", "title", "summary", "named_as", "body", "tags", "sources",
-        "added_fields", "added_sources", "added_urls", "region", "lat", "lon",
+        "added_fields", "added_sources", "added_urls", "region", "region_istat", "lat", "lon", "istat", "wikidata",
         "title_en", "summary_en", "named_as_en", "body_en", "added_sources_en", "url"]
     assert "heading_en" in header(files, "slides.csv") and "label_en" in header(files, "moves.csv")
     for name in (f"{k.folder}.csv" for k in KINDS):
@@ -180,8 +182,18 @@ def test_lists_are_joined_by_the_separator_and_split_back(files: dict[str, str])
     assert city["tags"] == " | ".join(data["tags"])
     assert city["tags"].split(SEPARATOR) == data["tags"]
     assert city["sources"].split(SEPARATOR) == data["sources"]
-    assert city["added_fields"] == ", ".join(data["added"][0]["fields"])
-    assert city["title_en"] == data["en"]["title"] and city["added_sources_en"] == data["en"]["added"][0]["source"]
+    assert city["added_fields"].split(SEPARATOR) == [", ".join(item["fields"]) for item in data["added"]]
+    assert city["title_en"] == data["en"]["title"]
+    assert city["added_sources_en"].split(SEPARATOR) == [item["source"] for item in data["en"]["added"]]
+
+
+@pytest.mark.brief
+def test_the_cities_table_has_their_istat_codes_and_wikidata_items(files: dict[str, str]) -> None:
+    cities = {r["id"]: r for r in rows(files, "cities.csv")}
+    assert (cities["milano"]["istat"], cities["milano"]["wikidata"], cities["milano"]["region_istat"]) == ("015146", "Q490", "03")
+    assert (cities["roma"]["istat"], cities["roma"]["wikidata"], cities["roma"]["region_istat"]) == ("058091", "Q220", "12")
+    concepts = {r["id"]: r for r in rows(files, "concepts.csv")}
+    assert concepts["patrimonio-culturale"]["wikidata"] == "Q210272"
 
 
 def test_added_columns_stay_aligned_item_by_item(publication: meta.Publication) -> None:

@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
 from atlante import i18n, pipeline
 from atlante import pages as registry
@@ -158,3 +159,50 @@ def test_an_entity_page_has_its_tags_by_name_each_linking_its_page(project: Path
     assert [(chip.name, chip.url) for chip in chips] == [("innovazione", "tag/innovazione/")]
     assert all(chip.page in pages for chip in chips)
     assert not pages["cities/beta.md"].tags  # no tags: no chips
+
+
+# ---------------------------------------------------------------------------------------------
+# Places joined to linked data: a city's identifiers on its page and in its JSON-LD
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.brief
+@pytest.mark.parametrize(("lang", "facts"), [
+    ("it", ["Regione: Lombardia (codice ISTAT 03) (aggiunto)", "Codice ISTAT del comune: 015146 (aggiunto)",
+            "Wikidata: Q490 (aggiunto)"]),
+    ("en", ["Region: Lombardy (ISTAT code 03) (added)", "ISTAT municipality code: 015146 (added)",
+            "Wikidata: Q490 (added)"]),
+])
+def test_a_city_page_shows_its_region_s_code_its_istat_code_and_links_its_wikidata_item(
+        real_run: dict[str, pipeline.Result], lang: str, facts: list[str]) -> None:
+    (page,) = [p for p in real_run[lang].pages if p.src_uri.endswith("cities/milano.md")]
+    soup = BeautifulSoup(shown(page), "html.parser")
+    box = soup.find("h2", id="scheda" if lang == "it" else "key-facts").find_next("ul")
+    items = [" ".join(li.get_text(" ", strip=True).split()) for li in box.find_all("li")]
+    assert set(facts) <= set(items), items
+    (link,) = soup.select('a[href="https://www.wikidata.org/wiki/Q490"]')
+    assert link.get_text() == "Q490"
+
+
+@pytest.mark.brief
+@pytest.mark.parametrize("lang", ["it", "en"])
+def test_a_city_s_json_ld_is_the_same_as_its_wikidata_item_and_identified_by_its_istat_code(
+        real_run: dict[str, pipeline.Result], lang: str) -> None:
+    (page,) = [p for p in real_run[lang].pages if p.src_uri.endswith("cities/milano.md")]
+    assert page.meta is not None
+    (city,) = [n for n in page.meta.jsonld["@graph"] if n.get("@type") == "Place"]
+    assert city["sameAs"] == "https://www.wikidata.org/wiki/Q490"
+    assert city["identifier"] == ["city:milano", {"@type": "PropertyValue", "propertyID": "ISTAT", "value": "015146"}]
+    assert city["containedInPlace"] == {"@type": "AdministrativeArea", "name": "Lombardia",
+                                        "identifier": {"@type": "PropertyValue", "propertyID": "ISTAT", "value": "03"}}
+    assert page.meta.jsonld["@context"]["sameAs"] == {"@id": "https://schema.org/sameAs", "@type": "@id"}  # an IRI
+
+
+@pytest.mark.brief
+def test_a_concept_with_a_wikidata_item_links_it(real_run: dict[str, pipeline.Result]) -> None:
+    (page,) = [p for p in real_run["it"].pages if p.src_uri == "concepts/patrimonio-culturale.md"]
+    soup = BeautifulSoup(shown(page), "html.parser")
+    assert soup.select('a[href="https://www.wikidata.org/wiki/Q210272"]')
+    assert page.meta is not None
+    (term,) = [n for n in page.meta.jsonld["@graph"] if n.get("@type") == "DefinedTerm"]
+    assert term["sameAs"] == "https://www.wikidata.org/wiki/Q210272"

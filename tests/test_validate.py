@@ -39,8 +39,8 @@ def test_unknown_field_suggests_the_near_miss_and_missing_field_is_named(project
     assert messages(project) == [
         "data/cities/milano.yaml:2:1: city:milano: title: expected this field, found it missing (schema)",
         "data/cities/milano.yaml:3:1: city:milano: titel: expected one of the fields 'id', 'aliases', 'title', 'summary', "
-        "'named_as', 'body', 'tags', 'sources', 'relations', 'added', 'region', 'coordinates', "
-        "'en', found 'titel' (did you mean 'title'?) (schema)",
+        "'named_as', 'body', 'tags', 'sources', 'relations', 'added', 'region', 'coordinates', 'istat', "
+        "'wikidata', 'en', found 'titel' (did you mean 'title'?) (schema)",
     ]
 
 
@@ -280,6 +280,48 @@ def test_a_suspended_hyphen_before_a_conjunction_is_not_reported(project: Path) 
     assert [m for m in messages(project, "warning") if "folded-hyphen" in m] == []
 
 
+def _identifiers(project: Path, istat: str, wikidata: str, marked: str = "istat, wikidata") -> None:
+    """Milano with an ISTAT code and a Wikidata item after its coordinates (lines 10 and 11), `marked` as added."""
+    edit(project, MILANO, "coordinates: {lat: 45.4642, lon: 9.1900}\n",
+         f"coordinates: {{lat: 45.4642, lon: 9.1900}}\nistat: {istat}\nwikidata: {wikidata}\n")
+    edit(project, MILANO, "  - fields: [region, coordinates]", f"  - fields: [region, coordinates, {marked}]")
+
+
+def test_well_formed_identifiers_are_valid(project: Path) -> None:
+    _identifiers(project, '"015146"', "Q490")
+    assert messages(project) == []
+
+
+@pytest.mark.parametrize(("istat", "wikidata", "expected"), [
+    ('"15146"', "Q0490", [
+        "data/cities/milano.yaml:10:8: city:milano: istat: expected an ISTAT municipality code: six digits, written as "
+        "text (like '015146'), found '15146' (schema)",
+        "data/cities/milano.yaml:11:11: city:milano: wikidata: expected a Wikidata item: Q and its number, no leading "
+        "zero (like 'Q490'), found 'Q0490' (schema)"]),
+    ("015146", "q490", [  # unquoted, YAML 1.1 reads the code as a number, an octal one: why it is quoted
+        "data/cities/milano.yaml:10:8: city:milano: istat: expected a text, found the number 6758 (schema)",
+        "data/cities/milano.yaml:11:11: city:milano: wikidata: expected a Wikidata item: Q and its number, no leading "
+        "zero (like 'Q490'), found 'q490' (schema)"]),
+    ('"0151460"', "https://www.wikidata.org/wiki/Q490", [
+        "data/cities/milano.yaml:10:8: city:milano: istat: expected an ISTAT municipality code: six digits, written as "
+        "text (like '015146'), found '0151460' (schema)",
+        "data/cities/milano.yaml:11:11: city:milano: wikidata: expected a Wikidata item: Q and its number, no leading "
+        "zero (like 'Q490'), found 'https://www.wikidata.org/wiki/Q490' (schema)"]),
+])
+def test_malformed_identifiers_are_refused_where_they_are(project: Path, istat: str, wikidata: str,
+                                                          expected: list[str]) -> None:
+    _identifiers(project, istat, wikidata)
+    assert messages(project) == expected
+
+
+def test_identifiers_are_additions_marked_with_their_source(project: Path) -> None:
+    _identifiers(project, '"015146"', "Q490", marked="istat")
+    assert messages(project) == [
+        "data/cities/milano.yaml:11:11: city:milano: wikidata: expected 'wikidata' to be listed under 'added' with its "
+        "source (the brief does not give it), found it unmarked (unmarked-addition)",
+    ]
+
+
 def test_coordinates_must_fall_in_italy_and_in_the_stated_region(project: Path) -> None:
     edit(project, MILANO, "coordinates: {lat: 45.4642, lon: 9.1900}", "coordinates: {lat: 45.0703, lon: 7.6869}")
     assert messages(project) == [
@@ -358,7 +400,8 @@ def test_a_document_that_fails_its_schema_is_not_checked_by_the_rules(project: P
 
 
 def test_the_fields_outside_the_brief_are_declared_per_kind() -> None:
-    assert {k.name: k.not_in_brief for k in KINDS if k.not_in_brief} == {"city": ("region", "coordinates")}
+    assert {k.name: k.not_in_brief for k in KINDS if k.not_in_brief} == {
+        "city": ("region", "coordinates", "istat", "wikidata"), "concept": ("wikidata",)}
     assert rules.RULES["unmarked-addition"].check is not None
 
 

@@ -128,6 +128,8 @@ class CityData(Entry):
     relations: NotRequired[CityRelations]
     region: Region
     coordinates: Coordinates
+    istat: NotRequired[str]  # the ISTAT municipality code, six digits
+    wikidata: NotRequired[str]  # the Wikidata item, "Q490"
 
 
 class ThemeData(Entry):
@@ -143,6 +145,7 @@ class ActionData(Entry):
 
 class ConceptData(Entry):
     named_as: str
+    wikidata: NotRequired[str]  # the Wikidata item, where one matches
 
 
 class Correction(TypedDict):

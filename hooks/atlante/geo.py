@@ -8,7 +8,9 @@ this runs once per process and detail (functools.cache): every page reuses the s
 
 Cities are placed from their `coordinates` by the same projection, so a city added to data/ appears
 on every map with no other change; `region_of` tells which region a point falls in, for the check
-that a city's coordinates lie in Italy and in its stated region. Markup is the templates' job
+that a city's coordinates lie in Italy and in its stated region; `region_codes` gives each region's ISTAT
+code, and `province_of` the ISTAT code of the province a point falls in (ISTAT's provincial limits, from
+the same source), which a city's ISTAT municipality code begins with. Markup is the templates' job
 (map.html): this module returns numbers and names only.
 """
 
@@ -31,6 +33,7 @@ if TYPE_CHECKING:  # imported where used: `atlante check` of places it has check
     from shapely.geometry import MultiPolygon, Polygon
 
 GEODATA = FsPath(__file__).parent / "geodata" / "limits_IT_regions.topo.json"
+PROVINCES = FsPath(__file__).parent / "geodata" / "limits_IT_provinces.topo.json"  # the same source's provinces
 CRS = "EPSG:3034"  # ETRS89-extended / LCC Europe: conformal, metres
 TOLERANCE_M = 1000  # a point this close to a region (a coastal city centre) is in it
 
@@ -120,6 +123,28 @@ def regions_of(points: Iterable[tuple[float, float]], kept: FsPath | None = None
 
 
 @cache
+def region_codes() -> dict[str, str]:
+    """Each region's ISTAT code ("03"), by its name as the data's `region` enum writes it ("Lombardia")."""
+    return {str(g["properties"]["reg_name"]).split("/")[0]: str(g["properties"]["reg_istat_code"])
+            for g in _topology()["objects"]["regions"]["geometries"]}
+
+
+def province_of(lat: float, lon: float) -> str | None:
+    """The ISTAT code ("015", the historic province code) of the province or metropolitan city a WGS 84
+    point falls in (within TOLERANCE_M of its coast), or None outside Italy."""
+    from shapely.geometry import Point
+
+    x, y = _transformer().transform(lon, lat)
+    point = Point(x, y)
+    shapes = _province_shapes()
+    inside = next((code for code, shape in shapes.items() if shape.intersects(point)), None)
+    if inside is not None:
+        return inside
+    distance, code = min((shape.distance(point), code) for code, shape in shapes.items())
+    return code if distance <= TOLERANCE_M else None
+
+
+@cache
 def base_map(detail: Detail = FULL) -> BaseMap:
     """Italy's regions at `detail`, projected, simplified and scaled to SVG units."""
     from shapely.geometry import Polygon
@@ -170,8 +195,8 @@ def place_markers(base: BaseMap, points: Sequence[tuple[object, str, float, floa
 
 
 @cache
-def _topology() -> Json:
-    topology: Json = json.loads(GEODATA.read_text(encoding="utf-8"))  # TopoJSON, shipped with the package
+def _topology(path: FsPath = GEODATA) -> Json:
+    topology: Json = json.loads(path.read_text(encoding="utf-8"))  # TopoJSON, shipped with the package
     return topology
 
 
@@ -183,9 +208,9 @@ def _transformer() -> pyproj.Transformer:
 
 
 @cache
-def _projected_arcs() -> tuple[tuple[tuple[float, float], ...], ...]:
+def _projected_arcs(path: FsPath = GEODATA) -> tuple[tuple[tuple[float, float], ...], ...]:
     """Every arc of the topology, delta-decoded, dequantised and projected."""
-    topology = _topology()
+    topology = _topology(path)
     (sx, sy), (tx, ty) = topology["transform"]["scale"], topology["transform"]["translate"]
     project = _transformer().transform
     arcs = []
@@ -199,12 +224,13 @@ def _projected_arcs() -> tuple[tuple[tuple[float, float], ...], ...]:
     return tuple(arcs)
 
 
-def _region_rings(topology: Json) -> list[tuple[str, list[list[int]]]]:
-    """(region name, its rings as arc indexes) for each region, outer rings and holes alike."""
+def _region_rings(topology: Json, layer: str = "regions", key: str = "reg_name") -> list[tuple[str, list[list[int]]]]:
+    """(region name, its rings as arc indexes) for each region, outer rings and holes alike (or, with
+    `layer` and `key`, for each feature of another layer, named by the property `key`)."""
     regions = []
-    for geometry in topology["objects"]["regions"]["geometries"]:
+    for geometry in topology["objects"][layer]["geometries"]:
         polygons = geometry["arcs"] if geometry["type"] == "MultiPolygon" else [geometry["arcs"]]
-        name = geometry["properties"]["reg_name"].split("/")[0]  # "Valle d'Aosta/Vallée d'Aoste"
+        name = geometry["properties"][key].split("/")[0]  # "Valle d'Aosta/Vallée d'Aoste"
         regions.append((name, [ring for polygon in polygons for ring in polygon]))
     return regions
 
@@ -221,12 +247,22 @@ def _ring_points(ring: list[int], arcs: list[tuple[tuple[float, float], ...]]) -
 @cache
 def _shapes() -> dict[str, Polygon | MultiPolygon]:
     """Each region as a projected shapely geometry at full detail, for point-in-region tests."""
+    return _layer_shapes(GEODATA, "regions", "reg_name")
+
+
+@cache
+def _province_shapes() -> dict[str, Polygon | MultiPolygon]:
+    """Each province and metropolitan city, by its ISTAT code, as `_shapes` gives the regions."""
+    return _layer_shapes(PROVINCES, "provinces", "prov_istat_code")
+
+
+def _layer_shapes(path: FsPath, layer: str, key: str) -> dict[str, Polygon | MultiPolygon]:
     import shapely
     from shapely.geometry import MultiPolygon, Polygon
 
-    arcs = list(_projected_arcs())
+    arcs = list(_projected_arcs(path))
     shapes: dict[str, Polygon | MultiPolygon] = {}
-    for name, rings in _region_rings(_topology()):
+    for name, rings in _region_rings(_topology(path), layer, key):
         polygons = [Polygon(_ring_points(ring, arcs)) for ring in rings]
         shape = shapely.union_all([p.buffer(0) for p in polygons])  # holes are rings of their own
         shapely.prepare(shape)

@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 @dataclass(frozen=True)
 class Fact:
     field: str  # the data field
-    format: str = "text"  # "text" (plain text), "value" (an enumerated value, translated), "coordinates"
+    format: str = "text"  # "text" (plain text), "value" (an enumerated value, translated), "coordinates",
+    # "region" (a region, translated, with its ISTAT code), "code" (an identifier, as it is), "wikidata"
+    # (a Wikidata item, linked)
 
 
 @dataclass(frozen=True)
@@ -78,14 +80,16 @@ KINDS: tuple[Kind, ...] = (
          Display(facts=(Fact("period", "value"), WORDING), group_by="period",
                  home=(("circles", "period", "storico"), ("new", "period", "nuovo"))), share=0.04),
     Kind("city", "cities",
-         Display(facts=(Fact("region", "value"), Fact("coordinates", "coordinates")),
+         Display(facts=(Fact("region", "region"), Fact("coordinates", "coordinates"), Fact("istat", "code"),
+                        Fact("wikidata", "wikidata")),
                  columns=(Fact("region", "value"), Fact("coordinates", "coordinates")), home=(("circles", None, None),)),
-         schema_type="Place", not_in_brief=("region", "coordinates"), share=0.21),
+         schema_type="Place", not_in_brief=("region", "coordinates", "istat", "wikidata"), share=0.21),
     Kind("theme", "themes",
          Display(facts=(Fact("category", "value"), WORDING), group_by="category", home=(("new", None, None),)), share=0.32),
     Kind("action", "actions", Display(facts=(WORDING,), home=(("actions", None, None),)), schema_type="Action", share=0.05),
-    Kind("concept", "concepts", Display(facts=(WORDING,), alphabetical=True, home_index="read_more"),
-         schema_type="DefinedTerm", share=0.17),
+    Kind("concept", "concepts", Display(facts=(WORDING, Fact("wikidata", "wikidata")), alphabetical=True,
+                                        home_index="read_more"),
+         schema_type="DefinedTerm", not_in_brief=("wikidata",), share=0.17),
     Kind("slide", "slides", Display(home_index="read_more"), texts=("heading",), schema_type="CreativeWork",
          source=True),
 )

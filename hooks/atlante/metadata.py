@@ -8,7 +8,7 @@
   comma: Zotero's name parser, ZU.cleanAuthor, then keeps the whole text as a last name, which the
   item stores as a single-field name, instead of splitting off the last word), on the website named
   by `og:site_name`, in the page's language (README, "Zotero");
-- schema.org JSON-LD fitting the page: a city is a Place with its coordinates, a concept a
+- schema.org JSON-LD fitting the page: a city is a Place with its coordinates (its ISTAT code an `identifier`, its Wikidata item `sameAs`), a concept a
   DefinedTerm, an action an Action, a slide a CreativeWork whose statements are Quotations, the
   home page the Dataset the site publishes; every other entity a Thing of its kind.
 
@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import PurePosixPath
 
+from . import geo
 from .kinds import KIND_BY_NAME, RELATION_TYPES, SOURCE, Kind, address
 from .meta import Publication
 from .model import Entity, Json, Statement
@@ -39,7 +40,8 @@ DATA_FOLDER = "dati/"  # the open data's folder under the site root (opendata.FO
 # The properties whose values are addresses: read as IRIs, so that a page's entity and its links are
 # the same nodes as the open data's
 LINKED = ("url", "license", "about", "hasPart", "isPartOf", "subjectOf", "mainEntity", "inDefinedTermSet",
-          "additionalType", "contentUrl", "actionStatus")
+          "additionalType", "contentUrl", "actionStatus", "sameAs")
+WIKIDATA = "https://www.wikidata.org/wiki/"  # an item's page: Q490 -> https://www.wikidata.org/wiki/Q490
 
 
 @dataclass(frozen=True)
@@ -188,11 +190,17 @@ def entity_node(publication: Publication, entity: Entity, languages: Sequence[st
         "description": _texts(entity, "summary", languages, publication.source_lang),
         "url": [entity_url(publication, entity, lang) for lang in languages],
     }
+    if istat := entity.data.get("istat"):  # the ISTAT municipality code, beside the site's own identifier
+        node["identifier"] = [node["identifier"], istat_code(str(istat))]
+    if item := entity.data.get("wikidata"):
+        node["sameAs"] = WIKIDATA + str(item)
     if kind.place:
         where = entity.coordinates(kind.place)
         node["geo"] = {"@type": "GeoCoordinates", "latitude": where["lat"], "longitude": where["lon"]}
         if region := entity.data.get("region"):
             node["containedInPlace"] = {"@type": "AdministrativeArea", "name": region}
+            if code := geo.region_codes().get(str(region)):
+                node["containedInPlace"]["identifier"] = istat_code(code)
     if kind.schema_type == "DefinedTerm":
         node["termCode"] = entity.id
         node["inDefinedTermSet"] = term_set_iri(publication, kind)
@@ -208,6 +216,11 @@ def entity_node(publication: Publication, entity: Entity, languages: Sequence[st
         if not ln.inverse:  # as written in its file: the inverse is the other entity's node's
             node.setdefault(ln.type, []).append(entity_iri(publication, ln.target))
     return node
+
+
+def istat_code(code: str) -> Json:
+    """An ISTAT code (a municipality's "015146", a region's "03") as a schema.org PropertyValue."""
+    return {"@type": "PropertyValue", "propertyID": "ISTAT", "value": code}
 
 
 def statement_node(publication: Publication, statement: Statement, languages: Sequence[str],

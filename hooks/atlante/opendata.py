@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, cast
 
 import yaml
 
-from . import files, i18n
+from . import files, geo, i18n
 from .entities import SlideData
 from .kinds import KINDS, RELATION_BY_NAME, RELATION_TYPES, SOURCE, Kind, RelationType, address
 from .meta import Publication
@@ -238,7 +238,8 @@ def tables(schema_dir: FsPath, source: str) -> list[Table]:
     slides = SOURCE  # the kind whose entities hold the brief's statements
     url = Column("url", "string", "The address of the entity's page.", required=True, format="uri")
     return [
-        *(Table(kind.folder, csv_name(kind), (*flat_columns(kind, kind_fields[kind.name]), url), ("id",), kind)
+        *(Table(kind.folder, csv_name(kind), (*_with_region_code(kind, flat_columns(kind, kind_fields[kind.name])), url),
+                ("id",), kind)
           for kind in KINDS),
         Table("relations", RELATIONS, _relation_columns([source, *(lang for lang in languages if lang != source)]), ("source", "relation", "target", "direction")),
         Table("statements", STATEMENTS, _statement_columns(slides, kind_fields[slides.name]), ("slide", "id"),
@@ -279,6 +280,20 @@ def flat_columns(kind: Kind, kind_fields: list[Field], within: str = "") -> list
             enum=tuple(neutralise(str(v)) for v in f.enum) if f.enum and table_type == "string" else (),
             minimum=f.minimum, maximum=f.maximum))
     return out
+
+
+REGION_CODE = "region_istat"  # after a place's region: the region's ISTAT code, from the regional boundaries
+
+
+def _with_region_code(kind: Kind, columns: list[Column]) -> list[Column]:
+    """A place's columns with, after its `region`, the region's ISTAT code (two digits), which no file
+    holds: the vendored ISTAT boundaries give it (geo.region_codes), as they give the maps."""
+    at = next((i for i, c in enumerate(columns) if kind.place and c.path == "region"), None)
+    if at is None:
+        return columns
+    code = Column(REGION_CODE, "string", "The ISTAT code of the region (two digits), from ISTAT's regional boundaries.",
+                  anchor=columns[at].anchor, required=columns[at].required)
+    return [*columns[: at + 1], code, *columns[at + 1:]]
 
 
 def _column_name(path: str, place: str | None) -> str:
@@ -346,8 +361,10 @@ def table_text(table: Table, catalog: Catalog, publication: Publication, words: 
     """A table as CSV: its header, then a row per entity of its kind, per relation and direction, or
     per statement."""
     if table.kind is not None:
-        rows: Iterator[tuple[Mapping[str, object], Mapping[str, object]]] = ((e.data, {"url": entity_url(publication, e)})
-                                                    for e in catalog.by_kind[table.kind.name])
+        codes = geo.region_codes()
+        rows: Iterator[tuple[Mapping[str, object], Mapping[str, object]]] = (
+            (e.data, {"url": entity_url(publication, e), REGION_CODE: codes.get(str(e.data.get("region")))})
+            for e in catalog.by_kind[table.kind.name])
     elif table.name == "relations":
         rows = _relation_rows(catalog, words)
     else:

@@ -33,6 +33,7 @@ from functools import cached_property
 from pathlib import Path as FsPath
 from typing import TYPE_CHECKING, Any
 
+from . import geo
 from .kinds import CHAIN, HOME_STEPS, KIND_BY_NAME, KINDS, SOURCE, Kind
 from .kinds import address as entity_address
 from .model import Entity
@@ -520,10 +521,11 @@ def _facts(kind: Kind, entity: Entity, translation: Translation) -> list[dict[st
         value = entity.text(fact.field, lang) if fact.format == "text" else entity.data.get(fact.field)
         if value in (None, ""):
             continue
-        shown = translation.enum(fact.field, value) if fact.format == "value" else value
-        if fact.format != "coordinates" and _words(shown) == _words(entity.text("title", lang)):
+        shown = translation.enum(fact.field, value) if fact.format in ("value", "region") else value
+        if fact.format not in ("coordinates", "code", "wikidata") and _words(shown) == _words(entity.text("title", lang)):
             continue  # a wording, label or category that says the title again
-        facts.append({"field": fact.field, "format": fact.format, "value": value})
+        code = geo.region_codes().get(str(value)) if fact.format == "region" else None  # its ISTAT code
+        facts.append({"field": fact.field, "format": fact.format, "value": value, "code": code})
     return facts
 
 

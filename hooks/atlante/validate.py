@@ -412,6 +412,8 @@ _PATTERN_NAMES = {
     "^[a-z0-9]+(-[a-z0-9]+)*$": "lowercase letters, digits and single hyphens (like 'made-in-italy')",
     "^[a-z]+:[a-z0-9]+(-[a-z0-9]+)*$": "a reference '<kind>:<id>' (like 'city:milano')",
     "^[a-z0-9]+(-[a-z0-9]+)*#[a-z0-9]+(-[a-z0-9]+)*$": "a statement '<slide>#<statement>' (like 'slide-3#concetto')",
+    "^Q[1-9][0-9]*$": "a Wikidata item: Q and its number, no leading zero (like 'Q490')",
+    "^[0-9]{6}$": "an ISTAT municipality code: six digits, written as text (like '015146')",
 }
 
 

@@ -1,4 +1,4 @@
-"""The field reference ("Riferimento dei campi", /campi/): every field of every kind, from the JSON Schemas.
+"""The field reference ("Riferimento dei campi", /campi/; "Field reference", /en/fields/): every field of every kind, from the JSON Schemas.
 
 `kinds` gives the page its data: for each kind, in the kinds' order, every field that
 opendata.fields reads from the kind's schema (nested objects, list items and the language blocks
@@ -16,13 +16,11 @@ import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path as FsPath
 
-from . import files, i18n, pages, yamlsource
+from . import files, i18n, yamlsource
 from .kinds import KINDS, Kind
 from .model import Finding, Json, Path
 from .opendata import Field, anchor, fields
 from .schemas import ENVELOPE
-
-PAGE = pages.path_of("fields")  # campi.md, served at /campi/ in every edition
 
 
 def kinds(schema_dir: FsPath) -> list[Json]:

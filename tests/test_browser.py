@@ -161,7 +161,8 @@ def test_a_result_names_the_words_it_lacks_as_typed_and_its_page_highlights_the_
     ("/{city}/", "/en/{city}/"),
     ("/en/{city}/", "/{city}/"),
     ("/", "/en/"),
-    ("/en/informazioni/", "/informazioni/"),
+    ("/en/about/", "/informazioni/"),  # a page with a path of its own in each language
+    ("/dati/", "/en/data/"),
 ])
 def test_the_language_switch_stays_on_the_same_page(screen: Screen, at: At, start: str, expected: str) -> None:
     start, expected = at(start), at(expected)
@@ -328,7 +329,7 @@ def test_the_sidebar_title_does_not_cover_the_scrolled_navigation(screen: Screen
 
 
 @pytest.mark.parametrize("width", [390, 1366])
-@pytest.mark.parametrize("path", ["/campi/", "/en/campi/", "/dati/"])
+@pytest.mark.parametrize("path", ["/campi/", "/en/fields/", "/dati/"])
 def test_the_field_reference_fits_the_screen_and_a_field_link_lands_on_it(screen: Screen, site_url: str,
                                                                           path: str, width: int) -> None:
     """No line of the reference or of the Dati page widens the page (long examples wrap); a link to a
@@ -337,7 +338,7 @@ def test_the_field_reference_fits_the_screen_and_a_field_link_lands_on_it(screen
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     name = path.strip("/").replace("/", "_")
     snapshot(page, f"fields-{name}-{width}", full_page=True)
-    if "campi" in path:
+    if "campi" in path or "fields" in path:
         page.goto(site_url + path + "#city-coordinates-lat", wait_until="networkidle")
         term = page.locator("#city-coordinates-lat")
         assert term.is_visible() and 0 <= term.bounding_box()["y"] < 300

@@ -14,6 +14,7 @@ import pytest
 from markupsafe import escape
 
 from atlante import i18n, opendata, pipeline, reference
+from atlante import pages as pages_
 from atlante.kinds import KINDS
 from atlante.render import md_text
 
@@ -58,7 +59,7 @@ def pages(real_run: dict[str, pipeline.Result]) -> dict[str, str]:
     """The field reference of each edition, as Markdown."""
     out = {}
     for lang in ("it", "en"):
-        [page] = [p for p in real_run[lang].pages if p.src_uri == reference.PAGE]
+        [page] = [p for p in real_run[lang].pages if p.src_uri == pages_.path_of("fields", words=real_run[lang].translations[lang].words)]
         out[lang] = page.markdown
     return out
 
@@ -73,10 +74,12 @@ def entries(text: str) -> dict[str, list[tuple[str, str, str]]]:
     return out
 
 
-def test_the_page_is_in_both_editions_at_the_same_address(pages: dict[str, str]) -> None:
+def test_the_page_is_in_both_editions_each_at_its_language_s_address(real_run: dict[str, pipeline.Result],
+                                                                      pages: dict[str, str]) -> None:
     assert pages["it"].startswith("---\ndescription: ") and "\n# Riferimento dei campi\n" in pages["it"]
     assert "\n# Field reference\n" in pages["en"]
-    assert reference.PAGE == "campi.md"
+    assert [pages_.path_of("fields", words=real_run[lang].translations[lang].words) for lang in ("it", "en")] == \
+        ["campi.md", "fields.md"]
 
 
 @pytest.mark.parametrize("lang", ["it", "en"])
@@ -157,7 +160,7 @@ def test_an_example_with_html_special_characters_is_shown_escaped_as_code(tmp_pa
          f'"examples": [\n        {json.dumps(hostile)}\n      ]')
     result = pipeline.run(project, lang="it")
     assert result.errors == [], [str(f) for f in result.errors]
-    [page] = [p.markdown for p in result.pages if p.src_uri == reference.PAGE]
+    [page] = [p.markdown for p in result.pages if p.src_uri == pages_.path_of("fields", words=result.translations["it"].words)]
     assert "<script>" not in page
     html = markdown.markdown(page, extensions=EXTENSIONS)
     assert "<script>" not in html and "<em>" not in html and "javascript" not in html.split("<code>", 1)[0]

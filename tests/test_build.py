@@ -88,8 +88,8 @@ def test_every_entity_has_its_page_at_its_address(built_site: Path, catalog: Cat
     for entity in catalog.entities.values():
         assert (built_site / page_of(entity) / "index.html").is_file(), entity.ref
         assert (built_site / "en" / page_of(entity) / "index.html").is_file(), entity.ref
-    italian = [p for p in built_site.rglob("index.html") if not p.is_relative_to(built_site / "en")]
-    english = list((built_site / "en").rglob("index.html"))
+    italian = [p for p in built_site.rglob("index.html") if not p.is_relative_to(built_site / "en") and not is_redirect(p)]
+    english = [p for p in (built_site / "en").rglob("index.html") if not is_redirect(p)]  # (/en/dati/ and the others)
     # home, concept map, whole brief, data, field reference, changelog, kind indexes, entities,
     # hand-written pages (about, accessibility), the tag index and the page of each tag in use
     assert len(italian) == len(english) == 1 + 1 + 4 + len(KINDS) + len(catalog.entities) + 2 + 1 + len(used_tags(catalog))
@@ -584,7 +584,8 @@ def test_two_builds_of_the_same_commit_are_byte_identical(committed: list[Path])
 
 def test_every_page_has_its_own_meta_description(built_site: Path) -> None:
     for edition in (built_site, built_site / "en"):
-        pages = [p for p in edition.rglob("index.html") if edition == built_site / "en" or not p.is_relative_to(built_site / "en")]
+        pages = [p for p in edition.rglob("index.html") if (edition == built_site / "en" or not p.is_relative_to(built_site / "en"))
+                 and not is_redirect(p)]  # a redirect's page is none: it sends the reader on
         descriptions: dict[str, Path] = {}
         for path in pages:
             meta = parsed(path).find("meta", attrs={"name": "description"})

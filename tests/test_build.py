@@ -130,6 +130,30 @@ def test_the_field_reference_is_in_each_edition_and_its_nav_and_the_dati_page_li
     assert f"../{fields}/#city-region" in linked and {h.split("#")[1] for h in linked} <= ids
 
 
+def field_examples(site: Path, page: str, label: str) -> dict[str, str]:
+    """Each field's example on a field reference, by the field's anchor."""
+    found = {}
+    for term in soup(site, page).select("dt[id]"):
+        for paragraph in term.find_next_sibling("dd").find_all("p"):
+            if paragraph.get_text().startswith(label + ":"):
+                found[term["id"]] = paragraph.find("code").get_text()
+    return found
+
+
+def test_the_english_field_reference_shows_english_examples(built_site: Path) -> None:
+    """Texts in the edition's language (from the schemas' `en:` blocks); ids, tags and values as the files hold them."""
+    english, italian = field_examples(built_site, "en/fields", "Example"), field_examples(built_site, "campi", "Esempio")
+    assert english["city-title"] == "Milan" and italian["city-title"] == "Milano"
+    assert english["city-summary"].startswith("One of the major Italian cities") and italian["city-summary"].startswith("Una delle")
+    assert (english["move-label"], english["slide-statements-label"]) == ("transition", "crisis")
+    assert english["slide-heading"] == "On metropolitan/regional and national platforms – 1"
+    assert english["slide-statements-text"] == "Can new or renewed magic circles be imagined?"
+    assert "article «Milano»" in english["city-added"] and "voce «Milano»" in italian["city-added"]
+    assert (english["city-id"], english["city-region"], english["city-tags"]) == ("milano", "Lombardia", '["citta", "made-in-italy"]')
+    assert not [anchor for anchor, example in english.items() if "Una delle" in example or "A proposito" in example]
+    assert italian["city-en-title"] == "Milan"  # the Italian page shows the translation's own example
+
+
 @pytest.mark.brief  # Milano's page as the brief and its editors give it: its words, sources and links
 def test_entity_page_shows_title_summary_statements_relations_and_tags(built_site: Path) -> None:
     page = content(built_site, "cities/milano")

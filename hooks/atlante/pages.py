@@ -281,7 +281,7 @@ def _data_page(ctx: Context, page: Instance, part: list[Any] | None, number: int
 def _field_reference(ctx: Context, page: Instance, part: list[Any] | None, number: int) -> Made:
     from . import reference
 
-    return Made({"reference": reference.kinds(ctx.site.schema_dir)})
+    return Made({"reference": reference.kinds(ctx.site.schema_dir, None if ctx.translation.source else ctx.lang)})
 
 
 def _changelog_page(ctx: Context, page: Instance, part: list[Any] | None, number: int) -> Made:

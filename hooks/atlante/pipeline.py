@@ -224,6 +224,7 @@ def _check(project: FsPath, docs_dir: FsPath, parallel: bool = False) -> tuple[l
                              kept=cache_folder(project), paths=i18n.page_paths(translations))
         findings += i18n.tag_findings(documents, translations)
         findings += reference.description_findings(project, translations)
+        findings += reference.example_findings(project, translations)
     return documents, Result(sorted(set(findings), key=_where), translations=translations)
 
 

@@ -201,6 +201,8 @@ declare("configuration", "error", "mkdocs.yml describes the publication (site ad
 declare("schema-file", "error", "each kind's JSON Schema (data/schema/) is readable JSON and a valid JSON Schema")
 declare("field-description", "error", "each field of every schema has its description in every translation file "
         "(opendata.fields), for the field reference and the Dati page")
+declare("field-example", "warning", "each text field of a schema's language block has an example in its language "
+        "(the field reference of that language's edition shows it)")
 declare("template", "error", "the page templates (overrides/atlante/) compile and render")
 declare("citation-engine", "error", "the citations' styles can be rendered: Node.js and citeproc-js (npm `citeproc`, "
         "as package-lock.json pins it) are installed")

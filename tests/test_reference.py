@@ -205,3 +205,35 @@ def test_a_shared_field_without_a_description_is_located_in_the_envelope(tmp_pat
     assert first.file == second.file == "data/schema/envelope.schema.json" and first.field == "added[].source"
     assert "\"source\": {" in (project / first.file).read_text().splitlines()[first.line - 1]
 
+
+
+def test_each_edition_shows_its_languages_examples_and_the_source_s_values(pages: dict[str, str]) -> None:
+    """A text's example in the page's language (the schema's `en:` block); ids, tags and values as written."""
+    for lang, title, statement in (("it", "Milano", "Si può pensare a circoli magici nuovi o rinnovati?"),
+                                   ("en", "Milan", "Can new or renewed magic circles be imagined?")):
+        city, slide = entries(pages[lang])["city"], entries(pages[lang])["slide"]
+        shown = {path: definition for path, _anchor, definition in city + slide}
+        assert f"<code>{title}</code>" in shown["title"], lang
+        assert statement[:20] in shown[str(md_text("statements[].text"))], lang
+        assert "<code>Lombardia</code>" in shown["region"] and "<code>milano</code>" in shown["id"]
+    assert "Una delle" not in pages["en"] and "A proposito di" not in pages["en"]
+
+
+def test_a_text_field_without_an_example_in_a_language_is_a_located_warning(tmp_path: Path) -> None:
+    """As an untranslated text: `atlante check` warns, a strict run fails; `atlante generate` keeps the
+    examples a language block has, and gives a new language's block none."""
+    project = make_project(tmp_path)
+    schema = project / "data/schema/city.schema.json"
+    edit(project, "data/schema/city.schema.json", '''          "description": "The English text of 'title'.",
+          "examples": [
+            "Milan"
+          ]''', '''          "description": "The English text of 'title'."''')
+    result = pipeline.check(project)
+    line = schema.read_text(encoding="utf-8").splitlines().index('        "title": {', 100) + 1
+    assert [str(f) for f in result.findings if f.rule == "field-example"] == [
+        f"data/schema/city.schema.json:{line}:18: warning: (language en): en.title: expected an example in English of its "
+        "own (the field reference of the en edition shows it), found only the original's (field-example)"]
+    assert not result.errors
+    before = {p.name: p.read_text(encoding="utf-8") for p in (project / "data/schema").glob("*.json")}
+    assert atlante(project, "generate").returncode == 0
+    assert {p.name: p.read_text(encoding="utf-8") for p in (project / "data/schema").glob("*.json")} == before

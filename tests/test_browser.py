@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Callable, Iterator
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Page
@@ -321,6 +322,16 @@ def test_the_sidebar_title_does_not_cover_the_scrolled_navigation(screen: Screen
     # whatever sits at the top of the scrolled sidebar is a navigation link, not a sticky title over it
     top = page.evaluate(f"document.elementFromPoint({box['x'] + 40}, {box['y'] + 8}).closest('.md-nav__title, .md-nav__link') ?.className")
     assert top is not None and "md-nav__title" not in top
+
+
+@pytest.mark.parametrize(("old", "new"), [("/en/dati/", "/en/data/"), ("/en/campi/", "/en/fields/"),
+                                          ("/en/informazioni/", "/en/about/"), ("/en/accessibilita/", "/en/accessibility/")])
+def test_an_english_pages_first_address_leads_the_browser_to_its_english_path(screen: Screen, old: str, new: str) -> None:
+    """The English edition's own pages were first published at their Italian paths: a saved link still lands."""
+    page = screen(old + "#city-region" if "campi" in old else old)
+    page.wait_for_url(lambda url: urlsplit(url).path == new)
+    assert page.evaluate("document.documentElement.lang") == "en"
+    assert "campi" not in old or page.evaluate("location.hash") == "#city-region"  # an anchor survives the redirect
 
 
 # ---------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Callable, Iterator
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Page
@@ -161,7 +162,8 @@ def test_a_result_names_the_words_it_lacks_as_typed_and_its_page_highlights_the_
     ("/{city}/", "/en/{city}/"),
     ("/en/{city}/", "/{city}/"),
     ("/", "/en/"),
-    ("/en/informazioni/", "/informazioni/"),
+    ("/en/about/", "/informazioni/"),  # a page with a path of its own in each language
+    ("/dati/", "/en/data/"),
 ])
 def test_the_language_switch_stays_on_the_same_page(screen: Screen, at: At, start: str, expected: str) -> None:
     start, expected = at(start), at(expected)
@@ -322,13 +324,23 @@ def test_the_sidebar_title_does_not_cover_the_scrolled_navigation(screen: Screen
     assert top is not None and "md-nav__title" not in top
 
 
+@pytest.mark.parametrize(("old", "new"), [("/en/dati/", "/en/data/"), ("/en/campi/", "/en/fields/"),
+                                          ("/en/informazioni/", "/en/about/"), ("/en/accessibilita/", "/en/accessibility/")])
+def test_an_english_pages_first_address_leads_the_browser_to_its_english_path(screen: Screen, old: str, new: str) -> None:
+    """The English edition's own pages were first published at their Italian paths: a saved link still lands."""
+    page = screen(old + "#city-region" if "campi" in old else old)
+    page.wait_for_url(lambda url: urlsplit(url).path == new)
+    assert page.evaluate("document.documentElement.lang") == "en"
+    assert "campi" not in old or page.evaluate("location.hash") == "#city-region"  # an anchor survives the redirect
+
+
 # ---------------------------------------------------------------------------------------------
 # The field reference: long pages of terms, read on a phone
 # ---------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("width", [390, 1366])
-@pytest.mark.parametrize("path", ["/campi/", "/en/campi/", "/dati/"])
+@pytest.mark.parametrize("path", ["/campi/", "/en/fields/", "/dati/"])
 def test_the_field_reference_fits_the_screen_and_a_field_link_lands_on_it(screen: Screen, site_url: str,
                                                                           path: str, width: int) -> None:
     """No line of the reference or of the Dati page widens the page (long examples wrap); a link to a
@@ -337,7 +349,7 @@ def test_the_field_reference_fits_the_screen_and_a_field_link_lands_on_it(screen
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     name = path.strip("/").replace("/", "_")
     snapshot(page, f"fields-{name}-{width}", full_page=True)
-    if "campi" in path:
+    if "campi" in path or "fields" in path:
         page.goto(site_url + path + "#city-coordinates-lat", wait_until="networkidle")
         term = page.locator("#city-coordinates-lat")
         assert term.is_visible() and 0 <= term.bounding_box()["y"] < 300

@@ -88,8 +88,8 @@ def test_every_entity_has_its_page_at_its_address(built_site: Path, catalog: Cat
     for entity in catalog.entities.values():
         assert (built_site / page_of(entity) / "index.html").is_file(), entity.ref
         assert (built_site / "en" / page_of(entity) / "index.html").is_file(), entity.ref
-    italian = [p for p in built_site.rglob("index.html") if not p.is_relative_to(built_site / "en")]
-    english = list((built_site / "en").rglob("index.html"))
+    italian = [p for p in built_site.rglob("index.html") if not p.is_relative_to(built_site / "en") and not is_redirect(p)]
+    english = [p for p in (built_site / "en").rglob("index.html") if not is_redirect(p)]  # (/en/dati/ and the others)
     # home, concept map, whole brief, data, field reference, changelog, kind indexes, entities,
     # hand-written pages (about, accessibility), the tag index and the page of each tag in use
     assert len(italian) == len(english) == 1 + 1 + 4 + len(KINDS) + len(catalog.entities) + 2 + 1 + len(used_tags(catalog))
@@ -114,19 +114,44 @@ def test_the_brief_entities_pages_stay_at_their_published_addresses(built_site: 
             assert (built_site / folder / id_ / "index.html").is_file(), f"/{folder}/{id_}/"
 
 
-@pytest.mark.parametrize(("prefix", "title"), [("", "Riferimento dei campi"), ("en/", "Field reference")])
+@pytest.mark.parametrize(("prefix", "title", "fields", "data"), [("", "Riferimento dei campi", "campi", "dati"),
+                                                                 ("en/", "Field reference", "fields", "data")])
 def test_the_field_reference_is_in_each_edition_and_its_nav_and_the_dati_page_links_its_fields(
-        built_site: Path, catalog: Catalog, prefix: str, title: str) -> None:
-    page = soup(built_site, prefix + "campi")
+        built_site: Path, catalog: Catalog, prefix: str, title: str, fields: str, data: str) -> None:
+    page = soup(built_site, prefix + fields)
     assert heading(page.select_one("article h1")) == title
     nav = [(heading(a), a["href"]) for a in soup(built_site, prefix + page_of(first(catalog))).select("nav.md-nav--primary a")]
-    assert (title, "../../campi/") in nav
+    assert (title, f"../../{fields}/") in nav
     labels = [label for label, _ in nav]
     assert labels.index(title) == labels.index("Dati" if not prefix else "Data") + 1  # beside the data it describes
     ids = {tag["id"] for tag in page.select("dt[id]")}
     assert {"city-region", "city-coordinates-lat", "slide-statements-corrections-original"} <= ids
-    linked = [h for h in hrefs(content(built_site, prefix + "dati")) if "campi/#" in h]
-    assert "../campi/#city-region" in linked and {h.split("#")[1] for h in linked} <= ids
+    linked = [h for h in hrefs(content(built_site, prefix + data)) if f"{fields}/#" in h]
+    assert f"../{fields}/#city-region" in linked and {h.split("#")[1] for h in linked} <= ids
+
+
+def field_examples(site: Path, page: str, label: str) -> dict[str, str]:
+    """Each field's example on a field reference, by the field's anchor."""
+    found = {}
+    for term in soup(site, page).select("dt[id]"):
+        for paragraph in term.find_next_sibling("dd").find_all("p"):
+            if paragraph.get_text().startswith(label + ":"):
+                found[term["id"]] = paragraph.find("code").get_text()
+    return found
+
+
+def test_the_english_field_reference_shows_english_examples(built_site: Path) -> None:
+    """Texts in the edition's language (from the schemas' `en:` blocks); ids, tags and values as the files hold them."""
+    english, italian = field_examples(built_site, "en/fields", "Example"), field_examples(built_site, "campi", "Esempio")
+    assert english["city-title"] == "Milan" and italian["city-title"] == "Milano"
+    assert english["city-summary"].startswith("One of the major Italian cities") and italian["city-summary"].startswith("Una delle")
+    assert (english["move-label"], english["slide-statements-label"]) == ("transition", "crisis")
+    assert english["slide-heading"] == "On metropolitan/regional and national platforms – 1"
+    assert english["slide-statements-text"] == "Can new or renewed magic circles be imagined?"
+    assert "article «Milano»" in english["city-added"] and "voce «Milano»" in italian["city-added"]
+    assert (english["city-id"], english["city-region"], english["city-tags"]) == ("milano", "Lombardia", '["citta", "made-in-italy"]')
+    assert not [anchor for anchor, example in english.items() if "Una delle" in example or "A proposito" in example]
+    assert italian["city-en-title"] == "Milan"  # the Italian page shows the translation's own example
 
 
 @pytest.mark.brief  # Milano's page as the brief and its editors give it: its words, sources and links
@@ -279,40 +304,91 @@ def test_every_internal_link_resolves_and_every_external_one_is_https(built_site
 
 
 
+# The site's own pages, whose address each edition gives in its language: Italian -> English
+ENGLISH_PATHS = {"dati/": "data/", "campi/": "fields/", "informazioni/": "about/", "accessibilita/": "accessibility/"}
+
+
+def is_redirect(page: Path) -> bool:
+    return parsed(page).find("meta", attrs={"http-equiv": "refresh"}) is not None
+
+
 def edition_pages(site: Path) -> dict[str, set[str]]:
-    """Page addresses of each edition, relative to the edition's root."""
+    """Page addresses of each edition, relative to the edition's root (a redirect's page is none)."""
     def urls(base: Path, skip: Path | None = None) -> set[str]:
         return {("" if p.parent == base else p.parent.relative_to(base).as_posix() + "/")
-                for p in base.rglob("index.html") if skip is None or not p.is_relative_to(skip)}
+                for p in base.rglob("index.html") if (skip is None or not p.is_relative_to(skip)) and not is_redirect(p)}
     return {"it": urls(site, site / "en"), "en": urls(site / "en")}
 
 
 def test_every_page_has_its_counterpart_in_the_other_language(built_site: Path, catalog: Catalog) -> None:
     pages = edition_pages(built_site)
-    assert pages["it"] == pages["en"]
-    assert {"", *(address(e.kind, e.id) for e in catalog.entities.values()), "informazioni/", "tag/"} <= pages["it"]
+    assert {ENGLISH_PATHS.get(url, url) for url in pages["it"]} == pages["en"]
+    assert {"", *(address(e.kind, e.id) for e in catalog.entities.values()), "informazioni/", "tag/", *ENGLISH_PATHS} <= pages["it"]
+    assert set(ENGLISH_PATHS.values()) <= pages["en"] and not set(ENGLISH_PATHS) & pages["en"]
 
 
 def test_every_page_links_its_counterparts_with_hreflang_and_the_switch(built_site: Path) -> None:
     for url in sorted(edition_pages(built_site)["it"]):
+        english = ENGLISH_PATHS.get(url, url)
         for prefix, lang in (("", "it"), ("en/", "en")):
-            doc = soup(built_site, prefix + url)
+            here = prefix + (english if prefix else url)
+            doc = soup(built_site, here)
             assert doc.html["lang"] == lang
             alternates = {link["hreflang"]: link["href"] for link in doc.select("head link[rel=alternate][hreflang]")}
-            assert alternates == {"it": SITE_URL + url, "en": SITE_URL + "en/" + url, "x-default": SITE_URL + url}, prefix + url
-            switch = {a["hreflang"]: urljoin(f"http://site/{prefix}{url}", a["href"]) for a in doc.select(".md-select__link")}
-            assert switch == {"it": f"http://site/{url}", "en": f"http://site/en/{url}"}, prefix + url
+            assert alternates == {"it": SITE_URL + url, "en": SITE_URL + "en/" + english, "x-default": SITE_URL + url}, here
+            switch = {a["hreflang"]: urljoin(f"http://site/{here}", a["href"]) for a in doc.select(".md-select__link")}
+            assert switch == {"it": f"http://site/{url}", "en": f"http://site/en/{english}"}, here
             canonical = doc.select_one("link[rel=canonical]")
-            assert canonical is not None and canonical["href"] == SITE_URL + prefix + url
+            assert canonical is not None and canonical["href"] == SITE_URL + here
+
+
+def test_the_english_editions_own_pages_have_english_paths_and_their_italian_ones_redirect(built_site: Path) -> None:
+    """/en/data/, /en/fields/, /en/about/, /en/accessibility/; /en/dati/ and the others, where the pages were
+    first published, send the reader on (in English, absolute canonical, not indexed, not in the sitemap nor
+    the search); the Italian edition keeps its paths."""
+    sitemap = (built_site / "en" / "sitemap.xml").read_text(encoding="utf-8")
+    search = json.loads((built_site / "en" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    searched = {doc["location"].split("#")[0] for doc in search["docs"]}
+    for italian, english in ENGLISH_PATHS.items():
+        assert soup(built_site, "en/" + english).html["lang"] == "en"
+        assert not is_redirect(built_site / italian / "index.html")  # the original, where it always was
+        old = parsed(built_site / "en" / italian / "index.html")
+        assert old.html["lang"] == "en" and old.title.string == "Page moved"
+        assert old.find("meta", attrs={"http-equiv": "refresh"})["content"] == f"0; url=../{english}"
+        assert old.find("link", rel="canonical")["href"] == f"{SITE_URL}en/{english}"
+        assert old.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+        assert urljoin(f"http://site/en/{italian}", old.find("a")["href"]) == f"http://site/en/{english}"
+        assert f"<loc>{SITE_URL}en/{english}</loc>" in sitemap and f"{SITE_URL}en/{italian}" not in sitemap
+        assert english in searched and italian not in searched
+    # every link of the English edition goes to the new paths, and the English Dataset names its Dati page
+    for page in (built_site / "en").rglob("index.html"):
+        if not is_redirect(page):
+            base = f"http://site/{page.parent.relative_to(built_site).as_posix()}/"
+            linked = {urljoin(base, h).split("#")[0] for h in hrefs(parsed(page))}
+            assert not {f"http://site/en/{italian}" for italian in ENGLISH_PATHS} & linked, page
+    graph = json.loads((built_site / "dati" / "atlante.jsonld").read_text(encoding="utf-8"))["@graph"]
+    [dataset] = [node for node in graph if node["@type"] == "Dataset"]
+    assert dataset["url"] == [SITE_URL + "dati/", SITE_URL + "en/data/"]
+
+
+def test_the_language_switch_of_the_dati_page_leads_to_the_english_data_page_and_back(built_site: Path) -> None:
+    italian = soup(built_site, "dati")
+    [english_link] = italian.select(".md-select__link[hreflang=en]")
+    assert urljoin("http://site/dati/", english_link["href"]) == "http://site/en/data/"
+    english = soup(built_site, urlsplit(urljoin("http://site/dati/", english_link["href"])).path.strip("/"))
+    assert heading(english.select_one("article h1")) == "Data"
+    [back] = english.select(".md-select__link[hreflang=it]")
+    assert urljoin("http://site/en/data/", back["href"]) == "http://site/dati/"
 
 
 def test_every_english_page_says_it_is_a_translation_and_links_the_original(built_site: Path) -> None:
-    for url in sorted(edition_pages(built_site)["en"]):
-        notice = soup(built_site, "en/" + url).select_one("article .atlante-translation")
-        assert notice is not None, url
+    for url in sorted(edition_pages(built_site)["it"]):
+        english = ENGLISH_PATHS.get(url, url)
+        notice = soup(built_site, "en/" + english).select_one("article .atlante-translation")
+        assert notice is not None, english
         assert notice.get_text(" ", strip=True).startswith("This page is an English translation of the Italian original")
         link = notice.find("a")
-        assert urljoin(f"http://site/en/{url}", link["href"]) == f"http://site/{url}" and link["hreflang"] == "it"
+        assert urljoin(f"http://site/en/{english}", link["href"]) == f"http://site/{url}" and link["hreflang"] == "it"
         assert soup(built_site, url).select_one(".atlante-translation") is None  # the original says nothing
 
 
@@ -382,9 +458,10 @@ def warned(tmp_path_factory: pytest.TempPathFactory) -> subprocess.CompletedProc
     edit(project, MILANO, '  title: "Milan"\n', "")
     write(project, "data/concepts/innovazione.yaml", ORPHAN_CONCEPT)
     edit(project, "docs/informazioni.md", "(per esempio\n`/cities/milano/`)", "(per esempio\n[Milano](cities/milan.md))")
-    edit(project, "docs/en/informazioni.md", "(for example `/en/cities/milano/`)", "(for example [Milan](cities/milan-en.md))")
-    (project / "docs/en/accessibilita.md").unlink()
-    edit(project, "mkdocs.en.yml", "  - Accessibility: accessibilita.md\n", "")
+    edit(project, "docs/en/about.md", "(for example `/en/cities/milano/`)", "(for example [Milan](cities/milan-en.md))")
+    (project / "docs/en/accessibility.md").unlink()
+    edit(project, "mkdocs.en.yml", "  - Accessibility: accessibility.md\n", "")
+    edit(project, "mkdocs.en.yml", "        accessibilita.md: accessibility.md\n", "")  # (the page's old path)
     edit(project, "mkdocs.en.yml", "edit_uri: edit/main/docs/en/\n", "edit_url: edit/main/docs/en/\n")
     return mkdocs_build(project)
 
@@ -394,8 +471,8 @@ def test_a_strict_build_reports_every_warning_of_both_editions_in_one_run(warned
     """All at once (the editor fixes everything before the next run), each once, and one failure
     that counts them all."""
     assert warned.returncode == 1 and "Traceback" not in warned.stderr
-    assert "/en/accessibilita/: expected this page too (its counterpart exists in another edition), found none" in warned.stderr
-    assert "Doc file 'informazioni.md' contains a link 'cities/milan-en.md', but the target is not found" in warned.stderr
+    assert "/en/accessibility/: expected this page too (its counterpart exists in another edition), found none" in warned.stderr
+    assert "Doc file 'about.md' contains a link 'cities/milan-en.md', but the target is not found" in warned.stderr
     assert "Config value 'edit_url': Unrecognised configuration name: edit_url" in warned.stderr
     warnings = [line for line in warned.stderr.splitlines() if line.startswith("WARNING")]
     assert len(warnings) == len(set(warnings)) == 6, warnings  # the English edition repeats none of the others
@@ -531,7 +608,8 @@ def test_two_builds_of_the_same_commit_are_byte_identical(committed: list[Path])
 
 def test_every_page_has_its_own_meta_description(built_site: Path) -> None:
     for edition in (built_site, built_site / "en"):
-        pages = [p for p in edition.rglob("index.html") if edition == built_site / "en" or not p.is_relative_to(built_site / "en")]
+        pages = [p for p in edition.rglob("index.html") if (edition == built_site / "en" or not p.is_relative_to(built_site / "en"))
+                 and not is_redirect(p)]  # a redirect's page is none: it sends the reader on
         descriptions: dict[str, Path] = {}
         for path in pages:
             meta = parsed(path).find("meta", attrs={"name": "description"})
@@ -617,8 +695,8 @@ def test_each_entity_page_links_to_its_data_file_for_editing(built_site: Path, c
         for entity in catalog.entities.values():
             page = parsed(built_site / prefix / page_of(entity) / "index.html")
             assert page.find("a", rel="edit")["href"] == f"{REPO_URL}/edit/main/{entity.file}"
-        about = parsed(built_site / prefix / "informazioni/index.html")
-        assert about.find("a", rel="edit")["href"].endswith(f"/edit/main/docs/{prefix}informazioni.md")
+        about = built_site / prefix / ("about" if prefix else "informazioni") / "index.html"
+        assert parsed(about).find("a", rel="edit")["href"].endswith(f"/edit/main/docs/{prefix}{about.parent.name}.md")
         for generated in ("index.html", "cities/index.html", "brief/index.html"):
             assert parsed(built_site / prefix / generated).find("a", rel="edit") is None
         assert 'data-md-component="source"' not in (built_site / prefix / "index.html").read_text(encoding="utf-8")

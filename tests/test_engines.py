@@ -104,10 +104,10 @@ def test_each_engine_signs_every_page_with_its_name(built_site: Path, properdocs
 def test_a_warning_fails_the_strict_properdocs_build(tmp_path: Path) -> None:
     project = make_project(tmp_path)
     write(project, "data/concepts/innovazione.yaml", ORPHAN_CONCEPT)
-    edit(project, "docs/en/informazioni.md", "(for example `/en/cities/milano/`)", "(for example [Milan](cities/milan-en.md))")
+    edit(project, "docs/en/about.md", "(for example `/en/cities/milano/`)", "(for example [Milan](cities/milan-en.md))")
     result = properdocs_build(project)
     assert result.returncode == 1
     assert re.search(r"WARNING +- +data/concepts/innovazione.yaml:1:1: warning: concept:innovazione: relations: expected a relation", result.stderr)
     # the English edition's own warning, in the same run, counted with the source edition's
-    assert "Doc file 'informazioni.md' contains a link 'cities/milan-en.md', but the target is not found" in result.stderr
+    assert "Doc file 'about.md' contains a link 'cities/milan-en.md', but the target is not found" in result.stderr
     assert "Aborted with 2 warnings in strict mode!" in result.stdout + result.stderr

@@ -36,7 +36,8 @@ def pseudo(value: object) -> object:
 
 def add_edition(project: Path) -> None:
     words = yaml.safe_load((project.joinpath(*i18n.FOLDER) / "en.yaml").read_text(encoding="utf-8"))
-    marked = {key: (value if key == "citation_style" else pseudo(value)) for key, value in words.items()}
+    marked = {key: (value if key in ("citation_style", "paths") else pseudo(value)) for key, value in words.items()}  # (paths:
+    # the site's own pages' addresses, which the edition's translator chooses as English's did: /fr/data/)
     marked["codes"] = CODES
     (project.joinpath(*i18n.FOLDER) / f"{PSEUDO}.yaml").write_text(yaml.safe_dump(marked, allow_unicode=True),
                                                                      encoding="utf-8")
@@ -84,6 +85,11 @@ def test_a_third_edition_is_built_from_its_translation_file_and_configuration_al
     catalogue = (third / "dati" / "dcat-ap_it.rdf").read_text(encoding="utf-8")
     assert "language/FRA" in catalogue  # the EU authority's code, from the translation file
     assert (third / "en" / city.strip("/") / "index.html").is_file()  # the other editions as before
+    # the site's own pages at the paths its translation file gives, linked from their counterparts
+    data = parsed(third / PSEUDO / "data" / "index.html")
+    assert data.html["lang"] == PSEUDO and (third / PSEUDO / "about" / "index.html").is_file()
+    switch = {a["hreflang"]: a["href"] for a in parsed(third / "dati" / "index.html").select(".md-select__link")}
+    assert switch[PSEUDO] == f"../{PSEUDO}/data/" and switch["en"] == "../en/data/"
 
 
 def test_no_language_code_is_written_in_the_python_of_the_core() -> None:

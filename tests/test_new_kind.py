@@ -70,7 +70,7 @@ def test_a_new_kind_is_checked_rendered_and_linked_both_ways(tmp_path: Path) -> 
     links = add_kind(project)
     assert changed(project, PROJECT_PARTS) <= ALLOWED
     mobile, city = f"{NEW_FOLDER}/{NEW_ENTRIES[0]}.md", f"cities/{links.cities[0]}.md"
-    result = in_copy(project, "-c", RUN, str(project), mobile, city, f"{NEW_FOLDER}/index.md", "campi.md")
+    result = in_copy(project, "-c", RUN, str(project), mobile, city, f"{NEW_FOLDER}/index.md", "campi.md", "fields.md")
     assert result.returncode == 0, result.stderr
     run = json.loads(result.stdout)
     words = {lang: (project / "overrides" / "atlante" / "i18n" / f"{lang}.yaml").read_text(encoding="utf-8") for lang in run}
@@ -82,7 +82,7 @@ def test_a_new_kind_is_checked_rendered_and_linked_both_ways(tmp_path: Path) -> 
         assert f'href="../../{city_page}/"' in shown[mobile] and f'href="../../concepts/{links.concept}/"' in shown[mobile]
         assert f'href="../../{NEW_FOLDER}/{NEW_ENTRIES[0]}/"' in shown[city]  # the inverse, on the city's page
         assert f'href="{NEW_ENTRIES[1]}/"' in shown[f"{NEW_FOLDER}/index.md"]
-        assert f"{{ #{NEW_KIND} }}" in shown["campi.md"]  # the field reference, from its schema
+        assert f"{{ #{NEW_KIND} }}" in shown[{"it": "campi.md", "en": "fields.md"}[lang]]  # the field reference, from its schema
         for heading in (f"{NEW_RELATION}: {{forward: ", "inverse: "):  # the relation's headings, in this language
             assert heading in words[lang]
         forward, inverse = words[lang].split(f"  {NEW_RELATION}: {{forward: ")[1].split("}")[0].split(", inverse: ")

@@ -511,7 +511,8 @@ def test_the_page_links_every_column_to_its_field_in_the_reference(catalog: Cata
                                                                   lang: str) -> None:
     text = render_page(catalog, lang, publication)
     assert text.startswith("---\ndescription: ")
-    assert "](campi.md)" in text  # the reference, for what each field means
+    page = {"it": "campi", "en": "fields"}[lang]  # the field reference, at its edition's path
+    assert f"]({page}.md)" in text  # the reference, for what each field means
     on_reference = {f["anchor"] for k in reference.kinds(SCHEMAS) for f in k["fields"]}
     sections = text.split("\n### ")[1:]
     folders = [*(k.folder for k in KINDS), "relations", "statements"]
@@ -523,13 +524,13 @@ def test_the_page_links_every_column_to_its_field_in_the_reference(catalog: Cata
         header = next(csv.reader(io.StringIO(files[f"dati/{folder}.csv"])))
         shown = re.findall(r"<code>([^<]*)</code>", listing.split(": ", 1)[1])
         assert shown == [str(md_text(name)) for name in header]
-        links = re.findall(r"\[<code>([^<]*)</code>\]\(campi\.md#([a-z0-9_-]+)\)", listing)
+        links = re.findall(r"\[<code>([^<]*)</code>\]\(" + page + r"\.md#([a-z0-9_-]+)\)", listing)
         assert {a for _, a in links} <= on_reference
         # every column that comes from a field of a schema links it; the others are the site's own
         unlinked = {"relations": set(shown), "statements": {"number", "represented\\_by", "url"}}.get(folder, {"url"})
         assert [name for name, _ in links] == [name for name in shown if name not in unlinked]
     cities = sections[folders.index("cities")]
-    assert "[<code>id</code>](campi.md#city-id)" in cities and "[<code>region</code>](campi.md#city-region)" in cities
+    assert f"[<code>id</code>]({page}.md#city-id)" in cities and f"[<code>region</code>]({page}.md#city-region)" in cities
 
 
 def test_the_page_no_longer_repeats_the_fields_descriptions(catalog: Catalog, publication: meta.Publication) -> None:

@@ -242,7 +242,8 @@ def test_the_published_citation_file_carries_the_address(built_site: Path, catal
 def test_the_footer_names_the_publisher_and_the_licence_in_the_pages_language(built_site: Path, catalog: Catalog) -> None:
     publication, _ = meta.from_project(ROOT)
     for prefix, words in (("", ("Pubblicato da", "Realizzato con")), ("en/", ("Published by", "Made with"))):
-        for page in ("index.html", f"{page_of(first(catalog, 'city'))}/index.html", "informazioni/index.html"):
+        about = "about" if prefix else "informazioni"
+        for page in ("index.html", f"{page_of(first(catalog, 'city'))}/index.html", f"{about}/index.html"):
             footer = parsed(built_site / prefix / page).select_one(".md-copyright")
             text = " ".join(footer.get_text(" ").split())
             assert all(word in text for word in words) and publication.publisher_in(prefix.rstrip("/") or "it") in text, (prefix, page)
@@ -330,7 +331,7 @@ def test_each_kinds_index_links_its_table_and_the_data_page(built_site: Path) ->
             path = urlsplit(csv).path if csv.startswith("http://site/") else csv.removeprefix(SITE_URL)
             assert (built_site / path.lstrip("/")).is_file(), csv  # (the files are published once, at the root)
             assert csv.endswith(f"dati/{kind.folder}.csv")
-            assert f"http://site/{prefix}dati/" in hrefs, (prefix, kind.name)
+            assert f"http://site/{prefix}{'data' if prefix else 'dati'}/" in hrefs, (prefix, kind.name)  # each edition's Dati page
 
 
 # ---------------------------------------------------------------------------------------------

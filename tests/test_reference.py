@@ -14,6 +14,7 @@ import pytest
 from markupsafe import escape
 
 from atlante import i18n, opendata, pipeline, reference
+from atlante import pages as pages_
 from atlante.kinds import KINDS
 from atlante.render import md_text
 
@@ -58,7 +59,7 @@ def pages(real_run: dict[str, pipeline.Result]) -> dict[str, str]:
     """The field reference of each edition, as Markdown."""
     out = {}
     for lang in ("it", "en"):
-        [page] = [p for p in real_run[lang].pages if p.src_uri == reference.PAGE]
+        [page] = [p for p in real_run[lang].pages if p.src_uri == pages_.path_of("fields", words=real_run[lang].translations[lang].words)]
         out[lang] = page.markdown
     return out
 
@@ -73,10 +74,12 @@ def entries(text: str) -> dict[str, list[tuple[str, str, str]]]:
     return out
 
 
-def test_the_page_is_in_both_editions_at_the_same_address(pages: dict[str, str]) -> None:
+def test_the_page_is_in_both_editions_each_at_its_language_s_address(real_run: dict[str, pipeline.Result],
+                                                                      pages: dict[str, str]) -> None:
     assert pages["it"].startswith("---\ndescription: ") and "\n# Riferimento dei campi\n" in pages["it"]
     assert "\n# Field reference\n" in pages["en"]
-    assert reference.PAGE == "campi.md"
+    assert [pages_.path_of("fields", words=real_run[lang].translations[lang].words) for lang in ("it", "en")] == \
+        ["campi.md", "fields.md"]
 
 
 @pytest.mark.parametrize("lang", ["it", "en"])
@@ -157,7 +160,7 @@ def test_an_example_with_html_special_characters_is_shown_escaped_as_code(tmp_pa
          f'"examples": [\n        {json.dumps(hostile)}\n      ]')
     result = pipeline.run(project, lang="it")
     assert result.errors == [], [str(f) for f in result.errors]
-    [page] = [p.markdown for p in result.pages if p.src_uri == reference.PAGE]
+    [page] = [p.markdown for p in result.pages if p.src_uri == pages_.path_of("fields", words=result.translations["it"].words)]
     assert "<script>" not in page
     html = markdown.markdown(page, extensions=EXTENSIONS)
     assert "<script>" not in html and "<em>" not in html and "javascript" not in html.split("<code>", 1)[0]
@@ -202,3 +205,35 @@ def test_a_shared_field_without_a_description_is_located_in_the_envelope(tmp_pat
     assert first.file == second.file == "data/schema/envelope.schema.json" and first.field == "added[].source"
     assert "\"source\": {" in (project / first.file).read_text().splitlines()[first.line - 1]
 
+
+
+def test_each_edition_shows_its_languages_examples_and_the_source_s_values(pages: dict[str, str]) -> None:
+    """A text's example in the page's language (the schema's `en:` block); ids, tags and values as written."""
+    for lang, title, statement in (("it", "Milano", "Si può pensare a circoli magici nuovi o rinnovati?"),
+                                   ("en", "Milan", "Can new or renewed magic circles be imagined?")):
+        city, slide = entries(pages[lang])["city"], entries(pages[lang])["slide"]
+        shown = {path: definition for path, _anchor, definition in city + slide}
+        assert f"<code>{title}</code>" in shown["title"], lang
+        assert statement[:20] in shown[str(md_text("statements[].text"))], lang
+        assert "<code>Lombardia</code>" in shown["region"] and "<code>milano</code>" in shown["id"]
+    assert "Una delle" not in pages["en"] and "A proposito di" not in pages["en"]
+
+
+def test_a_text_field_without_an_example_in_a_language_is_a_located_warning(tmp_path: Path) -> None:
+    """As an untranslated text: `atlante check` warns, a strict run fails; `atlante generate` keeps the
+    examples a language block has, and gives a new language's block none."""
+    project = make_project(tmp_path)
+    schema = project / "data/schema/city.schema.json"
+    edit(project, "data/schema/city.schema.json", '''          "description": "The English text of 'title'.",
+          "examples": [
+            "Milan"
+          ]''', '''          "description": "The English text of 'title'."''')
+    result = pipeline.check(project)
+    line = schema.read_text(encoding="utf-8").splitlines().index('        "title": {', 100) + 1
+    assert [str(f) for f in result.findings if f.rule == "field-example"] == [
+        f"data/schema/city.schema.json:{line}:18: warning: (language en): en.title: expected an example in English of its "
+        "own (the field reference of the en edition shows it), found only the original's (field-example)"]
+    assert not result.errors
+    before = {p.name: p.read_text(encoding="utf-8") for p in (project / "data/schema").glob("*.json")}
+    assert atlante(project, "generate").returncode == 0
+    assert {p.name: p.read_text(encoding="utf-8") for p in (project / "data/schema").glob("*.json")} == before

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from atlante import pages, pipeline
+from atlante import i18n, pages, pipeline
 from atlante.kinds import KINDS, SOURCE
 from atlante.render import index_uri, md_text, navigation, page_uri, tag_uri
 
-from helpers import MILANO, edit, frozen_project, make_project, write
+from helpers import MILANO, ROOT, edit, frozen_project, make_project, write
 
 
 @pytest.mark.parametrize(("src", "url"), [("index.md", ""), ("concept-map.md", "concept-map/"),
@@ -25,12 +25,16 @@ def test_one_function_gives_every_generated_page_its_address(src: str, url: str)
 
 
 def test_the_registry_makes_the_paths_the_rest_of_the_code_uses() -> None:
-    assert pages.path_of("fields") == "campi.md" and pages.path_of("tag", "citta", 2) == "tag/citta/page/2.md"
+    words = {lang: t.words for lang, t in i18n.load(ROOT)[0].items()}
+    assert pages.path_of("tag", "citta", 2) == "tag/citta/page/2.md"
+    assert [pages.path_of("fields", words=words[lang]) for lang in ("it", "en")] == ["campi.md", "fields.md"]
+    with pytest.raises(ValueError, match="named in each edition's language"):
+        pages.path_of("data")
     assert tag_uri("citta") == pages.path_of("tag", "citta")
     assert pages.path_of("entity", "cities/milano") == "cities/milano.md"
     assert [index_uri(kind, 2) for kind in KINDS] == [pages.path_of("kind_index", kind.folder, 2) for kind in KINDS]
     assert len({spec.name for spec in pages.SPECS}) == len(pages.SPECS)
-    assert len(set(pages.fixed())) == len(pages.fixed())
+    assert all(len(set(pages.fixed(w))) == len(pages.fixed(w)) == len(pages.fixed({})) + len(pages.named()) for w in words.values())
     for spec in pages.SPECS:  # every template a spec names exists
         assert (Path(__file__).parents[1] / "overrides" / "atlante" / spec.template).is_file(), spec.template
 

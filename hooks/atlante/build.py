@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple, NoReturn, TypeVar
 import jinja2
 import jinja2.bccache
 
-from . import cache, editions, faults, files, history, meta, metadata, pipeline, rules, serving
+from . import cache, editions, faults, files, history, i18n, meta, metadata, pipeline, rules, serving
 from . import pages as registry
 from .messages import DID_YOU_MEAN
 from .model import Stopped
@@ -269,7 +269,7 @@ class Build:
         translated edition the link to the original, its metadata, its tags (chips), the footer."""
         assert self.edition is not None and self.result is not None
         edition = self.edition
-        alternates = editions.alternates(page.url, edition, self.editions, self.root)
+        alternates = editions.alternates(page.url, edition, self.editions, self.root, self._paths())
         translation = self.result.translations.get(edition.lang)  # missing only in a preview showing its errors
         words = translation.words["ui"] if translation else {"translation_notice": "", "translation_notice_link": "",
                                                               "language_switch": ""}
@@ -493,20 +493,32 @@ class Build:
             self.preview.nested.active = False
 
     def _compare_editions(self, site: Path) -> None:
-        """Every page exists in every edition: a page missing its counterpart is a warning."""
+        """Every page exists in every edition: a page missing its counterpart is a warning. A site page
+        named in each language (`paths:` of the translation files) is compared with its counterparts at
+        their own addresses (/dati/ with /en/data/); a redirect's page is no page."""
         others = [e.prefix for e in self.editions if not e.is_source]
+        paths, source = self._paths(), self.source_lang
 
         def pages(base: Path, skip: list[str]) -> set[str]:
-            found = (p.parent.relative_to(base).as_posix() for p in base.rglob("index.html"))
+            found = (p.parent.relative_to(base).as_posix() for p in base.rglob("index.html")
+                     if not _is_redirect(p))
             urls = ("" if url == "." else url + "/" for url in found)
             return {url for url in urls if not url.startswith(tuple(skip))}
 
-        editions_pages = {"": pages(site, others), **{prefix: pages(site / prefix, []) for prefix in others}}
+        langs = {e.prefix: e.lang for e in self.editions}
+        editions_pages = {prefix: {editions.counterpart(url, langs[prefix], source, paths): url  # as the source names it
+                                   for url in pages(site / prefix, others if not prefix else [])}
+                          for prefix in ("", *others)}
         every = set().union(*editions_pages.values())
         for prefix, have in editions_pages.items():
-            for missing in sorted(every - have):
-                self.log.warning(f"/{prefix}{missing}: expected this page too (its counterpart exists in another "
+            for missing in sorted(every - set(have)):
+                here = editions.counterpart(missing, source, langs[prefix], paths)
+                self.log.warning(f"/{prefix}{here}: expected this page too (its counterpart exists in another "
                                  f"edition), found none: add it to docs/{prefix or '(the source pages)'}")
+
+    def _paths(self) -> dict[str, dict[str, str]]:
+        """Each edition's site pages' paths, from the translation files (i18n.page_paths)."""
+        return i18n.page_paths(self.result.translations) if self.result is not None else {}
 
     def _redirect_aliases(self, config: MkDocsConfig, maps: dict[str, str]) -> None:
         """Hand the aliases' redirects to mkdocs-redirects, beside any the config writes itself."""
@@ -519,13 +531,22 @@ class Build:
         plugin.config["redirect_maps"] = {**(plugin.config.get("redirect_maps") or {}), **maps}
 
     def _rewrite_redirects(self, config: MkDocsConfig) -> None:
-        """mkdocs-redirects writes each alias's page with a relative canonical link, in English: ours
-        (render.redirect_page) gives the new address absolute, in the edition's language, not indexed."""
+        """mkdocs-redirects writes each redirect's page (an alias's, and each retired path the edition's
+        config lists under its redirect_maps, such as a site page's address before it was named in the
+        edition's language) with a relative canonical link, in English: ours (render.redirect_page)
+        gives the new address absolute, in the edition's language, not indexed."""
         result, edition = self.result, self.edition
         if self.degraded or result is None or result.catalog is None or edition is None:
             return
         translation = result.translations.get(edition.lang)
-        for old, new in registry.redirects(result.catalog).items():
+        plugin = config.plugins.get("redirects")
+        maps = {**((plugin.config.get("redirect_maps") or {}) if plugin is not None else {}),
+                **registry.redirects(result.catalog)}
+        for old, new in maps.items():
+            if not (isinstance(old, str) and isinstance(new, str) and old.endswith(".md") and new.endswith(".md")) \
+                    or "://" in new:
+                continue  # an address elsewhere, or a file: the plugin's page as it wrote it
+            old, new = _page_of(old), _page_of(new)
             path = Path(config.site_dir, old.removesuffix(".md"), "index.html")
             if translation is not None and path.is_file():  # the plugin wrote it: it found no page there
                 path.write_text(redirect_page(old.removesuffix(".md") + "/", new.removesuffix(".md") + "/",
@@ -566,6 +587,19 @@ class Build:
         """The theme's templates compiled once per process, not once per edition and rebuild."""
         env.bytecode_cache = self.compiled
         return env
+
+
+def _page_of(src: str) -> str:
+    """A redirect's source path as the page it is served as: "data/index.md" is "data.md"."""
+    return src.removesuffix("index.md").rstrip("/") + ".md" if src.endswith("index.md") and src != "index.md" else src
+
+
+def _is_redirect(page: Path) -> bool:
+    """Whether a built index.html is a redirect's page (mkdocs-redirects', or ours: render.redirect_page)."""
+    with page.open("rb") as file:
+        head = file.read(1024)
+    return b'http-equiv="refresh"' in head and b'name="robots" content="noindex"' in head \
+        or b"<title>Redirecting...</title>" in head
 
 
 def project_of(config: MkDocsConfig) -> Path:

@@ -2,7 +2,8 @@
 
 The source edition (the language of the data files' top-level fields: Italian) lives at the site's
 root, every other edition at /<lang>/, with the
-same page addresses below it: /cities/milano/ and /en/cities/milano/. Editions are declared once,
+same page addresses below it: /cities/milano/ and /en/cities/milano/, but for the site's own pages
+named in each language (/dati/ and /en/data/: `paths:` of the translation files, `counterpart`). Editions are declared once,
 as Material's `extra.alternate` list in mkdocs.yml ({name, link, lang}); this module reads that list
 and gives each page its alternates, both as links relative to the page (for the language switch,
 so it works wherever the site is hosted) and as absolute URLs (for hreflang).
@@ -10,6 +11,7 @@ so it works wherever the site is hosted) and as absolute URLs (for hreflang).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,11 +115,28 @@ def root_url(site_url: str, current: Edition) -> str:
     return url.removesuffix(current.prefix) if current.prefix else url
 
 
-def alternates(page_url: str, current: Edition, editions: list[Edition], root: str) -> list[Alternate]:
-    """The page at `page_url` (relative to its edition's root, as MkDocs gives it) in every edition."""
+Paths = Mapping[str, Mapping[str, str]]  # lang -> the site pages' paths in its edition (name -> "data")
+
+
+def counterpart(page_url: str, lang: str, other: str, paths: Paths) -> str:
+    """The address in edition `other` of the page at `page_url` of edition `lang` (both relative to
+    their edition's root): a site page named in each language (its translation file's `paths:`) at
+    that edition's path for it ("dati/" -> "data/"), every other page at the same address."""
+    for name, path in paths.get(lang, {}).items():
+        if page_url == path + "/":
+            theirs = paths.get(other, {}).get(name)
+            return theirs + "/" if theirs else page_url
+    return page_url
+
+
+def alternates(page_url: str, current: Edition, editions: list[Edition], root: str,
+               paths: Paths | None = None) -> list[Alternate]:
+    """The page at `page_url` (relative to its edition's root, as MkDocs gives it) in every edition;
+    `paths`: where a site page's address differs between editions (`counterpart`)."""
     depth = (current.prefix + page_url).count("/")
     up = "../" * depth
-    return [
-        Alternate(e.lang, e.name, (up + e.prefix + page_url) or "./", root + e.prefix + page_url, e == current)
-        for e in editions
-    ]
+    found = []
+    for e in editions:
+        there = counterpart(page_url, current.lang, e.lang, paths or {})
+        found.append(Alternate(e.lang, e.name, (up + e.prefix + there) or "./", root + e.prefix + there, e == current))
+    return found

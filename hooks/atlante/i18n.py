@@ -15,7 +15,7 @@ from pathlib import Path as FsPath
 
 import yaml
 
-from . import files, yamlsource
+from . import files, pages, yamlsource
 from .kinds import HOME_STEPS, KINDS, RELATION_TYPES
 from .load import Document
 from .messages import dotted, suggest
@@ -66,6 +66,16 @@ def source_of(translations: Mapping[str, Translation]) -> Translation | None:
     return next((t for t in translations.values() if t.source), None)
 
 
+def page_paths(translations: Mapping[str, Translation]) -> dict[str, dict[str, str]]:
+    """Each language's site pages' paths (`paths:` of its translation file: name -> path below the
+    edition's root, without ".md"), where the file has them as texts."""
+    found: dict[str, dict[str, str]] = {}
+    for lang, translation in translations.items():
+        paths = translation.words.get("paths")
+        found[lang] = {str(k): v for k, v in paths.items() if isinstance(v, str)} if isinstance(paths, dict) else {}
+    return found
+
+
 def load(project: FsPath) -> tuple[dict[str, Translation], list[Finding]]:
     """Every translation file, checked against the reference (Italian) one."""
     base = folder(project)
@@ -94,6 +104,7 @@ def load(project: FsPath) -> tuple[dict[str, Translation], list[Finding]]:
             words[lang], places[lang] = data, positions
             findings += _shape_findings(lang, where, data, positions)
             findings += _code_findings(lang, where, data, positions)
+            findings += _path_findings(lang, where, data, positions)
     reference = words.get(source)
     if reference is not None:
         findings += _required_findings(source, reference, f"{shown}/{source}.yaml", places[source])
@@ -165,12 +176,27 @@ def _code_findings(lang: str, where: str, data: Json, positions: yamlsource.Posi
                           f"expected {expected}, found {value!r}", "interface-words")
 
 
+PAGE_PATH = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)*")  # "data", "about", "guide/fields"
+
+
+def _path_findings(lang: str, where: str, data: Json, positions: yamlsource.Positions) -> Iterator[Finding]:
+    """A site page's path (`paths:`) is an address below the edition's root, lowercase words joined by
+    hyphens, without ".md" or slashes at either end."""
+    paths = data.get("paths")
+    for name, value in paths.items() if isinstance(paths, dict) else ():
+        if isinstance(value, str) and (not PAGE_PATH.fullmatch(value) or value == "index"):
+            yield Finding("error", where, *positions.of(("paths", name)), f"(language {lang})", f"paths.{name}",
+                          f"expected a page's path below the edition's root (lowercase words joined by hyphens, "
+                          f"as 'data' or 'about'), found {value!r}", "interface-words")
+
+
 def _required_findings(source: str, reference: Json, where: str, positions: yamlsource.Positions) -> Iterator[Finding]:
     """The reference file names every kind, relation type and home step of the model."""
     wanted: list[Path] = [("language",), ("brief_title",), *(path for path, _pattern, _expected in _CODES)]
     wanted += [("kinds", k.name, part) for k in KINDS for part in ("label", "plural", "intro")]
     wanted += [("relations", r.name, part) for r in RELATION_TYPES for part in ("forward", "inverse")]
     wanted += [("home", step, part) for step in HOME_STEPS for part in ("title", "intro")]
+    wanted += [("paths", name) for name in pages.named()]
     have = {path for path, _ in _leaves(reference)}
     for path in wanted:
         if path not in have:

@@ -68,6 +68,8 @@ class Publication:
     brief_date: str | None = None  # source does not state them
     occasion: str | None = None
     publisher_names: tuple[tuple[str, str], ...] = ()  # (lang, name): the publisher in other editions' languages
+    page_paths: tuple[tuple[str, str, str], ...] = ()  # (lang, name, path): the site's own pages' paths in each
+    # edition (`paths:` of the translation files: ("en", "data", "data"))
 
     def publisher_in(self, lang: str) -> str:
         """The publisher's name as the edition in `lang` writes it: its own name in that language
@@ -81,6 +83,12 @@ class Publication:
     def url(self, path: str, lang: str) -> str:
         """The absolute URL of `path` (relative to an edition's root: "cities/milano/") in `lang`."""
         return self.edition_url(lang) + path
+
+    def page_url(self, name: str, lang: str) -> str:
+        """The absolute URL of the site's page `name` ("data": the Dati page) in the edition `lang`, at
+        that edition's path for it (/dati/, /en/data/); the edition's root where it names none."""
+        path = next((p for lang_, name_, p in self.page_paths if (lang_, name_) == (lang, name)), None)
+        return self.url(path + "/", lang) if path else self.edition_url(lang)
 
     @property
     def brief(self) -> dict[str, str | None]:
@@ -171,8 +179,19 @@ def from_config(*, site_name: str, site_url: str | None, extra: Json | None, pro
         brief_date=text("brief", "date", brief.get("date")),
         occasion=text("brief", "occasion", brief.get("occasion")),
         publisher_names=names(publication.get("publisher_names")),
+        page_paths=_page_paths(project),
     )
     return result, problems
+
+
+def _page_paths(project: FsPath) -> tuple[tuple[str, str, str], ...]:
+    """(lang, name, path) of the site's own pages in every language of `project` (its translation files'
+    `paths:`, read without their checks: i18n reports what is wrong there)."""
+    found = []
+    for lang in i18n.languages(project):
+        block = i18n.block(project, lang, "paths") or {}
+        found += [(lang, str(name), path) for name, path in sorted(block.items()) if isinstance(path, str)]
+    return tuple(found)
 
 
 def address_problems(site_url: str | None, repo_url: str | None, *, preview: bool) -> list[str]:

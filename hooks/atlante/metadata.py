@@ -254,7 +254,7 @@ def dataset_node(publication: Publication, languages: Sequence[str], *, name: li
         "@type": "Dataset",
         "name": name,
         "description": description,
-        "url": [publication.url(DATA_FOLDER, lang) for lang in languages],  # the Dati page
+        "url": [publication.page_url("data", lang) for lang in languages],  # the Dati page, at each edition's path
         "inLanguage": list(languages),
         "license": publication.licence.url,
         "publisher": organisation(publication, languages),

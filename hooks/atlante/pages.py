@@ -97,7 +97,22 @@ class Spec:
     def pages_of(self, ctx: Context) -> list[Instance]:
         if self.instances is not None:
             return self.instances(ctx, self)
-        return [Instance(self.path, word(ctx.words, self.title), word(ctx.words, self.description))]
+        return [Instance(self.source(ctx.words), word(ctx.words, self.title), word(ctx.words, self.description))]
+
+    def source(self, words: dict[str, Any]) -> str:
+        """The first page's source path in the edition whose translation file is `words`: a page named
+        in the edition's language ("{path}.md") is at the path its file gives under `paths:`."""
+        return self.path.replace(NAMED, named_path(words, self.name)) if NAMED in self.path else self.path
+
+
+NAMED = "{path}"  # in a spec's path: the page's path in the edition's language (`paths.<name>` of its translation file)
+
+
+def named_path(words: dict[str, Any], name: str) -> str:
+    """The path, below its edition's root and without ".md", of the site's page `name` (a generated
+    page's spec, or a hand-written page) in the edition whose translation file is `words`: "dati",
+    "data"."""
+    return str(words["paths"][name])
 
 
 def address(src_uri: str) -> str:
@@ -267,7 +282,7 @@ def _data_page(ctx: Context, page: Instance, part: list[Any] | None, number: int
 def _field_reference(ctx: Context, page: Instance, part: list[Any] | None, number: int) -> Made:
     from . import reference
 
-    return Made({"reference": reference.kinds(ctx.site.schema_dir)})
+    return Made({"reference": reference.kinds(ctx.site.schema_dir, None if ctx.translation.source else ctx.lang)})
 
 
 def _changelog_page(ctx: Context, page: Instance, part: list[Any] | None, number: int) -> Made:
@@ -628,9 +643,9 @@ SPECS: tuple[Spec, ...] = (
          description="figures.concept_map_intro", nav="head", instances=_concept_maps, paged=True),
     Spec("whole_brief", WHOLE_BRIEF, "whole_brief.html", _whole_brief, title="whole.title", description="whole.description",
          nav="head", instances=_whole_briefs, paged=True),
-    Spec("data", "dati.md", "data.md", _data_page, title="opendata.title", description="opendata.description", nav="tail",
+    Spec("data", NAMED + ".md", "data.md", _data_page, title="opendata.title", description="opendata.description", nav="tail",
          nav_order=1),
-    Spec("fields", "campi.md", "field_reference.md", _field_reference, title="reference.title",
+    Spec("fields", NAMED + ".md", "field_reference.md", _field_reference, title="reference.title",
          description="reference.description", nav="tail", nav_order=2),
     Spec("changelog", "changelog.md", "changelog.md", _changelog_page, title="changelog.title",
          description="changelog.description", nav="tail", nav_order=3),
@@ -643,18 +658,32 @@ SPECS: tuple[Spec, ...] = (
 )
 
 
-def fixed() -> tuple[str, ...]:
-    """The source paths of the generated pages whose address no data decides."""
-    return tuple(s.path for s in SPECS if "{" not in s.path)
+def fixed(words: dict[str, Any]) -> tuple[str, ...]:
+    """The source paths of the generated pages whose address no data decides, in the edition whose
+    translation file is `words` (a page it names no path for is left out)."""
+    given = words.get("paths")
+    known: dict[str, Any] = given if isinstance(given, dict) else {}  # (a broken file's: reported by i18n)
+    return tuple(s.source(words) if NAMED in s.path else s.path for s in SPECS
+                 if "{" not in s.path or (s.path == NAMED + ".md" and isinstance(known.get(s.name), str)))
 
 
-def path_of(name: str, key: str = "", number: int = 1) -> str:
-    """The source path of page `number` of a spec's page (a family's member: `key`), from which every
-    generated page's address is made (`address`): path_of("tag", "citta") -> "tag/citta.md",
-    path_of("kind_index", "themes", 2) -> "themes/page/2.md", path_of("fields") -> "campi.md",
-    path_of("entity", "cities/milano") -> "cities/milano.md"."""
+def path_of(name: str, key: str = "", number: int = 1, words: dict[str, Any] | None = None) -> str:
+    """The source path of page `number` of a spec's page (a family's member: `key`; a page named in
+    the edition's language: its translation file's `words`), from which every generated page's address
+    is made (`address`): path_of("tag", "citta") -> "tag/citta.md", path_of("kind_index", "themes", 2)
+    -> "themes/page/2.md", path_of("fields", words=<it.yaml>) -> "campi.md", path_of("entity",
+    "cities/milano") -> "cities/milano.md"."""
     [spec] = [s for s in SPECS if s.name == name]
+    if NAMED in spec.path:
+        if words is None:
+            raise ValueError(f"the page '{name}' is named in each edition's language: its path needs the edition's words")
+        return paged(spec.source(words), number)
     return paged(spec.path.format(key=key), number)
+
+
+def named() -> tuple[str, ...]:
+    """The names of the generated pages whose path each edition's translation file gives (`paths:`)."""
+    return tuple(s.name for s in SPECS if NAMED in s.path)
 
 
 def entity_path(kind: str, id_: str) -> str:
@@ -671,7 +700,7 @@ def navigation(words: dict[str, Any], kinds: Iterable[tuple[str, list[str]]], ex
     """The nav as MkDocs wants it: the head's pages, each kind's section (its title and pages, from
     `kinds`), the hand-written pages (`extra`), the tail's pages; titles from the translation files."""
     def part(where: str) -> list[Any]:
-        return [{word(words, s.nav_title or s.title): s.path}
+        return [{word(words, s.nav_title or s.title): s.source(words)}
                 for s in sorted((s for s in SPECS if s.nav == where), key=lambda s: s.nav_order)]
 
     return [*part("head"), *({title: children} for title, children in kinds), *extra, *part("tail")]

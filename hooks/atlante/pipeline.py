@@ -221,9 +221,10 @@ def _check(project: FsPath, docs_dir: FsPath, parallel: bool = False) -> tuple[l
         documents, loaded = load(data_dir, shown_root=project, parallel=parallel)
         findings += loaded
         findings += validate(documents, data_dir / "schema", docs_dir=docs_dir, languages=tuple(i18n.languages(project)),
-                             kept=cache_folder(project))
+                             kept=cache_folder(project), paths=i18n.page_paths(translations))
         findings += i18n.tag_findings(documents, translations)
         findings += reference.description_findings(project, translations)
+        findings += reference.example_findings(project, translations)
     return documents, Result(sorted(set(findings), key=_where), translations=translations)
 
 

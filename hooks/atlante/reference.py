@@ -1,4 +1,4 @@
-"""The field reference ("Riferimento dei campi", /campi/): every field of every kind, from the JSON Schemas.
+"""The field reference ("Riferimento dei campi", /campi/; "Field reference", /en/fields/): every field of every kind, from the JSON Schemas.
 
 `kinds` gives the page its data: for each kind, in the kinds' order, every field that
 opendata.fields reads from the kind's schema (nested objects, list items and the language blocks
@@ -16,27 +16,45 @@ import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path as FsPath
 
-from . import files, i18n, pages, yamlsource
+from . import files, i18n, yamlsource
 from .kinds import KINDS, Kind
 from .model import Finding, Json, Path
 from .opendata import Field, anchor, fields
 from .schemas import ENVELOPE
 
-PAGE = pages.path_of("fields")  # campi.md, served at /campi/ in every edition
 
-
-def kinds(schema_dir: FsPath) -> list[Json]:
-    """What the page shows, kind by kind: data only; every value is escaped by the template."""
+def kinds(schema_dir: FsPath, lang: str | None = None) -> list[Json]:
+    """What the page shows, kind by kind: data only; every value is escaped by the template. In the
+    edition of `lang`, a text field's example is its translation's in the schema's `<lang>:` block."""
     return [{"kind": kind, "file": f"data/{kind.folder}/<id>.yaml", "schema": f"data/schema/{kind.name}.schema.json",
-             "fields": _entries(kind, fields(kind, schema_dir))} for kind in KINDS]
+             "fields": _entries(kind, fields(kind, schema_dir), lang)} for kind in KINDS]
 
 
-def _entries(kind: Kind, kind_fields: list[Field]) -> list[Json]:
-    """A translation's schema repeats the example of the field it translates, in Italian: the page
-    shows an example of its own only, and links the field translated."""
+def _entries(kind: Kind, kind_fields: list[Field], lang: str | None = None) -> list[Json]:
+    """A translation's schema repeats the example of the field it translates, in the source language,
+    unless its language block gives one of its own: the page shows an example of its own only, and
+    links the field translated. In the edition of a language with a block, a field the block translates
+    shows the block's example (a group, such as `added`, its own with the block's texts in place)."""
     examples = {f.path: f.example for f in kind_fields if not f.language}
-    return [_entry(kind, f, None if f.original and examples.get(f.original) == f.example else f.example)
+    own = {f.original: f.example for f in kind_fields if lang and f.language == lang and f.original
+           and f.example is not None and examples.get(f.original) != f.example}
+    shown = {path: _translated(example, own.get(path)) for path, example in examples.items()}
+    return [_entry(kind, f, None if f.original and examples.get(f.original) == f.example else
+                   f.example if f.language else shown.get(f.path, f.example))
             for f in kind_fields]
+
+
+def _translated(example: object, translation: object) -> object:
+    """A field's example in another language: its translation's example; for a list of groups (added)
+    the groups with the translated texts in place, item by item; for the statements, by their id."""
+    if translation is None:
+        return example
+    if isinstance(example, list) and isinstance(translation, list) and all(isinstance(i, dict) for i in example + translation):
+        return [{**item, **tr} for item, tr in zip(example, translation, strict=False)] + example[len(translation):]
+    if isinstance(example, list) and isinstance(translation, dict) and all(isinstance(i, dict) for i in example):
+        return [{**item, **(translation.get(item.get("id")) or {})} if isinstance(translation.get(item.get("id")), dict)
+                else item for item in example]
+    return translation
 
 
 def _entry(kind: Kind, field: Field, example: object) -> Json:
@@ -116,6 +134,48 @@ def description_findings(project: FsPath, translations: Mapping[str, i18n.Transl
                 yield Finding("error", file, line, col, f"(language {lang})", field.path,
                               f"expected a description of this field under opendata.fields.'{field.key}' in {where} "
                               f"(the field reference and the Dati page show it), found none", "field-description")
+
+
+def example_findings(project: FsPath, translations: Mapping[str, i18n.Translation]) -> Iterator[Finding]:
+    """A warning, as for an untranslated text (a strict run fails on it), for each text field of a
+    language block of a schema (`en.title`, `en.statements.<id>.text`) that has no example of its own in
+    that language: the field reference of the language's edition shows the field's example in it."""
+    schema_dir = project / "data" / "schema"
+    others = [lang for lang, t in translations.items() if not t.source]
+    if not others or not all((schema_dir / f"{k.name}.schema.json").is_file() for k in KINDS):
+        return
+    for kind in KINDS:
+        try:
+            kind_fields = fields(kind, schema_dir)
+        except (OSError, ValueError, KeyError, TypeError):
+            return  # a broken schema: validate reports it
+        file = f"data/schema/{kind.name}.schema.json"
+        positions = None
+        examples = {f.path: f.example for f in kind_fields if not f.language}
+        for field in kind_fields:
+            if field.language not in others or not field.original or field.type != "string" \
+                    or (field.example is not None and field.example != examples.get(field.original)):
+                continue
+            positions = positions or _positions(project / file, file)
+            line, col = positions.of(_pointer(field.path)) if positions else (1, 1)
+            language = str(translations[field.language].words.get("language") or field.language)
+            found = "none" if field.example is None else "only the original's"
+            yield Finding("warning", file, line, col, f"(language {field.language})", field.path,
+                          f"expected an example in {language} of its own (the field reference of the {field.language} "
+                          f"edition shows it), found {found}", "field-example")
+
+
+def _pointer(path: str) -> Path:
+    """Where a field of a kind's schema is written, from its path: "en.added[].source" is under
+    properties/en/properties/added/items/properties/source; "en.statements.<id>.text" under
+    …/statements/additionalProperties/properties/text."""
+    pointer: list[str | int] = []
+    for part in path.split("."):
+        if part == "<id>":
+            pointer.append("additionalProperties")
+            continue
+        pointer += ["properties", part.removesuffix("[]")] + (["items"] if part.endswith("[]") else [])
+    return tuple(pointer)
 
 
 def _descriptions(translation: i18n.Translation) -> set[str]:

@@ -107,6 +107,7 @@ class Context:
     languages: tuple[str, ...] = ()  # the site's editions, the source language first
     docs_dir: FsPath | None = None  # the hand-written pages
     statements: dict[str, dict[str, str]] = dataclasses.field(default_factory=dict)  # slide -> {id: text}
+    paths: dict[str, dict[str, str]] = dataclasses.field(default_factory=dict)  # lang -> its translation file's `paths:`
     site_files: frozenset[str] | None = None  # what a Markdown field's relative links may name (_site_files)
     kept: FsPath | None = None  # where the regions of places already checked are kept (geo.regions_of)
 
@@ -200,6 +201,8 @@ declare("configuration", "error", "mkdocs.yml describes the publication (site ad
 declare("schema-file", "error", "each kind's JSON Schema (data/schema/) is readable JSON and a valid JSON Schema")
 declare("field-description", "error", "each field of every schema has its description in every translation file "
         "(opendata.fields), for the field reference and the Dati page")
+declare("field-example", "warning", "each text field of a schema's language block has an example in its language "
+        "(the field reference of that language's edition shows it)")
 declare("template", "error", "the page templates (overrides/atlante/) compile and render")
 declare("citation-engine", "error", "the citations' styles can be rendered: Node.js and citeproc-js (npm `citeproc`, "
         "as package-lock.json pins it) are installed")
@@ -451,7 +454,9 @@ def _site_files(context: Context) -> frozenset[str]:
         found.add(pages.path_of("kind_index", kind.folder))
         for stem in context.existing.get(kind.name, ()):
             found |= set(pages.entity_files(kind.name, stem))
-    found |= set(pages.fixed())
+    # a site page whose path differs between editions is no target for a text every edition shows
+    found |= set.intersection(*(set(pages.fixed({"paths": context.paths.get(lang, {})})) for lang in context.languages)) \
+        if context.languages else set(pages.fixed({}))
     found |= {pages.path_of("tag", tag) for doc in context.valid for tag in (doc.data.get("tags") or [])
               if isinstance(tag, str)}
     if context.docs_dir is not None and context.docs_dir.is_dir():
@@ -794,11 +799,12 @@ def _address_taken(context: Context) -> Iterator[Finding]:
     if docs_dir is None or not docs_dir.is_dir():
         return
     prefixes = ["/"] + [f"/{lang}/" for lang in context.languages[1:]]
+    own = {prefix: {"paths": context.paths.get(lang, {})} for prefix, lang in zip(prefixes, context.languages or ("",), strict=False)}
     entity_urls = {prefix + pages.address(pages.entity_path(doc.kind, doc.stem)): doc
                    for doc in context.valid if doc.stem not in RESERVED_IDS for prefix in prefixes}
     tags = {tag for doc in context.valid for tag in (doc.data.get("tags") or []) if isinstance(tag, str)}
     index_urls = {*prefixes, *(p + pages.address(pages.path_of("kind_index", k.folder)) for p in prefixes for k in KINDS),
-                  *(p + pages.address(page) for p in prefixes for page in pages.fixed()),
+                  *(p + pages.address(page) for p in prefixes for page in pages.fixed(own.get(p, {}))),
                   *(p + pages.address(pages.path_of("tag", tag)) for p in prefixes for tag in tags)}
     for page in sorted(docs_dir.rglob("*.md")):
         rel = page.relative_to(docs_dir).as_posix()

@@ -85,12 +85,23 @@ def _kind_schema(kind: Kind, schema: Json, source: Json, others: dict[str, str],
         if props[name].get(LANGUAGE_MARK) and name not in others:
             del props[name]  # a language that no longer has a translation file
     for lang in others:
-        props[lang] = _language_block(kind, props, lang, others[lang])
+        props[lang] = _language_block(kind, props, lang, others[lang], props.get(lang) or {})
     return schema
 
 
-def _language_block(kind: Kind, props: Json, lang: str, language: str) -> Json:
-    """The schema of `<lang>: {…}`: the translation of each text field the kind has."""
+def _examples(old: Json, *path: str) -> Json:
+    """The examples the language block `old` gives the node at `path`, written in its language by hand
+    (the field reference of its edition shows them; reference.example_findings asks for them), or none."""
+    node: object = old
+    for part in path:
+        node = node.get(part) if isinstance(node, dict) else None
+    found = node.get("examples") if isinstance(node, dict) else None
+    return {"examples": found} if found else {}
+
+
+def _language_block(kind: Kind, props: Json, lang: str, language: str, old: Json) -> Json:
+    """The schema of `<lang>: {…}`: the translation of each text field the kind has, each with the
+    examples in that language that the block `old` had (a new language's block has none yet)."""
     fields: Json = {}
     for name in kind.translatable:
         if name not in props:
@@ -99,26 +110,27 @@ def _language_block(kind: Kind, props: Json, lang: str, language: str) -> Json:
         if "$ref" in original:
             fields[name] = {"$ref": original["$ref"], "description": f"The {language} text of '{name}'."}
         else:
-            fields[name] = {k: v for k, v in original.items() if k not in ("enum",)}
+            fields[name] = {k: v for k, v in original.items() if k not in ("enum", "examples")}
             fields[name]["description"] = f"The {language} text of '{name}'."
             fields[name]["type"] = "string"
             fields[name].setdefault("minLength", 1)
+        fields[name] |= _examples(old, "properties", name)
     if "added" in props:
         fields["added"] = {
             "type": "array",
             "minItems": 1,
             "description": f"The {language} text of each item of 'added', in the same order.",
-            "examples": [[{"source": "Wikipedia, article «Milano»"}]],
+            **_examples(old, "properties", "added"),
             "items": {
                 "type": "object",
                 "additionalProperties": False,
                 "required": ["source"],
                 "description": "One addition's source, translated.",
-                "examples": [{"source": "Wikipedia, article «Milano»"}],
+                **_examples(old, "properties", "added", "items"),
                 "properties": {"source": {
                     "type": "string", "minLength": 1, "maxLength": 300,
                     "description": f"The {language} text of the item's 'source'.",
-                    "examples": ["Wikipedia, article «Milano»"],
+                    **_examples(old, "properties", "added", "items", "properties", "source"),
                 }},
             },
         }
@@ -127,7 +139,7 @@ def _language_block(kind: Kind, props: Json, lang: str, language: str) -> Json:
         fields["statements"] = {
             "type": "object",
             "description": f"The {language} text of each statement, under the statement's id.",
-            "examples": [{"concetto": {"text": "Concept: broad territorial and institutional fields …"}}],
+            **_examples(old, "properties", "statements"),
             "propertyNames": {"pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"},
             "additionalProperties": {
                 "type": "object",
@@ -136,7 +148,8 @@ def _language_block(kind: Kind, props: Json, lang: str, language: str) -> Json:
                 "description": "One statement, translated.",
                 "properties": {name: {**{k: v for k, v in statement[name].items() if k != "examples"},
                                       "description": f"The {language} text of the statement's '{name}'.",
-                                      "examples": statement[name]["examples"]}
+                                      **_examples(old, "properties", "statements", "additionalProperties",
+                                                  "properties", name)}
                                for name in STATEMENT_TEXTS},
             },
         }

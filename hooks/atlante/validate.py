@@ -42,13 +42,15 @@ if TYPE_CHECKING:
 
 
 def validate(documents: list[Document], schema_dir: FsPath, docs_dir: FsPath | None = None,
-             languages: tuple[str, ...] = (), *, fast: bool = True, kept: FsPath | None = None) -> list[Finding]:
+             languages: tuple[str, ...] = (), *, fast: bool = True, kept: FsPath | None = None,
+             paths: dict[str, dict[str, str]] | None = None) -> list[Finding]:
     """All findings for these documents; a document that failed to load is skipped.
 
     `docs_dir` holds the hand-written pages, which may not take a generated page's address;
     `languages` are the site's editions, the source language first. `fast`: ask the compiled
     validator first (the findings are the same without it, only slower: the tests compare them).
-    `kept`: the folder of what earlier runs found (cache.py), here the regions of places.
+    `kept`: the folder of what earlier runs found (cache.py), here the regions of places. `paths`: each
+    language's site pages' paths (its translation file's `paths:`), where they differ between editions.
     """
     validators, broken = _validators(schema_dir)
     if broken:  # nothing can be checked against a schema that cannot be read: say only that
@@ -68,7 +70,7 @@ def validate(documents: list[Document], schema_dir: FsPath, docs_dir: FsPath | N
         existing[doc.kind].add(doc.stem)
     checked = cast("list[rules.Valid]", valid)  # each was read (its data not None) and passed its schema
     context = rules.Context(
-        valid=checked, existing=existing, languages=languages, docs_dir=docs_dir,
+        valid=checked, existing=existing, languages=languages, docs_dir=docs_dir, paths=dict(paths or {}),
         broken={(d.kind, d.stem) for d in documents} - {(d.kind, d.stem) for d in valid},
         statements=rules.statement_index(checked), kept=kept,
     )

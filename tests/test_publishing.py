@@ -6,6 +6,7 @@ publisher and the licence in the page's language; /CITATION.cff carries the addr
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import subprocess
@@ -198,7 +199,7 @@ def test_every_absolute_url_the_site_writes_is_its_own_or_names_another_host(bui
         text = path.read_text(encoding="utf-8")
         assert "example.org" not in text and "github.com/example" not in text, path
         for url in URL.findall(text):
-            url = url.rstrip(".,;")
+            url = html.unescape(url.rstrip(".,;"))  # as a browser reads it (&amp; in an attribute is &)
             if url.startswith(SITE_URL) or url.startswith(OTHER_HOSTS) or any(url.startswith(s) or s.startswith(url) for s in sources):
                 continue
             foreign.setdefault(url, set()).add(path.relative_to(built_site).as_posix())
@@ -206,8 +207,12 @@ def test_every_absolute_url_the_site_writes_is_its_own_or_names_another_host(bui
 
 
 def _cited_in_data(url: str) -> bool:
-    """A link an editor wrote in a Markdown field (a body's source) is the data's, not the site's."""
-    return any(url in path.read_text(encoding="utf-8") for path in (ROOT / "data").rglob("*.yaml"))
+    """A link an editor wrote in a Markdown field (a body's source) or in a hand-written page (docs/)
+    is the editors', not the site's; so is the address of a Wikidata item the data names
+    (`wikidata: Q490`: the page links it)."""
+    texts = [path.read_text(encoding="utf-8") for path in [*(ROOT / "data").rglob("*.yaml"), *(ROOT / "docs").rglob("*.md")]]
+    item = re.fullmatch(r"https://www\.wikidata\.org/wiki/(Q[0-9]+)", url)
+    return any(url in text or (item is not None and f"wikidata: {item[1]}\n" in text) for text in texts)
 
 
 def test_the_sitemap_and_canonical_links_carry_the_address(built_site: Path, catalog: Catalog) -> None:

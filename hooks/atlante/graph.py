@@ -43,6 +43,7 @@ class Box:
     height: float
     lines: tuple[str, ...]  # the title, wrapped
     note: str = ""  # a relation's name, shown above the title
+    note_lines: tuple[str, ...] = ()  # the same, wrapped to the box
     centre: bool = False
 
 
@@ -232,8 +233,9 @@ def _column(items: list[tuple[Entity, str]], x: float, width: float, lang: str, 
     boxes, y = [], top
     for entity, words in items:
         lines = _wrap(str(entity.text("title", lang)), width)
-        height = _box_height(lines, note)
-        boxes.append(Box(entity, x, y, width, height, lines, note=words))
+        noted = _wrap(words, width, SMALL) if note and words else ()
+        height = _box_height(lines, note) + (len(noted) - 1) * (SMALL + 4) * bool(noted)
+        boxes.append(Box(entity, x, y, width, height, lines, note=words, note_lines=noted))
         y += height + PAD
     return boxes
 

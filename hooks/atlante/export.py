@@ -104,7 +104,7 @@ def _export(project: Path, target: Path) -> Exported:
         if unsafe:
             raise Refused("\n".join(unsafe))
         base = urlsplit(root or "/").path.rstrip("/") + "/" + edition.prefix  # the edition's root, from the host
-        tree = {page.src_uri: _markdown(page, base + _address(page.src_uri)).encode() for page in result.pages}
+        tree = {page.src_uri: _markdown(page, base + registry.address(page.src_uri)).encode() for page in result.pages}
         made = ((path, cache.made(content)) for path, content, _page in registry.downloads(result.pages, result.downloads))
         tree.update({path: content if isinstance(content, bytes) else content.encode() for path, content in made})
         tree.update(_hand_written(project, config, configs))
@@ -126,8 +126,8 @@ def _export(project: Path, target: Path) -> Exported:
 
 
 def _markdown(page: Page, base: str) -> str:
-    """The page's Markdown with each figure in place of its placeholder, as a raw HTML block (the
-    figure's own id replaces the placeholder's `{ #anchor }`), its links made absolute paths; and
+    """The page's Markdown with each figure in place of its placeholder, as a raw HTML block, its
+    links made absolute paths; and
     its tags, which the hooks hand to the theme, as a paragraph of links below its title.
 
     The templates write a figure's links relative to the page's address, as the hooks place it into
@@ -143,7 +143,7 @@ def _markdown(page: Page, base: str) -> str:
         def put(_m: re.Match[str], placed: str = placed) -> str:  # the figure as it is, not a template
             return placed + "\n"
 
-        text = re.sub(rf"^{token}\n(?:\{{ #[a-z0-9-]+ \}}\n)?", put, text, count=1, flags=re.M)
+        text = re.sub(rf"^{token}\n", put, text, count=1, flags=re.M)
     left = [token for token in page.figures if token in text]
     if left:  # a figure the templates placed other than as a paragraph of its own: place_figures would miss it too
         raise Refused(f"(page {page.src_uri}): expected each figure as a paragraph of its own, found {len(left)} inside other text")
@@ -192,12 +192,6 @@ def _with_tags(text: str, page: Page) -> str:
 
 # A relative link of a figure: not a fragment, not an absolute path, no scheme
 _LINK = re.compile(r'\b(href|src)="(?![#/]|[a-zA-Z][a-zA-Z0-9+.-]*:)([^"]*)"')
-
-
-def _address(src_uri: str) -> str:
-    """A page's address below its edition's root, with directory URLs: cities/milano.md -> cities/milano/."""
-    path = src_uri.removesuffix(".md")
-    return "" if path == "index" else path.removesuffix("/index") + "/"
 
 
 def _hand_written(project: Path, config: Json, configs: dict[str, Json]) -> dict[str, bytes]:

@@ -224,8 +224,9 @@ def _wrap(text: str, width: float, font: float = FONT) -> tuple[str, ...]:
     return tuple(textwrap.wrap(text, chars, break_long_words=False)) or ("",)
 
 
-def _box_height(lines: tuple[str, ...], note: bool = True) -> float:
-    return 2 * PAD + len(lines) * LINE + (SMALL + 4 if note else 0)
+def _box_height(lines: tuple[str, ...], note: bool | int = True) -> float:
+    """A box's height for its title's lines and `note` lines of a relation's name (True: one)."""
+    return 2 * PAD + len(lines) * LINE + int(note) * (SMALL + 4)
 
 
 def _column(items: list[tuple[Entity, str]], x: float, width: float, lang: str, top: float = 0,
@@ -234,7 +235,7 @@ def _column(items: list[tuple[Entity, str]], x: float, width: float, lang: str, 
     for entity, words in items:
         lines = _wrap(str(entity.text("title", lang)), width)
         noted = _wrap(words, width, SMALL) if note and words else ()
-        height = _box_height(lines, note) + (len(noted) - 1) * (SMALL + 4) * bool(noted)
+        height = _box_height(lines, len(noted) or note)
         boxes.append(Box(entity, x, y, width, height, lines, note=words, note_lines=noted))
         y += height + PAD
     return boxes

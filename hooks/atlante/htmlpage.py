@@ -32,6 +32,7 @@ from markdown.extensions import toc as md_toc
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup, escape
 
+from .pages import address
 from .sanitize import clean_html
 
 Token = dict[str, Any]  # a heading of the table of contents: level, id, name, children (Python-Markdown's toc_tokens)
@@ -62,19 +63,13 @@ class Headings:
     def __call__(self, level: int, words: object, id_: str | None = None, class_: str | None = None) -> Markup:
         """A heading of plain text (escaped), with its permalink; its id the one given (`{ #id }` in
         Markdown), or made by `finish`; its class the one given (`{ .class }`)."""
-        inner = text(" ".join(str(words).split()))
-        attributes = f' class="{escape(class_)}"' if class_ else ""
-        if id_ is None:
-            return self.marked(level, inner, attributes)
-        self.found.append((level, inner, id_))
-        own = escape(id_)
-        return Markup(f'<h{level}{attributes} id="{own}">{inner}{PERMALINK.format(id=own)}</h{level}>')
+        return self.marked(level, text(" ".join(str(words).split())), f' class="{escape(class_)}"' if class_ else "", id_)
 
-    def marked(self, level: int, inner: str, attributes: str = "") -> Markup:
-        number = len(self.found)
-        self.found.append((level, inner, None))
-        mark = f"{_MARK}-{number}"
-        return Markup(f'<h{level}{attributes} id="{mark}">{inner}{PERMALINK.format(id=mark)}</h{level}>')
+    def marked(self, level: int, inner: str, attributes: str = "", own: str | None = None) -> Markup:
+        """A heading of `inner` HTML: its own id, or a mark that `finish` replaces with its id."""
+        anchor = escape(own) if own is not None else f"{_MARK}-{len(self.found)}"
+        self.found.append((level, inner, own))
+        return Markup(f'<h{level}{attributes} id="{anchor}">{inner}{PERMALINK.format(id=anchor)}</h{level}>')
 
     def in_field(self, converted: str) -> str:
         """The headings of a converted Markdown field, marked like the template's own."""
@@ -121,13 +116,8 @@ def relative(target: str, here: str) -> str:
 
 def address_of(src_uri: str) -> str:
     """Where MkDocs puts a source file with directory URLs: a page ("cities/milano.md") at its
-    folder ("cities/milano/"), any other file where it is."""
-    if not src_uri.endswith(".md"):
-        return src_uri
-    stem = src_uri.removesuffix(".md")
-    if stem == "index":
-        return ""
-    return stem.removesuffix("/index") + "/"
+    address (pages.address: "cities/milano/"), any other file where it is."""
+    return address(src_uri) if src_uri.endswith(".md") else src_uri
 
 
 def resolved(link: str, src_uri: str) -> str:

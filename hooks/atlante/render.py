@@ -128,14 +128,14 @@ def place_figures(html: str, figures: dict[str, str]) -> str:
     Figures (maps, graphs) are inline SVG drawn by the templates under figures/, every value escaped.
     They are kept out of the Markdown so that the sanitiser, which cleans the HTML converted from
     Markdown, can refuse SVG altogether: a data field can never draw over the page. The placeholder
-    holds a random token that no data file can know in advance. A placeholder given an anchor (the
-    `anchored` filter) carries it as its id, for MkDocs to check links to it; the figure has it too.
+    holds a random token that no data file can know in advance. (Only the pages whose templates
+    still write Markdown have placeholders: a template written as HTML holds its figures.)
     """
     for token, figure in figures.items():
         def put(_m: re.Match[str], figure: str = figure) -> str:  # the figure as it is, not a template
             return figure
 
-        html = re.sub(rf'<p(?: id="[a-z0-9-]+")?>{token}</p>', put, html, count=1)
+        html = re.sub(rf"<p>{token}</p>", put, html, count=1)
     return html
 
 
@@ -151,10 +151,10 @@ class _Figures:
         self.prefix = _FIGURE_PREFIX
         self.kept: dict[str, str] = {}
 
-    def keep(self, html: str, anchor: str | None = None) -> Markup:
+    def keep(self, html: str) -> Markup:
         token = f"{self.prefix}-{len(self.kept)}"
         self.kept[token] = str(html).strip()
-        return Markup(f"\n\n{token}\n{{ #{escape(anchor)} }}\n\n" if anchor else f"\n\n{token}\n\n")
+        return Markup(f"\n\n{token}\n\n")
 
     def take(self) -> dict[str, str]:
         kept, self.kept = self.kept, {}
@@ -193,21 +193,14 @@ def chunks(items: list[_T], limit: int | None = None) -> list[list[_T]]:
 
 
 def _pager(first: str, number: int, count: int) -> dict[str, object] | None:
-    """The links of page `number` of `count` to every page of its listing, relative to the page
-    (Markdown source paths, as MkDocs resolves them), or None for a listing of one page."""
+    """The links of page `number` of `count` to every page of its listing, as source paths below the
+    edition's root (the templates' `link`), or None for a listing of one page."""
     if count == 1:
         return None
-    here = registry.paged(first, number)
-    depth = here.count("/")
-    up = "../" * depth
     return {"number": number, "count": count,
-            "pages": [(n, None if n == number else up + registry.paged(first, n)) for n in range(1, count + 1)],
-            "previous": up + registry.paged(first, number - 1) if number > 1 else None,
-            "next": up + registry.paged(first, number + 1) if number < count else None,
-            # the same, as source paths below the edition's root, for a template written as HTML (`link`)
-            "sources": [(n, None if n == number else registry.paged(first, n)) for n in range(1, count + 1)],
-            "previous_src": registry.paged(first, number - 1) if number > 1 else None,
-            "next_src": registry.paged(first, number + 1) if number < count else None}
+            "pages": [(n, None if n == number else registry.paged(first, n)) for n in range(1, count + 1)],
+            "previous": registry.paged(first, number - 1) if number > 1 else None,
+            "next": registry.paged(first, number + 1) if number < count else None}
 
 
 @dataclass
@@ -247,7 +240,6 @@ def render(catalog: Catalog, templates: FsPath, translation: Translation, site: 
                   [st for slide in catalog.by_kind[SOURCE.name] for st in slide.statements], stop)
     env = memo.environment(templates, lang) if memo else _environment(templates, lang)
     env.filters["figure"] = figures_kept.keep
-    env.filters["anchored"] = lambda html, anchor: figures_kept.keep(html, anchor)  # a figure others link to
     env.filters["updated"] = lambda entity: site.history.date_of(entity.file)
     env.filters["long_date"] = lambda day: _long_date(day, lang)
     env.filters["cite_statement"] = citer.statement
@@ -576,9 +568,7 @@ def _environment(templates: FsPath, lang: str) -> jinja2.Environment:
     )
     env.filters["md"] = md_text
     env.filters["code"] = code_text
-    env.filters["markdown"] = markdown_field
     env.filters["href"] = href
-    env.filters["statement_href"] = statement_href
     env.filters["url"] = safe_url
     env.filters["coordinates"] = lambda v: _coordinates(v, lang)
     env.filters["loc"] = lambda entity, name: entity.text(name, lang)
@@ -624,11 +614,6 @@ def code_text(value: object) -> Markup:
     return Markup(f"<code>{md_text(value)}</code>")
 
 
-def markdown_field(value: object) -> Markup:
-    """A Markdown field, passed as Markdown: its HTML output is sanitised after conversion."""
-    return Markup(str(value).strip())
-
-
 def safe_url(value: object) -> Markup:
     """An external address for a Markdown link: https only (the schema insists), percent-encoded
     so that no character can close the link or open markup."""
@@ -647,6 +632,3 @@ def page_url(entity: Entity) -> str:
 def href(entity: Entity, root: str) -> str:
     return f"{root}{page_uri(entity)}"
 
-
-def statement_href(statement: Statement, root: str) -> str:
-    return f"{root}{registry.entity_path(SOURCE.name, statement.slide)}#{statement.id}"
